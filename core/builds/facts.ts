@@ -1,0 +1,122 @@
+// Facts the core gathers about builds. Fronts render these; the wording module turns them into sentences.
+
+export type BuildStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+/** Who asked for something: the core never knows which front, only an identity it can check and name. */
+export interface Requester {
+  /** Stable id used for authorization, e.g. "slack:U0123" or "alexa:amzn1.ask.account.X" or "cli:ana". */
+  id: string;
+  /** A name to speak or show, e.g. "Ana". */
+  displayName?: string;
+}
+
+/** Who started a build, as recorded in the execution input (or "a schedule" when started outside SageBuild). */
+export interface StartedBy {
+  id?: string;
+  displayName?: string;
+}
+
+export type StepState = 'done' | 'running' | 'waiting' | 'failed';
+
+export interface StepFact {
+  /** The state name as written in the pipeline, e.g. "Train model". */
+  name: string;
+  /** A label to read aloud, e.g. "training the model". */
+  label: string;
+  state: StepState;
+  startedAt?: Date;
+  endedAt?: Date;
+}
+
+export interface TrainingFact {
+  jobName: string;
+  status: string; // InProgress | Completed | Failed | Stopping | Stopped
+  secondaryStatus?: string; // Starting | Downloading | Training | Uploading | Completed ...
+  secondaryStatusMessage?: string;
+  metrics: { name: string; value: number }[];
+  failureReason?: string;
+}
+
+export interface EndpointFact {
+  endpointName: string;
+  status: string; // Creating | Updating | InService | Failed | RollingBack | ...
+  /** The endpoint config currently serving, and the model behind it where known. */
+  endpointConfigName?: string;
+  modelName?: string;
+  lastModified?: Date;
+  failureReason?: string;
+}
+
+export interface EtaFact {
+  /** Median duration of recent successful builds, in ms. */
+  typicalDurationMs: number;
+  /** How many successful builds the median is based on. */
+  basedOn: number;
+  /** Expected time left, in ms (never negative; 0 means "any moment now"). */
+  remainingMs: number;
+}
+
+export interface BuildSummary {
+  pipeline: string;
+  executionArn: string;
+  name: string;
+  status: BuildStatus;
+  startedAt: Date;
+  stoppedAt?: Date;
+}
+
+export interface BuildStatusFact extends BuildSummary {
+  /** Elapsed time in ms: until now when running, until stop otherwise. */
+  elapsedMs: number;
+  startedBy?: StartedBy;
+  /** The step the build is in (running), or ended in (finished). */
+  currentStep?: StepFact;
+  training?: TrainingFact;
+  endpoint?: EndpointFact;
+  /** Present when running and there are successful builds to learn from; else etaMissing says why. */
+  eta?: EtaFact;
+  etaMissing?: 'no-successful-builds';
+  /** For failed builds: the step, error and cause. */
+  failure?: FailureFact;
+}
+
+export interface FailureFact {
+  pipeline: string;
+  executionArn: string;
+  name: string;
+  failedAt?: Date;
+  /** The step that failed, e.g. "Train model". */
+  step?: string;
+  stepLabel?: string;
+  error: string;
+  /** The cause, made readable: SageMaker's FailureReason when there is one, else the Fail state's cause. */
+  reason: string;
+}
+
+export interface StartResult {
+  pipeline: string;
+  executionArn: string;
+  name: string;
+  startedAt: Date;
+  /** False when the same request had already started this build (idempotent retry). */
+  created: boolean;
+}
+
+export interface StopResult {
+  pipeline: string;
+  executionArn: string;
+  name: string;
+  stoppedAt: Date;
+}
+
+export interface BuildListFact {
+  pipeline: string;
+  builds: BuildSummary[];
+}
+
+export interface LiveModelFact {
+  pipeline: string;
+  endpoint?: EndpointFact;
+  /** False when the endpoint does not exist yet. */
+  exists: boolean;
+}

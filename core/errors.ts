@@ -1,0 +1,137 @@
+// Every failure the core reports, as typed classes. Each front maps them to a sentence (see core/wording).
+
+export abstract class SageBuildError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends SageBuildError {
+  readonly code = 'ConfigError';
+  constructor(
+    message: string,
+    /** The offending field as a dotted path, e.g. "pipelines.0.stateMachineArn". */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class PipelineNotFound extends SageBuildError {
+  readonly code = 'PipelineNotFound';
+  constructor(
+    readonly requested: string,
+    readonly known: string[],
+    /** The closest known name, when the request looks like a typo. */
+    readonly suggestion?: string,
+  ) {
+    super(`No pipeline called "${requested}". Known pipelines: ${known.join(', ')}.`);
+  }
+}
+
+/** Several pipelines are configured and the request did not say which one. */
+export class PipelineAmbiguous extends SageBuildError {
+  readonly code = 'PipelineAmbiguous';
+  constructor(readonly known: string[]) {
+    super(`Which pipeline? Known pipelines: ${known.join(', ')}.`);
+  }
+}
+
+export class NoBuildsYet extends SageBuildError {
+  readonly code = 'NoBuildsYet';
+  constructor(readonly pipeline: string) {
+    super(`The ${pipeline} pipeline has no builds yet.`);
+  }
+}
+
+export class BuildNotFound extends SageBuildError {
+  readonly code = 'BuildNotFound';
+  constructor(
+    readonly pipeline: string,
+    readonly build: string,
+  ) {
+    super(`No build called "${build}" in the ${pipeline} pipeline.`);
+  }
+}
+
+export class NoFailedBuild extends SageBuildError {
+  readonly code = 'NoFailedBuild';
+  constructor(readonly pipeline: string) {
+    super(`The ${pipeline} pipeline has no failed build.`);
+  }
+}
+
+export class BuildAlreadyRunning extends SageBuildError {
+  readonly code = 'BuildAlreadyRunning';
+  constructor(
+    readonly pipeline: string,
+    readonly executionArn: string,
+    readonly name: string,
+    readonly startedAt: Date,
+  ) {
+    super(`A ${pipeline} build (${name}) is already running.`);
+  }
+}
+
+export class NothingToStop extends SageBuildError {
+  readonly code = 'NothingToStop';
+  constructor(
+    readonly pipeline: string,
+    readonly build?: string,
+  ) {
+    super(build ? `The build ${build} is not running.` : `No ${pipeline} build is running.`);
+  }
+}
+
+export type GuardedAction = 'start' | 'stop';
+
+export class NotAuthorized extends SageBuildError {
+  readonly code = 'NotAuthorized';
+  constructor(
+    readonly action: GuardedAction,
+    readonly pipeline: string,
+    readonly requester: string,
+  ) {
+    super(`${requester} may not ${action} ${pipeline} builds.`);
+  }
+}
+
+export class InvalidInput extends SageBuildError {
+  readonly code = 'InvalidInput';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** AWS could not be reached, timed out, kept throttling, or failed on its side. */
+export class AwsUnavailable extends SageBuildError {
+  readonly code = 'AwsUnavailable';
+  constructor(
+    readonly service: 'Step Functions' | 'SageMaker',
+    readonly reason: 'timeout' | 'throttled' | 'unreachable' | 'server-error',
+    readonly detail?: string,
+  ) {
+    super(`${service} is not answering (${reason}).`);
+  }
+}
+
+/** IAM denied a call: names the missing action so an operator can fix the role. */
+export class AccessDenied extends SageBuildError {
+  readonly code = 'AccessDenied';
+  constructor(
+    /** e.g. "states:StopExecution" */
+    readonly action: string,
+    readonly detail?: string,
+  ) {
+    super(`Access denied: the role lacks ${action}.`);
+  }
+}
+
+export function isSageBuildError(error: unknown): error is SageBuildError {
+  return error instanceof SageBuildError;
+}
