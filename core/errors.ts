@@ -68,10 +68,11 @@ export class BuildAlreadyRunning extends SageBuildError {
   constructor(
     readonly pipeline: string,
     readonly executionArn: string,
-    readonly name: string,
+    /** The running build's name (not `name`, which every Error has). */
+    readonly buildName: string,
     readonly startedAt: Date,
   ) {
-    super(`A ${pipeline} build (${name}) is already running.`);
+    super(`A ${pipeline} build (${buildName}) is already running.`);
   }
 }
 

@@ -8,6 +8,10 @@ export interface Requester {
   id: string;
   /** A name to speak or show, e.g. "Ana". */
   displayName?: string;
+  /** Groups the requester belongs to, e.g. ["slack-group:S0123"], for group-based access rules. */
+  groups?: string[];
+  /** Where the request came from, e.g. "slack:C0123", for channel-limited pipelines. */
+  place?: string;
 }
 
 /** Who started a build, as recorded in the execution input (or "a schedule" when started outside SageBuild). */

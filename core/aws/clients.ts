@@ -1,0 +1,51 @@
+// The AWS SDK clients the core uses, sized for an 8-second voice budget: each request has a timeout and
+// retries are few. AWS_ENDPOINT_URL (the standard variable) points them at the local AWS.
+
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+export interface AwsClientSettings {
+  /** Per-request timeout, connection included. */
+  timeoutMs: number;
+  /** Total attempts per call, the first included. */
+  maxAttempts: number;
+}
+
+export interface AwsClients {
+  sfn: SFNClient;
+  sagemaker: SageMakerClient;
+}
+
+/** One pair of clients per region, made on first use and reused (each holds a connection pool). */
+export class AwsClientPool {
+  private readonly byRegion = new Map<string, AwsClients>();
+
+  constructor(private readonly settings: AwsClientSettings) {}
+
+  forRegion(region: string): AwsClients {
+    let clients = this.byRegion.get(region);
+    if (!clients) {
+      const common = {
+        region,
+        maxAttempts: this.settings.maxAttempts,
+        retryMode: 'standard',
+        requestHandler: {
+          connectionTimeout: Math.min(1000, this.settings.timeoutMs),
+          requestTimeout: this.settings.timeoutMs,
+          throwOnRequestTimeout: true,
+        },
+      };
+      clients = { sfn: new SFNClient(common), sagemaker: new SageMakerClient(common) };
+      this.byRegion.set(region, clients);
+    }
+    return clients;
+  }
+
+  destroy(): void {
+    for (const clients of this.byRegion.values()) {
+      clients.sfn.destroy();
+      clients.sagemaker.destroy();
+    }
+    this.byRegion.clear();
+  }
+}

@@ -1,0 +1,89 @@
+// What every build operation works with: the pipeline, its region's clients, and the clock.
+
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  type DescribeExecutionCommandOutput,
+  type ExecutionListItem,
+  type ExecutionStatus,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { callAws } from '../aws/translate-error';
+import type { PipelineConfig } from '../config/schema';
+import { ConfigError } from '../errors';
+import type { BuildStatus, BuildSummary } from './facts';
+
+export interface BuildContext {
+  pipeline: PipelineConfig;
+  sfn: SFNClient;
+  sagemaker: SageMakerClient;
+  now: () => Date;
+}
+
+/** Newest first; `maxResults` small, so the answer never depends on how many builds there were. */
+export async function listExecutions(
+  ctx: BuildContext,
+  maxResults: number,
+  statusFilter?: ExecutionStatus,
+): Promise<ExecutionListItem[]> {
+  const page = await callAws('Step Functions', 'states:ListExecutions', () =>
+    ctx.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: ctx.pipeline.stateMachineArn, maxResults, statusFilter }),
+    ),
+  ).catch((error: unknown) => rethrowMissingMachine(ctx, error));
+  return page.executions ?? [];
+}
+
+/** One page of history, newest first: enough for the current step, whatever the history's length. */
+export async function recentHistory(
+  ctx: BuildContext,
+  executionArn: string,
+  maxResults = 25,
+): Promise<HistoryEvent[]> {
+  const page = await callAws('Step Functions', 'states:GetExecutionHistory', () =>
+    ctx.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults,
+        includeExecutionData: true,
+      }),
+    ),
+  );
+  return page.events ?? [];
+}
+
+export function describeExecution(
+  ctx: BuildContext,
+  executionArn: string,
+): Promise<DescribeExecutionCommandOutput> {
+  return callAws('Step Functions', 'states:DescribeExecution', () =>
+    ctx.sfn.send(new DescribeExecutionCommand({ executionArn })),
+  );
+}
+
+export function summaryOf(pipeline: string, item: ExecutionListItem): BuildSummary {
+  const summary: BuildSummary = {
+    pipeline,
+    executionArn: item.executionArn ?? '',
+    name: item.name ?? '',
+    status: (item.status ?? 'RUNNING') as BuildStatus,
+    startedAt: item.startDate ?? new Date(0),
+  };
+  if (item.stopDate) summary.stoppedAt = item.stopDate;
+  return summary;
+}
+
+/** A configured state machine that does not exist is a config problem, not an AWS outage. */
+export function rethrowMissingMachine(ctx: BuildContext, error: unknown): never {
+  if ((error as Error).name === 'StateMachineDoesNotExist') {
+    throw new ConfigError(
+      `The ${ctx.pipeline.name} pipeline's state machine ${ctx.pipeline.stateMachineArn} does not exist.`,
+      'stateMachineArn',
+    );
+  }
+  throw error;
+}

@@ -1,0 +1,88 @@
+// "Is my build done?": at most three AWS calls, whatever the history's length. ListExecutions (latest build
+// and, from the same page, the ETA), one newest-first page of history (current step, who started it), then
+// one of DescribeTrainingJob, DescribeEndpoint or DescribeExecution, whichever the answer needs.
+
+import { stepLabel } from '../wording/steps';
+import { describeExecution, listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
+import { etaFor, type EtaCache } from './eta';
+import type { BuildStatusFact, StepFact } from './facts';
+import { readableCause } from './failure-reason';
+import { readHistory, parseObject, startedByOf, type HistoryReading } from './history';
+import { describeEndpoint, endpointFactOf, trainingFact } from './sagemaker-facts';
+import { NoBuildsYet } from '../errors';
+
+/** Enough recent builds for a median of the last five successes, in one page. */
+const STATUS_PAGE = 20;
+
+export async function buildStatus(ctx: BuildContext, etaCache: EtaCache): Promise<BuildStatusFact> {
+  const recent = await listExecutions(ctx, STATUS_PAGE);
+  const latest = recent[0];
+  if (!latest) throw new NoBuildsYet(ctx.pipeline.name);
+  const reading = readHistory(await recentHistory(ctx, latest.executionArn ?? ''));
+  const fact: BuildStatusFact = { ...summaryOf(ctx.pipeline.name, latest), elapsedMs: 0 };
+  const end = fact.stoppedAt ?? ctx.now();
+  fact.elapsedMs = Math.max(0, end.getTime() - fact.startedAt.getTime());
+  if (reading.startedBy) fact.startedBy = reading.startedBy;
+  const step = stepOf(reading, fact.status);
+  if (step) fact.currentStep = step;
+
+  if (fact.status === 'RUNNING') {
+    const typical = etaCache.remember(ctx.pipeline.name, recent);
+    if (typical) fact.eta = etaFor(typical, fact.elapsedMs);
+    else fact.etaMissing = 'no-successful-builds';
+    await addSageMakerFacts(ctx, reading, fact);
+    return fact;
+  }
+  if (reading.endpointName && reading.endpointStatus) {
+    fact.endpoint = { endpointName: reading.endpointName, status: reading.endpointStatus };
+  }
+  if (reading.failure && fact.status !== 'SUCCEEDED') {
+    fact.failure = {
+      pipeline: ctx.pipeline.name,
+      executionArn: fact.executionArn,
+      name: fact.name,
+      error: reading.failure.error,
+      reason: readableCause(reading.failure.cause) ?? reading.failure.error,
+    };
+    if (fact.stoppedAt) fact.failure.failedAt = fact.stoppedAt;
+    if (reading.failure.step) {
+      fact.failure.step = reading.failure.step;
+      fact.failure.stepLabel = stepLabel(reading.failure.step);
+    }
+  }
+  if (!fact.startedBy) {
+    // The third call: only a finished build whose page did not say who started it gets here.
+    const described = await describeExecution(ctx, fact.executionArn);
+    const who = startedByOf(parseObject(described.input));
+    if (who) fact.startedBy = who;
+  }
+  return fact;
+}
+
+/** The third call for a running build: the SageMaker resource its current step is working on. */
+async function addSageMakerFacts(
+  ctx: BuildContext,
+  reading: HistoryReading,
+  fact: BuildStatusFact,
+): Promise<void> {
+  const task = reading.currentTask;
+  if (task?.resource.startsWith('createTrainingJob') && reading.trainingJobName) {
+    const training = await trainingFact(ctx, reading.trainingJobName);
+    if (training) fact.training = training;
+    return;
+  }
+  if (reading.endpointName) {
+    const endpoint = await describeEndpoint(ctx, reading.endpointName);
+    if (endpoint) fact.endpoint = endpointFactOf(endpoint);
+  }
+}
+
+function stepOf(reading: HistoryReading, status: string): StepFact | undefined {
+  const failedStep = status !== 'SUCCEEDED' && status !== 'RUNNING' ? reading.failure?.step : undefined;
+  const name = failedStep ?? reading.current?.name;
+  if (!name) return undefined;
+  const state = status === 'RUNNING' ? 'running' : failedStep ? 'failed' : 'done';
+  const step: StepFact = { name, label: stepLabel(name), state };
+  if (!failedStep && reading.current?.enteredAt) step.startedAt = reading.current.enteredAt;
+  return step;
+}

@@ -1,0 +1,168 @@
+// The SageBuild config file, validated with zod. Every rule here exists so that a bad config fails at load time
+// with the field named, instead of as a confusing AWS error in the middle of a build.
+import { z } from 'zod';
+
+export const DEFAULT_ALLOWED_INPUT_KEYS = [
+  'hyperparameters.*',
+  'trainingInstanceType',
+  'trainingInstanceCount',
+  'endpointInstanceType',
+  'endpointInstanceCount',
+];
+
+export const DEFAULT_AWS = { timeoutMs: 2500, maxAttempts: 2 };
+
+/**
+ * The form in which names and aliases are compared: case-insensitive, and "churn-prod", "churn_prod" and
+ * "churn prod" are the same (Alexa hears hyphens as spaces). Uniqueness and lookup both use it.
+ */
+export function nameKey(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+// Step Functions forbids whitespace, ":" and a few punctuation marks in names; partition is checked below.
+const STATE_MACHINE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):states:([a-z0-9-]+):(\d{12}):stateMachine:([^\s:/"#%\\^|~`$&,;<>{}[\]?*]{1,80})$/;
+
+/** The region inside a state machine ARN (only call on a validated ARN). */
+export function arnRegion(arn: string): string {
+  return arn.split(':')[3] ?? '';
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+const region = z.string().regex(REGION, 'must be an AWS region like us-east-1');
+
+/** Why a string is not a usable state machine ARN, or undefined when it is. */
+function arnProblem(arn: string): string | undefined {
+  if (!STATE_MACHINE_ARN.test(arn) || !REGION.test(arnRegion(arn))) {
+    return 'must be a Step Functions state machine ARN';
+  }
+  if (arn.split(':')[1] !== partitionOf(arnRegion(arn))) {
+    return `partition ${arn.split(':')[1]} does not match region ${arnRegion(arn)}`;
+  }
+  return undefined;
+}
+
+const stateMachineArn = z.string().superRefine((arn, ctx) => {
+  const problem = arnProblem(arn);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+// Pipeline names end up inside execution names (80 chars max, no spaces), hence the tight pattern.
+const pipelineName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,19}$/,
+    'must be 1-20 lowercase letters, digits or hyphens, starting with a letter or digit',
+  );
+
+const alias = z
+  .string()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '_-]{0,39}$/u, 'must be 1-40 letters, digits, spaces or hyphens');
+
+// Dotted paths into the execution input; a trailing ".*" allows every key below. A bare "*" is refused on
+// purpose: the input also carries role ARNs and S3 locations that chat users must not redirect.
+const inputKey = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?$/,
+    'must be a dotted key like trainingInstanceType or hyperparameters.*',
+  );
+
+const slackChannelId = z
+  .string()
+  .regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel id like C0123ABCD (not a #channel-name)');
+
+/** "*", "prefix:*" or "prefix:id", e.g. "slack:U0123", "slack-group:S0123", "cli:*". */
+const principal = z
+  .string()
+  .regex(/^(\*|[a-z][a-z0-9-]*:(\*|[^\s*]+))$/, 'must be "*", "prefix:*" or "prefix:id", like slack:U0123');
+
+const access = z
+  .strictObject({
+    start: z.array(principal).default([]),
+    stop: z.array(principal).default([]),
+    /** Places (e.g. "slack:C0123") that start/stop are limited to; empty means anywhere. */
+    channels: z.array(principal).default([]),
+  })
+  .prefault({});
+
+const pipeline = z
+  .strictObject({
+    name: pipelineName,
+    aliases: z.array(alias).default([]),
+    stateMachineArn,
+    region: region.optional(),
+    defaultInput: z.record(z.string(), z.unknown()).default({}),
+    allowedInputKeys: z.array(inputKey).default(DEFAULT_ALLOWED_INPUT_KEYS),
+    slack: z.strictObject({ channels: z.array(slackChannelId).default([]) }).prefault({}),
+    access,
+  })
+  .superRefine((p, ctx) => {
+    // Step Functions only answers for a state machine in its own region, so a different region can never work.
+    if (p.region !== undefined && p.region !== arnRegion(p.stateMachineArn)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['region'],
+        message: `must match the region in stateMachineArn (${arnRegion(p.stateMachineArn)}), or be left out`,
+      });
+    }
+  })
+  .transform((p) => ({ ...p, region: p.region ?? arnRegion(p.stateMachineArn) }));
+
+const aws = z
+  .strictObject({
+    timeoutMs: z.number().int().min(200).max(10000).default(DEFAULT_AWS.timeoutMs),
+    maxAttempts: z.number().int().min(1).max(5).default(DEFAULT_AWS.maxAttempts),
+  })
+  .prefault({});
+
+// Loose at the top level only: later features add their own sections (slack, alexa) next to these.
+export const configSchema = z
+  .looseObject({
+    region: region.optional(),
+    aws,
+    defaultPipeline: z.string().optional(),
+    pipelines: z.array(pipeline).min(1, 'must list at least one pipeline'),
+  })
+  .superRefine((config, ctx) => {
+    // Every name and alias must lead to exactly one pipeline.
+    const owner = new Map<string, string>();
+    config.pipelines.forEach((p, i) => {
+      const claims: [string, (string | number)[]][] = [
+        [p.name, ['name']],
+        ...p.aliases.map((a, j): [string, (string | number)[]] => [a, ['aliases', j]]),
+      ];
+      for (const [word, path] of claims) {
+        const taken = owner.get(nameKey(word));
+        if (taken !== undefined && taken !== p.name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pipelines', i, ...path],
+            message: `"${word}" is already used by pipeline ${taken}`,
+          });
+        }
+        owner.set(nameKey(word), taken ?? p.name);
+      }
+    });
+    const names = config.pipelines.map((p) => p.name);
+    if (config.defaultPipeline !== undefined && !names.includes(config.defaultPipeline)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultPipeline'],
+        message: `must be one of the pipeline names (${names.join(', ')})`,
+      });
+    }
+  });
+
+export type SageBuildConfig = z.output<typeof configSchema>;
+export type PipelineConfig = SageBuildConfig['pipelines'][number];

@@ -1,0 +1,83 @@
+// The core's front door. Fronts (CLI, Alexa, Slack) call these methods with what a person asked, and get
+// facts back; core/wording turns the facts into sentences. The core never knows which front asked.
+
+import { AwsClientPool } from './aws/clients';
+import { resolvePipeline } from './config/pipelines';
+import type { PipelineConfig, SageBuildConfig } from './config/schema';
+import type { BuildContext } from './builds/context';
+import { EtaCache } from './builds/eta';
+import type {
+  BuildListFact,
+  BuildStatusFact,
+  FailureFact,
+  LiveModelFact,
+  StartResult,
+  StopResult,
+} from './builds/facts';
+import { lastFailure, liveModel, recentBuilds } from './builds/queries';
+import { startBuild, type StartRequest } from './builds/start';
+import { buildStatus } from './builds/status';
+import { stopBuild, type StopRequest } from './builds/stop';
+
+export interface SageBuildOptions {
+  clients?: AwsClientPool;
+  now?: () => Date;
+}
+
+export class SageBuild {
+  private readonly clients: AwsClientPool;
+  private readonly now: () => Date;
+  private readonly etaCache: EtaCache;
+
+  constructor(
+    readonly config: SageBuildConfig,
+    options: SageBuildOptions = {},
+  ) {
+    this.clients = options.clients ?? new AwsClientPool(config.aws);
+    this.now = options.now ?? (() => new Date());
+    this.etaCache = new EtaCache(() => this.now().getTime());
+  }
+
+  get pipelines(): PipelineConfig[] {
+    return this.config.pipelines;
+  }
+
+  /** The pipeline a person meant; throws PipelineNotFound (with a suggestion) or PipelineAmbiguous. */
+  pipeline(requested?: string): PipelineConfig {
+    return resolvePipeline(this.config, requested);
+  }
+
+  start(request: StartRequest & { pipeline?: string }): Promise<StartResult> {
+    return startBuild(this.context(request.pipeline), request);
+  }
+
+  stop(request: StopRequest & { pipeline?: string }): Promise<StopResult> {
+    return stopBuild(this.context(request.pipeline), request);
+  }
+
+  status(pipeline?: string): Promise<BuildStatusFact> {
+    return buildStatus(this.context(pipeline), this.etaCache);
+  }
+
+  list(pipeline?: string, limit = 10): Promise<BuildListFact> {
+    return recentBuilds(this.context(pipeline), limit);
+  }
+
+  whyFailed(pipeline?: string): Promise<FailureFact> {
+    return lastFailure(this.context(pipeline));
+  }
+
+  endpoint(pipeline?: string): Promise<LiveModelFact> {
+    return liveModel(this.context(pipeline));
+  }
+
+  close(): void {
+    this.clients.destroy();
+  }
+
+  private context(requested?: string): BuildContext {
+    const pipeline = this.pipeline(requested);
+    const { sfn, sagemaker } = this.clients.forRegion(pipeline.region);
+    return { pipeline, sfn, sagemaker, now: this.now };
+  }
+}

@@ -1,0 +1,72 @@
+// One friendly sentence for every failure the core reports. Unknown errors get a generic sentence: raw messages
+// and stack traces can leak internals and mean nothing when spoken.
+import {
+  AccessDenied,
+  AwsUnavailable,
+  BuildAlreadyRunning,
+  BuildNotFound,
+  ConfigError,
+  InvalidInput,
+  NoBuildsYet,
+  NoFailedBuild,
+  NotAuthorized,
+  NothingToStop,
+  PipelineAmbiguous,
+  PipelineNotFound,
+} from '../errors';
+import { relativeTime } from './duration';
+import { readableReason, spokenList } from './sentences';
+
+const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
+  'Step Functions': 'AWS Step Functions',
+  SageMaker: 'Amazon SageMaker',
+};
+
+function knownPipelines(known: string[]): string {
+  if (known.length === 0) return 'No pipelines are set up yet.';
+  if (known.length === 1) return `The only pipeline is ${known[0]}.`;
+  return `The pipelines are ${spokenList(known)}.`;
+}
+
+/** `now` is only used to say when a running build started. */
+export function errorSentence(error: unknown, now: Date = new Date()): string {
+  if (error instanceof PipelineNotFound) {
+    const guess = error.suggestion ? ` Did you mean ${error.suggestion}?` : '';
+    return `I don't know a pipeline called ${error.requested}.${guess} ${knownPipelines(error.known)}`;
+  }
+  if (error instanceof PipelineAmbiguous) return `Which pipeline: ${spokenList(error.known, 'or')}?`;
+  if (error instanceof NoBuildsYet) return `The ${error.pipeline} pipeline has no builds yet.`;
+  if (error instanceof BuildNotFound)
+    return `I can't find a build called ${error.build} in the ${error.pipeline} pipeline.`;
+  if (error instanceof NoFailedBuild) return `I couldn't find a failed ${error.pipeline} build.`;
+  if (error instanceof BuildAlreadyRunning) {
+    return (
+      `A ${error.pipeline} build is already running: ${error.name}, started ${relativeTime(error.startedAt, now)}. ` +
+      `I didn't start another one.`
+    );
+  }
+  if (error instanceof NothingToStop) {
+    return error.build
+      ? `The build ${error.build} isn't running, so there's nothing to stop.`
+      : `No ${error.pipeline} build is running, so there's nothing to stop.`;
+  }
+  if (error instanceof NotAuthorized) {
+    return `Sorry, you're not allowed to ${error.action} ${error.pipeline} builds. Nothing was changed.`;
+  }
+  if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;
+  if (error instanceof AwsUnavailable) {
+    const service = SERVICE_NAMES[error.service];
+    return error.reason === 'throttled'
+      ? `${service} is too busy right now. Please try again in a minute.`
+      : `I can't reach ${service} right now. Please try again in a minute.`;
+  }
+  if (error instanceof AccessDenied) {
+    return `SageBuild's AWS role isn't allowed to call ${error.action}. Ask your AWS admin to add it.`;
+  }
+  if (error instanceof ConfigError) {
+    // The message names a file path, which is for the operator's logs, not for chat or speech.
+    const where = error.field ? ` in the setting ${error.field}` : '';
+    return `SageBuild's configuration has a problem${where}. Ask whoever runs SageBuild to fix it.`;
+  }
+  return 'Sorry, something went wrong on my side. Please try again in a minute.';
+}

@@ -1,0 +1,16 @@
+// The wording API: every sentence SageBuild says or writes comes from here.
+export { approxDuration, relativeTime, spokenDuration } from './duration';
+export { gerund, stateWords, stepLabel, stepNoun } from './steps';
+export {
+  buildList,
+  details,
+  liveModel,
+  readableReason,
+  spokenList,
+  started,
+  status,
+  stopped,
+  timeLeft,
+  whyFailed,
+} from './sentences';
+export { errorSentence } from './errors';

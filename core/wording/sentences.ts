@@ -1,0 +1,337 @@
+// Every answer about builds, as plain sentences. No SSML and no markdown: the Alexa skill speaks these and Slack
+// shows them unchanged, each front escaping names for its own medium. Names go in verbatim.
+import type {
+  BuildListFact,
+  BuildStatus,
+  BuildStatusFact,
+  BuildSummary,
+  EndpointFact,
+  EtaFact,
+  FailureFact,
+  LiveModelFact,
+  StartResult,
+  StopResult,
+  TrainingFact,
+} from '../builds/facts';
+import { approxDuration, relativeTime, spokenDuration } from './duration';
+import { stepLabel, stepNoun } from './steps';
+
+/** Reasons longer than this are cut at a word boundary: nobody listens to a stack of log lines. */
+const MAX_REASON = 300;
+const MAX_METRICS = 5;
+
+/** "prod", "prod and dev", "prod, dev and staging"; `conjunction` "or" for choices. */
+export function spokenList(items: string[], conjunction: 'and' | 'or' = 'and'): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** Text from AWS or a pipeline made fit to read: one line, one final full stop, at most ~300 characters. */
+export function readableReason(text: string, max = MAX_REASON): string {
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\s.]+$/, '');
+  if (flat === '') return '';
+  if (flat.length > max) {
+    const cut = flat.slice(0, max);
+    const space = cut.lastIndexOf(' ');
+    return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+  }
+  return /[.!?…]$/.test(flat) ? flat : `${flat}.`;
+}
+
+/** The verb for a finished build, shared by every sentence that says how a build ended. */
+const ENDED: Record<Exclude<BuildStatus, 'RUNNING' | 'PENDING_REDRIVE'>, string> = {
+  SUCCEEDED: 'finished',
+  FAILED: 'failed',
+  ABORTED: 'was stopped',
+  TIMED_OUT: 'timed out',
+};
+
+const COUNTED: Record<BuildStatus, string> = {
+  RUNNING: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'timed out',
+  ABORTED: 'stopped',
+  PENDING_REDRIVE: 'waiting to restart',
+};
+
+const RESTARTING = 'is about to restart from the step where it stopped';
+
+/** "Your prod build", or "your prod build" inside a sentence. */
+function yourBuild(pipeline: string, start = true): string {
+  return `${start ? 'Your' : 'your'} ${pipeline} build`;
+}
+
+/** The step a build is in or ended in, as a phrase: "training the model". */
+function stepPhrase(fact: BuildStatusFact): string | undefined {
+  const step = fact.currentStep;
+  if (step) return step.label || stepLabel(step.name);
+  const failure = fact.failure;
+  if (failure?.stepLabel) return failure.stepLabel;
+  return failure?.step ? stepLabel(failure.step) : undefined;
+}
+
+function endTime(fact: BuildStatusFact): Date {
+  return fact.stoppedAt ?? new Date(fact.startedAt.getTime() + fact.elapsedMs);
+}
+
+/**
+ * What the build is doing or how it ended, with `subject` leading: "Your prod build has been training the model
+ * for 42 minutes." When the current step began well after the build did, both times are given, so the time
+ * spent in the step is never overstated.
+ */
+function outcome(fact: BuildStatusFact, now: Date, subject: string): string {
+  const step = stepPhrase(fact);
+  if (fact.status === 'RUNNING') {
+    if (!step) return `${subject} has been running for ${spokenDuration(fact.elapsedMs)}.`;
+    const stepStart = fact.currentStep?.startedAt;
+    const inStep = stepStart ? now.getTime() - stepStart.getTime() : undefined;
+    if (inStep !== undefined && fact.elapsedMs - inStep >= 60_000) {
+      return `${subject} started ${relativeTime(fact.startedAt, now)} and has been ${step} for ${spokenDuration(inStep)}.`;
+    }
+    return `${subject} has been ${step} for ${spokenDuration(fact.elapsedMs)}.`;
+  }
+  if (fact.status === 'PENDING_REDRIVE') return `${subject} ${RESTARTING}.`;
+  const ended = `${subject} ${ENDED[fact.status]} ${relativeTime(endTime(fact), now)}`;
+  switch (fact.status) {
+    case 'SUCCEEDED':
+      return `${ended}, after ${spokenDuration(fact.elapsedMs)}.`;
+    case 'FAILED':
+      return step ? `${ended} while ${step}.` : `${ended}.`;
+    default:
+      return step ? `${ended}, while ${step}.` : `${ended}.`;
+  }
+}
+
+/** Why there is no estimate; `what` names the build when the sentence stands alone. */
+function noEstimate(fact: BuildStatusFact, what?: string): string {
+  const why =
+    fact.etaMissing === 'no-successful-builds' ? ': there are no successful builds to learn from' : '';
+  return `I can't estimate the time left${what ? ` for ${what}` : ''} yet${why}.`;
+}
+
+/** "Based on the last 5 builds it should be done in about 18 minutes." */
+function etaSentence(eta: EtaFact, subject: string): string {
+  const basis = eta.basedOn === 1 ? 'the last build' : `the last ${eta.basedOn} builds`;
+  const when = eta.remainingMs <= 0 ? 'any minute now' : `in ${approxDuration(eta.remainingMs)}`;
+  return `Based on ${basis} ${subject} should be done ${when}.`;
+}
+
+function reasonSentence(lead: string, reason: string | undefined): string {
+  const readable = readableReason(reason ?? '');
+  return readable ? ` ${lead} ${readable}` : '';
+}
+
+const ENDPOINT_STATES: Record<string, string> = {
+  InService: 'is in service',
+  Creating: 'is being created',
+  Updating: 'is updating',
+  SystemUpdating: 'is being updated by SageMaker',
+  RollingBack: 'is rolling back',
+  Deleting: 'is being deleted',
+  Failed: 'has failed',
+  OutOfService: 'is out of service',
+  UpdateRollbackFailed: 'failed to roll back',
+};
+
+/** "is in service", "is updating"; unknown statuses are spelled out ("SomethingNew" → "is something new"). */
+function endpointState(status: string): string {
+  return ENDPOINT_STATES[status] ?? `is ${status.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
+}
+
+function endpointSentence(endpoint: EndpointFact): string {
+  const sentence = `The endpoint ${endpoint.endpointName} ${endpointState(endpoint.status)}.`;
+  return endpoint.status === 'Failed'
+    ? sentence + reasonSentence('SageMaker said:', endpoint.failureReason)
+    : sentence;
+}
+
+/** Answers "is my build done?". */
+export function status(fact: BuildStatusFact, now: Date): string {
+  const said = outcome(fact, now, yourBuild(fact.pipeline));
+  switch (fact.status) {
+    case 'RUNNING':
+      return `Not yet. ${said} ${fact.eta ? etaSentence(fact.eta, 'it') : noEstimate(fact)}`;
+    case 'PENDING_REDRIVE':
+      return `Not yet. ${said}`;
+    case 'SUCCEEDED':
+      return `Yes. ${said}${fact.endpoint ? ` ${endpointSentence(fact.endpoint)}` : ''}`;
+    case 'FAILED':
+      return `No. ${said}${reasonSentence('The reason:', fact.failure?.reason)}`;
+    default:
+      return said;
+  }
+}
+
+const TRAINING_PHASES: Record<string, string> = {
+  Pending: 'is waiting to start',
+  Starting: 'is starting',
+  LaunchingMLInstances: 'is launching instances',
+  PreparingTrainingStack: 'is preparing',
+  Downloading: 'is downloading data',
+  DownloadingTrainingImage: 'is downloading the training image',
+  Training: 'is training',
+  Uploading: 'is uploading the model',
+  Restarting: 'is restarting',
+  Updating: 'is updating',
+  InProgress: 'is running',
+  Completed: 'has completed',
+  Failed: 'failed',
+  Stopping: 'is stopping',
+  Stopped: 'was stopped',
+  MaxRuntimeExceeded: 'ran out of time',
+  MaxWaitTimeExceeded: 'waited too long for capacity',
+  Interrupted: 'was interrupted',
+};
+
+/** Metric values as people read them: 0.91, 0.9123, 1235. */
+function metricValue(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
+}
+
+function trainingSentences(training: TrainingFact, failureKnown: boolean): string {
+  const phase = training.secondaryStatus ?? training.status;
+  const phrase = TRAINING_PHASES[phase] ?? endpointState(phase);
+  let text = `The training job ${training.jobName} ${phrase}.`;
+  text += reasonSentence('SageMaker says:', training.secondaryStatusMessage);
+  const metrics = training.metrics.slice(0, MAX_METRICS).map((m) => `${m.name} is ${metricValue(m.value)}`);
+  if (metrics.length > 0) text += ` The latest metrics: ${spokenList(metrics)}.`;
+  if (!failureKnown) text += reasonSentence('SageMaker said:', training.failureReason);
+  return text;
+}
+
+function startedBySentence(fact: BuildStatusFact, now: Date): string {
+  const who = fact.startedBy?.displayName ?? fact.startedBy?.id;
+  const when = relativeTime(fact.startedAt, now);
+  if (!who) return `It started ${when}.`;
+  // Only a phrase such as "a schedule" needs a capital; a person's name is left as given.
+  const subject = /^(a|an|the) /.test(who) ? who.charAt(0).toUpperCase() + who.slice(1) : who;
+  return `${subject} started it ${when}.`;
+}
+
+/** Answers "tell me more": the step, the training job, the endpoint and who started the build. */
+export function details(fact: BuildStatusFact, now: Date): string {
+  const parts = [outcome(fact, now, `The ${fact.pipeline} build ${fact.name}`)];
+  if (fact.failure) parts.push(reasonSentence('The reason:', fact.failure.reason).trim());
+  if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
+  if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
+  parts.push(startedBySentence(fact, now));
+  return parts.filter((p) => p !== '').join(' ');
+}
+
+/** Answers "how long is left?". */
+export function timeLeft(fact: BuildStatusFact, now: Date): string {
+  const subject = yourBuild(fact.pipeline);
+  if (fact.status === 'PENDING_REDRIVE') {
+    return `${subject} ${RESTARTING}, so I can't estimate the time left yet.`;
+  }
+  if (fact.status !== 'RUNNING') return `${subject} isn't running. ${outcome(fact, now, 'The last one')}`;
+  if (!fact.eta) {
+    const running = `It has been running for ${spokenDuration(fact.elapsedMs)}.`;
+    return `${noEstimate(fact, yourBuild(fact.pipeline, false))} ${running}`;
+  }
+  return `${etaSentence(fact.eta, yourBuild(fact.pipeline, false))}${overrun(fact.eta, fact.elapsedMs)}`;
+}
+
+/** Said when the estimate has run out: the build is slower than usual. */
+function overrun(eta: EtaFact, elapsedMs: number): string {
+  if (eta.remainingMs > 0 || elapsedMs <= eta.typicalDurationMs) return '';
+  return ` It's taking longer than usual: builds usually take ${approxDuration(eta.typicalDurationMs)}.`;
+}
+
+type FailureKind = 'quality-gate' | 'aborted' | 'timed-out' | 'sagemaker' | 'other';
+
+function failureKind(error: string): FailureKind {
+  if (/quality.?gate/i.test(error)) return 'quality-gate';
+  if (/abort/i.test(error)) return 'aborted';
+  if (/time.?out|timed.?out/i.test(error)) return 'timed-out';
+  // SageMaker steps report job failures as States.TaskFailed with the job's FailureReason as cause.
+  if (/^sagemaker/i.test(error) || error === 'States.TaskFailed') return 'sagemaker';
+  return 'other';
+}
+
+/** Answers "why did it fail?". */
+export function whyFailed(failure: FailureFact, now: Date): string {
+  const subject = yourBuild(failure.pipeline);
+  const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
+  const at = failure.step ? ` at ${stepNoun(failure.step)}` : '';
+  const { reason } = failure;
+  switch (failureKind(failure.error)) {
+    case 'quality-gate':
+      return `${subject} failed${when} because the model didn't pass the quality gate.${reasonSentence('The reason:', reason)}`;
+    case 'aborted':
+      return `${subject} was stopped${when}${at}.${reasonSentence('The reason:', reason)}`;
+    case 'timed-out':
+      return `${subject} timed out${when}${at}.${reasonSentence('The reason:', reason)}`;
+    case 'sagemaker':
+      return `${subject} failed${when}${at}.${reasonSentence('SageMaker said:', reason)}`;
+    default:
+      return `${subject} failed${when}${at}.${reasonSentence('The reason:', reason)}`;
+  }
+}
+
+/** "is still running", "finished 12 minutes ago": how a listed build stands. */
+function standing(build: BuildSummary, now: Date): string {
+  if (build.status === 'RUNNING') return 'is still running';
+  if (build.status === 'PENDING_REDRIVE') return RESTARTING;
+  return build.stoppedAt
+    ? `${ENDED[build.status]} ${relativeTime(build.stoppedAt, now)}`
+    : ENDED[build.status];
+}
+
+/** Answers "list the builds": counts by outcome, then the latest build. */
+export function buildList(list: BuildListFact, now: Date): string {
+  const { pipeline, builds } = list;
+  const latest = builds.reduce<BuildSummary | undefined>(
+    (newest, b) => (!newest || b.startedAt > newest.startedAt ? b : newest),
+    undefined,
+  );
+  if (!latest) return `There are no ${pipeline} builds yet.`;
+  const story = `started ${relativeTime(latest.startedAt, now)} and ${standing(latest, now)}.`;
+  if (builds.length === 1) return `The last ${pipeline} build ${story}`;
+  const counts = (Object.keys(COUNTED) as BuildStatus[])
+    .map((s) => ({ n: builds.filter((b) => b.status === s).length, word: COUNTED[s] }))
+    .filter((c) => c.n > 0)
+    .map((c) => `${c.n} ${c.word}`);
+  return `The last ${builds.length} ${pipeline} builds: ${counts.join(', ')}. The latest ${story}`;
+}
+
+/** Answers "which model is live?". */
+export function liveModel(fact: LiveModelFact): string {
+  const endpoint = fact.endpoint;
+  if (!endpoint) return `The ${fact.pipeline} pipeline's endpoint doesn't exist yet.`;
+  const name = `The ${endpoint.endpointName} endpoint`;
+  if (!fact.exists) return `${name} doesn't exist yet.`;
+  const serving = endpoint.modelName
+    ? `model ${endpoint.modelName}`
+    : endpoint.endpointConfigName
+      ? `endpoint config ${endpoint.endpointConfigName}`
+      : undefined;
+  switch (endpoint.status) {
+    case 'InService':
+      return serving ? `${name} is in service, serving ${serving}.` : `${name} is in service.`;
+    case 'Updating':
+    case 'SystemUpdating':
+    case 'RollingBack':
+      // The previous configuration keeps serving while SageMaker changes the endpoint.
+      return `${name} ${endpointState(endpoint.status)}.${serving ? ` It's still serving ${serving}.` : ''}`;
+    case 'Failed':
+      return `${name} ${endpointState(endpoint.status)}.${reasonSentence('SageMaker said:', endpoint.failureReason)}`;
+    default:
+      return `${name} ${endpointState(endpoint.status)}.`;
+  }
+}
+
+/** Confirms a start; a retried request that had already started the build says so. */
+export function started(result: StartResult, now: Date): string {
+  if (result.created) return `Started a new ${result.pipeline} build, ${result.name}.`;
+  return `That ${result.pipeline} build was already started ${relativeTime(result.startedAt, now)}: ${result.name}.`;
+}
+
+export function stopped(result: StopResult): string {
+  return `Stopped the ${result.pipeline} build ${result.name}.`;
+}

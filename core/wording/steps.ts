@@ -1,0 +1,164 @@
+// Turns Step Functions state names into phrases that read well after "has been" or "while":
+// "Train model" → "training the model", "TrainModel" / "train_model" too.
+// A generic rule covers most names (verb → -ing, "the" before the object); a short table covers the few
+// state names that are questions or otherwise read badly. Unknown shapes fall back to
+// "working on the <name> step", which is always grammatical.
+
+/** Whole names that the generic rule would garble, keyed by lowercase words. */
+const SPECIAL: Record<string, string> = {
+  'is endpoint in service': 'waiting for the endpoint',
+  'endpoint in service': 'waiting for the endpoint',
+  'is endpoint ready': 'waiting for the endpoint',
+  'endpoint ready': 'waiting for the endpoint',
+  'quality gate': 'checking the quality gate',
+  'quality gate passed': 'checking the quality gate',
+  succeed: 'finishing up',
+  success: 'finishing up',
+  done: 'finishing up',
+  fail: 'reporting the failure',
+  failed: 'reporting the failure',
+};
+
+// Verbs that start state names in ML pipelines. Words ending in -ize/-ise/-ify count as verbs as well.
+const VERBS = new Set(
+  (
+    'aggregate analyse analyze annotate approve attach audit backup bake benchmark build cache calculate call ' +
+    'check choose clean collect commit compare compute configure copy create delay delete deploy describe ' +
+    'destroy detach download drop emit encode ensure evaluate export extract fetch filter find finish fit ' +
+    'gather generate get handle import infer ingest initialize inspect invoke join label launch list load log ' +
+    'look mark merge monitor move notify package pick poll post postprocess predict prepare preprocess ' +
+    'process promote provision publish put query read record redeploy register release remove rename report ' +
+    'resolve restore retrain retry review roll route run sample save scale score select send set shuffle ' +
+    'sleep split start stop store submit swap sync tag test train transform trigger tune update upload ' +
+    'validate verify wait warm write'
+  ).split(' '),
+);
+
+/** Verbs whose last consonant doubles although they have two syllables (stress on the last one). */
+const DOUBLING = new Set([
+  'admit',
+  'begin',
+  'commit',
+  'control',
+  'forget',
+  'occur',
+  'omit',
+  'permit',
+  'submit',
+]);
+
+const PREPOSITIONS = new Set(
+  'about across after against as at back before by down during for from in into of off on onto out over per through to until up via with'.split(
+    ' ',
+  ),
+);
+
+/** Words that already determine the noun, so no "the" goes before them. */
+const DETERMINERS = new Set(
+  'a all an another any both each every its my new no our some that the their these this those your'.split(
+    ' ',
+  ),
+);
+
+/** Nouns read without "the" when they stand alone: "deploying to production", "uploading to s3". */
+const BARE_NOUNS = new Set(['aws', 'dev', 'it', 'prod', 'production', 's3', 'sagemaker', 'staging', 'them']);
+
+/** Splits "Train model", "TrainModel", "train_model" and "train-model" into words, keeping acronyms. */
+export function stateWords(stateName: string): string[] {
+  const cleaned = stateName.replace(/[^\p{L}\p{N}\s_'-]+/gu, ' ').trim();
+  // Hyphens and camel case only separate words when the name has no spaces ("Pre-process data" keeps its hyphen).
+  const spaced = /\s/.test(cleaned)
+    ? cleaned.replace(/_+/g, ' ')
+    : cleaned.replace(/[_-]+/g, ' ').replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2');
+  return spaced
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .map(normalCase);
+}
+
+/** "Model" → "model", but "XGBoost", "AUC" and "S3" keep their capitals. */
+function normalCase(word: string): string {
+  const plain = /^\p{Lu}?[^\p{Lu}]*$/u.test(word) && /\p{Ll}/u.test(word);
+  return word.length === 1 || plain ? word.toLowerCase() : word;
+}
+
+function isVerb(word: string): boolean {
+  const last = word.toLowerCase().split('-').pop() ?? '';
+  return VERBS.has(last) || (last.length > 5 && /(ize|ise|ify)$/.test(last));
+}
+
+function isGerund(word: string): boolean {
+  return word.length > 5 && /ing$/.test(word);
+}
+
+/** English -ing spelling: save → saving, stop → stopping, tie → tying, see → seeing, train → training. */
+export function gerund(verb: string): string {
+  const w = verb.toLowerCase();
+  if (w === 'be') return 'being';
+  if (w.endsWith('ie')) return `${w.slice(0, -2)}ying`;
+  if (/(ee|ye|oe)$/.test(w)) return `${w}ing`;
+  if (w.endsWith('e')) return `${w.slice(0, -1)}ing`;
+  const last = w.split('-').pop() ?? w;
+  const syllables = last.match(/[aeiouy]+/g)?.length ?? 0;
+  if (DOUBLING.has(last) || (syllables === 1 && /[^aeiou][aeiou][^aeiouwxy]$/.test(w))) {
+    return `${w}${w.slice(-1)}ing`;
+  }
+  return `${w}ing`;
+}
+
+/** Adds "the" at the start of each noun phrase: "check endpoint status" → "check the endpoint status". */
+function withArticles(words: string[]): string[] {
+  const out: string[] = [];
+  let expectNoun = true;
+  words.forEach((word, i) => {
+    const lower = word.toLowerCase();
+    const next = words[i + 1];
+    if (lower === 'and' && next !== undefined && isVerb(next)) {
+      // "train and evaluate model": the second verb reads as a gerund too.
+      out.push('and');
+      expectNoun = true;
+      return;
+    }
+    if (i > 0 && words[i - 1]?.toLowerCase() === 'and' && isVerb(word)) {
+      out.push(gerund(word));
+      return;
+    }
+    if (PREPOSITIONS.has(lower)) {
+      out.push(word);
+      expectNoun = true;
+      return;
+    }
+    if (expectNoun && !skipsArticle(word, next)) out.push('the');
+    expectNoun = false;
+    out.push(word);
+  });
+  return out;
+}
+
+function skipsArticle(word: string, next: string | undefined): boolean {
+  const lower = word.toLowerCase();
+  if (DETERMINERS.has(lower) || /^\d/.test(word)) return true;
+  // A lone proper noun, acronym or environment ("to S3", "to production") takes no article;
+  // as a modifier it does ("the S3 bucket", "the production endpoint").
+  const alone = next === undefined || PREPOSITIONS.has(next.toLowerCase());
+  return alone && (word !== lower || BARE_NOUNS.has(lower));
+}
+
+/** A phrase to read after "has been" / "while": "training the model", "waiting for the endpoint". */
+export function stepLabel(stateName: string): string {
+  const words = stateWords(stateName);
+  const special = SPECIAL[words.join(' ').toLowerCase()];
+  if (special) return special;
+  const [first, ...rest] = words;
+  if (first === undefined) return 'working on an unnamed step';
+  if (isGerund(first)) return [first.toLowerCase(), ...withArticles(rest)].join(' ');
+  if (isVerb(first)) return [gerund(first), ...withArticles(rest)].join(' ');
+  const name = words.join(' ');
+  return `working on the ${/ step$/i.test(name) ? name : `${name} step`}`;
+}
+
+/** The step by its own name, for "failed at the Train model step". The name is kept verbatim. */
+export function stepNoun(stateName: string): string {
+  const name = stateName.trim();
+  return /\bstep$/i.test(name) ? `the ${name}` : `the ${name} step`;
+}

@@ -1,0 +1,117 @@
+// EventBridge "Step Functions Execution Status Change" events, in AWS's exact shape, for in-process
+// subscribers and, optionally, an HTTP target (the Slack notifier's local URL).
+
+import { randomUUID } from 'node:crypto';
+import type { ExecutionRecord } from './stepfunctions/model';
+
+export interface ExecutionStatusChangeEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: string;
+    startDate: number;
+    stopDate: number | null;
+    input: string;
+    output: string | null;
+    inputDetails: { included: boolean };
+    outputDetails: { included: boolean } | null;
+    error: string | null;
+    cause: string | null;
+    redriveCount: number;
+    redriveDate: null;
+    redriveStatus: string;
+    redriveStatusReason: string;
+    stateMachineVersionArn: null;
+    stateMachineAliasArn: null;
+  };
+}
+
+export type EventListener = (event: ExecutionStatusChangeEvent) => void;
+
+export function statusChangeEvent(
+  execution: ExecutionRecord,
+  account: string,
+  region: string,
+): ExecutionStatusChangeEvent {
+  const final = execution.status !== 'RUNNING';
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account,
+    time: new Date(final ? (execution.stopDate ?? Date.now()) : execution.startDate)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [execution.arn],
+    detail: {
+      executionArn: execution.arn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      stopDate: execution.stopDate ?? null,
+      input: execution.input,
+      output: execution.output ?? null,
+      inputDetails: { included: true },
+      outputDetails: execution.output === undefined ? null : { included: true },
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+      redriveCount: 0,
+      redriveDate: null,
+      redriveStatus: final && execution.status !== 'SUCCEEDED' ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+      redriveStatusReason: final
+        ? `Execution is ${execution.status}`
+        : 'Execution is RUNNING and cannot be redriven',
+      stateMachineVersionArn: null,
+      stateMachineAliasArn: null,
+    },
+  };
+}
+
+/** Delivers events to subscribers and an optional URL; a failing subscriber or target never stops a build. */
+export class EventBus {
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(private readonly targetUrl?: string) {}
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(event: ExecutionStatusChangeEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`local AWS: an event subscriber failed: ${(error as Error).message}`);
+      }
+    }
+    if (this.targetUrl) void this.post(this.targetUrl, event);
+  }
+
+  private async post(url: string, event: ExecutionStatusChangeEvent): Promise<void> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!response.ok) console.error(`local AWS: event target ${url} answered ${response.status}`);
+    } catch (error) {
+      console.error(`local AWS: event target ${url} unreachable: ${(error as Error).message}`);
+    }
+  }
+}

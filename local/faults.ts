@@ -1,0 +1,85 @@
+// Fault injection for reliability tests: added latency, throttling, server errors and IAM denials.
+// Set per run at start, and changed at run time through POST /_local/faults.
+
+import { AwsError } from './protocol';
+
+export interface FaultSettings {
+  /** Milliseconds added before every API answer. */
+  latencyMs: number;
+  /** Share of API calls (0..1) answered with ThrottlingException. */
+  throttleRate: number;
+  /** Share of API calls (0..1) answered with a 5xx error. */
+  errorRate: number;
+  /** Share of pipeline task calls (0..1) that Step Functions sees throttled by SageMaker. */
+  taskThrottleRate: number;
+  /** IAM actions denied to the caller, e.g. "states:StopExecution". */
+  deny: string[];
+  /** Limit latency/throttle/error faults to these operations (e.g. "ListExecutions"); empty means all. */
+  operations: string[];
+}
+
+export const NO_FAULTS: FaultSettings = {
+  latencyMs: 0,
+  throttleRate: 0,
+  errorRate: 0,
+  taskThrottleRate: 0,
+  deny: [],
+  operations: [],
+};
+
+const RATE_FIELDS = ['throttleRate', 'errorRate', 'taskThrottleRate'] as const;
+
+export class FaultInjector {
+  private settings: FaultSettings = { ...NO_FAULTS };
+
+  constructor(
+    initial: Partial<FaultSettings> = {},
+    private readonly random: () => number = Math.random,
+  ) {
+    this.set(initial);
+  }
+
+  get current(): FaultSettings {
+    return { ...this.settings, deny: [...this.settings.deny], operations: [...this.settings.operations] };
+  }
+
+  /** Replaces the settings; fields left out go back to no fault. */
+  set(next: Partial<FaultSettings>): FaultSettings {
+    const merged = { ...NO_FAULTS, ...next };
+    if (!(merged.latencyMs >= 0)) throw new AwsError('ValidationException', 'latencyMs must be >= 0');
+    for (const field of RATE_FIELDS) {
+      const rate = merged[field];
+      if (!(rate >= 0 && rate <= 1))
+        throw new AwsError('ValidationException', `${field} must be between 0 and 1`);
+    }
+    this.settings = { ...merged, deny: [...merged.deny], operations: [...merged.operations] };
+    return this.current;
+  }
+
+  /** Applies the faults for one API call: waits, then maybe throws the injected error. */
+  async beforeCall(action: string, operation: string, account: string): Promise<void> {
+    const s = this.settings;
+    const targeted = s.operations.length === 0 || s.operations.includes(operation);
+    if (targeted && s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs));
+    if (s.deny.includes(action)) {
+      throw new AwsError(
+        'AccessDeniedException',
+        `User: arn:aws:sts::${account}:assumed-role/sagebuild/local is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+      );
+    }
+    if (targeted && this.random() < s.throttleRate)
+      throw new AwsError('ThrottlingException', 'Rate exceeded');
+    if (targeted && this.random() < s.errorRate) {
+      throw new AwsError(
+        'InternalFailure',
+        'The request processing has failed because of an unknown error.',
+        500,
+      );
+    }
+  }
+
+  /** Whether the next pipeline task call should be throttled. */
+  throttleTask(): boolean {
+    return this.random() < this.settings.taskThrottleRate;
+  }
+}

@@ -1,0 +1,129 @@
+// The local AWS: Step Functions and SageMaker over the real wire protocols on 127.0.0.1, so unmodified
+// AWS SDK clients reach it through AWS_ENDPOINT_URL. Runs ASL for real; SageMaker work is simulated.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_TIME_SCALE, realClock, TimeScale } from './clock';
+import { EventBus, statusChangeEvent } from './events';
+import { FaultInjector, type FaultSettings } from './faults';
+import { createWireHandler, type WireService } from './http';
+import { AwsError } from './protocol';
+import { SageMakerSimulator } from './sagemaker/simulator';
+import { throttledTaskError } from './sagemaker/task-integration';
+import { StepFunctionsService } from './stepfunctions/service';
+
+export interface LocalAwsOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  region?: string;
+  accountId?: string;
+  /** How much faster than life simulated work runs (default 60: a 45-minute training takes 45 s). */
+  timeScale?: number;
+  faults?: Partial<FaultSettings>;
+  /** Where to POST EventBridge status-change events, if anywhere. */
+  eventTargetUrl?: string;
+}
+
+export class LocalAws {
+  readonly region: string;
+  readonly accountId: string;
+  readonly timeScale: TimeScale;
+  readonly faults: FaultInjector;
+  readonly events: EventBus;
+  readonly sagemaker: SageMakerSimulator;
+  readonly stepFunctions: StepFunctionsService;
+  private server?: Server;
+  private url?: string;
+
+  constructor(options: LocalAwsOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE);
+    this.faults = new FaultInjector(options.faults);
+    this.events = new EventBus(options.eventTargetUrl);
+    this.sagemaker = new SageMakerSimulator({ region: this.region, accountId: this.accountId });
+    this.stepFunctions = new StepFunctionsService({
+      region: this.region,
+      accountId: this.accountId,
+      sim: this.sagemaker,
+      timeScale: this.timeScale,
+      beforeTaskCall: () => {
+        if (this.faults.throttleTask()) throw throttledTaskError();
+      },
+      onStatusChange: (execution) =>
+        this.events.publish(statusChangeEvent(execution, this.accountId, this.region)),
+    });
+  }
+
+  static async start(options: LocalAwsOptions = {}): Promise<LocalAws> {
+    const local = new LocalAws(options);
+    await local.listen(options.port ?? 0);
+    return local;
+  }
+
+  /** The base URL for AWS_ENDPOINT_URL. */
+  get endpoint(): string {
+    if (!this.url) throw new Error('The local AWS is not listening yet.');
+    return this.url;
+  }
+
+  async listen(port: number): Promise<void> {
+    const server = createServer(createWireHandler(this.services(), this.hooks()));
+    // Keep-alive sockets from SDK clients must not hold the process open after close().
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.stepFunctions.stopAll();
+    this.sagemaker.dispose();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private services(): WireService[] {
+    const sfn = this.stepFunctions;
+    const sim = this.sagemaker;
+    return [
+      {
+        targetPrefix: 'AWSStepFunctions',
+        iamPrefix: 'states',
+        contentType: 'application/x-amz-json-1.0',
+        operation: (name) => (Object.hasOwn(sfn.operations, name) ? sfn.operations[name] : undefined),
+      },
+      {
+        targetPrefix: 'SageMaker',
+        iamPrefix: 'sagemaker',
+        contentType: 'application/x-amz-json-1.1',
+        operation: (name) =>
+          sim.supports(name)
+            ? (input) => sim.call(name, input, { clock: realClock, timeScale: this.timeScale })
+            : undefined,
+      },
+    ];
+  }
+
+  private hooks() {
+    return {
+      beforeCall: (action: string, operation: string) =>
+        this.faults.beforeCall(action, operation, this.accountId),
+      admin: (path: string, method: string, body: unknown) => {
+        if (path === '/_local/health') return { ok: true, timeScale: this.timeScale.factor };
+        if (path === '/_local/faults' && method === 'GET') return this.faults.current;
+        if (path === '/_local/faults' && method === 'POST')
+          return this.faults.set((body ?? {}) as Partial<FaultSettings>);
+        throw new AwsError('UnknownOperationException', `Unknown local endpoint: ${method} ${path}`);
+      },
+    };
+  }
+}

@@ -1,0 +1,110 @@
+// The two pipelines `npm start` runs, prod and dev, made from the reference definition, with a realistic
+// past: builds replayed fast on a clock that lands them hours and days ago, so every record (history,
+// training jobs, endpoints) is one the real pipeline produced, just shifted in time.
+
+import { exampleInput, referenceDefinition, type PipelineInput } from '../pipeline';
+import { replayClock, TimeScale } from './clock';
+import type { LocalAws } from './local-aws';
+
+export interface LocalPipeline {
+  name: string;
+  aliases: string[];
+  stateMachineArn: string;
+  defaultInput: PipelineInput;
+}
+
+interface PastBuild {
+  hoursAgo: number;
+  name: string;
+  startedBy: { id?: string; displayName: string };
+  hyperparameters?: Record<string, string>;
+}
+
+const NIGHTLY = { displayName: 'the nightly schedule' };
+const ANA = { id: 'slack:U0ANALIMA', displayName: 'Ana Lima' };
+const SAM = { id: 'alexa:amzn1.ask.account.SAMPLE-SAM', displayName: 'Sam Okafor' };
+
+const PAST: Record<string, PastBuild[]> = {
+  prod: [
+    { hoursAgo: 74, name: 'prod-nightly-1', startedBy: NIGHTLY },
+    { hoursAgo: 50, name: 'prod-nightly-2', startedBy: NIGHTLY },
+    { hoursAgo: 29, name: 'prod-retrain-ana', startedBy: ANA, hyperparameters: { max_depth: '6' } },
+    { hoursAgo: 26, name: 'prod-nightly-3', startedBy: NIGHTLY },
+    {
+      hoursAgo: 7,
+      name: 'prod-retrain-sam',
+      startedBy: SAM,
+      hyperparameters: { max_depth: '12', sagebuild_simulate: 'training-failure' },
+    },
+    { hoursAgo: 2, name: 'prod-nightly-4', startedBy: NIGHTLY },
+  ],
+  dev: [
+    { hoursAgo: 30, name: 'dev-ana-1', startedBy: ANA },
+    { hoursAgo: 5, name: 'dev-ana-2', startedBy: ANA, hyperparameters: { eta: '0.3' } },
+    {
+      hoursAgo: 3,
+      name: 'dev-ana-3',
+      startedBy: ANA,
+      hyperparameters: { eta: '0.9', sagebuild_metric: '0.71' },
+    },
+  ],
+};
+
+/** Seeded builds run this much faster than live ones: a whole build takes a fraction of a second. */
+const REPLAY_SPEEDUP = 300;
+
+export function referencePipelines(local: LocalAws): LocalPipeline[] {
+  const arn = (name: string) =>
+    `arn:aws:states:${local.region}:${local.accountId}:stateMachine:sagebuild-${name}`;
+  return [
+    {
+      name: 'prod',
+      aliases: ['production', 'live'],
+      stateMachineArn: arn('prod'),
+      defaultInput: exampleInput('churn-prod'),
+    },
+    {
+      name: 'dev',
+      aliases: ['development', 'staging', 'test'],
+      stateMachineArn: arn('dev'),
+      defaultInput: exampleInput('churn-dev', { trainingInstanceType: 'ml.m5.large' }),
+    },
+  ];
+}
+
+/** Creates both state machines and, unless `past` is false, replays their history. */
+export async function loadReferencePipelines(
+  local: LocalAws,
+  options: { past?: boolean } = {},
+): Promise<LocalPipeline[]> {
+  const pipelines = referencePipelines(local);
+  const definition = JSON.stringify(referenceDefinition);
+  for (const pipeline of pipelines) {
+    local.stepFunctions.createStateMachine({
+      name: pipeline.stateMachineArn.split(':').pop(),
+      definition,
+      roleArn: `arn:aws:iam::${local.accountId}:role/SageBuildStepFunctionsRole`,
+    });
+  }
+  if (options.past !== false) {
+    await Promise.all(pipelines.map((pipeline) => replayPast(local, pipeline, PAST[pipeline.name] ?? [])));
+  }
+  return pipelines;
+}
+
+async function replayPast(local: LocalAws, pipeline: LocalPipeline, builds: PastBuild[]): Promise<void> {
+  const timeScale = new TimeScale(local.timeScale.factor * REPLAY_SPEEDUP);
+  for (const build of builds) {
+    const input: PipelineInput = {
+      ...pipeline.defaultInput,
+      hyperparameters: { ...pipeline.defaultInput.hyperparameters, ...build.hyperparameters },
+      startedBy: build.startedBy,
+    };
+    const clock = replayClock(Date.now() - build.hoursAgo * 3600_000, REPLAY_SPEEDUP);
+    const { executionArn } = local.stepFunctions.startExecution(
+      { stateMachineArn: pipeline.stateMachineArn, name: build.name, input: JSON.stringify(input) },
+      { clock, timeScale },
+    );
+    await local.stepFunctions.waitFor(executionArn);
+  }
+}

@@ -1,0 +1,247 @@
+// Simulated endpoints: Creating/Updating take simulated minutes, an update keeps serving the old config
+// until it is done, and a model marked with `sagebuild_simulate=endpoint-failure` fails its health check.
+import { createHash } from 'node:crypto';
+import type {
+  CreateEndpointOutput,
+  DescribeEndpointOutput,
+  EndpointStatus,
+  ListEndpointsOutput,
+  ProductionVariantSummary,
+  UpdateEndpointOutput,
+} from '@aws-sdk/client-sagemaker';
+import type { SimContext } from '../clock';
+import { validationError } from './errors';
+import type { Input } from './input';
+import { containersOf, notFoundError, alreadyExistsError, type EndpointConfigs, type Models } from './models';
+import { NameMap, requireName, sageMakerArn, type Account } from './names';
+import { listPage } from './paging';
+import type { SimRuntime } from './runtime';
+import { healthCheckFailure, type Simulation } from './scenario';
+
+const ENDPOINT_STATUSES: readonly EndpointStatus[] = [
+  'OutOfService',
+  'Creating',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'InService',
+  'Deleting',
+  'Failed',
+  'UpdateRollbackFailed',
+];
+const IN_PROGRESS: readonly EndpointStatus[] = [
+  'Creating',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'Deleting',
+];
+
+const CREATE_MINUTES = 8;
+const UPDATE_MINUTES = 6;
+const ROLLBACK_MINUTES = 3;
+
+interface Endpoint {
+  name: string;
+  arn: string;
+  status: EndpointStatus;
+  /** The config serving traffic (or being created): an update only replaces it once it succeeds. */
+  configName: string;
+  /** When the serving config's variants went live; unset until the first deployment succeeds. */
+  deployedAt?: number;
+  pending?: { configName: string; startTime: number };
+  failureReason?: string;
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+/** SageMaker pins the image it deployed by digest. A stable fake digest is enough here. */
+function resolvedImage(image: string): string {
+  if (image.includes('@')) return image;
+  const digest = createHash('sha256').update(image).digest('hex');
+  return `${image.replace(/:[^/:]+$/, '')}@sha256:${digest}`;
+}
+
+export class Endpoints {
+  private readonly endpoints = new NameMap<Endpoint>();
+
+  constructor(
+    private readonly account: Account,
+    private readonly runtime: SimRuntime,
+    private readonly models: Models,
+    private readonly configs: EndpointConfigs,
+    /** Which simulation, if any, the training job that produced this model data asked for. */
+    private readonly simulationFor: (modelDataUrl: string) => Simulation | undefined,
+  ) {}
+
+  create(input: Input, ctx: SimContext): CreateEndpointOutput {
+    const name = requireName(input, 'EndpointName');
+    const config = this.configs.require(requireName(input, 'EndpointConfigName'));
+    const arn = sageMakerArn(this.account, 'endpoint', name);
+    const now = ctx.clock.now();
+    const endpoint = this.endpoints.add(
+      name,
+      { name, arn, status: 'Creating', configName: config.name, creationTime: now, lastModifiedTime: now },
+      () => alreadyExistsError('endpoint', arn),
+    );
+    this.runtime.after(ctx, CREATE_MINUTES * 60, () => {
+      const failing = this.failingVariant(config.name);
+      if (failing) {
+        endpoint.failureReason = healthCheckFailure(failing);
+        this.setStatus(endpoint, 'Failed', ctx);
+      } else {
+        endpoint.deployedAt = ctx.clock.now();
+        this.setStatus(endpoint, 'InService', ctx);
+      }
+    });
+    return { EndpointArn: arn };
+  }
+
+  update(input: Input, ctx: SimContext): UpdateEndpointOutput {
+    const endpoint = this.require(requireName(input, 'EndpointName'));
+    if (IN_PROGRESS.includes(endpoint.status)) {
+      throw validationError(`Cannot update in-progress endpoint "${endpoint.arn}".`);
+    }
+    const config = this.configs.require(requireName(input, 'EndpointConfigName'));
+    // A failed endpoint has no earlier deployment to fall back to.
+    const canRollBack = endpoint.status !== 'Failed';
+    endpoint.pending = { configName: config.name, startTime: ctx.clock.now() };
+    this.setStatus(endpoint, 'Updating', ctx);
+    this.runtime.after(ctx, UPDATE_MINUTES * 60, () => {
+      const failing = this.failingVariant(config.name);
+      if (!failing) {
+        endpoint.configName = config.name;
+        endpoint.deployedAt = ctx.clock.now();
+        endpoint.failureReason = undefined;
+        endpoint.pending = undefined;
+        this.setStatus(endpoint, 'InService', ctx);
+        return;
+      }
+      endpoint.failureReason = healthCheckFailure(failing);
+      if (!canRollBack) {
+        endpoint.pending = undefined;
+        this.setStatus(endpoint, 'Failed', ctx);
+        return;
+      }
+      // Like SageMaker: roll back, then keep serving the old config with the failure reason shown.
+      this.setStatus(endpoint, 'RollingBack', ctx);
+      this.runtime.after(ctx, ROLLBACK_MINUTES * 60, () => {
+        endpoint.pending = undefined;
+        this.setStatus(endpoint, 'InService', ctx);
+      });
+    });
+    return { EndpointArn: endpoint.arn };
+  }
+
+  describe(input: Input): DescribeEndpointOutput {
+    return this.describeEndpoint(this.require(requireName(input, 'EndpointName')));
+  }
+
+  list(input: Input): ListEndpointsOutput {
+    const { page, nextToken } = listPage(input, this.endpoints.values(), {
+      keys: (endpoint) => ({
+        name: endpoint.name,
+        status: endpoint.status,
+        creationTime: endpoint.creationTime,
+      }),
+      statuses: ENDPOINT_STATUSES,
+      defaultOrder: 'Descending',
+    });
+    return {
+      Endpoints: page.map((endpoint) => ({
+        EndpointName: endpoint.name,
+        EndpointArn: endpoint.arn,
+        CreationTime: new Date(endpoint.creationTime),
+        LastModifiedTime: new Date(endpoint.lastModifiedTime),
+        EndpointStatus: endpoint.status,
+      })),
+      NextToken: nextToken,
+    };
+  }
+
+  /** Resolves with the describe output once the endpoint is no longer creating, updating or rolling back. */
+  waitUntilSettled(name: string, signal?: AbortSignal): Promise<DescribeEndpointOutput> {
+    return this.runtime.waitUntil(
+      this.key(name),
+      () => {
+        const endpoint = this.require(name);
+        return IN_PROGRESS.includes(endpoint.status) ? undefined : this.describeEndpoint(endpoint);
+      },
+      signal,
+    );
+  }
+
+  private require(name: string): Endpoint {
+    // Real SageMaker answers a missing endpoint with ValidationException, not ResourceNotFound.
+    return this.endpoints.require(name, () =>
+      notFoundError('endpoint', sageMakerArn(this.account, 'endpoint', name)),
+    );
+  }
+
+  private key(name: string): string {
+    return `endpoint/${name.toLowerCase()}`;
+  }
+
+  private changed(endpoint: Endpoint): void {
+    this.runtime.changed(this.key(endpoint.name));
+  }
+
+  private setStatus(endpoint: Endpoint, status: EndpointStatus, ctx: SimContext): void {
+    endpoint.status = status;
+    endpoint.lastModifiedTime = ctx.clock.now();
+    this.changed(endpoint);
+  }
+
+  /** The first variant whose model came from a job that asked for an endpoint failure. */
+  private failingVariant(configName: string): string | undefined {
+    return this.configs
+      .require(configName)
+      .variants.find((variant) =>
+        containersOf(this.models.require(variant.ModelName ?? '')).some(
+          (container) =>
+            container.ModelDataUrl !== undefined &&
+            this.simulationFor(container.ModelDataUrl) === 'endpoint-failure',
+        ),
+      )?.VariantName;
+  }
+
+  private variantSummaries(endpoint: Endpoint, deployedAt: number): ProductionVariantSummary[] {
+    return this.configs.require(endpoint.configName).variants.map((variant) => {
+      const weight = variant.InitialVariantWeight ?? 1;
+      const count = variant.InitialInstanceCount ?? 1;
+      const images = containersOf(this.models.require(variant.ModelName ?? ''))
+        .map((container) => container.Image)
+        .filter((image): image is string => image !== undefined);
+      return {
+        VariantName: variant.VariantName,
+        DeployedImages: images.map((image) => ({
+          SpecifiedImage: image,
+          ResolvedImage: resolvedImage(image),
+          ResolutionTime: new Date(deployedAt),
+        })),
+        CurrentWeight: weight,
+        DesiredWeight: weight,
+        CurrentInstanceCount: count,
+        DesiredInstanceCount: count,
+      };
+    });
+  }
+
+  private describeEndpoint(endpoint: Endpoint): DescribeEndpointOutput {
+    return {
+      EndpointName: endpoint.name,
+      EndpointArn: endpoint.arn,
+      EndpointConfigName: endpoint.configName,
+      ProductionVariants:
+        endpoint.deployedAt === undefined ? undefined : this.variantSummaries(endpoint, endpoint.deployedAt),
+      EndpointStatus: endpoint.status,
+      FailureReason: endpoint.failureReason,
+      CreationTime: new Date(endpoint.creationTime),
+      LastModifiedTime: new Date(endpoint.lastModifiedTime),
+      PendingDeploymentSummary: endpoint.pending && {
+        EndpointConfigName: endpoint.pending.configName,
+        StartTime: new Date(endpoint.pending.startTime),
+      },
+    };
+  }
+}

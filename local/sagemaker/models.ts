@@ -1,0 +1,147 @@
+// Models and endpoint configs: plain records that endpoints deploy. Neither has a lifecycle of its own.
+import type {
+  ContainerDefinition,
+  CreateEndpointConfigOutput,
+  CreateModelOutput,
+  DescribeEndpointConfigOutput,
+  DescribeModelOutput,
+  ProductionVariant,
+} from '@aws-sdk/client-sagemaker';
+import type { SimContext } from '../clock';
+import { validationError } from './errors';
+import {
+  optionalArray,
+  optionalObject,
+  optionalString,
+  requireObjectList,
+  requireString,
+  type Input,
+} from './input';
+import { NameMap, requireName, sageMakerArn, type Account, type ResourceKind } from './names';
+
+/** SageMaker's wording for a missing or duplicate model, endpoint config or endpoint. */
+const LABELS: Record<ResourceKind, string> = {
+  'training-job': 'training job',
+  model: 'model',
+  'endpoint-config': 'endpoint configuration',
+  endpoint: 'endpoint',
+};
+
+export const notFoundError = (kind: ResourceKind, arn: string): Error =>
+  validationError(`Could not find ${LABELS[kind]} "${arn}".`);
+
+export const alreadyExistsError = (kind: ResourceKind, arn: string): Error =>
+  validationError(`Cannot create already existing ${LABELS[kind]} "${arn}".`);
+
+export interface Model {
+  name: string;
+  arn: string;
+  primaryContainer?: ContainerDefinition;
+  containers?: ContainerDefinition[];
+  executionRoleArn?: string;
+  creationTime: number;
+}
+
+/** Every container of a model, whichever way it was declared. */
+export const containersOf = (model: Model): ContainerDefinition[] =>
+  model.primaryContainer ? [model.primaryContainer] : (model.containers ?? []);
+
+export class Models {
+  private readonly models = new NameMap<Model>();
+
+  constructor(private readonly account: Account) {}
+
+  create(input: Input, ctx: SimContext): CreateModelOutput {
+    const name = requireName(input, 'ModelName');
+    const primaryContainer = optionalObject(input, 'PrimaryContainer');
+    const containers = optionalArray(input, 'Containers');
+    if (!primaryContainer && !containers?.length) {
+      throw validationError('Either PrimaryContainer or Containers must be provided.');
+    }
+    const arn = sageMakerArn(this.account, 'model', name);
+    this.models.add(
+      name,
+      {
+        name,
+        arn,
+        primaryContainer: structuredClone(primaryContainer) as ContainerDefinition | undefined,
+        containers: structuredClone(containers) as ContainerDefinition[] | undefined,
+        executionRoleArn: optionalString(input, 'ExecutionRoleArn'),
+        creationTime: ctx.clock.now(),
+      },
+      () => alreadyExistsError('model', arn),
+    );
+    return { ModelArn: arn };
+  }
+
+  describe(input: Input): DescribeModelOutput {
+    const model = this.require(requireName(input, 'ModelName'));
+    return {
+      ModelName: model.name,
+      ModelArn: model.arn,
+      PrimaryContainer: model.primaryContainer,
+      Containers: model.containers,
+      ExecutionRoleArn: model.executionRoleArn,
+      CreationTime: new Date(model.creationTime),
+      EnableNetworkIsolation: false,
+    };
+  }
+
+  require(name: string): Model {
+    return this.models.require(name, () => notFoundError('model', sageMakerArn(this.account, 'model', name)));
+  }
+}
+
+export interface EndpointConfig {
+  name: string;
+  arn: string;
+  variants: ProductionVariant[];
+  creationTime: number;
+}
+
+export class EndpointConfigs {
+  private readonly configs = new NameMap<EndpointConfig>();
+
+  constructor(
+    private readonly account: Account,
+    private readonly models: Models,
+  ) {}
+
+  create(input: Input, ctx: SimContext): CreateEndpointConfigOutput {
+    const name = requireName(input, 'EndpointConfigName');
+    const variants = requireObjectList(input, 'ProductionVariants');
+    variants.forEach((_variant, i) => {
+      requireString(input, `ProductionVariants.${i}.VariantName`);
+      // Real configs may omit ModelName for inference components; this pipeline always names one.
+      this.models.require(requireString(input, `ProductionVariants.${i}.ModelName`));
+    });
+    const arn = sageMakerArn(this.account, 'endpoint-config', name);
+    this.configs.add(
+      name,
+      {
+        name,
+        arn,
+        variants: structuredClone(variants) as unknown as ProductionVariant[],
+        creationTime: ctx.clock.now(),
+      },
+      () => alreadyExistsError('endpoint-config', arn),
+    );
+    return { EndpointConfigArn: arn };
+  }
+
+  describe(input: Input): DescribeEndpointConfigOutput {
+    const config = this.require(requireName(input, 'EndpointConfigName'));
+    return {
+      EndpointConfigName: config.name,
+      EndpointConfigArn: config.arn,
+      ProductionVariants: config.variants,
+      CreationTime: new Date(config.creationTime),
+    };
+  }
+
+  require(name: string): EndpointConfig {
+    return this.configs.require(name, () =>
+      notFoundError('endpoint-config', sageMakerArn(this.account, 'endpoint-config', name)),
+    );
+  }
+}

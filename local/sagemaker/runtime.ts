@@ -1,0 +1,100 @@
+// Timers and change notifications shared by the simulated resources. Keeping them in one place lets
+// dispose() end every pending transition and waiter at once, so tests and shutdown leave nothing running.
+import { EventEmitter } from 'node:events';
+import type { SimContext } from '../clock';
+
+export class SimulatorDisposedError extends Error {
+  constructor() {
+    super('The SageMaker simulator was disposed.');
+    this.name = 'SimulatorDisposedError';
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+}
+
+export class SimRuntime {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly changes = new EventEmitter();
+  private readonly waiters = new Set<(error: unknown) => void>();
+  private disposed = false;
+
+  constructor() {
+    // Any number of callers may wait on the same resource.
+    this.changes.setMaxListeners(0);
+  }
+
+  assertLive(): void {
+    if (this.disposed) throw new SimulatorDisposedError();
+  }
+
+  /** Runs `fn` after `simSeconds` of simulated work. Returns a function that cancels it. */
+  after(ctx: SimContext, simSeconds: number, fn: () => void): () => void {
+    this.assertLive();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ctx.timeScale.realMs(simSeconds));
+    // A simulated job must never be the reason the process stays up.
+    timer.unref();
+    this.timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  /** Tells waiters on `key` to look again. */
+  changed(key: string): void {
+    this.changes.emit(key);
+  }
+
+  /**
+   * Resolves with the first defined result of `check`, which runs now and again on every change of `key`.
+   * Rejects when `check` throws, `signal` aborts or the runtime is disposed.
+   */
+  waitUntil<T>(key: string, check: () => T | undefined, signal?: AbortSignal): Promise<T> {
+    this.assertLive();
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const cleanup = (): void => {
+        this.changes.off(key, onChange);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters.delete(fail);
+      };
+      const fail = (error: unknown): void => {
+        cleanup();
+        reject(error);
+      };
+      const onAbort = (): void => fail(signal ? abortReason(signal) : undefined);
+      const onChange = (): void => {
+        let result: T | undefined;
+        try {
+          result = check();
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        if (result === undefined) return;
+        cleanup();
+        resolve(result);
+      };
+      this.changes.on(key, onChange);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(fail);
+      onChange();
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const fail of [...this.waiters]) fail(new SimulatorDisposedError());
+    this.changes.removeAllListeners();
+  }
+}

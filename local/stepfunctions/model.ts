@@ -1,0 +1,62 @@
+// What the local Step Functions keeps about state machines and executions. Times are epoch ms.
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** One event in AWS's GetExecutionHistory shape, minus the wire conversion of its timestamp. */
+export interface HistoryEventRecord {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: string;
+  [detailsKey: `${string}EventDetails`]: Record<string, unknown>;
+}
+
+export interface StateMachineRecord {
+  arn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  creationDate: number;
+  /** Bumped on every CreateStateMachine so listings keep a stable order. */
+  seq: number;
+}
+
+export interface ExecutionRecord {
+  arn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  events: HistoryEventRecord[];
+  /** Insertion order, to break ties between executions started in the same millisecond. */
+  seq: number;
+}
+
+export const FINAL_STATUSES: ReadonlySet<ExecutionStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+]);
+
+export function stateMachineArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+}
+
+export function executionArn(stateMachine: string, name: string): string {
+  return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** AWS's rule for state machine and execution names: 1 to 80 characters, none of these. */
+// eslint-disable-next-line no-control-regex -- AWS forbids control characters in names
+const FORBIDDEN_NAME_CHARS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+export function isValidName(name: string): boolean {
+  return name.length >= 1 && name.length <= 80 && !FORBIDDEN_NAME_CHARS.test(name);
+}
