@@ -47,27 +47,27 @@ export class SageBuild {
     return resolvePipeline(this.config, requested);
   }
 
-  start(request: StartRequest & { pipeline?: string }): Promise<StartResult> {
+  async start(request: StartRequest & { pipeline?: string }): Promise<StartResult> {
     return startBuild(this.context(request.pipeline), request);
   }
 
-  stop(request: StopRequest & { pipeline?: string }): Promise<StopResult> {
+  async stop(request: StopRequest & { pipeline?: string }): Promise<StopResult> {
     return stopBuild(this.context(request.pipeline), request);
   }
 
-  status(pipeline?: string): Promise<BuildStatusFact> {
+  async status(pipeline?: string): Promise<BuildStatusFact> {
     return buildStatus(this.context(pipeline), this.etaCache);
   }
 
-  list(pipeline?: string, limit = 10): Promise<BuildListFact> {
+  async list(pipeline?: string, limit = 10): Promise<BuildListFact> {
     return recentBuilds(this.context(pipeline), limit);
   }
 
-  whyFailed(pipeline?: string): Promise<FailureFact> {
+  async whyFailed(pipeline?: string): Promise<FailureFact> {
     return lastFailure(this.context(pipeline));
   }
 
-  endpoint(pipeline?: string): Promise<LiveModelFact> {
+  async endpoint(pipeline?: string): Promise<LiveModelFact> {
     return liveModel(this.context(pipeline));
   }
 
@@ -75,6 +75,7 @@ export class SageBuild {
     this.clients.destroy();
   }
 
+  // Methods are async so that a bad pipeline name rejects like any other error, never throws synchronously.
   private context(requested?: string): BuildContext {
     const pipeline = this.pipeline(requested);
     const { sfn, sagemaker } = this.clients.forRegion(pipeline.region);

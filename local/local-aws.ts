@@ -32,6 +32,8 @@ export class LocalAws {
   readonly events: EventBus;
   readonly sagemaker: SageMakerSimulator;
   readonly stepFunctions: StepFunctionsService;
+  /** Every API call answered, in order, as IAM actions ("states:ListExecutions"): tests and benchmarks count them. */
+  readonly calls: string[] = [];
   private server?: Server;
   private url?: string;
 
@@ -115,8 +117,10 @@ export class LocalAws {
 
   private hooks() {
     return {
-      beforeCall: (action: string, operation: string) =>
-        this.faults.beforeCall(action, operation, this.accountId),
+      beforeCall: (action: string, operation: string) => {
+        this.calls.push(action);
+        return this.faults.beforeCall(action, operation, this.accountId);
+      },
       admin: (path: string, method: string, body: unknown) => {
         if (path === '/_local/health') return { ok: true, timeScale: this.timeScale.factor };
         if (path === '/_local/faults' && method === 'GET') return this.faults.current;

@@ -13,7 +13,7 @@ export class AwsError extends Error {
 
 /** Dates and epoch-ms times become epoch seconds, the only time form the SDK parses correctly. */
 export function toWire(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
+  if (isDate(value)) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -23,6 +23,11 @@ export function toWire(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** Realm-safe: structuredClone (and jest's sandbox) make Dates that fail `instanceof Date`. */
+export function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
 }
 
 export function requireString(

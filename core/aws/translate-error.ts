@@ -26,6 +26,12 @@ const DENIED = new Set([
 ]);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
 
+/** Socket failures; the SDK sometimes wraps them, leaving the code only in the message. */
+function isNetworkError(e: SdkErrorShape): boolean {
+  if (NETWORK.has(e.code ?? '') || NETWORK.has(e.name ?? '')) return true;
+  return [...NETWORK].some((code) => e.message?.includes(code));
+}
+
 /** Returns the typed error for infrastructure failures, or the original error for the caller to handle. */
 export function translateAwsError(error: unknown, service: Service, action: string): unknown {
   const e = (error ?? {}) as SdkErrorShape;
@@ -36,8 +42,7 @@ export function translateAwsError(error: unknown, service: Service, action: stri
   if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT') {
     return new AwsUnavailable(service, 'timeout', e.message);
   }
-  if (NETWORK.has(e.code ?? '') || NETWORK.has(name))
-    return new AwsUnavailable(service, 'unreachable', e.message);
+  if (isNetworkError(e)) return new AwsUnavailable(service, 'unreachable', e.message);
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return new AwsUnavailable(service, 'server-error', e.message);
   return error;

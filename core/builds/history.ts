@@ -94,7 +94,12 @@ function failedStep(newestFirst: HistoryEvent[]): string | undefined {
   const taskFailed = newestFirst.findIndex((e) => e.type === 'TaskFailed');
   if (taskFailed >= 0) return enteredAfter(taskFailed, 'Task');
   const mapFailed = newestFirst.findIndex((e) => e.type === 'MapStateFailed');
-  if (mapFailed >= 0) return enteredAfter(mapFailed, 'Map');
+  if (mapFailed >= 0) {
+    // A Map's iterations name it, and sit closer than its MapStateEntered in a small page.
+    const iteration = newestFirst.slice(mapFailed).find((e) => e.type?.startsWith('MapIteration'));
+    const details = iteration?.mapIterationFailedEventDetails ?? iteration?.mapIterationSucceededEventDetails;
+    return details?.name ?? iteration?.mapIterationStartedEventDetails?.name ?? enteredAfter(mapFailed, 'Map');
+  }
   const lastRun = newestFirst.find((e) => ENTERED.test(e.type ?? '') && e.type !== 'FailStateEntered');
   return lastRun?.stateEnteredEventDetails?.name;
 }

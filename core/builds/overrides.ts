@@ -19,7 +19,7 @@ export function applyOverrides(
   overrides: Record<string, string>,
   allowed: readonly string[],
 ): Json {
-  const input = structuredClone(defaults);
+  const input = JSON.parse(JSON.stringify(defaults)) as Json;
   for (const [key, raw] of Object.entries(overrides)) {
     if (!/^[A-Za-z0-9_.:-]+$/.test(key) || key.split('.').some((part) => part === '')) {
       throw new InvalidInput(`"${key}" is not a valid input key.`, key);

@@ -1,15 +1,10 @@
 // Who may start or stop a pipeline's builds. Access is opt-in: an empty list allows nobody.
 import { NotAuthorized, type GuardedAction } from '../errors';
+import type { Requester } from '../builds/facts';
 import type { PipelineConfig } from './schema';
 
-export interface AccessRequester {
-  /** e.g. "slack:U0123", "alexa:amzn1.ask.account.X", "cli:ana". */
-  id: string;
-  /** Groups the front has resolved for the requester, e.g. ["slack-group:S0123"]. */
-  groups?: string[];
-  /** Where the request came from, e.g. "slack:C0123"; required when the pipeline limits channels. */
-  place?: string;
-}
+/** Only the parts of a requester that access rules look at: id, groups and the place the request came from. */
+export type AccessRequester = Pick<Requester, 'id' | 'groups' | 'place'>;
 
 export function isAllowed(
   pipeline: PipelineConfig,

@@ -39,13 +39,13 @@ export function spokenDuration(ms: number): string {
 }
 
 /**
- * An estimate, rounded so it does not sound more precise than it is: to the minute under ten minutes,
- * to five minutes under an hour, to ten minutes beyond. "about 18 minutes" becomes "about 20 minutes".
+ * An estimate, rounded so it does not sound more precise than it is: to the minute under 20 minutes
+ * ("about 18 minutes"), to five minutes under an hour ("about 25 minutes"), to ten minutes beyond.
  */
 export function approxDuration(ms: number): string {
   if (!(ms >= MINUTE)) return 'less than a minute';
   const minutes = ms / MINUTE;
-  const step = minutes < 10 ? 1 : minutes < 60 ? 5 : 10;
+  const step = minutes < 20 ? 1 : minutes < 60 ? 5 : 10;
   return `about ${spokenDuration(Math.round(minutes / step) * step * MINUTE)}`;
 }
 

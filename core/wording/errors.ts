@@ -41,7 +41,7 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
   if (error instanceof NoFailedBuild) return `I couldn't find a failed ${error.pipeline} build.`;
   if (error instanceof BuildAlreadyRunning) {
     return (
-      `A ${error.pipeline} build is already running: ${error.name}, started ${relativeTime(error.startedAt, now)}. ` +
+      `A ${error.pipeline} build is already running: ${error.buildName}, started ${relativeTime(error.startedAt, now)}. ` +
       `I didn't start another one.`
     );
   }

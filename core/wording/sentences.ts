@@ -160,7 +160,7 @@ export function status(fact: BuildStatusFact, now: Date): string {
     case 'SUCCEEDED':
       return `Yes. ${said}${fact.endpoint ? ` ${endpointSentence(fact.endpoint)}` : ''}`;
     case 'FAILED':
-      return `No. ${said}${reasonSentence('The reason:', fact.failure?.reason)}`;
+      return `No. ${said}${reasonSentence('The reason:', failureReason(fact.failure))}`;
     default:
       return said;
   }
@@ -216,7 +216,7 @@ function startedBySentence(fact: BuildStatusFact, now: Date): string {
 /** Answers "tell me more": the step, the training job, the endpoint and who started the build. */
 export function details(fact: BuildStatusFact, now: Date): string {
   const parts = [outcome(fact, now, `The ${fact.pipeline} build ${fact.name}`)];
-  if (fact.failure) parts.push(reasonSentence('The reason:', fact.failure.reason).trim());
+  if (fact.failure) parts.push(reasonSentence('The reason:', failureReason(fact.failure)).trim());
   if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
   if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
   parts.push(startedBySentence(fact, now));
@@ -243,14 +243,26 @@ function overrun(eta: EtaFact, elapsedMs: number): string {
   return ` It's taking longer than usual: builds usually take ${approxDuration(eta.typicalDurationMs)}.`;
 }
 
+/** The failure's reason, unless it is only the error code again (the core falls back to that). */
+function failureReason(failure: FailureFact | undefined): string | undefined {
+  return failure && failure.reason.trim() !== failure.error ? failure.reason : undefined;
+}
+
 type FailureKind = 'quality-gate' | 'aborted' | 'timed-out' | 'sagemaker' | 'other';
 
 function failureKind(error: string): FailureKind {
   if (/quality.?gate/i.test(error)) return 'quality-gate';
   if (/abort/i.test(error)) return 'aborted';
   if (/time.?out|timed.?out/i.test(error)) return 'timed-out';
-  // SageMaker steps report job failures as States.TaskFailed with the job's FailureReason as cause.
-  if (/^sagemaker/i.test(error) || error === 'States.TaskFailed') return 'sagemaker';
+  // SageMaker .sync tasks fail with States.TaskFailed or SageMaker.*; pipelines like the reference one re-raise
+  // them as TrainingFailed, SaveModelFailed, Endpoint...Failed with SageMaker's FailureReason as the cause.
+  if (
+    /^(SageMaker|States\.TaskFailed$|(Training|SaveModel|Model|Endpoint\w*|Transform|Processing)Failed$)/.test(
+      error,
+    )
+  ) {
+    return 'sagemaker';
+  }
   return 'other';
 }
 
@@ -259,7 +271,7 @@ export function whyFailed(failure: FailureFact, now: Date): string {
   const subject = yourBuild(failure.pipeline);
   const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
   const at = failure.step ? ` at ${stepNoun(failure.step)}` : '';
-  const { reason } = failure;
+  const reason = failureReason(failure);
   switch (failureKind(failure.error)) {
     case 'quality-gate':
       return `${subject} failed${when} because the model didn't pass the quality gate.${reasonSentence('The reason:', reason)}`;

@@ -1,8 +1,8 @@
 // Turns Step Functions state names into phrases that read well after "has been" or "while":
 // "Train model" → "training the model", "TrainModel" / "train_model" too.
-// A generic rule covers most names (verb → -ing, "the" before the object); a short table covers the few
-// state names that are questions or otherwise read badly. Unknown shapes fall back to
-// "working on the <name> step", which is always grammatical.
+// In order: a short table for names that read badly, questions ("Is quality gate met" → "checking whether the
+// quality gate is met"), outcome states ("Build succeeded" → "finishing up"), then the generic rule (verb → -ing,
+// "the" before the object). Unknown shapes fall back to "working on the <name> step", which is always grammatical.
 
 /** Whole names that the generic rule would garble, keyed by lowercase words. */
 const SPECIAL: Record<string, string> = {
@@ -12,9 +12,21 @@ const SPECIAL: Record<string, string> = {
   'endpoint ready': 'waiting for the endpoint',
   'quality gate': 'checking the quality gate',
   'quality gate passed': 'checking the quality gate',
+  'is gate metric': 'checking the quality gate metric',
+};
+
+/**
+ * Last words that make a state an outcome rather than work ("Build succeeded", "Training failed"): the
+ * Succeed/Fail states themselves, which read badly as "building the succeeded".
+ */
+const OUTCOMES: Record<string, string> = {
   succeed: 'finishing up',
+  succeeded: 'finishing up',
   success: 'finishing up',
   done: 'finishing up',
+  finished: 'finishing up',
+  complete: 'finishing up',
+  completed: 'finishing up',
   fail: 'reporting the failure',
   failed: 'reporting the failure',
 };
@@ -24,12 +36,12 @@ const VERBS = new Set(
   (
     'aggregate analyse analyze annotate approve attach audit backup bake benchmark build cache calculate call ' +
     'check choose clean collect commit compare compute configure copy create delay delete deploy describe ' +
-    'destroy detach download drop emit encode ensure evaluate export extract fetch filter find finish fit ' +
-    'gather generate get handle import infer ingest initialize inspect invoke join label launch list load log ' +
+    'destroy detach download drop emit encode ensure evaluate explain export extract fetch filter find finish fit ' +
+    'gather generate get grade handle import infer ingest initialize inspect invoke join label launch list load log ' +
     'look mark merge monitor move notify package pick poll post postprocess predict prepare preprocess ' +
     'process promote provision publish put query read record redeploy register release remove rename report ' +
     'resolve restore retrain retry review roll route run sample save scale score select send set shuffle ' +
-    'sleep split start stop store submit swap sync tag test train transform trigger tune update upload ' +
+    'sleep split start stop store submit swap sync tag test train transform trigger tune update upload use ' +
     'validate verify wait warm write'
   ).split(' '),
 );
@@ -144,6 +156,16 @@ function skipsArticle(word: string, next: string | undefined): boolean {
   return alone && (word !== lower || BARE_NOUNS.has(lower));
 }
 
+/** Choice states named as questions: "Is quality gate met" → "checking whether the quality gate is met". */
+function questionLabel(first: string, rest: string[]): string | undefined {
+  const verb = first.toLowerCase();
+  if ((verb !== 'is' && verb !== 'are') || rest.length < 2) return undefined;
+  // The predicate starts at the first preposition ("in service"), else it is the last word ("met").
+  const preposition = rest.findIndex((w, i) => i > 0 && PREPOSITIONS.has(w.toLowerCase()));
+  const split = preposition > 0 ? preposition : rest.length - 1;
+  return ['checking whether', ...withArticles(rest.slice(0, split)), verb, ...rest.slice(split)].join(' ');
+}
+
 /** A phrase to read after "has been" / "while": "training the model", "waiting for the endpoint". */
 export function stepLabel(stateName: string): string {
   const words = stateWords(stateName);
@@ -151,6 +173,10 @@ export function stepLabel(stateName: string): string {
   if (special) return special;
   const [first, ...rest] = words;
   if (first === undefined) return 'working on an unnamed step';
+  const question = questionLabel(first, rest);
+  if (question) return question;
+  const outcome = OUTCOMES[words[words.length - 1]?.toLowerCase() ?? ''];
+  if (outcome) return outcome;
   if (isGerund(first)) return [first.toLowerCase(), ...withArticles(rest)].join(' ');
   if (isVerb(first)) return [gerund(first), ...withArticles(rest)].join(' ');
   const name = words.join(' ');

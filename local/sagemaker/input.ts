@@ -1,5 +1,6 @@
 // Reads request fields and rejects bad ones with SageMaker's own wording, which names members as camelCase
 // dotted paths ("algorithmSpecification.trainingImage"), so errors look the same as against real AWS.
+import { types } from 'node:util';
 import { validationError } from './errors';
 
 export type Input = Record<string, unknown>;
@@ -97,4 +98,17 @@ export function optionalEnum<T extends string>(
     throw constraintError(path, value, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
   }
   return value as T;
+}
+
+/**
+ * A deep copy of plain data, so callers and stored resources never share objects. Unlike structuredClone,
+ * Dates come back as this realm's Date (under jest, structuredClone's Dates fail `instanceof Date`).
+ */
+export function copy<T>(value: T): T {
+  if (types.isDate(value)) return new Date(value.getTime()) as T;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, copy(inner)])) as T;
+  }
+  return value;
 }

@@ -10,6 +10,7 @@ import type {
 import type { SimContext } from '../clock';
 import { validationError } from './errors';
 import {
+  copy,
   optionalArray,
   optionalObject,
   optionalString,
@@ -64,8 +65,8 @@ export class Models {
       {
         name,
         arn,
-        primaryContainer: structuredClone(primaryContainer) as ContainerDefinition | undefined,
-        containers: structuredClone(containers) as ContainerDefinition[] | undefined,
+        primaryContainer: copy(primaryContainer) as ContainerDefinition | undefined,
+        containers: copy(containers) as ContainerDefinition[] | undefined,
         executionRoleArn: optionalString(input, 'ExecutionRoleArn'),
         creationTime: ctx.clock.now(),
       },
@@ -121,7 +122,7 @@ export class EndpointConfigs {
       {
         name,
         arn,
-        variants: structuredClone(variants) as unknown as ProductionVariant[],
+        variants: copy(variants) as unknown as ProductionVariant[],
         creationTime: ctx.clock.now(),
       },
       () => alreadyExistsError('endpoint-config', arn),

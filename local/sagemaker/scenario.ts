@@ -89,7 +89,11 @@ export function scenarioOf(hyperParameters: Record<string, string>): Scenario {
 
 export function completedMetrics(scenario: Scenario, now: number): Metric[] {
   return [
-    { MetricName: 'train:auc', Value: Math.min(0.999, scenario.validationAuc + 0.03), Timestamp: now },
+    {
+      MetricName: 'train:auc',
+      Value: Math.min(0.999, Math.round((scenario.validationAuc + 0.03) * 1000) / 1000),
+      Timestamp: now,
+    },
     { MetricName: 'validation:auc', Value: scenario.validationAuc, Timestamp: now },
     { MetricName: 'validation:rmse', Value: VALIDATION_RMSE, Timestamp: now },
   ];

@@ -4,7 +4,7 @@ import type { DescribeEndpointOutput, DescribeTrainingJobResponse } from '@aws-s
 import type { SimContext } from '../clock';
 import { Endpoints } from './endpoints';
 import { SageMakerApiError, validationError } from './errors';
-import { isObject, type Input } from './input';
+import { copy, isObject, type Input } from './input';
 import { EndpointConfigs, Models } from './models';
 import type { Account } from './names';
 import { SimRuntime } from './runtime';
@@ -58,17 +58,17 @@ export class SageMakerSimulator {
     if (!run) throw new SageMakerApiError('UnknownOperationException', `Unknown operation ${operation}.`);
     if (!isObject(input)) throw validationError('The request body must be a JSON object.');
     // Copies keep callers and the stored resources from changing each other.
-    return structuredClone(run(input, ctx)) as Record<string, unknown>;
+    return copy(run(input, ctx)) as Record<string, unknown>;
   }
 
   /** Resolves with DescribeTrainingJob's output once the job is Completed, Failed or Stopped. */
   async waitForTrainingJob(name: string, signal?: AbortSignal): Promise<DescribeTrainingJobResponse> {
-    return structuredClone(await this.training.waitUntilFinished(name, signal));
+    return copy(await this.training.waitUntilFinished(name, signal));
   }
 
   /** Resolves with DescribeEndpoint's output once the endpoint is InService, Failed or otherwise settled. */
   async waitForEndpoint(name: string, signal?: AbortSignal): Promise<DescribeEndpointOutput> {
-    return structuredClone(await this.endpoints.waitUntilSettled(name, signal));
+    return copy(await this.endpoints.waitUntilSettled(name, signal));
   }
 
   /** Cancels every pending transition and rejects every waiter; later calls throw. */

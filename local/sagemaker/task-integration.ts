@@ -2,6 +2,7 @@
 // the optimized integration (arn:aws:states:::sagemaker:<op>[.sync]) and the SDK integration
 // (arn:aws:states:::aws-sdk:sagemaker:<op>), each with its own error naming. Outputs carry times as epoch ms.
 import { randomUUID } from 'node:crypto';
+import { types } from 'node:util';
 import type { SimContext } from '../clock';
 import { SageMakerApiError } from './errors';
 import type { SageMakerSimulator } from './simulator';
@@ -54,7 +55,7 @@ function asTaskError(integration: Integration, error: unknown): unknown {
 
 /** Step Functions hands SageMaker timestamps to the next state as epoch-ms numbers. */
 export function datesToEpochMs(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime();
+  if (types.isDate(value)) return value.getTime();
   if (Array.isArray(value)) return value.map(datesToEpochMs);
   if (value && typeof value === 'object') {
     return Object.fromEntries(

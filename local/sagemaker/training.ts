@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { SimContext } from '../clock';
 import { SageMakerApiError, validationError } from './errors';
-import { optionalStringMap, requireObject, requireString, type Input } from './input';
+import { copy, optionalStringMap, requireObject, requireString, type Input } from './input';
 import { NameMap, requireName, sageMakerArn, type Account } from './names';
 import { listPage } from './paging';
 import type { SimRuntime } from './runtime';
@@ -105,9 +105,7 @@ export class TrainingJobs {
       {
         name,
         arn,
-        echoed: structuredClone(
-          Object.fromEntries(ECHOED_FIELDS.map((field) => [field, input[field]])),
-        ) as Echoed,
+        echoed: copy(Object.fromEntries(ECHOED_FIELDS.map((field) => [field, input[field]]))) as Echoed,
         outputPrefix: `${outputPath.replace(/\/+$/, '')}/${name}/`,
         scenario: scenarioOf(hyperParameters),
         status: 'InProgress',
@@ -219,10 +217,23 @@ export class TrainingJobs {
     this.finish(job, 'Failed', 'Training job failed', now);
   }
 
-  private transition(job: TrainingJob, status: SecondaryStatus, message: string, now: number): void {
+  /** Moves to a new secondary status and tells waiters, who see the job as it now is. */
+  private transition(
+    job: TrainingJob,
+    status: SecondaryStatus,
+    message: string,
+    now: number,
+    last = false,
+  ): void {
     const previous = job.transitions.at(-1);
     if (previous) previous.EndTime = now;
-    job.transitions.push({ Status: status, StartTime: now, StatusMessage: message });
+    // A final status starts and ends at once, as SageMaker records it.
+    job.transitions.push({
+      Status: status,
+      StartTime: now,
+      EndTime: last ? now : undefined,
+      StatusMessage: message,
+    });
     job.lastModifiedTime = now;
     this.runtime.changed(this.key(job.name));
   }
@@ -236,9 +247,7 @@ export class TrainingJobs {
     job.cancel = undefined;
     job.status = status;
     job.trainingEndTime = now;
-    this.transition(job, status, message, now);
-    const last = job.transitions.at(-1);
-    if (last) last.EndTime = now;
+    this.transition(job, status, message, now, true);
   }
 
   private describeJob(job: TrainingJob): DescribeTrainingJobResponse {

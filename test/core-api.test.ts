@@ -1,0 +1,255 @@
+// Cost, paging, idempotency and typed errors: the core over the real SDK clients against the local AWS.
+
+import {
+  CreateStateMachineCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { parseConfig } from '../core/config/load';
+import { SageBuild } from '../core/sagebuild';
+import {
+  AccessDenied,
+  AwsUnavailable,
+  BuildAlreadyRunning,
+  NoBuildsYet,
+  NotAuthorized,
+  NothingToStop,
+  PipelineNotFound,
+} from '../core/errors';
+import { LONG_HISTORY_DEFINITION, turnsFor } from './support/long-history';
+import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+
+let stack: LocalStack;
+let sfn: SFNClient;
+let longMachineArn: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  sfn = new SFNClient({});
+  const created = await sfn.send(
+    new CreateStateMachineCommand({
+      name: 'long-history',
+      definition: LONG_HISTORY_DEFINITION,
+      roleArn: 'arn:aws:iam::123456789012:role/test',
+    }),
+  );
+  longMachineArn = created.stateMachineArn as string;
+});
+
+afterAll(async () => {
+  sfn.destroy();
+  await stack.close();
+});
+
+afterEach(() => {
+  stack.local.faults.set({});
+});
+
+function coreFor(pipelines: object[], extra: object = {}): SageBuild {
+  return new SageBuild(parseConfig({ pipelines, ...extra }, 'test'));
+}
+
+async function startLong(name: string, events: number): Promise<string> {
+  const input = JSON.stringify({ n: 0, limit: turnsFor(events) });
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: longMachineArn, name, input }));
+  await waitFor(async () => {
+    const { events: newest } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }),
+    );
+    return newest?.[0]?.type === 'WaitStateEntered' ? true : undefined;
+  });
+  return executionArn as string;
+}
+
+async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const before = stack.local.calls.length;
+  await work();
+  return stack.local.calls.slice(before);
+}
+
+describe('status cost', () => {
+  test('a history of 10,000 events is answered with the same calls as a short one', async () => {
+    const core = coreFor([{ name: 'long', stateMachineArn: longMachineArn }]);
+    try {
+      const short = await startLong('short-history', 10);
+      const shortCalls = await callsDuring(() => core.status('long'));
+      await sfn.send(new StopExecutionCommand({ executionArn: short }));
+
+      const long = await startLong('long-history', 10_000);
+      const { events } = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: long, reverseOrder: true, maxResults: 1 }),
+      );
+      expect(events?.[0]?.id).toBeGreaterThanOrEqual(10_000);
+      const longCalls = await callsDuring(() => core.status('long'));
+      const status = await core.status('long');
+      expect(status).toMatchObject({ status: 'RUNNING', currentStep: { name: 'Hold' } });
+      expect(longCalls).toEqual(shortCalls);
+      expect(longCalls.length).toBeLessThanOrEqual(3);
+      await sfn.send(new StopExecutionCommand({ executionArn: long }));
+    } finally {
+      core.close();
+    }
+  });
+
+  test('"is my build done" takes at most 3 AWS calls while training and once finished', async () => {
+    const started = await stack.core.start({
+      pipeline: 'prod',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+    });
+    await waitFor(async () => ((await stack.core.status('prod')).training ? true : undefined));
+    const training = await callsDuring(() => stack.core.status('prod'));
+    expect(training).toEqual(['states:ListExecutions', 'states:GetExecutionHistory', 'sagemaker:DescribeTrainingJob']);
+    await stack.core.stop({ pipeline: 'prod', requester: tester });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    const finished = await callsDuring(() => stack.core.status('prod'));
+    expect(finished.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('paging', () => {
+  test('ListExecutions pages newest first with statusFilter, maxResults and nextToken', async () => {
+    const names = ['page-a', 'page-b', 'page-c', 'page-d', 'page-e'];
+    for (const name of names) await startLong(name, 10);
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: longMachineArn, statusFilter: 'RUNNING', maxResults: 2, nextToken }),
+      );
+      expect(page.executions?.length).toBeLessThanOrEqual(2);
+      seen.push(...(page.executions ?? []).map((e) => e.name as string));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(seen).toEqual([...names].reverse());
+    for (const name of names) {
+      await sfn.send(new StopExecutionCommand({ executionArn: `${longMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
+    }
+    const aborted = await sfn.send(new ListExecutionsCommand({ stateMachineArn: longMachineArn, statusFilter: 'ABORTED' }));
+    expect(aborted.executions?.map((e) => e.name)).toEqual(expect.arrayContaining(names));
+  });
+
+  test('GetExecutionHistory pages forward and in reverse over the same events', async () => {
+    const executionArn = await startLong('paged-history', 500);
+    const read = async (reverseOrder: boolean): Promise<HistoryEvent[]> => {
+      const all: HistoryEvent[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder, maxResults: 70, nextToken }));
+        all.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return all;
+    };
+    const forward = await read(false);
+    const backward = await read(true);
+    expect(forward.length).toBeGreaterThanOrEqual(500);
+    expect(forward.map((e) => e.id)).toEqual(forward.map((_, i) => i + 1));
+    expect(backward.map((e) => e.id)).toEqual(forward.map((e) => e.id).reverse());
+    expect(forward[0]).toMatchObject({ type: 'ExecutionStarted', previousEventId: 0 });
+    expect(forward[0]?.timestamp).toBeInstanceOf(Date);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+  });
+});
+
+describe('idempotency', () => {
+  test('the same start request twice starts one build', async () => {
+    const key = newKey();
+    const first = await stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey: key });
+    const again = await stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey: key });
+    expect(again).toMatchObject({ executionArn: first.executionArn, created: false });
+    await expect(
+      stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey() }),
+    ).rejects.toBeInstanceOf(BuildAlreadyRunning);
+    await stack.local.stepFunctions.waitFor(first.executionArn);
+    const afterwards = await stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey: key });
+    expect(afterwards).toMatchObject({ executionArn: first.executionArn, created: false });
+    const runs = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.pipelines[1]?.stateMachineArn }));
+    expect(runs.executions?.filter((e) => e.executionArn === first.executionArn)).toHaveLength(1);
+  });
+
+  test('StartExecution: same name and input returns the execution; other input is ExecutionAlreadyExists', async () => {
+    const params = { stateMachineArn: longMachineArn, name: 'idem', input: JSON.stringify({ n: 0, limit: 1 }) };
+    const first = await sfn.send(new StartExecutionCommand(params));
+    const second = await sfn.send(new StartExecutionCommand(params));
+    expect(second.executionArn).toBe(first.executionArn);
+    await expect(sfn.send(new StartExecutionCommand({ ...params, input: '{"n":1,"limit":2}' }))).rejects.toBeInstanceOf(
+      ExecutionAlreadyExists,
+    );
+    await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
+  });
+});
+
+describe('typed errors', () => {
+  test('an unknown pipeline names the known ones and suggests the closest', async () => {
+    const error = await stack.core.status('prdo').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipelineNotFound);
+    expect(error).toMatchObject({ known: ['prod', 'dev'], suggestion: 'prod' });
+  });
+
+  test('a pipeline with no builds', async () => {
+    const created = await sfn.send(
+      new CreateStateMachineCommand({ name: 'empty', definition: LONG_HISTORY_DEFINITION, roleArn: 'arn:aws:iam::123456789012:role/test' }),
+    );
+    const core = coreFor([{ name: 'empty', stateMachineArn: created.stateMachineArn }]);
+    try {
+      await expect(core.status()).rejects.toBeInstanceOf(NoBuildsYet);
+      await expect(core.stop({ requester: tester })).rejects.toBeInstanceOf(NotAuthorized);
+    } finally {
+      core.close();
+    }
+  });
+
+  test('a throttled call becomes AwsUnavailable(throttled)', async () => {
+    stack.local.faults.set({ throttleRate: 1 });
+    const error = await stack.core.status('prod').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsUnavailable);
+    expect(error).toMatchObject({ service: 'Step Functions', reason: 'throttled' });
+  });
+
+  test('a denied call becomes AccessDenied naming the IAM action, and changes nothing', async () => {
+    const started = await stack.core.start({
+      pipeline: 'dev',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+    });
+    stack.local.faults.set({ deny: ['states:StopExecution'] });
+    const error = await stack.core.stop({ pipeline: 'dev', requester: tester }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccessDenied);
+    expect(error).toMatchObject({ action: 'states:StopExecution' });
+    stack.local.faults.set({});
+    expect((await stack.core.status('dev')).status).toBe('RUNNING');
+    await stack.core.stop({ pipeline: 'dev', requester: tester });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    await expect(stack.core.stop({ pipeline: 'dev', requester: tester })).rejects.toBeInstanceOf(NothingToStop);
+  });
+
+  test('a slow AWS times out within the budget as AwsUnavailable(timeout)', async () => {
+    stack.local.faults.set({ latencyMs: 10_000 });
+    const started = Date.now();
+    const error = await stack.core.status('prod').catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(error).toBeInstanceOf(AwsUnavailable);
+    // Not a speed assertion: a hung call would take the full 10 s per attempt.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('an unreachable AWS becomes AwsUnavailable(unreachable)', async () => {
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
+    const core = new SageBuild(stack.core.config);
+    try {
+      await expect(core.status('prod')).rejects.toMatchObject({ reason: 'unreachable' });
+    } finally {
+      core.close();
+      process.env.AWS_ENDPOINT_URL = endpoint;
+    }
+  });
+});
