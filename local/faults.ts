@@ -60,16 +60,15 @@ export class FaultInjector {
   async beforeCall(action: string, operation: string, account: string): Promise<void> {
     const s = this.settings;
     const targeted = s.operations.length === 0 || s.operations.includes(operation);
-    if (targeted && s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs));
+    if (targeted && s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs).unref());
     if (s.deny.includes(action)) {
       throw new AwsError(
         'AccessDeniedException',
         `User: arn:aws:sts::${account}:assumed-role/sagebuild/local is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
       );
     }
-    if (targeted && this.random() < s.throttleRate)
-      throw new AwsError('ThrottlingException', 'Rate exceeded');
-    if (targeted && this.random() < s.errorRate) {
+    if (targeted && this.chance(s.throttleRate)) throw new AwsError('ThrottlingException', 'Rate exceeded');
+    if (targeted && this.chance(s.errorRate)) {
       throw new AwsError(
         'InternalFailure',
         'The request processing has failed because of an unknown error.',
@@ -80,6 +79,11 @@ export class FaultInjector {
 
   /** Whether the next pipeline task call should be throttled. */
   throttleTask(): boolean {
-    return this.random() < this.settings.taskThrottleRate;
+    return this.chance(this.settings.taskThrottleRate);
+  }
+
+  /** Draws a random number only when a fault is set, so a seeded sequence drives just that fault. */
+  private chance(rate: number): boolean {
+    return rate > 0 && this.random() < rate;
   }
 }

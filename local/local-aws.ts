@@ -10,7 +10,10 @@ import { createWireHandler, type WireService } from './http';
 import { AwsError } from './protocol';
 import { SageMakerSimulator } from './sagemaker/simulator';
 import { throttledTaskError } from './sagemaker/task-integration';
+import type { ExecutionRecord, HistoryEventRecord } from './stepfunctions/model';
 import { StepFunctionsService } from './stepfunctions/service';
+
+export type HistoryListener = (execution: ExecutionRecord, event: HistoryEventRecord) => void;
 
 export interface LocalAwsOptions {
   /** 0 (the default) picks a free port. */
@@ -22,6 +25,8 @@ export interface LocalAwsOptions {
   faults?: Partial<FaultSettings>;
   /** Where to POST EventBridge status-change events, if anywhere. */
   eventTargetUrl?: string;
+  /** The source of chance for fault injection; tests pass a fixed sequence. */
+  random?: () => number;
 }
 
 export class LocalAws {
@@ -34,6 +39,7 @@ export class LocalAws {
   readonly stepFunctions: StepFunctionsService;
   /** Every API call answered, in order, as IAM actions ("states:ListExecutions"): tests and benchmarks count them. */
   readonly calls: string[] = [];
+  private readonly historyListeners = new Set<HistoryListener>();
   private server?: Server;
   private url?: string;
 
@@ -41,7 +47,7 @@ export class LocalAws {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE);
-    this.faults = new FaultInjector(options.faults);
+    this.faults = new FaultInjector(options.faults, options.random);
     this.events = new EventBus(options.eventTargetUrl);
     this.sagemaker = new SageMakerSimulator({ region: this.region, accountId: this.accountId });
     this.stepFunctions = new StepFunctionsService({
@@ -54,7 +60,16 @@ export class LocalAws {
       },
       onStatusChange: (execution) =>
         this.events.publish(statusChangeEvent(execution, this.accountId, this.region)),
+      onHistoryEvent: (execution, event) => {
+        for (const listener of this.historyListeners) listener(execution, event);
+      },
     });
+  }
+
+  /** In-process only: every history event as it happens (the console shows steps from these). */
+  onHistoryEvent(listener: HistoryListener): () => void {
+    this.historyListeners.add(listener);
+    return () => this.historyListeners.delete(listener);
   }
 
   static async start(options: LocalAwsOptions = {}): Promise<LocalAws> {

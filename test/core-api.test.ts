@@ -56,7 +56,9 @@ function coreFor(pipelines: object[], extra: object = {}): SageBuild {
 
 async function startLong(name: string, events: number): Promise<string> {
   const input = JSON.stringify({ n: 0, limit: turnsFor(events) });
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: longMachineArn, name, input }));
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: longMachineArn, name, input }),
+  );
   await waitFor(async () => {
     const { events: newest } = await sfn.send(
       new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }),
@@ -105,7 +107,11 @@ describe('status cost', () => {
     });
     await waitFor(async () => ((await stack.core.status('prod')).training ? true : undefined));
     const training = await callsDuring(() => stack.core.status('prod'));
-    expect(training).toEqual(['states:ListExecutions', 'states:GetExecutionHistory', 'sagemaker:DescribeTrainingJob']);
+    expect(training).toEqual([
+      'states:ListExecutions',
+      'states:GetExecutionHistory',
+      'sagemaker:DescribeTrainingJob',
+    ]);
     await stack.core.stop({ pipeline: 'prod', requester: tester });
     await stack.local.stepFunctions.waitFor(started.executionArn);
     const finished = await callsDuring(() => stack.core.status('prod'));
@@ -121,7 +127,12 @@ describe('paging', () => {
     let nextToken: string | undefined;
     do {
       const page = await sfn.send(
-        new ListExecutionsCommand({ stateMachineArn: longMachineArn, statusFilter: 'RUNNING', maxResults: 2, nextToken }),
+        new ListExecutionsCommand({
+          stateMachineArn: longMachineArn,
+          statusFilter: 'RUNNING',
+          maxResults: 2,
+          nextToken,
+        }),
       );
       expect(page.executions?.length).toBeLessThanOrEqual(2);
       seen.push(...(page.executions ?? []).map((e) => e.name as string));
@@ -129,9 +140,15 @@ describe('paging', () => {
     } while (nextToken);
     expect(seen).toEqual([...names].reverse());
     for (const name of names) {
-      await sfn.send(new StopExecutionCommand({ executionArn: `${longMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
+      await sfn.send(
+        new StopExecutionCommand({
+          executionArn: `${longMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
+        }),
+      );
     }
-    const aborted = await sfn.send(new ListExecutionsCommand({ stateMachineArn: longMachineArn, statusFilter: 'ABORTED' }));
+    const aborted = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: longMachineArn, statusFilter: 'ABORTED' }),
+    );
     expect(aborted.executions?.map((e) => e.name)).toEqual(expect.arrayContaining(names));
   });
 
@@ -141,7 +158,9 @@ describe('paging', () => {
       const all: HistoryEvent[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder, maxResults: 70, nextToken }));
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({ executionArn, reverseOrder, maxResults: 70, nextToken }),
+        );
         all.push(...(page.events ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
@@ -170,18 +189,24 @@ describe('idempotency', () => {
     await stack.local.stepFunctions.waitFor(first.executionArn);
     const afterwards = await stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey: key });
     expect(afterwards).toMatchObject({ executionArn: first.executionArn, created: false });
-    const runs = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.pipelines[1]?.stateMachineArn }));
+    const runs = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.pipelines[1]?.stateMachineArn }),
+    );
     expect(runs.executions?.filter((e) => e.executionArn === first.executionArn)).toHaveLength(1);
   });
 
   test('StartExecution: same name and input returns the execution; other input is ExecutionAlreadyExists', async () => {
-    const params = { stateMachineArn: longMachineArn, name: 'idem', input: JSON.stringify({ n: 0, limit: 1 }) };
+    const params = {
+      stateMachineArn: longMachineArn,
+      name: 'idem',
+      input: JSON.stringify({ n: 0, limit: 1 }),
+    };
     const first = await sfn.send(new StartExecutionCommand(params));
     const second = await sfn.send(new StartExecutionCommand(params));
     expect(second.executionArn).toBe(first.executionArn);
-    await expect(sfn.send(new StartExecutionCommand({ ...params, input: '{"n":1,"limit":2}' }))).rejects.toBeInstanceOf(
-      ExecutionAlreadyExists,
-    );
+    await expect(
+      sfn.send(new StartExecutionCommand({ ...params, input: '{"n":1,"limit":2}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
   });
 });
@@ -195,7 +220,11 @@ describe('typed errors', () => {
 
   test('a pipeline with no builds', async () => {
     const created = await sfn.send(
-      new CreateStateMachineCommand({ name: 'empty', definition: LONG_HISTORY_DEFINITION, roleArn: 'arn:aws:iam::123456789012:role/test' }),
+      new CreateStateMachineCommand({
+        name: 'empty',
+        definition: LONG_HISTORY_DEFINITION,
+        roleArn: 'arn:aws:iam::123456789012:role/test',
+      }),
     );
     const core = coreFor([{ name: 'empty', stateMachineArn: created.stateMachineArn }]);
     try {
@@ -228,7 +257,9 @@ describe('typed errors', () => {
     expect((await stack.core.status('dev')).status).toBe('RUNNING');
     await stack.core.stop({ pipeline: 'dev', requester: tester });
     await stack.local.stepFunctions.waitFor(started.executionArn);
-    await expect(stack.core.stop({ pipeline: 'dev', requester: tester })).rejects.toBeInstanceOf(NothingToStop);
+    await expect(stack.core.stop({ pipeline: 'dev', requester: tester })).rejects.toBeInstanceOf(
+      NothingToStop,
+    );
   });
 
   test('a slow AWS times out within the budget as AwsUnavailable(timeout)', async () => {

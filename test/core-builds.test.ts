@@ -1,6 +1,10 @@
 // The core against the local AWS, through the real SDK clients: builds run the reference pipeline for real.
 
-import { DescribeEndpointCommand, DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { SFNClient, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 
@@ -29,7 +33,9 @@ async function finished(executionArn: string) {
 
 async function statesVisited(executionArn: string): Promise<string[]> {
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-  return (events ?? []).flatMap((e) => (e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : []));
+  return (events ?? []).flatMap((e) =>
+    e.stateEnteredEventDetails?.name ? [e.stateEnteredEventDetails.name] : [],
+  );
 }
 
 test('two builds in a row: the first creates the endpoint, the second updates it under the same name', async () => {
@@ -72,7 +78,11 @@ test('status of a running build: training step, SageMaker progress, ETA from pas
     const s = await stack.core.status('dev');
     return s.training?.secondaryStatus === 'Training' ? s : undefined;
   });
-  expect(status).toMatchObject({ status: 'RUNNING', name: started.name, startedBy: { displayName: 'Tess Ter' } });
+  expect(status).toMatchObject({
+    status: 'RUNNING',
+    name: started.name,
+    startedBy: { displayName: 'Tess Ter' },
+  });
   expect(status.currentStep).toMatchObject({ name: 'Train model', state: 'running' });
   expect(status.training?.jobName).toBe(started.name);
   expect(status.eta?.basedOn).toBeGreaterThanOrEqual(1);
@@ -93,7 +103,7 @@ test('status of a running build: training step, SageMaker progress, ETA from pas
   expect(after).toMatchObject({ status: 'ABORTED', currentStep: { name: 'Train model', state: 'failed' } });
 });
 
-test('a training failure: whyFailed names the step and SageMaker\'s reason', async () => {
+test("a training failure: whyFailed names the step and SageMaker's reason", async () => {
   const started = await stack.core.start({
     pipeline: 'prod',
     requester: tester,
@@ -125,6 +135,10 @@ test('a quality-gate failure leaves the endpoint on the old model', async () => 
   expect(why.reason).toContain('0.42');
   expect(why.step).toBe('Grade metrics');
   const live = await stack.core.endpoint('prod');
-  expect(live.endpoint).toMatchObject({ status: 'InService', endpointConfigName: good.name, modelName: good.name });
+  expect(live.endpoint).toMatchObject({
+    status: 'InService',
+    endpointConfigName: good.name,
+    modelName: good.name,
+  });
   expect(await statesVisited(bad.executionArn)).not.toContain('Save model');
 });

@@ -59,6 +59,11 @@ function allStates(states = definition.States): [string, AslState][] {
 
 const EXECUTION_NAME = 'prod-b1';
 const ENDPOINT = 'churn-prod';
+/** The config an existing endpoint serves before this build; a failed update rolls back to it. */
+const PREVIOUS_CONFIG = 'prod-a9';
+const CONFIG_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${EXECUTION_NAME}`;
+const HEALTH_CHECK_FAILURE =
+  'The primary container for production variant AllTraffic did not pass the ping health check.';
 
 const TASKS = [
   S.trainModel,
@@ -126,9 +131,7 @@ const MODEL_DATA = `s3://sagebuild-demo-artifacts-123456789012/${ENDPOINT}/${EXE
 const DEFAULT_HANDLERS: Record<TaskName, TaskHandler> = {
   [S.trainModel]: trainedWith(metrics(['train:auc', 0.95], ['validation:auc', 0.91])),
   [S.saveModel]: () => ({ ModelArn: `arn:aws:sagemaker:us-east-1:123456789012:model/${EXECUTION_NAME}` }),
-  [S.createEndpointConfig]: () => ({
-    EndpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${EXECUTION_NAME}`,
-  }),
+  [S.createEndpointConfig]: () => ({ EndpointConfigArn: CONFIG_ARN }),
   [S.checkEndpoint]: throws(
     awsError('SageMaker.SageMakerException', `Could not find endpoint "${ENDPOINT}".`),
   ),
@@ -138,16 +141,29 @@ const DEFAULT_HANDLERS: Record<TaskName, TaskHandler> = {
   [S.updateEndpoint]: () => ({
     EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`,
   }),
-  [S.checkEndpointStatus]: endpointStates({ EndpointStatus: 'Creating' }, { EndpointStatus: 'InService' }),
+  [S.checkEndpointStatus]: endpointStates(
+    { EndpointStatus: 'Creating', EndpointConfigName: EXECUTION_NAME },
+    { EndpointStatus: 'InService', EndpointConfigName: EXECUTION_NAME },
+  ),
+};
+
+const UPDATING: JsonObject = {
+  EndpointStatus: 'Updating',
+  EndpointConfigName: PREVIOUS_CONFIG,
+  PendingDeploymentSummary: { EndpointConfigName: EXECUTION_NAME, StartTime: 1714564800000 },
 };
 
 const EXISTING_ENDPOINT: Partial<Record<TaskName, TaskHandler>> = {
   [S.checkEndpoint]: () => ({
     EndpointName: ENDPOINT,
     EndpointStatus: 'InService',
-    EndpointConfigName: 'prod-a9',
+    EndpointConfigName: PREVIOUS_CONFIG,
   }),
-  [S.checkEndpointStatus]: endpointStates({ EndpointStatus: 'Updating' }, { EndpointStatus: 'InService' }),
+  // Like SageMaker: the old config keeps serving (and is described) until the update is done.
+  [S.checkEndpointStatus]: endpointStates(UPDATING, {
+    EndpointStatus: 'InService',
+    EndpointConfigName: EXECUTION_NAME,
+  }),
 };
 
 type FakeSageMaker = Record<TaskName, jest.Mock<TaskResult, [TaskParams]>>;
@@ -338,7 +354,15 @@ describe('running the build locally', () => {
     });
     expect(aws[S.checkEndpointStatus]).toHaveBeenCalledTimes(2);
     expectNotCalled(aws, [S.updateEndpoint]);
-    expect(output?.endpoint).toEqual({ EndpointName: ENDPOINT, EndpointStatus: 'InService' });
+    expect(output?.endpointConfig).toEqual({
+      EndpointConfigArn: CONFIG_ARN,
+      EndpointConfigName: EXECUTION_NAME,
+    });
+    expect(output?.endpoint).toEqual({
+      EndpointName: ENDPOINT,
+      EndpointStatus: 'InService',
+      EndpointConfigName: EXECUTION_NAME,
+    });
   });
 
   it('updates an existing endpoint in place, keeping its name', async () => {
@@ -346,6 +370,7 @@ describe('running the build locally', () => {
 
     expect(failure).toBeUndefined();
     expect(path).toContain(S.updateEndpoint);
+    expect(path.at(-1)).toBe(S.buildSucceeded);
     expect(aws[S.updateEndpoint]).toHaveBeenCalledWith({
       EndpointName: ENDPOINT,
       EndpointConfigName: EXECUTION_NAME,
@@ -443,21 +468,97 @@ describe('running the build locally', () => {
       'Failed, with a reason',
       {
         EndpointStatus: 'Failed',
+        EndpointConfigName: EXECUTION_NAME,
         FailureReason: 'The primary container did not pass the ping health check.',
       },
       `Endpoint ${ENDPOINT} is Failed: The primary container did not pass the ping health check.`,
     ],
     [
       'RollingBack, without a reason',
-      { EndpointStatus: 'RollingBack' },
+      { EndpointStatus: 'RollingBack', EndpointConfigName: EXECUTION_NAME },
       `Endpoint ${ENDPOINT} is RollingBack`,
     ],
   ])('fails the build when the endpoint ends up %s', async (_case, finalState, cause) => {
     const { failure } = await runBuild(exampleInput(ENDPOINT), {
-      [S.checkEndpointStatus]: endpointStates({ EndpointStatus: 'Creating' }, finalState),
+      [S.checkEndpointStatus]: endpointStates(
+        { EndpointStatus: 'Creating', EndpointConfigName: EXECUTION_NAME },
+        finalState,
+      ),
     });
 
     expect(failure).toEqual({ error: 'EndpointFailed', cause });
+  });
+
+  describe('a failed update, which SageMaker rolls back to the previous config', () => {
+    it('fails when a poll catches it RollingBack', async () => {
+      const { failure, path } = await runBuild(exampleInput(ENDPOINT), {
+        ...EXISTING_ENDPOINT,
+        [S.checkEndpointStatus]: endpointStates(UPDATING, {
+          EndpointStatus: 'RollingBack',
+          EndpointConfigName: PREVIOUS_CONFIG,
+          FailureReason: HEALTH_CHECK_FAILURE,
+        }),
+      });
+
+      expect(failure).toEqual({
+        error: 'EndpointFailed',
+        cause: `Endpoint ${ENDPOINT} is RollingBack: ${HEALTH_CHECK_FAILURE}`,
+      });
+      expect(path).not.toContain(S.buildSucceeded);
+    });
+
+    it('fails when the polls miss RollingBack and see the old config InService again', async () => {
+      const { failure, aws, path } = await runBuild(exampleInput(ENDPOINT), {
+        ...EXISTING_ENDPOINT,
+        [S.checkEndpointStatus]: endpointStates(UPDATING, {
+          EndpointStatus: 'InService',
+          EndpointConfigName: PREVIOUS_CONFIG,
+          FailureReason: HEALTH_CHECK_FAILURE,
+        }),
+      });
+
+      expect(failure).toEqual({
+        error: 'EndpointFailed',
+        cause: `Endpoint ${ENDPOINT} rolled back to its previous model: ${HEALTH_CHECK_FAILURE}`,
+      });
+      expect(aws[S.checkEndpointStatus]).toHaveBeenCalledTimes(2);
+      expect(path.slice(-4)).toEqual([
+        S.checkEndpointStatus,
+        S.isEndpointInService,
+        'Explain endpoint rollback',
+        'Endpoint failed',
+      ]);
+    });
+
+    it('fails when the endpoint is InService on another config without a reason', async () => {
+      const { failure, path } = await runBuild(exampleInput(ENDPOINT), {
+        ...EXISTING_ENDPOINT,
+        [S.checkEndpointStatus]: endpointStates(UPDATING, {
+          EndpointStatus: 'InService',
+          EndpointConfigName: PREVIOUS_CONFIG,
+        }),
+      });
+
+      expect(failure).toEqual({
+        error: 'EndpointFailed',
+        cause: `Endpoint ${ENDPOINT} is InService but not on endpoint config ${EXECUTION_NAME} from this build`,
+      });
+      expect(path).toContain('Explain other endpoint config');
+    });
+
+    it("does not fail on a FailureReason left over once this build's config is InService", async () => {
+      const { failure, path } = await runBuild(exampleInput(ENDPOINT), {
+        ...EXISTING_ENDPOINT,
+        [S.checkEndpointStatus]: endpointStates(UPDATING, {
+          EndpointStatus: 'InService',
+          EndpointConfigName: EXECUTION_NAME,
+          FailureReason: HEALTH_CHECK_FAILURE,
+        }),
+      });
+
+      expect(failure).toBeUndefined();
+      expect(path.at(-1)).toBe(S.buildSucceeded);
+    });
   });
 
   it('retries a throttled task and carries on', async () => {

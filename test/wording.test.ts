@@ -97,8 +97,10 @@ function failure(overrides: Partial<FailureFact> = {}): FailureFact {
 
 describe('spokenDuration', () => {
   it.each([
-    [0, 'less than a minute'],
-    [59 * SECOND, 'less than a minute'],
+    [0, 'a few seconds'],
+    [9 * SECOND, 'a few seconds'],
+    [43 * SECOND, '45 seconds'],
+    [59 * SECOND, '55 seconds'],
     [60 * SECOND, 'a minute'],
     [2 * MINUTE, 'two minutes'],
     [10 * MINUTE, 'ten minutes'],
@@ -111,8 +113,8 @@ describe('spokenDuration', () => {
     [DAY, 'a day'],
     [DAY + 3 * HOUR + 40 * MINUTE, 'a day and four hours'],
     [3 * DAY, 'three days'],
-    [-5, 'less than a minute'],
-    [Number.NaN, 'less than a minute'],
+    [-5, 'a few seconds'],
+    [Number.NaN, 'a few seconds'],
   ])('%d ms → %s', (ms, words) => {
     expect(spokenDuration(ms)).toBe(words);
   });
@@ -120,7 +122,8 @@ describe('spokenDuration', () => {
 
 describe('approxDuration', () => {
   it.each([
-    [30 * SECOND, 'less than a minute'],
+    [5 * SECOND, 'a few seconds'],
+    [32 * SECOND, 'about 30 seconds'],
     [7 * MINUTE + 20 * SECOND, 'about seven minutes'],
     [18 * MINUTE, 'about 18 minutes'],
     [19 * MINUTE + 40 * SECOND, 'about 20 minutes'],

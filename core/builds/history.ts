@@ -98,9 +98,14 @@ function failedStep(newestFirst: HistoryEvent[]): string | undefined {
     // A Map's iterations name it, and sit closer than its MapStateEntered in a small page.
     const iteration = newestFirst.slice(mapFailed).find((e) => e.type?.startsWith('MapIteration'));
     const details = iteration?.mapIterationFailedEventDetails ?? iteration?.mapIterationSucceededEventDetails;
-    return details?.name ?? iteration?.mapIterationStartedEventDetails?.name ?? enteredAfter(mapFailed, 'Map');
+    return (
+      details?.name ?? iteration?.mapIterationStartedEventDetails?.name ?? enteredAfter(mapFailed, 'Map')
+    );
   }
-  const lastRun = newestFirst.find((e) => ENTERED.test(e.type ?? '') && e.type !== 'FailStateEntered');
+  // Fail and Pass states only report; the step that went wrong is the one before them.
+  const lastRun = newestFirst.find(
+    (e) => ENTERED.test(e.type ?? '') && e.type !== 'FailStateEntered' && e.type !== 'PassStateEntered',
+  );
   return lastRun?.stateEnteredEventDetails?.name;
 }
 

@@ -1,6 +1,6 @@
 // Durations and times as people say them. Choices, so every sentence agrees:
-// - Nothing finer than a minute: under 60 seconds is "less than a minute" (seconds are noise for builds
-//   that take an hour, and "45 seconds" goes stale while it is being read).
+// - Under a minute, seconds count in fives ("45 seconds"), and under ten are "a few seconds": local builds on
+//   a fast clock take about a minute, and "less than a minute" everywhere would say nothing.
 // - Durations are prose: one is "a"/"an", two to ten are words, larger numbers digits
 //   ("an hour and five minutes", "two hours and 20 minutes").
 // - Relative times follow the familiar timestamp style with digits ("3 hours ago", "in 5 minutes"),
@@ -27,9 +27,16 @@ function twoUnits(big: number, bigUnit: Unit, small: number, smallUnit: Unit): s
   return small === 0 ? first : `${first} and ${amount(small, smallUnit, true)}`;
 }
 
+/** Under a minute: "a few seconds", else seconds rounded to `step` ("45 seconds"), never "60 seconds". */
+function seconds(ms: number, step: number): string {
+  if (!(ms >= 10_000)) return 'a few seconds';
+  const rounded = Math.min(60 - step, Math.round(ms / 1000 / step) * step);
+  return `${rounded} seconds`;
+}
+
 /** How long something took or has taken: "less than a minute", "12 minutes", "an hour and five minutes". */
 export function spokenDuration(ms: number): string {
-  if (!(ms >= MINUTE)) return 'less than a minute';
+  if (!(ms >= MINUTE)) return seconds(ms, 5);
   const minutes = Math.round(ms / MINUTE);
   if (minutes < 60) return amount(minutes, 'minute', true);
   if (minutes < 24 * 60) return twoUnits(Math.floor(minutes / 60), 'hour', minutes % 60, 'minute');
@@ -43,7 +50,7 @@ export function spokenDuration(ms: number): string {
  * ("about 18 minutes"), to five minutes under an hour ("about 25 minutes"), to ten minutes beyond.
  */
 export function approxDuration(ms: number): string {
-  if (!(ms >= MINUTE)) return 'less than a minute';
+  if (!(ms >= MINUTE)) return ms >= 10_000 ? `about ${seconds(ms, 10)}` : seconds(ms, 10);
   const minutes = ms / MINUTE;
   const step = minutes < 20 ? 1 : minutes < 60 ? 5 : 10;
   return `about ${spokenDuration(Math.round(minutes / step) * step * MINUTE)}`;

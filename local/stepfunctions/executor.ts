@@ -6,7 +6,7 @@ import type { SageMakerSimulator } from '../sagemaker/simulator';
 import { sageMakerTaskHandler } from '../sagemaker/task-integration';
 import { resolveSimplePath, type CompiledMachine, type TaskStateInfo } from './compiled';
 import { describeResource, HistoryRecorder, type InterpreterEvent } from './history';
-import type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from './model';
+import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord, StateMachineRecord } from './model';
 
 export interface ExecutionDeps {
   region: string;
@@ -14,6 +14,8 @@ export interface ExecutionDeps {
   timeScale: TimeScale;
   /** Called before each task call; throws to inject a fault (e.g. throttling) into the pipeline. */
   beforeTaskCall?: (resource: string) => void;
+  /** Told of every history event as it is recorded (the local console prints steps from these). */
+  onHistoryEvent?: (execution: ExecutionRecord, event: HistoryEventRecord) => void;
 }
 
 export interface RunningExecution {
@@ -37,10 +39,16 @@ export function runExecution(
   deps: ExecutionDeps,
   onFinished: (execution: ExecutionRecord) => void,
 ): RunningExecution {
-  const recorder = new HistoryRecorder(execution, clock, machine.roleArn, (state, input) => {
-    const items = resolveSimplePath(input, compiled.mapItemsPaths.get(state) ?? '$');
-    return Array.isArray(items) ? items.length : undefined;
-  });
+  const recorder = new HistoryRecorder(
+    execution,
+    clock,
+    machine.roleArn,
+    (state, input) => {
+      const items = resolveSimplePath(input, compiled.mapItemsPaths.get(state) ?? '$');
+      return Array.isArray(items) ? items.length : undefined;
+    },
+    (event) => deps.onHistoryEvent?.(execution, event),
+  );
   const taskAbort = new AbortController();
   let stopRequest: { error?: string; cause?: string } | undefined;
 

@@ -43,6 +43,7 @@ export class HistoryRecorder {
     private readonly clock: Clock,
     private readonly roleArn: string,
     private readonly mapLength: (state: string, input: unknown) => number | undefined,
+    private readonly onAdd?: (event: HistoryEventRecord) => void,
   ) {}
 
   add(type: string, details?: [string, Record<string, unknown>], realMs = Date.now()): HistoryEventRecord {
@@ -55,6 +56,7 @@ export class HistoryRecorder {
     };
     if (details) event[details[0] as `${string}EventDetails`] = details[1];
     events.push(event);
+    this.onAdd?.(event);
     return event;
   }
 
@@ -113,8 +115,11 @@ export class HistoryRecorder {
       case 'ExecutionTimeout':
         this.add('ExecutionTimedOut', ['executionTimedOutEventDetails', {}], at);
         return;
+      case 'StateCaught':
+        if (event.state) this.close(event.state.name);
+        return;
       default:
-        // Retried/caught events have no AWS counterpart: AWS shows them as TaskFailed then TaskScheduled.
+        // Retried events have no AWS counterpart: AWS shows them as TaskFailed then TaskScheduled.
         return;
     }
   }
@@ -196,7 +201,7 @@ export class HistoryRecorder {
   private stateFailed(event: InterpreterEvent, at: number): void {
     const state = event.state;
     if (!state) return;
-    this.close(state.name);
+    // The state stays open: a retry runs it again without a new StateEntered. A catch closes it.
     if (state.type === 'Map') this.add('MapStateFailed', undefined, at);
     if (state.type === 'Parallel') this.add('ParallelStateFailed', undefined, at);
   }

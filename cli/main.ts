@@ -1,0 +1,48 @@
+// `npx sagebuild <command> [pipeline]`: the CLI over the core. Config comes from SAGEBUILD_CONFIG; on a
+// laptop with `npm start` running, it talks to that local AWS instead.
+
+import { userInfo } from 'node:os';
+import { loadConfig } from '../core/config/load';
+import { ConfigError } from '../core/errors';
+import { SageBuild } from '../core/sagebuild';
+import { errorSentence } from '../core/wording';
+import { readSession } from '../local/session-file';
+import { runCommand } from './commands';
+
+function configure(): SageBuild {
+  if (!process.env.SAGEBUILD_CONFIG) {
+    const session = readSession(process.cwd());
+    if (session) {
+      process.env.SAGEBUILD_CONFIG = session.configPath;
+      process.env.AWS_ENDPOINT_URL ??= session.endpoint;
+      process.env.AWS_ACCESS_KEY_ID ??= 'local';
+      process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+      console.error(`(using the local AWS at ${session.endpoint}, started by npm start)`);
+    }
+  }
+  return new SageBuild(loadConfig());
+}
+
+async function main(argv: string[]): Promise<number> {
+  let core: SageBuild;
+  try {
+    core = configure();
+  } catch (error) {
+    // The person at a terminal runs SageBuild: tell them exactly which field is wrong.
+    console.error(error instanceof ConfigError ? error.message : errorSentence(error));
+    console.error('Set SAGEBUILD_CONFIG to your config file, or run `npm start` for the local AWS.');
+    return 2;
+  }
+  try {
+    const user = userInfo().username;
+    console.log(await runCommand(argv, { core, requester: { id: `cli:${user}`, displayName: user } }));
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,107 @@
+// `npm start`: the local AWS with the prod and dev pipelines and their past, plus a console in this
+// terminal for the CLI's commands. Build events print as they happen. Ctrl-C shuts everything down.
+
+import { userInfo } from 'node:os';
+import { helpText, runCommand, words } from '../cli/commands';
+import { SageBuild } from '../core/sagebuild';
+import { DEFAULT_TIME_SCALE } from './clock';
+import { LocalConsole } from './console';
+import { LocalAws } from './local-aws';
+import { localConfig } from './local-config';
+import { narrateBuilds } from './narrator';
+import { loadReferencePipelines } from './reference-pipelines';
+import { removeSession, writeSession } from './session-file';
+
+const DEFAULT_PORT = 4599;
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`${name} must be a positive number, got "${raw}".`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function listenLocalAws(port: number, timeScale: number): Promise<LocalAws> {
+  try {
+    return await LocalAws.start({ port, timeScale, eventTargetUrl: process.env.SAGEBUILD_EVENT_TARGET_URL });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.error(`Port ${port} is busy (another npm start?); using a free port instead.`);
+    return LocalAws.start({ port: 0, timeScale, eventTargetUrl: process.env.SAGEBUILD_EVENT_TARGET_URL });
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const timeScale = numberFromEnv('SAGEBUILD_TIME_SCALE', DEFAULT_TIME_SCALE);
+  const local = await listenLocalAws(numberFromEnv('LOCAL_AWS_PORT', DEFAULT_PORT), timeScale);
+  const pipelines = await loadReferencePipelines(local);
+  const config = localConfig(pipelines, local.region);
+
+  // The core reaches the local AWS exactly as it would reach AWS: through the SDK and AWS_ENDPOINT_URL.
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  process.env.AWS_REGION = local.region;
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  const core = new SageBuild(config);
+  const root = process.cwd();
+  writeSession(root, local.endpoint, config);
+
+  const terminal = new LocalConsole(process.stdin, process.stdout);
+  const user = userInfo().username;
+  const requester = { id: `cli:${user}`, displayName: user };
+  const pipelineOf = (arn: string) => pipelines.find((p) => p.stateMachineArn === arn)?.name ?? 'unknown';
+  const stopNarrating = narrateBuilds(local, pipelineOf, (line) => terminal.print(line));
+
+  terminal.use({
+    usage: 'help',
+    matches: (line) => line === 'help' || line === '?',
+    run: async () => `${helpText(core)}\n  quit                              Stop the local AWS and leave.`,
+  });
+  terminal.use({
+    usage: 'quit',
+    matches: (line) => line === 'quit' || line === 'exit',
+    run: async () => shutdown(),
+  });
+  terminal.use({
+    usage: '<command> [pipeline]',
+    matches: () => true,
+    run: (line) => runCommand(words(line), { core, requester }),
+  });
+
+  let stopping = false;
+  async function shutdown(): Promise<string> {
+    if (stopping) return '';
+    stopping = true;
+    terminal.print('Shutting down the local AWS…');
+    stopNarrating();
+    terminal.stop();
+    core.close();
+    await local.close();
+    removeSession(root);
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
+  console.log(
+    [
+      `SageBuild on a local AWS at ${local.endpoint} (time runs ${timeScale}x faster: a 45-minute training takes ${Math.round((45 * 60) / timeScale)} s).`,
+      `Pipelines: ${pipelines.map((p) => `${p.name} (endpoint ${p.defaultInput.endpointName})`).join(', ')}, each with a few past builds.`,
+      'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
+      `From another terminal: npx sagebuild status prod`,
+    ].join('\n'),
+  );
+  terminal.start(() => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  console.error(`Could not start the local AWS: ${(error as Error).message}`);
+  process.exit(1);
+});
