@@ -33,7 +33,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; run: Command }>
   details: {
     usage: 'details [pipeline]',
     summary: 'The latest build in detail: step, training progress and metrics, who started it.',
-    run: async ([pipeline], { core }, now) => details(await core.status(pipeline), now),
+    run: async ([pipeline], { core }, now) => details(await core.details(pipeline), now),
   },
   eta: {
     usage: 'eta [pipeline]',

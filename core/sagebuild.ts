@@ -16,7 +16,7 @@ import type {
 } from './builds/facts';
 import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
-import { buildStatus } from './builds/status';
+import { buildDetails, buildStatus } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
 
 export interface SageBuildOptions {
@@ -59,6 +59,11 @@ export class SageBuild {
     return buildStatus(this.context(pipeline), this.etaCache);
   }
 
+  /** Status plus training metrics even after training: one call more than `status`. */
+  async details(pipeline?: string): Promise<BuildStatusFact> {
+    return buildDetails(this.context(pipeline), this.etaCache);
+  }
+
   async list(pipeline?: string, limit = 10): Promise<BuildListFact> {
     return recentBuilds(this.context(pipeline), limit);
   }
@@ -79,6 +84,6 @@ export class SageBuild {
   private context(requested?: string): BuildContext {
     const pipeline = this.pipeline(requested);
     const { sfn, sagemaker } = this.clients.forRegion(pipeline.region);
-    return { pipeline, sfn, sagemaker, now: this.now };
+    return { pipeline, sfn, sagemaker, now: this.now, signal: AbortSignal.timeout(this.config.aws.budgetMs) };
   }
 }

@@ -14,12 +14,12 @@ import { removeSession, writeSession } from './session-file';
 
 const DEFAULT_PORT = 4599;
 
-function numberFromEnv(name: string, fallback: number): number {
+function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`${name} must be a positive number, got "${raw}".`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    console.error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}".`);
     process.exit(2);
   }
   return value;
@@ -38,7 +38,9 @@ async function listenLocalAws(port: number, timeScale: number): Promise<LocalAws
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const timeScale = numberFromEnv('SAGEBUILD_TIME_SCALE', DEFAULT_TIME_SCALE);
-  const local = await listenLocalAws(numberFromEnv('LOCAL_AWS_PORT', DEFAULT_PORT), timeScale);
+  // LOCAL_AWS_PORT=0 means "any free port".
+  const port = numberFromEnv('LOCAL_AWS_PORT', DEFAULT_PORT, { allowZero: true });
+  const local = await listenLocalAws(port, timeScale);
   const pipelines = await loadReferencePipelines(local);
   const config = localConfig(pipelines, local.region);
 

@@ -272,6 +272,20 @@ describe('typed errors', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  test('one answer never outlasts its budget, however many calls and retries it has left', async () => {
+    stack.local.faults.set({ latencyMs: 10_000 });
+    const config = { ...stack.core.config, aws: { timeoutMs: 5000, maxAttempts: 3, budgetMs: 800 } };
+    const core = new SageBuild(config);
+    try {
+      const started = Date.now();
+      await expect(core.status('prod')).rejects.toMatchObject({ reason: 'timeout' });
+      // Not a speed assertion: without the budget this would take 15 s (three 5 s attempts).
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      core.close();
+    }
+  });
+
   test('an unreachable AWS becomes AwsUnavailable(unreachable)', async () => {
     const endpoint = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';

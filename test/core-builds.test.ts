@@ -64,6 +64,9 @@ test('two builds in a row: the first creates the endpoint, the second updates it
   const status = await stack.core.status('dev');
   expect(status).toMatchObject({ status: 'SUCCEEDED', name: second.name, startedBy: { id: tester.id } });
   expect(status.endpoint).toMatchObject({ endpointName: 'churn-dev', status: 'InService' });
+  const details = await stack.core.details('dev');
+  expect(details.training).toMatchObject({ jobName: second.name, status: 'Completed' });
+  expect(details.training?.metrics).toContainEqual({ name: 'validation:auc', value: expect.any(Number) });
 });
 
 test('status of a running build: training step, SageMaker progress, ETA from past builds', async () => {

@@ -21,6 +21,8 @@ export interface BuildContext {
   sfn: SFNClient;
   sagemaker: SageMakerClient;
   now: () => Date;
+  /** Aborts every call of this operation once its time budget is spent: answers must fit Alexa's 8 s. */
+  signal: AbortSignal;
 }
 
 /** Newest first; `maxResults` small, so the answer never depends on how many builds there were. */
@@ -32,6 +34,7 @@ export async function listExecutions(
   const page = await callAws('Step Functions', 'states:ListExecutions', () =>
     ctx.sfn.send(
       new ListExecutionsCommand({ stateMachineArn: ctx.pipeline.stateMachineArn, maxResults, statusFilter }),
+      { abortSignal: ctx.signal },
     ),
   ).catch((error: unknown) => rethrowMissingMachine(ctx, error));
   return page.executions ?? [];
@@ -51,6 +54,7 @@ export async function recentHistory(
         maxResults,
         includeExecutionData: true,
       }),
+      { abortSignal: ctx.signal },
     ),
   );
   return page.events ?? [];
@@ -61,7 +65,7 @@ export function describeExecution(
   executionArn: string,
 ): Promise<DescribeExecutionCommandOutput> {
   return callAws('Step Functions', 'states:DescribeExecution', () =>
-    ctx.sfn.send(new DescribeExecutionCommand({ executionArn })),
+    ctx.sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: ctx.signal }),
   );
 }
 

@@ -19,7 +19,9 @@ function isMissing(error: unknown): boolean {
 export async function trainingFact(ctx: BuildContext, jobName: string): Promise<TrainingFact | undefined> {
   try {
     const job = await callAws('SageMaker', 'sagemaker:DescribeTrainingJob', () =>
-      ctx.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName })),
+      ctx.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }), {
+        abortSignal: ctx.signal,
+      }),
     );
     const fact: TrainingFact = {
       jobName,
@@ -45,7 +47,9 @@ export async function describeEndpoint(
 ): Promise<DescribeEndpointCommandOutput | undefined> {
   try {
     return await callAws('SageMaker', 'sagemaker:DescribeEndpoint', () =>
-      ctx.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+      ctx.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }), {
+        abortSignal: ctx.signal,
+      }),
     );
   } catch (error) {
     if (isMissing(error)) return undefined;
@@ -71,7 +75,9 @@ export async function servingModel(
 ): Promise<string | undefined> {
   try {
     const config = await callAws('SageMaker', 'sagemaker:DescribeEndpointConfig', () =>
-      ctx.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName })),
+      ctx.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName }), {
+        abortSignal: ctx.signal,
+      }),
     );
     return config.ProductionVariants?.[0]?.ModelName;
   } catch (error) {

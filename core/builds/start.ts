@@ -45,6 +45,7 @@ export async function startBuild(ctx: BuildContext, request: StartRequest): Prom
           name,
           input: JSON.stringify(input),
         }),
+        { abortSignal: ctx.signal },
       ),
     );
     return result(ctx, started.executionArn ?? executionArn, name, started.startDate ?? ctx.now(), true);

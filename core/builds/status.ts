@@ -86,3 +86,16 @@ function stepOf(reading: HistoryReading, status: string): StepFact | undefined {
   if (!failedStep && reading.current?.enteredAt) step.startedAt = reading.current.enteredAt;
   return step;
 }
+
+/**
+ * The status plus what a status answer leaves out to stay within three calls: the training job's
+ * metrics once training is over. The reference pipeline names the job after the build.
+ */
+export async function buildDetails(ctx: BuildContext, etaCache: EtaCache): Promise<BuildStatusFact> {
+  const fact = await buildStatus(ctx, etaCache);
+  if (!fact.training) {
+    const training = await trainingFact(ctx, fact.name);
+    if (training) fact.training = training;
+  }
+  return fact;
+}

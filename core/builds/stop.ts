@@ -29,6 +29,7 @@ export async function stopBuild(ctx: BuildContext, request: StopRequest): Promis
   const stopped = await callAws('Step Functions', 'states:StopExecution', () =>
     ctx.sfn.send(
       new StopExecutionCommand({ executionArn: target.executionArn, error: 'StoppedBySageBuild', cause }),
+      { abortSignal: ctx.signal },
     ),
   );
   return { pipeline: pipeline.name, ...target, stoppedAt: stopped.stopDate ?? ctx.now() };

@@ -10,7 +10,7 @@ export const DEFAULT_ALLOWED_INPUT_KEYS = [
   'endpointInstanceCount',
 ];
 
-export const DEFAULT_AWS = { timeoutMs: 2500, maxAttempts: 2 };
+export const DEFAULT_AWS = { timeoutMs: 2500, maxAttempts: 2, budgetMs: 6000 };
 
 /**
  * The form in which names and aliases are compared: case-insensitive, and "churn-prod", "churn_prod" and
@@ -123,6 +123,8 @@ const aws = z
   .strictObject({
     timeoutMs: z.number().int().min(200).max(10000).default(DEFAULT_AWS.timeoutMs),
     maxAttempts: z.number().int().min(1).max(5).default(DEFAULT_AWS.maxAttempts),
+    // All calls of one answer together: Alexa waits 8 s, and the front needs a moment to speak.
+    budgetMs: z.number().int().min(500).max(30000).default(DEFAULT_AWS.budgetMs),
   })
   .prefault({});
 

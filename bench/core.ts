@@ -1,0 +1,167 @@
+// `npm run bench:core`: what a status answer costs and how much the local AWS can run.
+//   1. AWS calls per "is my build done" answer, while training, while deploying, and once finished.
+//   2. Status latency p50/p99 against the local AWS for histories of 10 and 10,000 events, and their ratio.
+//   3. Builds per minute the local AWS runs at the default time scale, one at a time and many at once.
+// Prints numbers; asserts nothing. `--quick` skips the throughput run (it takes about two minutes).
+
+import '../local/polyfills';
+import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { parseConfig } from '../core/config/load';
+import { SageBuild } from '../core/sagebuild';
+import { DEFAULT_TIME_SCALE } from '../local/clock';
+import { LocalAws } from '../local/local-aws';
+import { localConfig } from '../local/local-config';
+import { loadReferencePipelines } from '../local/reference-pipelines';
+import { exampleInput, referenceDefinition } from '../pipeline';
+import { LONG_HISTORY_DEFINITION, turnsFor } from '../test/support/long-history';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_ACCESS_KEY_ID = 'bench';
+process.env.AWS_SECRET_ACCESS_KEY = 'bench';
+process.env.AWS_REGION = 'us-east-1';
+
+const LATENCY_SAMPLES = 300;
+const requester = { id: 'cli:bench', displayName: 'bench' };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+async function callsPerAnswer(): Promise<void> {
+  const local = await LocalAws.start({ timeScale: 3000 });
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  const core = new SageBuild(localConfig(await loadReferencePipelines(local), local.region));
+  const count = async (): Promise<string[]> => {
+    const before = local.calls.length;
+    await core.status('dev');
+    return local.calls.slice(before);
+  };
+  const started = await core.start({
+    pipeline: 'dev',
+    requester,
+    idempotencyKey: 'bench-calls',
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '300' },
+  });
+  await until(async () => (await core.status('dev')).training !== undefined);
+  const training = await count();
+  await local.stepFunctions.waitFor(started.executionArn).catch(() => undefined);
+  const deployRun = await core.start({ pipeline: 'dev', requester, idempotencyKey: 'bench-calls-2' });
+  await until(async () => (await core.status('dev')).endpoint?.status === 'Updating');
+  const deploying = await count();
+  await local.stepFunctions.waitFor(deployRun.executionArn);
+  const finished = await count();
+  console.log('AWS calls per status answer');
+  console.log(`  training:  ${training.length}  (${training.join(', ')})`);
+  console.log(`  deploying: ${deploying.length}  (${deploying.join(', ')})`);
+  console.log(`  finished:  ${finished.length}  (${finished.join(', ')})`);
+  core.close();
+  await local.close();
+}
+
+async function latencyByHistoryLength(): Promise<void> {
+  const local = await LocalAws.start({ timeScale: DEFAULT_TIME_SCALE });
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  const sfn = new SFNClient({});
+  const results: Record<number, { p50: number; p99: number; calls: number }> = {};
+  for (const events of [10, 10_000]) {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: `history-${events}`,
+        definition: LONG_HISTORY_DEFINITION,
+        roleArn: 'arn:aws:iam::123456789012:role/bench',
+      }),
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        input: JSON.stringify({ n: 0, limit: turnsFor(events) }),
+      }),
+    );
+    const execution = local.stepFunctions.executionsOf(stateMachineArn as string)[0];
+    await until(async () => execution?.events.at(-1)?.type === 'WaitStateEntered');
+    const core = new SageBuild(parseConfig({ pipelines: [{ name: 'bench', stateMachineArn }] }, 'bench'));
+    await core.status(); // warm the connection
+    const before = local.calls.length;
+    const times: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
+      const start = process.hrtime.bigint();
+      await core.status();
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const calls = (local.calls.length - before) / LATENCY_SAMPLES;
+    results[events] = { p50: percentile(times, 50), p99: percentile(times, 99), calls };
+    console.log(
+      `  history of ${String(execution?.events.length).padStart(6)} events: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms, ${calls} calls per answer (${LATENCY_SAMPLES} answers)`,
+    );
+    core.close();
+    void executionArn;
+  }
+  const short = results[10];
+  const long = results[10_000];
+  if (short && long) {
+    console.log(
+      `  ratio 10,000 / 10 events: p50 ${(long.p50 / short.p50).toFixed(2)}x, p99 ${(long.p99 / short.p99).toFixed(2)}x`,
+    );
+  }
+  sfn.destroy();
+  await local.close();
+}
+
+async function buildsPerMinute(concurrent: number): Promise<void> {
+  const local = await LocalAws.start({ timeScale: DEFAULT_TIME_SCALE });
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  const sfn = new SFNClient({});
+  const definition = JSON.stringify(referenceDefinition);
+  const arns: string[] = [];
+  for (let i = 0; i < concurrent; i += 1) {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: `throughput-${i}`,
+        definition,
+        roleArn: 'arn:aws:iam::123456789012:role/bench',
+      }),
+    );
+    arns.push(stateMachineArn as string);
+  }
+  const cpuBefore = process.cpuUsage();
+  const started = Date.now();
+  const runs = await Promise.all(
+    arns.map((stateMachineArn, i) =>
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(exampleInput(`bench-${i}`)) }),
+      ),
+    ),
+  );
+  const done = await Promise.all(runs.map((run) => local.stepFunctions.waitFor(run.executionArn as string)));
+  const minutes = (Date.now() - started) / 60_000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const succeeded = done.filter((e) => e.status === 'SUCCEEDED').length;
+  const events = done.reduce((sum, e) => sum + e.events.length, 0);
+  console.log(
+    `  ${concurrent} at once: ${succeeded}/${concurrent} succeeded in ${(minutes * 60).toFixed(1)} s → ${(succeeded / minutes).toFixed(1)} builds/min; ${events} history events; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
+  );
+  sfn.destroy();
+  await local.close();
+}
+
+async function main(): Promise<void> {
+  await callsPerAnswer();
+  console.log('Status latency by history length (local AWS, real SDK clients over HTTP)');
+  await latencyByHistoryLength();
+  if (process.argv.includes('--quick')) return;
+  console.log(
+    `Builds per minute at the default time scale (${DEFAULT_TIME_SCALE}x: 45-minute training in 45 s)`,
+  );
+  await buildsPerMinute(1);
+  await buildsPerMinute(25);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
