@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     `Builds per minute at the default time scale (${DEFAULT_TIME_SCALE}x: 45-minute training in 45 s)`,
   );
   await buildsPerMinute(1);
-  await buildsPerMinute(25);
+  await buildsPerMinute(100);
 }
 
 main().catch((error: unknown) => {

@@ -5,56 +5,50 @@ import {
   DescribeEndpointConfigCommand,
   DescribeTrainingJobCommand,
   type DescribeEndpointCommandOutput,
+  type DescribeTrainingJobCommandOutput,
 } from '@aws-sdk/client-sagemaker';
 import { callAws } from '../aws/translate-error';
 import type { BuildContext } from './context';
 import type { EndpointFact, TrainingFact } from './facts';
 
-/** SageMaker answers a missing job or endpoint with ValidationException, not ResourceNotFound. */
-function isMissing(error: unknown): boolean {
-  const e = error as Error;
-  return e.name === 'ValidationException' || e.name === 'ResourceNotFound';
+/** One SageMaker Describe call; a missing resource is undefined, not an error. */
+async function describe<T>(ctx: BuildContext, action: string, call: (signal: AbortSignal) => Promise<T>) {
+  try {
+    return await callAws('SageMaker', `sagemaker:${action}`, () => call(ctx.signal));
+  } catch (error) {
+    // SageMaker answers a missing job or endpoint with ValidationException, not ResourceNotFound.
+    const name = (error as Error).name;
+    if (name === 'ValidationException' || name === 'ResourceNotFound') return undefined;
+    throw error;
+  }
 }
 
 export async function trainingFact(ctx: BuildContext, jobName: string): Promise<TrainingFact | undefined> {
-  try {
-    const job = await callAws('SageMaker', 'sagemaker:DescribeTrainingJob', () =>
-      ctx.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }), {
-        abortSignal: ctx.signal,
-      }),
-    );
-    const fact: TrainingFact = {
-      jobName,
-      status: job.TrainingJobStatus ?? 'Unknown',
-      metrics: (job.FinalMetricDataList ?? [])
-        .filter((m) => m.MetricName && typeof m.Value === 'number')
-        .map((m) => ({ name: m.MetricName as string, value: m.Value as number })),
-    };
-    if (job.SecondaryStatus) fact.secondaryStatus = job.SecondaryStatus;
-    const lastTransition = job.SecondaryStatusTransitions?.at(-1);
-    if (lastTransition?.StatusMessage) fact.secondaryStatusMessage = lastTransition.StatusMessage;
-    if (job.FailureReason) fact.failureReason = job.FailureReason;
-    return fact;
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  const job = await describe<DescribeTrainingJobCommandOutput>(ctx, 'DescribeTrainingJob', (abortSignal) =>
+    ctx.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }), { abortSignal }),
+  );
+  if (!job) return undefined;
+  const fact: TrainingFact = {
+    jobName,
+    status: job.TrainingJobStatus ?? 'Unknown',
+    metrics: (job.FinalMetricDataList ?? [])
+      .filter((m) => m.MetricName && typeof m.Value === 'number')
+      .map((m) => ({ name: m.MetricName as string, value: m.Value as number })),
+  };
+  if (job.SecondaryStatus) fact.secondaryStatus = job.SecondaryStatus;
+  const lastTransition = job.SecondaryStatusTransitions?.at(-1);
+  if (lastTransition?.StatusMessage) fact.secondaryStatusMessage = lastTransition.StatusMessage;
+  if (job.FailureReason) fact.failureReason = job.FailureReason;
+  return fact;
 }
 
-export async function describeEndpoint(
+export function describeEndpoint(
   ctx: BuildContext,
   endpointName: string,
 ): Promise<DescribeEndpointCommandOutput | undefined> {
-  try {
-    return await callAws('SageMaker', 'sagemaker:DescribeEndpoint', () =>
-      ctx.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }), {
-        abortSignal: ctx.signal,
-      }),
-    );
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  return describe(ctx, 'DescribeEndpoint', (abortSignal) =>
+    ctx.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }), { abortSignal }),
+  );
 }
 
 export function endpointFactOf(endpoint: DescribeEndpointCommandOutput): EndpointFact {
@@ -73,15 +67,10 @@ export async function servingModel(
   ctx: BuildContext,
   endpointConfigName: string,
 ): Promise<string | undefined> {
-  try {
-    const config = await callAws('SageMaker', 'sagemaker:DescribeEndpointConfig', () =>
-      ctx.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName }), {
-        abortSignal: ctx.signal,
-      }),
-    );
-    return config.ProductionVariants?.[0]?.ModelName;
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
+  const config = await describe(ctx, 'DescribeEndpointConfig', (abortSignal) =>
+    ctx.sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName }), {
+      abortSignal,
+    }),
+  );
+  return config?.ProductionVariants?.[0]?.ModelName;
 }
