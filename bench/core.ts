@@ -27,30 +27,50 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+/** Polls `check` until it holds; fails with `what` if it has not within `timeoutMs`. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`bench: gave up after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
+/**
+ * Slow enough that the windows we sample stay open for a while: an endpoint update (6 simulated minutes)
+ * lasts 1.2 s, a 10-minute training 2 s. Status answers take milliseconds, so neither window is missed.
+ */
+const CALLS_TIME_SCALE = 300;
+
 async function callsPerAnswer(): Promise<void> {
-  const local = await LocalAws.start({ timeScale: 3000 });
+  const local = await LocalAws.start({ timeScale: CALLS_TIME_SCALE });
   process.env.AWS_ENDPOINT_URL = local.endpoint;
   const core = new SageBuild(localConfig(await loadReferencePipelines(local), local.region));
   const count = async (): Promise<string[]> => {
-    const before = local.calls.length;
+    const before = local.callCount;
     await core.status('dev');
-    return local.calls.slice(before);
+    return local.callsSince(before);
   };
   const started = await core.start({
     pipeline: 'dev',
     requester,
     idempotencyKey: 'bench-calls',
-    overrides: { 'hyperparameters.sagebuild_training_minutes': '300' },
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '10' },
   });
-  await until(async () => (await core.status('dev')).training !== undefined);
+  await until('the dev build to be training', async () => (await core.status('dev')).training !== undefined);
   const training = await count();
   await local.stepFunctions.waitFor(started.executionArn).catch(() => undefined);
-  const deployRun = await core.start({ pipeline: 'dev', requester, idempotencyKey: 'bench-calls-2' });
-  await until(async () => (await core.status('dev')).endpoint?.status === 'Updating');
+  const deployRun = await core.start({
+    pipeline: 'dev',
+    requester,
+    idempotencyKey: 'bench-calls-2',
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '1' },
+  });
+  await until(
+    'the dev endpoint to be Updating (did the build fail before deploying?)',
+    async () => (await core.status('dev')).endpoint?.status === 'Updating',
+  );
   const deploying = await count();
   await local.stepFunctions.waitFor(deployRun.executionArn);
   const finished = await count();
@@ -82,10 +102,13 @@ async function latencyByHistoryLength(): Promise<void> {
       }),
     );
     const execution = local.stepFunctions.executionsOf(stateMachineArn as string)[0];
-    await until(async () => execution?.events.at(-1)?.type === 'WaitStateEntered');
+    await until(
+      `a ${events}-event history`,
+      async () => execution?.events.at(-1)?.type === 'WaitStateEntered',
+    );
     const core = new SageBuild(parseConfig({ pipelines: [{ name: 'bench', stateMachineArn }] }, 'bench'));
     await core.status(); // warm the connection
-    const before = local.calls.length;
+    const before = local.callCount;
     const times: number[] = [];
     for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
       const start = process.hrtime.bigint();
@@ -93,7 +116,7 @@ async function latencyByHistoryLength(): Promise<void> {
       times.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
     times.sort((a, b) => a - b);
-    const calls = (local.calls.length - before) / LATENCY_SAMPLES;
+    const calls = (local.callCount - before) / LATENCY_SAMPLES;
     results[events] = { p50: percentile(times, 50), p99: percentile(times, 99), calls };
     console.log(
       `  history of ${String(execution?.events.length).padStart(6)} events: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms, ${calls} calls per answer (${LATENCY_SAMPLES} answers)`,

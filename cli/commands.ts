@@ -74,32 +74,46 @@ const COMMANDS: Record<string, { usage: string; summary: string; run: Command }>
   },
 };
 
-export function helpText(core: SageBuild): string {
+/** The commands, and the configured pipelines when there is a core to ask. */
+export function helpText(core?: SageBuild): string {
   const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
-  const pipelines = core.pipelines.map((p) =>
-    p.aliases.length ? `${p.name} (${p.aliases.join(', ')})` : p.name,
-  );
-  return [
-    'Commands:',
-    ...lines,
-    `  ${'help'.padEnd(width)}  This list.`,
-    `Pipelines: ${pipelines.join(', ')}`,
-  ].join('\n');
+  const text = ['Commands:', ...lines, `  ${'help'.padEnd(width)}  This list.`];
+  if (core) {
+    const pipelines = core.pipelines.map((p) =>
+      p.aliases.length ? `${p.name} (${p.aliases.join(', ')})` : p.name,
+    );
+    text.push(`Pipelines: ${pipelines.join(', ')}`);
+  }
+  return text.join('\n');
+}
+
+export interface CommandOutcome {
+  text: string;
+  /** False when the command was refused or failed: the CLI's exit code. */
+  ok: boolean;
+}
+
+export function isHelp(words: string[]): boolean {
+  return words.length === 0 || ['help', '--help', '-h'].includes(words[0] as string);
 }
 
 /** Runs one command; every outcome, errors included, is a sentence for a person. */
-export async function runCommand(words: string[], ctx: CommandContext): Promise<string> {
+export async function runCommandOutcome(words: string[], ctx: CommandContext): Promise<CommandOutcome> {
   const [name = 'help', ...args] = words;
   const now = ctx.now ?? (() => new Date());
-  if (name === 'help' || name === '--help' || name === '-h') return helpText(ctx.core);
+  if (isHelp(words)) return { text: helpText(ctx.core), ok: true };
   const command = COMMANDS[name.toLowerCase()];
-  if (!command) return `I don't know the command "${name}".\n${helpText(ctx.core)}`;
+  if (!command) return { text: `I don't know the command "${name}".\n${helpText(ctx.core)}`, ok: false };
   try {
-    return await command.run(args, ctx, now());
+    return { text: await command.run(args, ctx, now()), ok: true };
   } catch (error) {
-    return errorSentence(error, now());
+    return { text: errorSentence(error, now()), ok: false };
   }
+}
+
+export async function runCommand(words: string[], ctx: CommandContext): Promise<string> {
+  return (await runCommandOutcome(words, ctx)).text;
 }
 
 /** Splits a line into words, keeping "quoted phrases" together. */
@@ -108,14 +122,15 @@ export function words(line: string): string[] {
 }
 
 function splitOverrides(args: string[]): { pipeline?: string; overrides: Record<string, string> } {
-  const overrides: Record<string, string> = {};
+  const pairs: [string, string][] = [];
   const plain: string[] = [];
   for (const arg of args) {
     const eq = arg.indexOf('=');
-    if (eq > 0) overrides[arg.slice(0, eq)] = arg.slice(eq + 1);
+    if (eq > 0) pairs.push([arg.slice(0, eq), arg.slice(eq + 1)]);
     else plain.push(arg);
   }
-  return { pipeline: plain.length ? plain.join(' ') : undefined, overrides };
+  // fromEntries keeps a key like "__proto__" as data, so the core can refuse it by name.
+  return { pipeline: plain.length ? plain.join(' ') : undefined, overrides: Object.fromEntries(pairs) };
 }
 
 /** "stop prod", "stop prod-3f2a1c9d0b1e", "stop prod prod-3f2a..." or plain "stop". */

@@ -7,7 +7,7 @@ import { ConfigError } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
 import { errorSentence } from '../core/wording';
 import { readSession } from '../local/session-file';
-import { runCommand } from './commands';
+import { helpText, isHelp, runCommandOutcome } from './commands';
 
 function configure(): SageBuild {
   if (!process.env.SAGEBUILD_CONFIG) {
@@ -24,6 +24,10 @@ function configure(): SageBuild {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (isHelp(argv) && !process.env.SAGEBUILD_CONFIG && !readSession(process.cwd())) {
+    console.log(`Usage: sagebuild <command> [pipeline]\n${helpText()}`);
+    return 0;
+  }
   let core: SageBuild;
   try {
     core = configure();
@@ -35,8 +39,12 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const user = userInfo().username;
-    console.log(await runCommand(argv, { core, requester: { id: `cli:${user}`, displayName: user } }));
-    return 0;
+    const outcome = await runCommandOutcome(argv, {
+      core,
+      requester: { id: `cli:${user}`, displayName: user },
+    });
+    console.log(outcome.text);
+    return outcome.ok ? 0 : 1;
   } finally {
     core.close();
   }

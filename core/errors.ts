@@ -12,7 +12,7 @@ export class ConfigError extends SageBuildError {
   readonly code = 'ConfigError';
   constructor(
     message: string,
-    /** The offending field as a dotted path, e.g. "pipelines.0.stateMachineArn". */
+    /** The offending field, e.g. "pipelines[0].stateMachineArn". */
     readonly field?: string,
   ) {
     super(message);
@@ -118,6 +118,14 @@ export class AwsUnavailable extends SageBuildError {
     readonly detail?: string,
   ) {
     super(`${service} is not answering (${reason}).`);
+  }
+}
+
+/** AWS refused SageBuild's credentials themselves: missing, expired or wrong keys (not a missing permission). */
+export class AwsCredentialsInvalid extends SageBuildError {
+  readonly code = 'AwsCredentialsInvalid';
+  constructor(readonly detail?: string) {
+    super("AWS did not accept SageBuild's credentials.");
   }
 }
 

@@ -2,7 +2,8 @@
 // subscribers and, optionally, an HTTP target (the Slack notifier's local URL).
 
 import { randomUUID } from 'node:crypto';
-import type { ExecutionRecord } from './stepfunctions/model';
+import { guarded } from './listeners';
+import { redriveInfo, type ExecutionRecord } from './stepfunctions/model';
 
 export interface ExecutionStatusChangeEvent {
   version: '0';
@@ -69,10 +70,7 @@ export function statusChangeEvent(
       cause: execution.cause ?? null,
       redriveCount: 0,
       redriveDate: null,
-      redriveStatus: final && execution.status !== 'SUCCEEDED' ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
-      redriveStatusReason: final
-        ? `Execution is ${execution.status}`
-        : 'Execution is RUNNING and cannot be redriven',
+      ...redriveInfo(execution),
       stateMachineVersionArn: null,
       stateMachineAliasArn: null,
     },
@@ -91,13 +89,7 @@ export class EventBus {
   }
 
   publish(event: ExecutionStatusChangeEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error(`local AWS: an event subscriber failed: ${(error as Error).message}`);
-      }
-    }
+    for (const listener of this.listeners) guarded('an event subscriber', () => listener(event));
     if (this.targetUrl) void this.post(this.targetUrl, event);
   }
 

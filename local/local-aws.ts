@@ -7,6 +7,7 @@ import { DEFAULT_TIME_SCALE, realClock, TimeScale } from './clock';
 import { EventBus, statusChangeEvent } from './events';
 import { FaultInjector, type FaultSettings } from './faults';
 import { createWireHandler, type WireService } from './http';
+import { guarded } from './listeners';
 import { AwsError } from './protocol';
 import { SageMakerSimulator } from './sagemaker/simulator';
 import { throttledTaskError } from './sagemaker/task-integration';
@@ -27,7 +28,11 @@ export interface LocalAwsOptions {
   eventTargetUrl?: string;
   /** The source of chance for fault injection; tests pass a fixed sequence. */
   random?: () => number;
+  /** How many of the most recent API calls to remember (default 10,000): a long `npm start` must not grow. */
+  keepCalls?: number;
 }
+
+const DEFAULT_KEEP_CALLS = 10_000;
 
 export class LocalAws {
   readonly region: string;
@@ -37,8 +42,10 @@ export class LocalAws {
   readonly events: EventBus;
   readonly sagemaker: SageMakerSimulator;
   readonly stepFunctions: StepFunctionsService;
-  /** Every API call answered, in order, as IAM actions ("states:ListExecutions"): tests and benchmarks count them. */
-  readonly calls: string[] = [];
+  private readonly keepCalls: number;
+  /** The most recent API calls, as IAM actions, in a ring: call number n sits at n % keepCalls. */
+  private readonly callRing: string[] = [];
+  private callTotal = 0;
   private readonly historyListeners = new Set<HistoryListener>();
   private server?: Server;
   private url?: string;
@@ -46,6 +53,10 @@ export class LocalAws {
   constructor(options: LocalAwsOptions = {}) {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
+    this.keepCalls = options.keepCalls ?? DEFAULT_KEEP_CALLS;
+    if (!Number.isInteger(this.keepCalls) || this.keepCalls < 1) {
+      throw new Error(`keepCalls must be a positive whole number, got ${this.keepCalls}`);
+    }
     this.timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE);
     this.faults = new FaultInjector(options.faults, options.random);
     this.events = new EventBus(options.eventTargetUrl);
@@ -61,12 +72,44 @@ export class LocalAws {
       onStatusChange: (execution) =>
         this.events.publish(statusChangeEvent(execution, this.accountId, this.region)),
       onHistoryEvent: (execution, event) => {
-        for (const listener of this.historyListeners) listener(execution, event);
+        for (const listener of this.historyListeners)
+          guarded('a history listener', () => listener(execution, event));
       },
     });
   }
 
-  /** In-process only: every history event as it happens (the console shows steps from these). */
+  /**
+   * How many API calls have been answered so far; it only ever grows. Tests and benchmarks take it before
+   * some work and pass it to callsSince() after.
+   */
+  get callCount(): number {
+    return this.callTotal;
+  }
+
+  /** The API calls answered since callCount was `count`, in order, as IAM actions ("states:ListExecutions"). */
+  callsSince(count: number): string[] {
+    if (!Number.isInteger(count) || count < 0 || count > this.callTotal) {
+      throw new RangeError(`callsSince(${count}): expected a callCount from 0 to ${this.callTotal}`);
+    }
+    if (count < this.callTotal - this.keepCalls) {
+      throw new RangeError(
+        `callsSince(${count}): only the last ${this.keepCalls} calls are kept (${this.callTotal} so far)`,
+      );
+    }
+    const calls: string[] = [];
+    for (let n = count; n < this.callTotal; n += 1) calls.push(this.callRing[n % this.keepCalls] as string);
+    return calls;
+  }
+
+  /** The most recent API calls still kept (up to keepCalls), oldest first. */
+  get recentCalls(): string[] {
+    return this.callsSince(Math.max(0, this.callTotal - this.keepCalls));
+  }
+
+  /**
+   * In-process only: every history event as it happens (the console shows steps from these). A listener
+   * that throws is logged and ignored.
+   */
   onHistoryEvent(listener: HistoryListener): () => void {
     this.historyListeners.add(listener);
     return () => this.historyListeners.delete(listener);
@@ -133,7 +176,8 @@ export class LocalAws {
   private hooks() {
     return {
       beforeCall: (action: string, operation: string) => {
-        this.calls.push(action);
+        this.callRing[this.callTotal % this.keepCalls] = action;
+        this.callTotal += 1;
         return this.faults.beforeCall(action, operation, this.accountId);
       },
       admin: (path: string, method: string, body: unknown) => {

@@ -1,20 +1,24 @@
 // Narrates builds in the local console as they happen: started, each new step, and how they ended.
-// Steps come from the local AWS's own history events, so watching costs no API calls.
+// Steps come from the local AWS's own history events, so watching costs no API calls; the sentences are
+// the core's notices, the same ones a chat channel gets.
 
+import type { BuildStatus } from '../core/builds/facts';
 import { readableCause } from '../core/builds/failure-reason';
-import { spokenDuration } from '../core/wording/duration';
+import { parseObject, startedByOf } from '../core/builds/history';
+import { buildChangeNotice, stepNotice, type BuildChange } from '../core/wording/notices';
 import { stepLabel } from '../core/wording/steps';
 import type { ExecutionStatusChangeEvent } from './events';
 import type { LocalAws } from './local-aws';
 
 /** State types worth a line: the work, not the plumbing (Choice, Pass, Map iterations). */
 const NARRATED = /^(Task|Wait|Succeed)StateEntered$/;
+const MARKS: Record<string, string> = { RUNNING: '▶', SUCCEEDED: '✔', ABORTED: '■' };
 
 export function narrateBuilds(
   local: LocalAws,
   pipelineOf: (arn: string) => string,
   print: (line: string) => void,
-) {
+): () => void {
   const seenSteps = new Map<string, Set<string>>();
   const unsubscribeHistory = local.onHistoryEvent((execution, event) => {
     const name = event.stateEnteredEventDetails?.name as string | undefined;
@@ -23,10 +27,10 @@ export function narrateBuilds(
     seenSteps.set(execution.arn, seen);
     if (seen.has(name)) return; // the endpoint wait loop repeats: say each step once
     seen.add(name);
-    print(`  ${pipelineOf(execution.stateMachineArn)} ${execution.name}: ${stepLabel(name)}`);
+    print(`  ${stepNotice(pipelineOf(execution.stateMachineArn), execution.name, stepLabel(name))}`);
   });
   const unsubscribeEvents = local.events.subscribe((event) => {
-    print(statusLine(event, pipelineOf(event.detail.stateMachineArn)));
+    print(`${MARKS[event.detail.status] ?? '✖'} ${buildChangeNotice(changeOf(event, pipelineOf))}`);
     if (event.detail.status !== 'RUNNING') seenSteps.delete(event.detail.executionArn);
   });
   return () => {
@@ -35,29 +39,17 @@ export function narrateBuilds(
   };
 }
 
-function statusLine(event: ExecutionStatusChangeEvent, pipeline: string): string {
+function changeOf(event: ExecutionStatusChangeEvent, pipelineOf: (arn: string) => string): BuildChange {
   const { name, status, startDate, stopDate, input, error, cause } = event.detail;
-  const took = stopDate ? ` after ${spokenDuration(stopDate - startDate)}` : '';
-  switch (status) {
-    case 'RUNNING':
-      return `▶ ${pipeline} build ${name} started${startedBy(input)}.`;
-    case 'SUCCEEDED':
-      return `✔ ${pipeline} build ${name} succeeded${took}.`;
-    case 'ABORTED':
-      return `■ ${pipeline} build ${name} was stopped${took}.${cause ? ` ${cause}.` : ''}`;
-    default:
-      return `✖ ${pipeline} build ${name} ${status === 'TIMED_OUT' ? 'timed out' : 'failed'}${took}: ${
-        readableCause(cause ?? undefined) ?? error ?? 'no reason given'
-      }`;
-  }
-}
-
-function startedBy(input: string): string {
-  try {
-    const who = (JSON.parse(input) as { startedBy?: { displayName?: string; id?: string } }).startedBy;
-    const name = who?.displayName ?? who?.id;
-    return name ? ` by ${name}` : '';
-  } catch {
-    return '';
-  }
+  const change: BuildChange = {
+    pipeline: pipelineOf(event.detail.stateMachineArn),
+    name,
+    status: status as BuildStatus,
+  };
+  const startedBy = startedByOf(parseObject(input));
+  if (startedBy) change.startedBy = startedBy;
+  if (stopDate !== null) change.durationMs = stopDate - startDate;
+  const reason = readableCause(cause ?? undefined) ?? error ?? undefined;
+  if (reason && status !== 'SUCCEEDED') change.reason = reason;
+  return change;
 }

@@ -103,7 +103,8 @@ async function replayPast(local: LocalAws, pipeline: LocalPipeline, builds: Past
     const clock = replayClock(Date.now() - build.hoursAgo * 3600_000, REPLAY_SPEEDUP);
     const { executionArn } = local.stepFunctions.startExecution(
       { stateMachineArn: pipeline.stateMachineArn, name: build.name, input: JSON.stringify(input) },
-      { clock, timeScale },
+      // Quiet: these builds happened in the past, so no EventBridge target or subscriber hears of them.
+      { clock, timeScale, quiet: true },
     );
     await local.stepFunctions.waitFor(executionArn);
   }

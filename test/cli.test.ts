@@ -9,6 +9,7 @@ import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws
 import { helpText, runCommand, words } from '../cli/commands';
 import { parseConfig } from '../core/config/load';
 import { startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+import { cleanEnv } from './support/env';
 
 const REPO = resolve(__dirname, '..');
 /** Keeps a started build in training for 12 s at the test time scale, so it is still running when we look. */
@@ -207,14 +208,6 @@ function sagebuild(args: string[], options: { cwd: string; env: NodeJS.ProcessEn
 }
 
 /** The test process's environment without anything that would point the CLI at a config or an endpoint. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const key of ['SAGEBUILD_CONFIG', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
-    if (!(key in extra)) delete env[key];
-  }
-  return env;
-}
-
 function writeConfig(name: string, config: unknown): string {
   const path = join(scratch, name);
   writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
@@ -242,6 +235,21 @@ describe('the sagebuild binary', () => {
     expect(run.stdout).toMatch(
       /^Yes\. Your prod build finished 2 hours ago\b.*churn-prod is in service\.\n$/,
     );
+  });
+
+  test('a refused request answers with the reason and exits 1; help needs no config', async () => {
+    const env = cleanEnv({
+      SAGEBUILD_CONFIG: writeConfig('config-refused.json', stack.core.config),
+      AWS_ENDPOINT_URL: stack.local.endpoint,
+      AWS_ACCESS_KEY_ID: 'dummy',
+      AWS_SECRET_ACCESS_KEY: 'dummy',
+    });
+    const refused = await sagebuild(['status', 'prdo'], { cwd: REPO, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('Did you mean prod?');
+    const help = await sagebuild(['help'], { cwd: mkdtempSync(join(scratch, 'help-')), env: cleanEnv() });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('status [pipeline]');
   });
 
   test('without SAGEBUILD_CONFIG or a running npm start: exit 2 and how to fix it', async () => {

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sessionPaths, type LocalSession } from '../local/session-file';
+import { cleanEnv } from './support/env';
 import { waitFor } from './support/local-stack';
 
 const REPO = resolve(__dirname, '..');
@@ -16,14 +17,6 @@ let npmStart: ChildProcess | undefined;
 let output = '';
 let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 const helpers = new Set<ChildProcess>();
-
-/** The test's environment, minus anything that would point SageBuild elsewhere. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['SAGEBUILD_CONFIG', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'])
-    delete env[key];
-  return { ...env, ...extra };
-}
 
 /** Waits (bounded) until the console's output after `from` matches `pattern`; returns the match. */
 function waitForOutput(pattern: RegExp, from = 0, timeoutMs = 60000): Promise<RegExpExecArray> {
@@ -77,6 +70,8 @@ afterAll(() => {
 test('the banner names the local AWS, on a free port', () => {
   expect(output).toMatch(/^SageBuild on a local AWS at http:\/\/127\.0\.0\.1:\d+ \(time runs 3000x faster/);
   expect(output).not.toContain('http://127.0.0.1:4599 ');
+  // The seeded past builds happened "in the past": nothing announces them.
+  expect(output).not.toMatch(/prod-nightly|prod-retrain|dev-ana/);
 });
 
 test('answers piped commands and narrates the dev build it starts', async () => {
@@ -87,10 +82,10 @@ test('answers piped commands and narrates the dev build it starts', async () => 
     from,
   );
   const [, name] = await waitForOutput(/Started a new dev build, (dev-[\w-]+)\./, from);
-  await waitForOutput(new RegExp(`▶ dev build ${name} started by `), from);
-  await waitForOutput(new RegExp(`  dev ${name}: training the model\n`), from);
-  await waitForOutput(new RegExp(`  dev ${name}: updating the endpoint\n`), from);
-  await waitForOutput(new RegExp(`✔ dev build ${name} succeeded`), from);
+  await waitForOutput(new RegExp(`▶ \\S.* started the dev build ${name}\\.\n`), from);
+  await waitForOutput(new RegExp(`  The dev build ${name} is now training the model\\.\n`), from);
+  await waitForOutput(new RegExp(`  The dev build ${name} is now updating the endpoint\\.\n`), from);
+  await waitForOutput(new RegExp(`✔ The dev build ${name} succeeded`), from);
 
   const asked = send('status dev');
   await waitForOutput(/Yes\. Your dev build finished just now.*churn-dev is in service\./, asked);

@@ -69,9 +69,9 @@ async function startLong(name: string, events: number): Promise<string> {
 }
 
 async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const before = stack.local.calls.length;
+  const before = stack.local.callCount;
   await work();
-  return stack.local.calls.slice(before);
+  return stack.local.callsSince(before);
 }
 
 describe('status cost', () => {
@@ -193,6 +193,34 @@ describe('idempotency', () => {
       new ListExecutionsCommand({ stateMachineArn: stack.pipelines[1]?.stateMachineArn }),
     );
     expect(runs.executions?.filter((e) => e.executionArn === first.executionArn)).toHaveLength(1);
+  });
+
+  test('two people starting at the same moment get one build between them', async () => {
+    const long = { 'hyperparameters.sagebuild_training_minutes': '600' };
+    const starts = await Promise.allSettled(
+      [newKey(), newKey()].map((idempotencyKey) =>
+        stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey, overrides: long }),
+      ),
+    );
+    const won = starts.filter((s) => s.status === 'fulfilled');
+    const lost = starts.filter((s) => s.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(BuildAlreadyRunning);
+    const running = await sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: stack.pipelines[1]?.stateMachineArn,
+        statusFilter: 'RUNNING',
+      }),
+    );
+    expect(running.executions).toHaveLength(1);
+    // Both saw nothing running and both started: the later one stopped itself, with a reason.
+    const duplicate = stack.local.stepFunctions
+      .executionsOf(stack.pipelines[1]?.stateMachineArn as string)
+      .find((e) => e.error === 'DuplicateBuild');
+    expect(duplicate).toMatchObject({ status: 'ABORTED' });
+    await stack.core.stop({ pipeline: 'dev', requester: tester });
+    await stack.local.stepFunctions.waitFor(running.executions?.[0]?.executionArn as string);
   });
 
   test('StartExecution: same name and input returns the execution; other input is ExecutionAlreadyExists', async () => {

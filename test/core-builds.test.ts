@@ -145,3 +145,22 @@ test('a quality-gate failure leaves the endpoint on the old model', async () => 
   });
   expect(await statesVisited(bad.executionArn)).not.toContain('Save model');
 });
+
+test('an endpoint that fails its update rolls back: the build fails and the old model keeps serving', async () => {
+  const before = await stack.core.endpoint('prod');
+  const bad = await stack.core.start({
+    pipeline: 'prod',
+    requester: tester,
+    idempotencyKey: newKey(),
+    overrides: { 'hyperparameters.sagebuild_simulate': 'endpoint-failure' },
+  });
+  expect(await finished(bad.executionArn)).toMatchObject({ status: 'FAILED', error: 'EndpointFailed' });
+  const why = await stack.core.whyFailed('prod');
+  expect(why).toMatchObject({ name: bad.name, step: 'Check endpoint status', status: 'FAILED' });
+  expect(why.reason).toContain('health check');
+  const after = await waitFor(async () => {
+    const live = await stack.core.endpoint('prod');
+    return live.endpoint?.status === 'InService' ? live : undefined;
+  });
+  expect(after.endpoint?.modelName).toBe(before.endpoint?.modelName);
+});

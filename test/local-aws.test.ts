@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import {
   DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   SFNServiceException,
@@ -12,9 +13,14 @@ import {
   StateMachineDoesNotExist,
   CreateStateMachineCommand,
   DescribeExecutionCommand,
+  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { ExecutionStatusChangeEvent } from '../local/events';
-import { startLocalStack, waitFor, type LocalStack } from './support/local-stack';
+import { LocalAws } from '../local/local-aws';
+import { loadReferencePipelines } from '../local/reference-pipelines';
+import * as executor from '../local/stepfunctions/executor';
+import { HistoryRecorder } from '../local/stepfunctions/history';
+import { startLocalStack, TEST_TIME_SCALE, waitFor, type LocalStack } from './support/local-stack';
 import { exampleInput } from '../pipeline';
 
 let stack: LocalStack;
@@ -45,7 +51,10 @@ afterAll(async () => {
   await new Promise((resolve) => target.close(resolve));
 });
 
-afterEach(() => stack.local.faults.set({}));
+afterEach(() => {
+  stack.local.faults.set({});
+  jest.restoreAllMocks();
+});
 
 async function raw(target: string, body: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(stack.local.endpoint, {
@@ -113,7 +122,9 @@ test('a build emits EventBridge status-change events in AWS shape, to subscriber
   await waitFor(() => (received.length >= 2 ? true : undefined));
   unsubscribe();
   expect(inProcess.map((e) => e.detail.status)).toEqual(['RUNNING', 'SUCCEEDED']);
-  expect(received.map((e) => e.id)).toEqual(inProcess.map((e) => e.id));
+  // The two POSTs race each other over HTTP: the same events must arrive, in whichever order.
+  expect(new Set(received.map((e) => e.id))).toEqual(new Set(inProcess.map((e) => e.id)));
+  expect(received).toHaveLength(2);
   const [running, succeeded] = inProcess;
   expect(running).toMatchObject({
     version: '0',
@@ -125,10 +136,53 @@ test('a build emits EventBridge status-change events in AWS shape, to subscriber
     detail: { executionArn, status: 'RUNNING', stopDate: null, input, output: null, name: 'events-1' },
   });
   expect(running?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  expect(typeof running?.detail.startDate).toBe('number');
+  // EventBridge carries startDate and stopDate as epoch milliseconds (seconds would be about 1.7e9).
+  expect(running?.detail.startDate).toBeGreaterThan(1e12);
   expect(succeeded?.detail).toMatchObject({ status: 'SUCCEEDED', error: null });
+  expect(succeeded?.detail.stopDate).toBeGreaterThan(1e12);
   expect(succeeded?.detail.stopDate).toBeGreaterThanOrEqual(succeeded?.detail.startDate ?? Infinity);
+
+  // Redrive fields agree between the events and DescribeExecution.
+  expect(running?.detail).toMatchObject({
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason: 'Execution is RUNNING and cannot be redriven',
+  });
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  expect(described).toMatchObject({
+    status: 'SUCCEEDED',
+    redriveStatus: succeeded?.detail.redriveStatus,
+    redriveStatusReason: succeeded?.detail.redriveStatusReason,
+  });
+  expect(described.redriveStatusReason).toBe('Redrive is not supported by the local AWS');
 });
+
+/** Ids run 1..n, each previousEventId points back, and task events sit inside their Task state. */
+function expectWellFormed(events: HistoryEvent[]): void {
+  expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  expect(events[0]?.previousEventId).toBe(0);
+  for (const event of events) {
+    expect(event.previousEventId).toBeGreaterThanOrEqual(0);
+    expect(event.previousEventId).toBeLessThan(event.id as number);
+  }
+  let taskEvents = 0;
+  for (const [i, event] of events.entries()) {
+    if (!/^Task(Scheduled|Started|Succeeded|Failed)$/.test(event.type ?? '')) continue;
+    taskEvents += 1;
+    const entered = events
+      .slice(0, i)
+      .reverse()
+      .find((e) => e.type?.endsWith('StateEntered'));
+    const exited = events.slice(i + 1).find((e) => e.type?.endsWith('StateExited'));
+    // Labelled with the event, so a failure says which one.
+    expect([event.id, event.type, entered?.type]).toEqual([event.id, event.type, 'TaskStateEntered']);
+    expect([event.id, exited?.type, exited?.stateExitedEventDetails?.name]).toEqual([
+      event.id,
+      'TaskStateExited',
+      entered?.stateEnteredEventDetails?.name,
+    ]);
+  }
+  expect(taskEvents).toBeGreaterThan(0);
+}
 
 test('history uses AWS event types and details, with epoch-second timestamps on the wire', async () => {
   const arn = `${stack.pipelines[1]?.stateMachineArn.replace(':stateMachine:', ':execution:')}:events-1`;
@@ -163,6 +217,7 @@ test('history uses AWS event types and details, with epoch-second timestamps on 
   );
   const first = events?.[0]?.timestamp as Date;
   expect(Math.abs(first.getTime() - Date.now())).toBeLessThan(60_000);
+  expectWellFormed(events ?? []);
 });
 
 test('injected 5xx errors and throttling reach the SDK as retryable failures', async () => {
@@ -206,4 +261,217 @@ test('throttled pipeline tasks are retried by the pipeline, and the build still 
     (e) => e.taskFailedEventDetails?.error === 'SageMaker.ThrottlingException',
   );
   expect(throttled?.length).toBeGreaterThan(3);
+  expectWellFormed(events ?? []);
+});
+
+describe('AWS answers to odd requests', () => {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  test('a garbled or foreign nextToken is a 400 InvalidToken, never a 500', async () => {
+    const stateMachineArn = stack.pipelines[0]?.stateMachineArn;
+    const executionArn = `${stack.pipelines[1]?.stateMachineArn.replace(':stateMachine:', ':execution:')}:events-1`;
+    const { nextToken: machinesToken } = await sfn.send(new ListStateMachinesCommand({ maxResults: 1 }));
+    expect(machinesToken).toEqual(expect.any(String));
+    const tokens = ['garbage!!', encode({ hello: 'world' }), encode([1, 2]), encode(7), machinesToken];
+    for (const nextToken of tokens) {
+      for (const [operation, input] of [
+        ['ListExecutions', { stateMachineArn }],
+        ['GetExecutionHistory', { executionArn }],
+      ] as const) {
+        const { status, json } = await raw(
+          `AWSStepFunctions.${operation}`,
+          JSON.stringify({ ...input, nextToken }),
+        );
+        expect([operation, nextToken, status, json.__type]).toEqual([
+          operation,
+          nextToken,
+          400,
+          'InvalidToken',
+        ]);
+      }
+    }
+    const { status, json } = await raw(
+      'AWSStepFunctions.ListStateMachines',
+      JSON.stringify({ nextToken: encode({ position: 'x' }) }),
+    );
+    expect([status, json.__type]).toEqual([400, 'InvalidToken']);
+    // SageMaker answers a bad NextToken with a ValidationException.
+    const sagemaker = await raw(
+      'SageMaker.ListEndpoints',
+      JSON.stringify({ NextToken: encode({ offset: -1 }) }),
+    );
+    expect([sagemaker.status, sagemaker.json.__type]).toEqual([400, 'ValidationException']);
+  });
+
+  test('ListExecutions accepts every AWS statusFilter, PENDING_REDRIVE included, and refuses others', async () => {
+    const stateMachineArn = stack.pipelines[1]?.stateMachineArn;
+    const pending = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'PENDING_REDRIVE' }),
+    );
+    expect(pending.executions).toEqual([]);
+    const { status, json } = await raw(
+      'AWSStepFunctions.ListExecutions',
+      JSON.stringify({ stateMachineArn, statusFilter: 'SLEEPING' }),
+    );
+    expect([status, json.__type]).toEqual([400, 'ValidationException']);
+  });
+});
+
+describe('in process: listeners, bookkeeping and leaks never decide a build', () => {
+  // One quick SageMaker task: enough for task history, over in milliseconds.
+  const QUICK = JSON.stringify({
+    StartAt: 'List endpoints',
+    States: {
+      'List endpoints': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:sagemaker:listEndpoints',
+        Parameters: {},
+        End: true,
+      },
+    },
+  });
+  let local: LocalAws;
+  let machine: string;
+  let runs = 0;
+  let logged: string[];
+
+  beforeEach(() => {
+    local = new LocalAws({ timeScale: TEST_TIME_SCALE });
+    machine = local.stepFunctions.createStateMachine({
+      name: 'quick',
+      definition: QUICK,
+      roleArn: 'arn:aws:iam::123456789012:role/quick',
+    }).stateMachineArn;
+    logged = [];
+    jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
+  });
+
+  afterEach(() => local.close());
+
+  async function runQuick() {
+    runs += 1;
+    const { executionArn } = local.stepFunctions.startExecution({
+      stateMachineArn: machine,
+      name: `quick-${runs}`,
+    });
+    return local.stepFunctions.waitFor(executionArn);
+  }
+
+  test('history listeners and event subscribers that throw or reject are logged in one line each', async () => {
+    local.onHistoryEvent(() => {
+      throw new Error('history listener broke\n    at somewhere');
+    });
+    local.onHistoryEvent(async () => Promise.reject(new Error('async listener broke')));
+    local.events.subscribe(() => {
+      throw new Error('subscriber broke');
+    });
+    const done = await runQuick();
+    expect(done.status).toBe('SUCCEEDED');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logged).toContain('local AWS: a history listener failed: history listener broke');
+    expect(logged).toContain('local AWS: a history listener failed: async listener broke');
+    expect(logged).toContain('local AWS: an event subscriber failed: subscriber broke');
+    for (const line of logged) expect(line).not.toContain('\n');
+  });
+
+  test('a failure to record task history is logged, and the task still succeeds', async () => {
+    jest.spyOn(HistoryRecorder.prototype, 'taskScheduled').mockImplementationOnce(() => {
+      throw new Error('books closed');
+    });
+    jest.spyOn(HistoryRecorder.prototype, 'taskSucceeded').mockImplementationOnce(() => {
+      throw new Error('books closed again');
+    });
+    const done = await runQuick();
+    expect(done.status).toBe('SUCCEEDED');
+    expect(logged).toEqual([
+      expect.stringMatching(/^local AWS: recording history of quick-\d+ failed: books closed$/),
+      expect.stringMatching(/^local AWS: recording history of quick-\d+ failed: books closed again$/),
+    ]);
+  });
+
+  test('an unexpected error while following a run fails it with States.Runtime, never RUNNING forever', async () => {
+    const record = HistoryRecorder.prototype.record;
+    jest.spyOn(HistoryRecorder.prototype, 'record').mockImplementation(function (
+      this: HistoryRecorder,
+      event,
+    ) {
+      if (event.type === 'StateExited') throw new Error('the recorder fell over');
+      record.call(this, event);
+    });
+    const done = await runQuick();
+    expect(done).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: expect.stringContaining('the recorder fell over'),
+      stopDate: expect.any(Number),
+    });
+    expect(done.events.at(-1)).toMatchObject({
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: 'States.Runtime' },
+    });
+    expect(local.stepFunctions.describeExecution({ executionArn: done.arn })).toMatchObject({
+      status: 'FAILED',
+    });
+  });
+
+  test('an execution that cannot start leaves no RUNNING record behind', async () => {
+    jest.spyOn(executor, 'runExecution').mockImplementationOnce(() => {
+      throw new Error('cannot run');
+    });
+    const heard: string[] = [];
+    local.events.subscribe((event) => heard.push(event.detail.status));
+    const start = () => local.stepFunctions.startExecution({ stateMachineArn: machine, name: 'ghost' });
+    expect(start).toThrow('cannot run');
+    expect(local.stepFunctions.executionsOf(machine)).toEqual([]);
+    expect(heard).toEqual([]);
+    // The name is still free.
+    const { executionArn } = start();
+    expect((await local.stepFunctions.waitFor(executionArn)).status).toBe('SUCCEEDED');
+    expect(heard).toEqual(['RUNNING', 'SUCCEEDED']);
+  });
+
+  test('seeded past builds are quiet: no subscriber, history listener or target hears of them', async () => {
+    const heard: string[] = [];
+    local.events.subscribe((event) => heard.push(`${event.detail.name} ${event.detail.status}`));
+    local.onHistoryEvent((execution) => heard.push(execution.name));
+    const [prod] = await loadReferencePipelines(local);
+    const past = local.stepFunctions.executionsOf(prod?.stateMachineArn as string);
+    expect(past.map((e) => e.name)).toContain('prod-nightly-1');
+    expect(past.every((e) => e.status !== 'RUNNING')).toBe(true);
+    expect(heard).toEqual([]);
+    await runQuick();
+    expect(heard).toContain(`quick-${runs} SUCCEEDED`);
+  });
+
+  test('only the most recent calls are kept; callCount and callsSince read across the ring', async () => {
+    const small = await LocalAws.start({ keepCalls: 3 });
+    try {
+      const call = (operation: string) =>
+        fetch(small.endpoint, {
+          method: 'POST',
+          headers: { 'x-amz-target': `AWSStepFunctions.${operation}` },
+          body: '{}',
+        });
+      await call('ListStateMachines');
+      const before = small.callCount;
+      for (const operation of [
+        'ListStateMachines',
+        'DescribeStateMachine',
+        'ListExecutions',
+        'ListStateMachines',
+      ])
+        await call(operation);
+      expect(small.callCount).toBe(5);
+      expect(small.callsSince(before + 1)).toEqual([
+        'states:DescribeStateMachine',
+        'states:ListExecutions',
+        'states:ListStateMachines',
+      ]);
+      expect(small.recentCalls).toEqual(small.callsSince(2));
+      expect(small.callsSince(5)).toEqual([]);
+      expect(() => small.callsSince(before)).toThrow('only the last 3 calls are kept');
+    } finally {
+      await small.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // The README must stay true: its example config is a valid config, and the commands it names exist.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../core/config/load';
 
@@ -22,4 +22,16 @@ test('the README names scripts and a bin that exist', () => {
   expect(readme).toContain('npm install && npm start');
   expect(readme).toContain('npm install && npm test');
   expect(pkg.bin.sagebuild).toBe('bin/sagebuild.js');
+});
+
+test('every script that runs a file names one that exists', () => {
+  for (const [name, script] of Object.entries(pkg.scripts)) {
+    for (const file of script.match(/\S+\.(?:ts|js)\b/g) ?? []) {
+      expect({ name, file, exists: existsSync(join(__dirname, '..', file)) }).toEqual({
+        name,
+        file,
+        exists: true,
+      });
+    }
+  }
 });

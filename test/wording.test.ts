@@ -86,6 +86,7 @@ function failure(overrides: Partial<FailureFact> = {}): FailureFact {
     pipeline: 'prod',
     executionArn: ARN,
     name: 'prod-3f2a1c9d',
+    status: 'FAILED',
     failedAt: ago(3 * HOUR),
     step: 'Train model',
     stepLabel: 'training the model',
@@ -491,6 +492,17 @@ describe('whyFailed', () => {
     expect(whyFailed(f, NOW)).toBe(
       "Your prod build failed 3 hours ago because the model didn't pass the quality gate. " +
         'The reason: validation:auc 0.71 < 0.8.',
+    );
+  });
+
+  it('calls a stopped build stopped, whatever error name the stopper gave', () => {
+    const stop = failure({
+      status: 'ABORTED',
+      error: 'StoppedBySageBuild',
+      reason: 'Stopped by Ana via SageBuild',
+    });
+    expect(whyFailed(stop, NOW)).toBe(
+      'Your prod build was stopped 3 hours ago at the Train model step. The reason: Stopped by Ana via SageBuild.',
     );
   });
 

@@ -1,6 +1,6 @@
 // AWS SDK errors become the core's typed errors, so fronts can say something true and friendly.
 
-import { AccessDenied, AwsUnavailable } from '../errors';
+import { AccessDenied, AwsCredentialsInvalid, AwsUnavailable } from '../errors';
 
 type Service = 'Step Functions' | 'SageMaker';
 
@@ -18,11 +18,16 @@ const THROTTLING = new Set([
   'TooManyRequestsException',
   'RequestLimitExceeded',
 ]);
-const DENIED = new Set([
-  'AccessDeniedException',
-  'AccessDenied',
-  'UnauthorizedOperation',
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
+/** The keys themselves were refused or missing: no IAM policy change would help. */
+const BAD_CREDENTIALS = new Set([
   'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'CredentialsProviderError',
 ]);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
 
@@ -37,6 +42,7 @@ export function translateAwsError(error: unknown, service: Service, action: stri
   const e = (error ?? {}) as SdkErrorShape;
   const name = e.name ?? '';
   if (DENIED.has(name)) return new AccessDenied(action, e.message);
+  if (BAD_CREDENTIALS.has(name)) return new AwsCredentialsInvalid(e.message);
   if (THROTTLING.has(name) || e.$retryable?.throttling)
     return new AwsUnavailable(service, 'throttled', e.message);
   if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT') {

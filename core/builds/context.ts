@@ -4,6 +4,7 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  StopExecutionCommand,
   type DescribeExecutionCommandOutput,
   type ExecutionListItem,
   type ExecutionStatus,
@@ -67,6 +68,19 @@ export function describeExecution(
   return callAws('Step Functions', 'states:DescribeExecution', () =>
     ctx.sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: ctx.signal }),
   );
+}
+
+/** Stops an execution; Step Functions also stops the task it is running (the training job). */
+export async function stopExecution(
+  ctx: BuildContext,
+  executionArn: string,
+  error: string,
+  cause: string,
+): Promise<Date> {
+  const stopped = await callAws('Step Functions', 'states:StopExecution', () =>
+    ctx.sfn.send(new StopExecutionCommand({ executionArn, error, cause }), { abortSignal: ctx.signal }),
+  );
+  return stopped.stopDate ?? ctx.now();
 }
 
 export function summaryOf(pipeline: string, item: ExecutionListItem): BuildSummary {

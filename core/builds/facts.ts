@@ -88,6 +88,8 @@ export interface FailureFact {
   pipeline: string;
   executionArn: string;
   name: string;
+  /** How the build ended: failed, timed out, or stopped by someone. */
+  status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
   failedAt?: Date;
   /** The step that failed, e.g. "Train model". */
   step?: string;

@@ -102,11 +102,13 @@ function failedStep(newestFirst: HistoryEvent[]): string | undefined {
       details?.name ?? iteration?.mapIterationStartedEventDetails?.name ?? enteredAfter(mapFailed, 'Map')
     );
   }
-  // Fail and Pass states only report; the step that went wrong is the one before them.
+  // A Choice that routes to a Fail state only judged what a task found (e.g. the endpoint's status): name
+  // that task. Fail and Pass states only report.
+  const lastTask = newestFirst.find((e) => e.type === 'TaskStateEntered');
   const lastRun = newestFirst.find(
     (e) => ENTERED.test(e.type ?? '') && e.type !== 'FailStateEntered' && e.type !== 'PassStateEntered',
   );
-  return lastRun?.stateEnteredEventDetails?.name;
+  return (lastTask ?? lastRun)?.stateEnteredEventDetails?.name;
 }
 
 export function parseObject(text: string | undefined): Record<string, unknown> {

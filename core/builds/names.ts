@@ -17,8 +17,3 @@ export function executionName(pipeline: string, idempotencyKey: string): string 
 export function executionArnFor(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
-
-/** The region inside an ARN ("arn:aws:states:us-east-1:..."). */
-export function regionOf(arn: string): string | undefined {
-  return arn.split(':')[3] || undefined;
-}

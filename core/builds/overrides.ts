@@ -5,6 +5,9 @@ import { InvalidInput } from '../errors';
 
 type Json = Record<string, unknown>;
 
+/** Keys that would reach Object.prototype: a chat message must never change every object in the process. */
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
+
 export function isAllowedKey(key: string, allowed: readonly string[]): boolean {
   return allowed.some((pattern) =>
     pattern.endsWith('.*')
@@ -21,7 +24,10 @@ export function applyOverrides(
 ): Json {
   const input = JSON.parse(JSON.stringify(defaults)) as Json;
   for (const [key, raw] of Object.entries(overrides)) {
-    if (!/^[A-Za-z0-9_.:-]+$/.test(key) || key.split('.').some((part) => part === '')) {
+    if (
+      !/^[A-Za-z0-9_.:-]+$/.test(key) ||
+      key.split('.').some((part) => part === '' || FORBIDDEN.has(part))
+    ) {
       throw new InvalidInput(`"${key}" is not a valid input key.`, key);
     }
     if (!isAllowedKey(key, allowed)) {
@@ -32,7 +38,7 @@ export function applyOverrides(
     }
     const path = key.split('.');
     const parent = path.slice(0, -1).reduce<Json>((node, part) => {
-      const next = node[part];
+      const next = Object.hasOwn(node, part) ? node[part] : undefined;
       if (next === undefined) return (node[part] = {}) as Json;
       if (!next || typeof next !== 'object' || Array.isArray(next)) {
         throw new InvalidInput(`"${key}" does not name a setting of this pipeline.`, key);
@@ -40,7 +46,7 @@ export function applyOverrides(
       return next as Json;
     }, input);
     const leaf = path[path.length - 1] as string;
-    parent[leaf] = coerce(key, raw, parent[leaf]);
+    parent[leaf] = coerce(key, raw, Object.hasOwn(parent, leaf) ? parent[leaf] : undefined);
   }
   return input;
 }

@@ -8,8 +8,6 @@ import { readableCause } from './failure-reason';
 import { readHistory } from './history';
 import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
 
-const FAILED = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
-
 export async function recentBuilds(ctx: BuildContext, limit: number): Promise<BuildListFact> {
   const items = await listExecutions(ctx, Math.min(Math.max(1, limit), 100));
   return { pipeline: ctx.pipeline.name, builds: items.map((item) => summaryOf(ctx.pipeline.name, item)) };
@@ -19,7 +17,10 @@ export async function recentBuilds(ctx: BuildContext, limit: number): Promise<Bu
 export async function lastFailure(ctx: BuildContext): Promise<FailureFact> {
   const recent = await listExecutions(ctx, 20);
   if (recent.length === 0) throw new NoBuildsYet(ctx.pipeline.name);
-  const failed = recent.find((e) => FAILED.has(e.status ?? ''));
+  // A real failure first; a stop only when nothing failed (after a stop, people still ask about the failure).
+  const failed =
+    recent.find((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT') ??
+    recent.find((e) => e.status === 'ABORTED');
   if (!failed?.executionArn) throw new NoFailedBuild(ctx.pipeline.name);
   const reading = readHistory(await recentHistory(ctx, failed.executionArn));
   const error = reading.failure?.error ?? failed.status ?? 'FAILED';
@@ -27,6 +28,7 @@ export async function lastFailure(ctx: BuildContext): Promise<FailureFact> {
     pipeline: ctx.pipeline.name,
     executionArn: failed.executionArn,
     name: failed.name ?? '',
+    status: failed.status as FailureFact['status'],
     error,
     reason: readableCause(reading.failure?.cause) ?? error,
   };

@@ -5,7 +5,7 @@
 import { stepLabel } from '../wording/steps';
 import { describeExecution, listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
 import { etaFor, type EtaCache } from './eta';
-import type { BuildStatusFact, StepFact } from './facts';
+import type { BuildStatusFact, FailureFact, StepFact } from './facts';
 import { readableCause } from './failure-reason';
 import { readHistory, parseObject, startedByOf, type HistoryReading } from './history';
 import { describeEndpoint, endpointFactOf, trainingFact } from './sagemaker-facts';
@@ -41,6 +41,7 @@ export async function buildStatus(ctx: BuildContext, etaCache: EtaCache): Promis
       pipeline: ctx.pipeline.name,
       executionArn: fact.executionArn,
       name: fact.name,
+      status: fact.status as FailureFact['status'],
       error: reading.failure.error,
       reason: readableCause(reading.failure.cause) ?? reading.failure.error,
     };

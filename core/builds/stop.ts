@@ -1,10 +1,8 @@
 // Stopping a build: the pipeline's running build, or a named one. Step Functions stops the training job.
 
-import { StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { callAws } from '../aws/translate-error';
 import { assertAllowed } from '../config/authorize';
 import { BuildNotFound, NothingToStop } from '../errors';
-import { describeExecution, listExecutions, type BuildContext } from './context';
+import { describeExecution, listExecutions, stopExecution, type BuildContext } from './context';
 import type { Requester, StopResult } from './facts';
 import { executionArnFor } from './names';
 
@@ -26,13 +24,8 @@ export async function stopBuild(ctx: BuildContext, request: StopRequest): Promis
     0,
     MAX_CAUSE,
   );
-  const stopped = await callAws('Step Functions', 'states:StopExecution', () =>
-    ctx.sfn.send(
-      new StopExecutionCommand({ executionArn: target.executionArn, error: 'StoppedBySageBuild', cause }),
-      { abortSignal: ctx.signal },
-    ),
-  );
-  return { pipeline: pipeline.name, ...target, stoppedAt: stopped.stopDate ?? ctx.now() };
+  const stoppedAt = await stopExecution(ctx, target.executionArn, 'StoppedBySageBuild', cause);
+  return { pipeline: pipeline.name, ...target, stoppedAt };
 }
 
 async function runningBuild(ctx: BuildContext): Promise<{ executionArn: string; name: string }> {

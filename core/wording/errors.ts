@@ -2,6 +2,7 @@
 // and stack traces can leak internals and mean nothing when spoken.
 import {
   AccessDenied,
+  AwsCredentialsInvalid,
   AwsUnavailable,
   BuildAlreadyRunning,
   BuildNotFound,
@@ -62,6 +63,9 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
   }
   if (error instanceof AccessDenied) {
     return `SageBuild's AWS role isn't allowed to call ${error.action}. Ask your AWS admin to add it.`;
+  }
+  if (error instanceof AwsCredentialsInvalid) {
+    return "AWS didn't accept SageBuild's credentials: they may be missing or expired. Ask whoever runs SageBuild to renew them.";
   }
   if (error instanceof ConfigError) {
     // The message names a file path, which is for the operator's logs, not for chat or speech.

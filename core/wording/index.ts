@@ -14,3 +14,4 @@ export {
   whyFailed,
 } from './sentences';
 export { errorSentence } from './errors';
+export { buildChangeNotice, stepNotice, type BuildChange } from './notices';

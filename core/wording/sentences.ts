@@ -250,7 +250,10 @@ function failureReason(failure: FailureFact | undefined): string | undefined {
 
 type FailureKind = 'quality-gate' | 'aborted' | 'timed-out' | 'sagemaker' | 'other';
 
-function failureKind(error: string): FailureKind {
+function failureKind(error: string, status: FailureFact['status']): FailureKind {
+  // How the execution ended comes first: a stop is a stop whatever error name the stopper gave.
+  if (status === 'ABORTED') return 'aborted';
+  if (status === 'TIMED_OUT') return 'timed-out';
   if (/quality.?gate/i.test(error)) return 'quality-gate';
   if (/abort/i.test(error)) return 'aborted';
   if (/time.?out|timed.?out/i.test(error)) return 'timed-out';
@@ -272,7 +275,7 @@ export function whyFailed(failure: FailureFact, now: Date): string {
   const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
   const at = failure.step ? ` at ${stepNoun(failure.step)}` : '';
   const reason = failureReason(failure);
-  switch (failureKind(failure.error)) {
+  switch (failureKind(failure.error, failure.status)) {
     case 'quality-gate':
       return `${subject} failed${when} because the model didn't pass the quality gate.${reasonSentence('The reason:', reason)}`;
     case 'aborted':

@@ -139,6 +139,7 @@ export class Endpoints {
 
   list(input: Input): ListEndpointsOutput {
     const { page, nextToken } = listPage(input, this.endpoints.values(), {
+      kind: 'Endpoints',
       keys: (endpoint) => ({
         name: endpoint.name,
         status: endpoint.status,

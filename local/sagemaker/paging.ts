@@ -1,4 +1,5 @@
 // The filtering, sorting and paging every SageMaker List* operation shares.
+import { decodeToken, encodeToken, isCount } from '../protocol';
 import { validationError } from './errors';
 import { constraintError, optionalEnum, optionalNumber, optionalString, type Input } from './input';
 
@@ -12,6 +13,8 @@ export interface ListKeys {
 }
 
 export interface ListOptions<T> {
+  /** What is listed ("TrainingJobs"): a token from another listing is refused. */
+  kind: string;
   keys: (item: T) => ListKeys;
   statuses: readonly string[];
   /** ListTrainingJobs defaults to Ascending, ListEndpoints to Descending. */
@@ -22,20 +25,9 @@ const SORT_KEYS = ['Name', 'CreationTime', 'Status'] as const;
 const MAX_RESULTS = 100;
 const DEFAULT_RESULTS = 10;
 
-// Tokens are opaque to callers; an offset is enough for a store that only grows.
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
-}
-
-function decodeToken(token: string): number {
-  try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown };
-    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
-  } catch {
-    // fall through
-  }
-  throw validationError('Invalid pagination token: the NextToken is not one this service returned.');
-}
+// Real SageMaker refuses a NextToken it did not issue for this listing with a ValidationException.
+const badToken = (): Error =>
+  validationError('Invalid pagination token: the NextToken is not one this service returned.');
 
 function compare(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -55,8 +47,9 @@ export function listPage<T>(
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS) {
     throw constraintError('MaxResults', maxResults, `Member must be an integer from 1 to ${MAX_RESULTS}`);
   }
-  const token = optionalString(input, 'NextToken');
-  const offset = token === undefined ? 0 : decodeToken(token);
+  // Tokens hold an offset: enough for a store that only grows.
+  const scope = `List${options.kind}`;
+  const offset = decodeToken(optionalString(input, 'NextToken'), scope, isCount, badToken) ?? 0;
 
   const sortKey = (keys: ListKeys): string | number =>
     sortBy === 'Name' ? keys.name.toLowerCase() : sortBy === 'Status' ? keys.status : keys.creationTime;
@@ -70,5 +63,5 @@ export function listPage<T>(
 
   const page = matching.slice(offset, offset + maxResults).map(({ item }) => item);
   const next = offset + maxResults;
-  return next < matching.length ? { page, nextToken: encodeToken(next) } : { page };
+  return next < matching.length ? { page, nextToken: encodeToken(scope, next) } : { page };
 }

@@ -2,8 +2,8 @@
 // the optimized integration (arn:aws:states:::sagemaker:<op>[.sync]) and the SDK integration
 // (arn:aws:states:::aws-sdk:sagemaker:<op>), each with its own error naming. Outputs carry times as epoch ms.
 import { randomUUID } from 'node:crypto';
-import { types } from 'node:util';
 import type { SimContext } from '../clock';
+import { mapDates } from '../protocol';
 import { SageMakerApiError } from './errors';
 import type { SageMakerSimulator } from './simulator';
 
@@ -55,16 +55,7 @@ function asTaskError(integration: Integration, error: unknown): unknown {
 
 /** Step Functions hands SageMaker timestamps to the next state as epoch-ms numbers. */
 export function datesToEpochMs(value: unknown): unknown {
-  if (types.isDate(value)) return value.getTime();
-  if (Array.isArray(value)) return value.map(datesToEpochMs);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, inner]) => inner !== undefined)
-        .map(([key, inner]) => [key, datesToEpochMs(inner)]),
-    );
-  }
-  return value;
+  return mapDates(value, (date) => date.getTime());
 }
 
 async function callAs(

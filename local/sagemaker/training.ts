@@ -144,6 +144,7 @@ export class TrainingJobs {
 
   list(input: Input): ListTrainingJobsResponse {
     const { page, nextToken } = listPage(input, this.jobs.values(), {
+      kind: 'TrainingJobs',
       keys: (job) => ({ name: job.name, status: job.status, creationTime: job.creationTime }),
       statuses: TRAINING_STATUSES,
       defaultOrder: 'Ascending',

@@ -2,6 +2,7 @@
 // retries are shortened by the time scale, and the interpreter's events become AWS history.
 
 import type { Clock, TimeScale } from '../clock';
+import { guarded, oneLine } from '../listeners';
 import type { SageMakerSimulator } from '../sagemaker/simulator';
 import { sageMakerTaskHandler } from '../sagemaker/task-integration';
 import { resolveSimplePath, type CompiledMachine, type TaskStateInfo } from './compiled';
@@ -14,7 +15,10 @@ export interface ExecutionDeps {
   timeScale: TimeScale;
   /** Called before each task call; throws to inject a fault (e.g. throttling) into the pipeline. */
   beforeTaskCall?: (resource: string) => void;
-  /** Told of every history event as it is recorded (the local console prints steps from these). */
+  /**
+   * Told of every history event as it is recorded (the local console prints steps from these). A listener
+   * that throws is logged and ignored: it never decides how the execution goes.
+   */
   onHistoryEvent?: (execution: ExecutionRecord, event: HistoryEventRecord) => void;
 }
 
@@ -47,8 +51,13 @@ export function runExecution(
       const items = resolveSimplePath(input, compiled.mapItemsPaths.get(state) ?? '$');
       return Array.isArray(items) ? items.length : undefined;
     },
-    (event) => deps.onHistoryEvent?.(execution, event),
+    (event) => {
+      const listener = deps.onHistoryEvent;
+      if (listener) guarded('a history listener', () => listener(execution, event));
+    },
   );
+  // History is bookkeeping: a failure to record it is logged, and the task or execution goes on regardless.
+  const bookkeeping = (call: () => void): void => guarded(`recording history of ${execution.name}`, call);
   const taskAbort = new AbortController();
   let stopRequest: { error?: string; cause?: string } | undefined;
 
@@ -60,7 +69,8 @@ export function runExecution(
   async function runTask(name: string, info: TaskStateInfo, params: unknown): Promise<unknown> {
     await recorder.entered(name);
     const resource = describeResource(info.resource);
-    recorder.taskScheduled(resource, deps.region, params, info.timeoutSeconds);
+    bookkeeping(() => recorder.taskScheduled(resource, deps.region, params, info.timeoutSeconds));
+    let output: unknown;
     try {
       deps.beforeTaskCall?.(info.resource);
       const handler = sageMakerTaskHandler(info.resource, deps.sim, {
@@ -69,14 +79,18 @@ export function runExecution(
         signal: taskAbort.signal,
       });
       if (!handler) throw unsupportedResource(info.resource);
-      const output = await handler((params ?? {}) as Record<string, unknown>);
-      if (!stopRequest) recorder.taskSucceeded(resource, output);
-      return output;
+      output = await handler((params ?? {}) as Record<string, unknown>);
     } catch (error) {
-      const { name: errorName, message } = error as Error;
-      if (!stopRequest) recorder.taskFailed(resource, errorName, message);
+      if (!stopRequest) {
+        bookkeeping(() => {
+          const { name: errorName, message } = error as Error;
+          recorder.taskFailed(resource, errorName, message);
+        });
+      }
       throw error;
     }
+    if (!stopRequest) bookkeeping(() => recorder.taskSucceeded(resource, output));
+    return output;
   }
 
   const startTime = new Date(execution.startDate).toISOString();
@@ -111,7 +125,7 @@ export function runExecution(
     onFinished(execution);
   };
 
-  const done = (async () => {
+  const events = (async () => {
     for await (const event of run.eventLogs as AsyncIterable<InterpreterEvent>) {
       if (event.type === 'ExecutionAborted') {
         recorder.aborted(stopRequest?.error, stopRequest?.cause, event.timestamp);
@@ -131,6 +145,20 @@ export function runExecution(
       });
     }
   })();
+  // Anything unexpected while following the run fails the execution (never a RUNNING record forever, and
+  // never an unhandled rejection, which ends the process on Node 20).
+  const done = events.catch((error: unknown) => {
+    console.error(`local AWS: execution ${execution.name} failed inside the local AWS: ${oneLine(error)}`);
+    guarded(`stopping the interpreter for ${execution.name}`, () => run.abort());
+    if (execution.status !== 'RUNNING') return;
+    const fields = {
+      error: 'States.Runtime',
+      cause: `The local AWS failed while running this execution: ${oneLine(error)}`,
+    };
+    const now = Date.now();
+    bookkeeping(() => recorder.add('ExecutionFailed', ['executionFailedEventDetails', fields], now));
+    guarded(`finishing ${execution.name}`, () => finish('FAILED', now, fields));
+  });
 
   return {
     stop(error, cause) {

@@ -60,3 +60,20 @@ const FORBIDDEN_NAME_CHARS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u0
 export function isValidName(name: string): boolean {
   return name.length >= 1 && name.length <= 80 && !FORBIDDEN_NAME_CHARS.test(name);
 }
+
+/**
+ * Whether an execution can be redriven, as DescribeExecution and the status-change event both report it.
+ * The local AWS has no RedriveExecution, so a finished execution is never redrivable here.
+ */
+export function redriveInfo(execution: Pick<ExecutionRecord, 'status'>): {
+  redriveStatus: 'NOT_REDRIVABLE';
+  redriveStatusReason: string;
+} {
+  return {
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason:
+      execution.status === 'RUNNING'
+        ? 'Execution is RUNNING and cannot be redriven'
+        : 'Redrive is not supported by the local AWS',
+  };
+}

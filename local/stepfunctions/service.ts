@@ -1,12 +1,22 @@
 // The local Step Functions API: state machines, executions, history, with AWS's names, errors and paging.
 
 import { realClock, type Clock, type TimeScale } from '../clock';
-import { AwsError, decodeToken, encodeToken, optionalString, pageSize, requireString } from '../protocol';
+import { guarded } from '../listeners';
+import {
+  AwsError,
+  decodeToken,
+  encodeToken,
+  isCount,
+  optionalString,
+  pageSize,
+  requireString,
+} from '../protocol';
 import { compileDefinition, type CompiledMachine } from './compiled';
 import { runExecution, type ExecutionDeps, type RunningExecution } from './executor';
 import {
   executionArn,
   isValidName,
+  redriveInfo,
   stateMachineArn,
   type ExecutionRecord,
   type ExecutionStatus,
@@ -18,22 +28,37 @@ type Handler = (input: Input) => unknown;
 
 export interface StepFunctionsOptions extends ExecutionDeps {
   accountId: string;
-  /** Told when an execution starts or reaches a final status. */
+  /** Told when an execution starts or reaches a final status. A listener that throws is logged and ignored. */
   onStatusChange?: (execution: ExecutionRecord) => void;
 }
 
 export interface ExecutionTiming {
   clock?: Clock;
   timeScale?: TimeScale;
+  /**
+   * Tell no listener about this execution (neither status changes nor history events): seeded past builds
+   * happened "in the past", so they must not reach EventBridge targets or the console as if live.
+   */
+  quiet?: boolean;
 }
 
-const EXECUTION_STATUSES = new Set<ExecutionStatus>([
+/** Every statusFilter AWS accepts. PENDING_REDRIVE matches nothing here: the local AWS never redrives. */
+const STATUS_FILTERS = new Set<string>([
   'RUNNING',
   'SUCCEEDED',
   'FAILED',
   'TIMED_OUT',
   'ABORTED',
-]);
+  'PENDING_REDRIVE',
+] satisfies (ExecutionStatus | 'PENDING_REDRIVE')[]);
+
+/** A ListExecutions position: the start date and sequence number of the last execution returned. */
+const isExecutionPosition = (value: unknown): value is [number, number] =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  typeof value[0] === 'number' &&
+  Number.isFinite(value[0]) &&
+  isCount(value[1]);
 
 export class StepFunctionsService {
   private readonly machines = new Map<string, StateMachineRecord>();
@@ -99,14 +124,14 @@ export class StepFunctionsService {
 
   listStateMachines(input: Input): Record<string, unknown> {
     const all = [...this.machines.values()].sort((a, b) => a.seq - b.seq);
-    const { items, nextToken } = page(
-      all,
-      input,
-      100,
-      1000,
-      (m) => m.seq,
-      (m, after) => m.seq > after,
-    );
+    const { items, nextToken } = page(all, input, {
+      scope: 'ListStateMachines',
+      fallbackSize: 100,
+      maxSize: 1000,
+      position: (m) => m.seq,
+      isPosition: isCount,
+      isAfter: (m, after) => m.seq > after,
+    });
     return {
       stateMachines: items.map((m) => ({
         stateMachineArn: m.arn,
@@ -120,7 +145,7 @@ export class StepFunctionsService {
 
   /**
    * Starts an execution. The local runner may pass its own clock and time scale: seeded history runs fast
-   * on a replay clock so that it lands in the past.
+   * on a replay clock so that it lands in the past, and quietly (see ExecutionTiming.quiet).
    */
   startExecution(input: Input, timing: ExecutionTiming = {}): { executionArn: string; startDate: Date } {
     const clock = timing.clock ?? realClock;
@@ -152,15 +177,24 @@ export class StepFunctionsService {
       events: [],
       seq: ++this.seq,
     };
-    this.executions.set(arn, execution);
     const compiled = this.compiled.get(machine.arn) as CompiledMachine;
-    const deps = { ...this.options, timeScale: timing.timeScale ?? this.options.timeScale };
+    const deps: ExecutionDeps = {
+      ...this.options,
+      timeScale: timing.timeScale ?? this.options.timeScale,
+      onHistoryEvent: timing.quiet ? undefined : this.options.onHistoryEvent,
+    };
+    const onStatusChange = timing.quiet ? undefined : this.options.onStatusChange;
+    const tell = (changed: ExecutionRecord): void => {
+      if (onStatusChange) guarded('a status-change listener', () => onStatusChange(changed));
+    };
+    // Registered only once it runs: an execution that could not start leaves no RUNNING record behind.
     const running = runExecution(machine, compiled, execution, clock, deps, (finished) => {
       this.running.delete(finished.arn);
-      this.options.onStatusChange?.(finished);
+      tell(finished);
     });
+    this.executions.set(arn, execution);
     this.running.set(arn, running);
-    this.options.onStatusChange?.(execution);
+    tell(execution);
     return { executionArn: arn, startDate: new Date(execution.startDate) };
   }
 
@@ -185,14 +219,14 @@ export class StepFunctionsService {
       error: execution.error,
       cause: execution.cause,
       redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      ...redriveInfo(execution),
     };
   }
 
   listExecutions(input: Input): Record<string, unknown> {
     const machine = this.machine(requireString(input, 'stateMachineArn'));
     const filter = optionalString(input, 'statusFilter');
-    if (filter !== undefined && !EXECUTION_STATUSES.has(filter as ExecutionStatus)) {
+    if (filter !== undefined && !STATUS_FILTERS.has(filter)) {
       throw new AwsError(
         'ValidationException',
         `Value '${filter}' at 'statusFilter' failed to satisfy constraint`,
@@ -201,15 +235,14 @@ export class StepFunctionsService {
     const newestFirst = [...this.executions.values()]
       .filter((e) => e.stateMachineArn === machine.arn && (filter === undefined || e.status === filter))
       .sort((a, b) => b.startDate - a.startDate || b.seq - a.seq);
-    const position = (e: ExecutionRecord): [number, number] => [e.startDate, e.seq];
-    const { items, nextToken } = page(
-      newestFirst,
-      input,
-      100,
-      1000,
-      position,
-      (e, [date, seq]) => e.startDate < date || (e.startDate === date && e.seq < seq),
-    );
+    const { items, nextToken } = page(newestFirst, input, {
+      scope: `ListExecutions ${machine.arn} ${filter ?? ''}`,
+      fallbackSize: 100,
+      maxSize: 1000,
+      position: (e): [number, number] => [e.startDate, e.seq],
+      isPosition: isExecutionPosition,
+      isAfter: (e, [date, seq]) => e.startDate < date || (e.startDate === date && e.seq < seq),
+    });
     return { executions: items.map(summary), nextToken };
   }
 
@@ -218,14 +251,14 @@ export class StepFunctionsService {
     const reverse = input.reverseOrder === true;
     const includeData = input.includeExecutionData !== false;
     const ordered = reverse ? [...execution.events].reverse() : execution.events;
-    const { items, nextToken } = page(
-      ordered,
-      input,
-      100,
-      1000,
-      (e) => e.id,
-      (e, after) => (reverse ? e.id < after : e.id > after),
-    );
+    const { items, nextToken } = page(ordered, input, {
+      scope: `GetExecutionHistory ${execution.arn} ${reverse ? 'reverse' : 'forward'}`,
+      fallbackSize: 100,
+      maxSize: 1000,
+      position: (e) => e.id,
+      isPosition: isCount,
+      isAfter: (e, after) => (reverse ? e.id < after : e.id > after),
+    });
     return {
       events: items.map((event) => ({
         ...(includeData ? event : withoutData(event as unknown as Record<string, unknown>)),
@@ -288,23 +321,27 @@ function withoutData(event: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
+interface Paging<T, P> {
+  /** What the token pages: the operation and its resource. A token from anything else is InvalidToken. */
+  scope: string;
+  fallbackSize: number;
+  maxSize: number;
+  position: (item: T) => P;
+  isPosition: (value: unknown) => value is P;
+  isAfter: (item: T, position: P) => boolean;
+}
+
 /** Cursor paging: the token holds the position of the last item returned. */
-function page<T, P>(
-  ordered: T[],
-  input: Input,
-  fallbackSize: number,
-  maxSize: number,
-  position: (item: T) => P,
-  isAfter: (item: T, position: P) => boolean,
-): { items: T[]; nextToken?: string } {
-  const size = pageSize(input, fallbackSize, maxSize);
-  const after = decodeToken<P>(input.nextToken);
-  const start = after === undefined ? 0 : ordered.findIndex((item) => isAfter(item, after));
+function page<T, P>(ordered: T[], input: Input, paging: Paging<T, P>): { items: T[]; nextToken?: string } {
+  const size = pageSize(input, paging.fallbackSize, paging.maxSize);
+  const after = decodeToken(input.nextToken, paging.scope, paging.isPosition);
+  const start = after === undefined ? 0 : ordered.findIndex((item) => paging.isAfter(item, after));
   const rest = start < 0 ? [] : ordered.slice(start);
   const items = rest.slice(0, size);
   const last = items[items.length - 1];
   return {
     items,
-    nextToken: rest.length > size && last !== undefined ? encodeToken(position(last)) : undefined,
+    nextToken:
+      rest.length > size && last !== undefined ? encodeToken(paging.scope, paging.position(last)) : undefined,
   };
 }

@@ -1,0 +1,31 @@
+// Build-change notices: what a channel or the console says when a build starts, moves on or ends.
+
+import { buildChangeNotice, stepNotice } from '../core/wording';
+
+const build = { pipeline: 'dev', name: 'dev-3f2a1c9d0b1e' };
+
+test.each([
+  [
+    { status: 'RUNNING', startedBy: { id: 'slack:U1', displayName: 'Ana' } },
+    'Ana started the dev build dev-3f2a1c9d0b1e.',
+  ],
+  [{ status: 'RUNNING' }, 'The dev build dev-3f2a1c9d0b1e started.'],
+  [{ status: 'SUCCEEDED', durationMs: 55_000 }, 'The dev build dev-3f2a1c9d0b1e succeeded after 55 seconds.'],
+  [
+    { status: 'FAILED', durationMs: 65 * 60_000, reason: 'validation:auc was 0.71, below the threshold 0.8' },
+    'The dev build dev-3f2a1c9d0b1e failed after an hour and five minutes: validation:auc was 0.71, below the threshold 0.8.',
+  ],
+  [
+    { status: 'ABORTED', durationMs: 20_000, reason: 'Stopped by Ana via SageBuild' },
+    'The dev build dev-3f2a1c9d0b1e was stopped after 20 seconds: Stopped by Ana via SageBuild.',
+  ],
+  [{ status: 'TIMED_OUT' }, 'The dev build dev-3f2a1c9d0b1e timed out.'],
+] as const)('%j', (change, sentence) => {
+  expect(buildChangeNotice({ ...build, ...change })).toBe(sentence);
+});
+
+test('a step notice', () => {
+  expect(stepNotice('dev', build.name, 'training the model')).toBe(
+    'The dev build dev-3f2a1c9d0b1e is now training the model.',
+  );
+});
