@@ -239,6 +239,50 @@ describe('idempotency', () => {
   });
 });
 
+test("whyFailed asks SageMaker for the reason when a pipeline's Fail state hides it", async () => {
+  const definition = {
+    StartAt: 'Train model',
+    States: {
+      'Train model': {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync',
+        TimeoutSeconds: 86400,
+        Parameters: {
+          'TrainingJobName.$': '$$.Execution.Name',
+          RoleArn: 'arn:aws:iam::123456789012:role/x',
+          AlgorithmSpecification: { TrainingImage: 'image:1', TrainingInputMode: 'File' },
+          OutputDataConfig: { S3OutputPath: 's3://bucket/out/' },
+          ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
+          StoppingCondition: { MaxRuntimeInSeconds: 86400 },
+          HyperParameters: { sagebuild_simulate: 'training-failure' },
+        },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Training failed' }],
+        End: true,
+      },
+      'Training failed': { Type: 'Fail', Error: 'TrainingFailed', Cause: 'Training failed.' },
+    },
+  };
+  const created = await sfn.send(
+    new CreateStateMachineCommand({
+      name: 'fixed-cause',
+      definition: JSON.stringify(definition),
+      roleArn: 'arn:aws:iam::123456789012:role/test',
+    }),
+  );
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: 'fixed-cause-1' }),
+  );
+  await stack.local.stepFunctions.waitFor(executionArn as string);
+  const core = coreFor([{ name: 'fixed', stateMachineArn: created.stateMachineArn }]);
+  try {
+    const why = await core.whyFailed();
+    expect(why).toMatchObject({ step: 'Train model', error: 'TrainingFailed' });
+    expect(why.reason).toContain('ValueError');
+  } finally {
+    core.close();
+  }
+});
+
 describe('typed errors', () => {
   test('an unknown pipeline names the known ones and suggests the closest', async () => {
     const error = await stack.core.status('prdo').catch((e: unknown) => e);

@@ -23,7 +23,7 @@ export interface HistoryReading {
   /** The endpoint named in the build's input, whatever the build is doing. */
   inputEndpointName?: string;
   startedBy?: StartedBy;
-  failure?: { step?: string; error: string; cause?: string };
+  failure?: { step?: string; error: string; cause?: string; trainingJobName?: string };
 }
 
 const ENTERED = /^(\w+)StateEntered$/;
@@ -78,7 +78,25 @@ function failureOf(newestFirst: HistoryEvent[]): HistoryReading['failure'] {
   const details = end.executionFailedEventDetails ?? end.executionAbortedEventDetails;
   const error =
     details?.error ?? (end.type === 'ExecutionTimedOut' ? 'States.Timeout' : (end.type ?? 'Failed'));
-  return { step: failedStep(newestFirst), error, cause: details?.cause };
+  const failure: NonNullable<HistoryReading['failure']> = {
+    step: failedStep(newestFirst),
+    error,
+    cause: details?.cause,
+  };
+  const job = failedTrainingJob(newestFirst);
+  if (job) failure.trainingJobName = job;
+  return failure;
+}
+
+/** The training job of a failed training task, so SageMaker can be asked why when the cause doesn't say. */
+function failedTrainingJob(newestFirst: HistoryEvent[]): string | undefined {
+  const taskFailed = newestFirst.findIndex((e) => e.type === 'TaskFailed');
+  if (taskFailed < 0) return undefined;
+  const scheduled = newestFirst
+    .slice(taskFailed)
+    .find((e) => e.type === 'TaskScheduled')?.taskScheduledEventDetails;
+  if (!scheduled?.resource?.startsWith('createTrainingJob')) return undefined;
+  return stringField(parseObject(scheduled.parameters), 'TrainingJobName');
 }
 
 /** The state where it went wrong: the task that failed, else the Map that failed, else the last state run. */

@@ -6,7 +6,7 @@ import { listExecutions, recentHistory, summaryOf, type BuildContext } from './c
 import type { BuildListFact, FailureFact, LiveModelFact } from './facts';
 import { readableCause } from './failure-reason';
 import { readHistory } from './history';
-import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
+import { describeEndpoint, endpointFactOf, servingModel, trainingFact } from './sagemaker-facts';
 
 export async function recentBuilds(ctx: BuildContext, limit: number): Promise<BuildListFact> {
   const items = await listExecutions(ctx, Math.min(Math.max(1, limit), 100));
@@ -32,6 +32,12 @@ export async function lastFailure(ctx: BuildContext): Promise<FailureFact> {
     error,
     reason: readableCause(reading.failure?.cause) ?? error,
   };
+  // A pipeline whose Fail state gives a fixed cause hides SageMaker's reason: ask SageMaker for it.
+  const job = reading.failure?.trainingJobName;
+  if (job && !reading.failure?.cause?.includes('FailureReason')) {
+    const reason = (await trainingFact(ctx, job))?.failureReason;
+    if (reason) fact.reason = reason;
+  }
   if (failed.stopDate) fact.failedAt = failed.stopDate;
   const step = reading.failure?.step;
   if (step) {
