@@ -5,11 +5,15 @@ import { parseConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
 import type { LocalPipeline } from './reference-pipelines';
 
+/** The skill ID the local console's Alexa simulator uses. */
+export const LOCAL_SKILL_ID = 'amzn1.ask.skill.sagebuild-local';
+
 export function localConfig(pipelines: LocalPipeline[], region: string): SageBuildConfig {
   return parseConfig(
     {
       region,
       defaultPipeline: 'prod',
+      alexa: { skillId: LOCAL_SKILL_ID },
       pipelines: pipelines.map((p) => ({
         name: p.name,
         aliases: p.aliases,

@@ -128,11 +128,20 @@ const aws = z
   })
   .prefault({});
 
-// Loose at the top level only: later features add their own sections (slack, alexa) next to these.
+/** The Alexa skill front: which skill may call it, and when to send a progressive "Checking..." first. */
+const alexa = z.strictObject({
+  skillId: z
+    .string()
+    .regex(/^amzn1\.ask\.skill\.[A-Za-z0-9._-]+$/, 'must be an Alexa skill ID like amzn1.ask.skill.1234'),
+  progressiveAfterMs: z.number().int().min(0).max(5000).default(1000),
+});
+
+// Loose at the top level only: later features add their own sections (slack) next to these.
 export const configSchema = z
   .looseObject({
     region: region.optional(),
     aws,
+    alexa: alexa.optional(),
     defaultPipeline: z.string().optional(),
     pipelines: z.array(pipeline).min(1, 'must list at least one pipeline'),
   })
