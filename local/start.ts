@@ -4,6 +4,7 @@
 import { userInfo } from 'node:os';
 import { helpText, runCommand, words } from '../cli/commands';
 import { SageBuild } from '../core/sagebuild';
+import { ALEXA_USAGE, startAlexaConsole } from './alexa/console-line';
 import { DEFAULT_TIME_SCALE } from './clock';
 import { LocalConsole } from './console';
 import { LocalAws } from './local-aws';
@@ -60,12 +61,19 @@ async function main(): Promise<void> {
   const requester = { id: `cli:${user}`, displayName: user };
   const pipelineOf = (arn: string) => pipelines.find((p) => p.stateMachineArn === arn)?.name ?? 'unknown';
   const stopNarrating = narrateBuilds(local, pipelineOf, (line) => terminal.print(line));
+  const alexa = await startAlexaConsole({ core, config, user, print: (line) => terminal.print(line) });
 
   terminal.use({
     usage: 'help',
     matches: (line) => line === 'help' || line === '?',
-    run: async () => `${helpText(core)}\n  quit                              Stop the local AWS and leave.`,
+    run: async () =>
+      [
+        helpText(core),
+        `  ${ALEXA_USAGE.padEnd(32)}  Talk to the Alexa skill, e.g. alexa: is my build done`,
+        `  ${'quit'.padEnd(32)}  Stop the local AWS and leave.`,
+      ].join('\n'),
   });
+  terminal.use(alexa.handler);
   terminal.use({
     usage: 'quit',
     matches: (line) => line === 'quit' || line === 'exit',
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
     stopNarrating();
     terminal.stop();
     core.close();
-    await local.close();
+    await Promise.all([local.close(), alexa.close()]);
     removeSession(root);
     process.exit(0);
   }
@@ -97,6 +105,7 @@ async function main(): Promise<void> {
       `SageBuild on a local AWS at ${local.endpoint} (time runs ${timeScale}x faster: a 45-minute training takes ${Math.round((45 * 60) / timeScale)} s).`,
       `Pipelines: ${pipelines.map((p) => `${p.name} (endpoint ${p.defaultInput.endpointName})`).join(', ')}, each with a few past builds.`,
       'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
+      'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
       `From another terminal: npx sagebuild status prod`,
     ].join('\n'),
   );

@@ -707,8 +707,13 @@ describe('errorSentence', () => {
       "I can't use that input: trainingInstanceCount must be a whole number.",
     ],
     [
-      'AwsUnavailable',
+      'AwsUnavailable when slow',
       new AwsUnavailable('Step Functions', 'timeout'),
+      'AWS Step Functions is slow to answer right now. Please try again in a minute.',
+    ],
+    [
+      'AwsUnavailable when unreachable',
+      new AwsUnavailable('Step Functions', 'unreachable'),
       "I can't reach AWS Step Functions right now. Please try again in a minute.",
     ],
     [

@@ -1,6 +1,6 @@
 // The SageBuild config file, validated with zod. Every rule here exists so that a bad config fails at load time
 // with the field named, instead of as a confusing AWS error in the middle of a build.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_ALLOWED_INPUT_KEYS = [
   'hyperparameters.*',

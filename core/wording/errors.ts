@@ -57,9 +57,11 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;
   if (error instanceof AwsUnavailable) {
     const service = SERVICE_NAMES[error.service];
-    return error.reason === 'throttled'
-      ? `${service} is too busy right now. Please try again in a minute.`
-      : `I can't reach ${service} right now. Please try again in a minute.`;
+    if (error.reason === 'throttled')
+      return `${service} is too busy right now. Please try again in a minute.`;
+    if (error.reason === 'timeout')
+      return `${service} is slow to answer right now. Please try again in a minute.`;
+    return `I can't reach ${service} right now. Please try again in a minute.`;
   }
   if (error instanceof AccessDenied) {
     return `SageBuild's AWS role isn't allowed to call ${error.action}. Ask your AWS admin to add it.`;

@@ -1,0 +1,49 @@
+// Alexa's built-in intents. Stop, Cancel and NavigateHome leave the skill and never touch a build (the 2018 skill
+// stopped builds on "cancel"). Yes and No answer the follow-up a status answer offered.
+
+import type { Response } from 'ask-sdk-model';
+import { answer, helpText, PROMPTS, question, silence } from '../speech';
+import type { Turn } from '../turn';
+import type { TurnHandler } from './handler';
+import { answerDetails } from './questions';
+
+function pipelineNames(turn: Turn): string[] {
+  return turn.core.pipelines.map((p) => p.name);
+}
+
+/** Leaving in the middle of a start or stop question says that nothing was changed. */
+function leave(turn: Turn): Response {
+  const action = turn.memory.pending?.action;
+  if (action === 'start') return answer(turn.rb, PROMPTS.notStarted, PROMPTS.goodbye);
+  if (action === 'stop') return answer(turn.rb, PROMPTS.notStopped, PROMPTS.goodbye);
+  return answer(turn.rb, PROMPTS.goodbye);
+}
+
+async function yes(turn: Turn): Promise<Response> {
+  const offer = turn.memory.offer;
+  if (offer) return answerDetails(turn, offer.pipeline);
+  return question(turn.rb, [PROMPTS.yesToNothing, helpText(pipelineNames(turn))], PROMPTS.whatNext);
+}
+
+export const builtinHandlers: TurnHandler[] = [
+  {
+    intents: ['AMAZON.HelpIntent'],
+    handle: async (turn) => question(turn.rb, [helpText(pipelineNames(turn))], PROMPTS.whatNext),
+  },
+  {
+    intents: ['AMAZON.FallbackIntent'],
+    handle: async (turn) =>
+      question(turn.rb, [PROMPTS.fallback, helpText(pipelineNames(turn))], PROMPTS.whatNext),
+  },
+  {
+    intents: ['AMAZON.StopIntent', 'AMAZON.CancelIntent', 'AMAZON.NavigateHomeIntent'],
+    handle: async (turn) => leave(turn),
+  },
+  { intents: ['AMAZON.YesIntent'], handle: yes },
+  {
+    intents: ['AMAZON.NoIntent'],
+    handle: async (turn) => (turn.memory.pending ? leave(turn) : answer(turn.rb, PROMPTS.noThanks)),
+  },
+  // Alexa closed the session (timeout, error, the user left): it ignores any speech, so send none.
+  { requestType: 'SessionEndedRequest', handle: async (turn) => silence(turn.rb) },
+];

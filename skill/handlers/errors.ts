@@ -1,0 +1,20 @@
+// The last line: every error a handler throws becomes a spoken sentence, never an empty or failed response.
+// Core errors use the core's sentences; the skill's own deadline says AWS is slow.
+
+import type { ErrorHandler } from 'ask-sdk-core';
+import { isSageBuildError } from '../../core/errors';
+import { errorSentence } from '../../core/wording';
+import { SkillDeadline } from '../budget';
+import { answer, PROMPTS } from '../speech';
+
+export function errorHandler(now: () => Date): ErrorHandler {
+  return {
+    canHandle: () => true,
+    handle: (input, error) => {
+      // Expected failures (no builds yet, not allowed) are answers; anything else is a bug worth a log line.
+      if (!isSageBuildError(error) && !(error instanceof SkillDeadline)) console.error('Skill error:', error);
+      const said = error instanceof SkillDeadline ? PROMPTS.awsSlow : errorSentence(error, now());
+      return answer(input.responseBuilder, said);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Every handler of the skill, in dispatch order, and the intents they answer (checked against the models).
+
+import { builtinHandlers } from './builtins';
+import type { TurnHandler } from './handler';
+import { launchHandler } from './launch';
+import { questionHandlers } from './questions';
+import { startStopHandlers } from './start-stop';
+
+export const HANDLERS: readonly TurnHandler[] = [
+  launchHandler,
+  ...questionHandlers,
+  ...startStopHandlers,
+  ...builtinHandlers,
+];
+
+/** Every intent some handler answers: custom and AMAZON.* alike. */
+export const HANDLED_INTENTS: readonly string[] = HANDLERS.flatMap((h) => h.intents ?? []);
+
+export { errorHandler } from './errors';
+export type { TurnHandler } from './handler';

@@ -1,0 +1,116 @@
+// Starting and stopping builds: the only things the skill changes. The order matters:
+// 1. permission, from the core's config, before anything else: a refusal never asks to confirm, and calls no AWS;
+// 2. the pipeline (named, the only one allowed, the running one for stop, the default, or asked for);
+// 3. Dialog.ConfirmIntent with a question naming what will happen; the same intent comes back CONFIRMED or DENIED;
+// 4. only CONFIRMED acts. Start's idempotency key is the confirmed request's id, so Alexa retrying that
+//    request never starts a second build.
+
+import type { Intent, Response } from 'ask-sdk-model';
+import type { BuildStatusFact } from '../../core/builds/facts';
+import { isAllowed } from '../../core/config/authorize';
+import type { PipelineConfig } from '../../core/config/schema';
+import { NothingToStop, NotAuthorized, type GuardedAction } from '../../core/errors';
+import { errorSentence, spokenList, started, stopped } from '../../core/wording';
+import { answer, confirm, PROMPTS, startQuestion, stopQuestion } from '../speech';
+import type { Memory, Turn } from '../turn';
+import type { TurnHandler } from './handler';
+import { withPipeline } from './pipeline';
+
+type Pending = NonNullable<Memory['pending']>;
+
+/** What to ask before acting, or an answer when there is nothing to confirm (no build running to stop). */
+type Ask = { question: string; build?: string } | { answer: string };
+
+interface Guarded {
+  action: GuardedAction;
+  intent: string;
+  aboutRunning: boolean;
+  denied: string;
+  ask(turn: Turn, pipeline: PipelineConfig, fact?: BuildStatusFact): Promise<Ask>;
+  act(turn: Turn, pipeline: PipelineConfig, pending?: Pending): Promise<string>;
+}
+
+const START: Guarded = {
+  action: 'start',
+  intent: 'StartBuildIntent',
+  aboutRunning: false,
+  denied: PROMPTS.notStarted,
+  ask: async (_turn, pipeline) => ({ question: startQuestion(pipeline.name) }),
+  act: async (turn, pipeline) => {
+    const { core, requester, requestId } = turn;
+    const result = await turn.budget.run(() =>
+      core.start({ pipeline: pipeline.name, requester, idempotencyKey: requestId }),
+    );
+    return started(result, turn.now());
+  },
+};
+
+const STOP: Guarded = {
+  action: 'stop',
+  intent: 'StopBuildIntent',
+  aboutRunning: true,
+  denied: PROMPTS.notStopped,
+  ask: async (turn, pipeline, known) => {
+    const fact = known ?? (await turn.budget.run(() => turn.core.status(pipeline.name)));
+    if (fact.status !== 'RUNNING') return { answer: errorSentence(new NothingToStop(pipeline.name)) };
+    return { question: stopQuestion(fact), build: fact.name };
+  },
+  act: async (turn, pipeline, pending) => {
+    // Stop the build the question named: if it ended meanwhile, a newer build is not stopped by surprise.
+    const build = pending?.pipeline === pipeline.name ? pending.build : undefined;
+    const result = await turn.budget.run(() =>
+      turn.core.stop({ pipeline: pipeline.name, build, requester: turn.requester, reason: 'asked on Alexa' }),
+    );
+    return stopped(result);
+  },
+};
+
+async function guarded(turn: Turn, g: Guarded): Promise<Response> {
+  if (turn.confirmation === 'DENIED') return answer(turn.rb, g.denied);
+  const pending = turn.memory.pending?.action === g.action ? turn.memory.pending : undefined;
+  const allowed = turn.core.pipelines.filter((p) => isAllowed(p, g.action, turn.requester));
+  if (allowed.length === 0) return refuse(turn, g.action, namedOrAll(turn));
+  const options = { among: allowed, preferRunning: g.aboutRunning, remembered: pending?.pipeline };
+  return withPipeline(turn, options, async (pipeline, fact) => {
+    if (!isAllowed(pipeline, g.action, turn.requester)) return refuse(turn, g.action, [pipeline]);
+    if (turn.confirmation === 'CONFIRMED') return answer(turn.rb, await g.act(turn, pipeline, pending));
+    const ask = await g.ask(turn, pipeline, fact);
+    if ('answer' in ask) return answer(turn.rb, ask.answer);
+    turn.remember({ pending: { action: g.action, pipeline: pipeline.name, build: ask.build } });
+    return confirm(turn.rb, naming(turn.intent, g.intent, pipeline.name), ask.question);
+  });
+}
+
+/** The core's refusal: "Sorry, you're not allowed to start prod or dev builds. Nothing was changed." */
+function refuse(turn: Turn, action: GuardedAction, pipelines: PipelineConfig[]): Response {
+  const names = spokenList(
+    pipelines.map((p) => p.name),
+    'or',
+  );
+  return answer(turn.rb, errorSentence(new NotAuthorized(action, names, turn.requester.id), turn.now()));
+}
+
+/** The pipeline the person named, for a refusal; all of them when none (or an unknown one) was named. */
+function namedOrAll(turn: Turn): PipelineConfig[] {
+  const named = turn.pipelineSlot;
+  if (named === undefined) return turn.core.pipelines;
+  try {
+    return [turn.core.pipeline(named)];
+  } catch {
+    return turn.core.pipelines;
+  }
+}
+
+/** The intent with its pipeline slot set to the chosen pipeline, so the confirmed request carries it. */
+function naming(intent: Intent | undefined, name: string, pipeline: string): Intent {
+  const base: Intent = intent ?? { name, confirmationStatus: 'NONE' };
+  return {
+    ...base,
+    slots: { ...base.slots, pipeline: { name: 'pipeline', value: pipeline, confirmationStatus: 'NONE' } },
+  };
+}
+
+export const startStopHandlers: TurnHandler[] = [START, STOP].map((g) => ({
+  intents: [g.intent],
+  handle: (turn) => guarded(turn, g),
+}));

@@ -1,0 +1,34 @@
+// The progressive response ("Checking your build..."): a VoicePlayer.Speak directive sent to the Alexa API while
+// the answer is still being worked out. It is a courtesy: a missing token, a slow API or an error never
+// affects the answer, they are only logged.
+
+import type { HandlerInput } from 'ask-sdk-core';
+import { progressiveSsml } from './speech';
+
+/** The Alexa API gets this long; the DefaultApiClient itself has no timeout. */
+const ENQUEUE_TIMEOUT_MS = 1000;
+
+export async function sendProgressive(input: HandlerInput): Promise<void> {
+  const { requestEnvelope, serviceClientFactory } = input;
+  const system = requestEnvelope.context.System;
+  // Without a token and endpoint (a test console, some simulators) there is nowhere to send it.
+  if (!serviceClientFactory || !system.apiAccessToken || !system.apiEndpoint) return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const enqueue = serviceClientFactory.getDirectiveServiceClient().enqueue({
+      header: { requestId: requestEnvelope.request.requestId },
+      directive: { type: 'VoicePlayer.Speak', speech: progressiveSsml() },
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer in ${ENQUEUE_TIMEOUT_MS} ms`)),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    });
+    await Promise.race([enqueue, timeout]);
+  } catch (error) {
+    console.warn(`Progressive response not sent: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

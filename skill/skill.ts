@@ -1,0 +1,63 @@
+// The Alexa skill: a thin voice front on the core. ask-sdk-core checks the skill ID before any handler runs,
+// every handler answers with core sentences wrapped by speech.ts, and the error handler makes sure no request
+// ever gets an empty or failed response.
+
+import {
+  DefaultApiClient,
+  SkillBuilders,
+  type HandlerInput,
+  type RequestHandler,
+  type Skill as CustomSkill,
+} from 'ask-sdk-core';
+import type { IntentRequest } from 'ask-sdk-model';
+import type { SageBuild } from '../core/sagebuild';
+import { errorHandler, HANDLERS, type TurnHandler } from './handlers';
+import { Turn, type SkillSettings } from './turn';
+
+export { HANDLED_INTENTS } from './handlers';
+
+export const DEFAULT_PROGRESSIVE_AFTER_MS = 1000;
+/** Alexa waits 8 s; past 6.5 s the skill answers "AWS is slow" with time left to speak. */
+export const DEFAULT_DEADLINE_MS = 6500;
+
+export interface SkillDeps {
+  core: SageBuild;
+  skillId: string;
+  now?: () => Date;
+  /** When to send "Checking your build..."; defaults to the config's alexa.progressiveAfterMs. */
+  progressiveAfterMs?: number;
+  /** When to stop waiting for the core and say AWS is slow. */
+  deadlineMs?: number;
+}
+
+export function createSkill(deps: SkillDeps): CustomSkill {
+  const now = deps.now ?? (() => new Date());
+  const settings: SkillSettings = {
+    core: deps.core,
+    now,
+    progressiveAfterMs:
+      deps.progressiveAfterMs ?? deps.core.config.alexa?.progressiveAfterMs ?? DEFAULT_PROGRESSIVE_AFTER_MS,
+    deadlineMs: deps.deadlineMs ?? DEFAULT_DEADLINE_MS,
+  };
+  return SkillBuilders.custom()
+    .withSkillId(deps.skillId)
+    .withApiClient(new DefaultApiClient())
+    .addRequestHandlers(...HANDLERS.map((h) => requestHandler(h, settings)))
+    .addErrorHandlers(errorHandler(now))
+    .create();
+}
+
+function requestHandler(handler: TurnHandler, settings: SkillSettings): RequestHandler {
+  return {
+    canHandle: (input) => answers(handler, input),
+    handle: (input) => handler.handle(new Turn(input, settings)),
+  };
+}
+
+function answers(handler: TurnHandler, input: HandlerInput): boolean {
+  const request = input.requestEnvelope.request;
+  if (request.type === 'IntentRequest') {
+    return handler.intents?.includes((request as IntentRequest).intent.name) ?? false;
+  }
+  return handler.requestType === request.type;
+}
