@@ -1,9 +1,10 @@
 // Bundles a Lambda handler into one self-contained file with esbuild: nothing from node_modules is needed at
 // run time. `module` before `main` picks the ES builds, which tree-shake (the two AWS SDK clients alone: about
-// 330 KiB instead of 880). The metafile next to the bundle says what takes the room.
+// 330 KiB instead of 880). Credentials come from Lambda's environment only (tools/lambda-credentials.ts). The
+// metafile next to the bundle says what takes the room.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 
@@ -26,6 +27,7 @@ export async function bundleLambda(entry: string, outfile: string): Promise<Bund
     format: 'cjs',
     minify: true,
     mainFields: ['module', 'main'],
+    alias: { '@aws-sdk/credential-provider-node': join(__dirname, 'lambda-credentials.ts') },
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
