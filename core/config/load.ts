@@ -2,7 +2,7 @@
 // the field, because the person reading it is an operator fixing a deployment.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ConfigError } from '../errors';
 import { configSchema, type SageBuildConfig } from './schema';
 

@@ -1,6 +1,7 @@
 // The SageBuild config file, validated with zod. Every rule here exists so that a bad config fails at load time
-// with the field named, instead of as a confusing AWS error in the middle of a build.
-import * as z from 'zod';
+// with the field named, instead of as a confusing AWS error in the middle of a build. zod/mini, not zod: the
+// same checks with a functional API, and about 90 KiB less in the Alexa skill's Lambda bundle.
+import * as z from 'zod/mini';
 
 export const DEFAULT_ALLOWED_INPUT_KEYS = [
   'hyperparameters.*',
@@ -39,7 +40,17 @@ function partitionOf(region: string): string {
   return 'aws';
 }
 
-const region = z.string().regex(REGION, 'must be an AWS region like us-east-1');
+/** A string that must match `pattern`, failing with `message`. */
+const matching = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
+
+/** A whole number between min and max inclusive, `fallback` when left out. */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
+
+/** A list of `item`, empty when left out. */
+const list = <T extends z.core.SomeType>(item: T) => z._default(z.array(item), []);
+
+const region = matching(REGION, 'must be an AWS region like us-east-1');
 
 /** Why a string is not a usable state machine ARN, or undefined when it is. */
 function arnProblem(arn: string): string | undefined {
@@ -52,128 +63,143 @@ function arnProblem(arn: string): string | undefined {
   return undefined;
 }
 
-const stateMachineArn = z.string().superRefine((arn, ctx) => {
-  const problem = arnProblem(arn);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const stateMachineArn = z.string().check(
+  z.superRefine((arn, ctx) => {
+    const problem = arnProblem(arn);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 // Pipeline names end up inside execution names (80 chars max, no spaces), hence the tight pattern.
-const pipelineName = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{0,19}$/,
-    'must be 1-20 lowercase letters, digits or hyphens, starting with a letter or digit',
-  );
+const pipelineName = matching(
+  /^[a-z0-9][a-z0-9-]{0,19}$/,
+  'must be 1-20 lowercase letters, digits or hyphens, starting with a letter or digit',
+);
 
-const alias = z
-  .string()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '_-]{0,39}$/u, 'must be 1-40 letters, digits, spaces or hyphens');
+const alias = matching(
+  /^[\p{L}\p{N}][\p{L}\p{N} '_-]{0,39}$/u,
+  'must be 1-40 letters, digits, spaces or hyphens',
+);
 
 // Dotted paths into the execution input; a trailing ".*" allows every key below. A bare "*" is refused on
 // purpose: the input also carries role ARNs and S3 locations that chat users must not redirect.
-const inputKey = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?$/,
-    'must be a dotted key like trainingInstanceType or hyperparameters.*',
-  );
+const inputKey = matching(
+  /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?$/,
+  'must be a dotted key like trainingInstanceType or hyperparameters.*',
+);
 
-const slackChannelId = z
-  .string()
-  .regex(/^[A-Z0-9]{2,}$/, 'must be a Slack channel id like C0123ABCD (not a #channel-name)');
+const slackChannelId = matching(
+  /^[A-Z0-9]{2,}$/,
+  'must be a Slack channel id like C0123ABCD (not a #channel-name)',
+);
 
 /** "*", "prefix:*" or "prefix:id", e.g. "slack:U0123", "slack-group:S0123", "cli:*". */
-const principal = z
-  .string()
-  .regex(/^(\*|[a-z][a-z0-9-]*:(\*|[^\s*]+))$/, 'must be "*", "prefix:*" or "prefix:id", like slack:U0123');
+const principal = matching(
+  /^(\*|[a-z][a-z0-9-]*:(\*|[^\s*]+))$/,
+  'must be "*", "prefix:*" or "prefix:id", like slack:U0123',
+);
 
-const access = z
-  .strictObject({
-    start: z.array(principal).default([]),
-    stop: z.array(principal).default([]),
+const access = z.prefault(
+  z.strictObject({
+    start: list(principal),
+    stop: list(principal),
     /** Places (e.g. "slack:C0123") that start/stop are limited to; empty means anywhere. */
-    channels: z.array(principal).default([]),
-  })
-  .prefault({});
+    channels: list(principal),
+  }),
+  {},
+);
 
-const pipeline = z
+const pipelineFields = z
   .strictObject({
     name: pipelineName,
-    aliases: z.array(alias).default([]),
+    aliases: list(alias),
     stateMachineArn,
-    region: region.optional(),
-    defaultInput: z.record(z.string(), z.unknown()).default({}),
-    allowedInputKeys: z.array(inputKey).default(DEFAULT_ALLOWED_INPUT_KEYS),
-    slack: z.strictObject({ channels: z.array(slackChannelId).default([]) }).prefault({}),
+    region: z.optional(region),
+    defaultInput: z._default(z.record(z.string(), z.unknown()), {}),
+    allowedInputKeys: z._default(z.array(inputKey), DEFAULT_ALLOWED_INPUT_KEYS),
+    slack: z.prefault(z.strictObject({ channels: list(slackChannelId) }), {}),
     access,
   })
-  .superRefine((p, ctx) => {
-    // Step Functions only answers for a state machine in its own region, so a different region can never work.
-    if (p.region !== undefined && p.region !== arnRegion(p.stateMachineArn)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['region'],
-        message: `must match the region in stateMachineArn (${arnRegion(p.stateMachineArn)}), or be left out`,
-      });
-    }
-  })
-  .transform((p) => ({ ...p, region: p.region ?? arnRegion(p.stateMachineArn) }));
+  .check(
+    z.superRefine((p, ctx) => {
+      // Step Functions only answers for a state machine in its own region, so a different region can never work.
+      if (p.region !== undefined && p.region !== arnRegion(p.stateMachineArn)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['region'],
+          message: `must match the region in stateMachineArn (${arnRegion(p.stateMachineArn)}), or be left out`,
+        });
+      }
+    }),
+  );
 
-const aws = z
-  .strictObject({
-    timeoutMs: z.number().int().min(200).max(10000).default(DEFAULT_AWS.timeoutMs),
-    maxAttempts: z.number().int().min(1).max(5).default(DEFAULT_AWS.maxAttempts),
+const pipeline = z.pipe(
+  pipelineFields,
+  z.transform((p: z.output<typeof pipelineFields>) => ({
+    ...p,
+    region: p.region ?? arnRegion(p.stateMachineArn),
+  })),
+);
+
+const aws = z.prefault(
+  z.strictObject({
+    timeoutMs: wholeNumber(200, 10000, DEFAULT_AWS.timeoutMs),
+    maxAttempts: wholeNumber(1, 5, DEFAULT_AWS.maxAttempts),
     // All calls of one answer together: Alexa waits 8 s, and the front needs a moment to speak.
-    budgetMs: z.number().int().min(500).max(30000).default(DEFAULT_AWS.budgetMs),
-  })
-  .prefault({});
+    budgetMs: wholeNumber(500, 30000, DEFAULT_AWS.budgetMs),
+  }),
+  {},
+);
 
 /** The Alexa skill front: which skill may call it, and when to send a progressive "Checking..." first. */
 const alexa = z.strictObject({
-  skillId: z
-    .string()
-    .regex(/^amzn1\.ask\.skill\.[A-Za-z0-9._-]+$/, 'must be an Alexa skill ID like amzn1.ask.skill.1234'),
-  progressiveAfterMs: z.number().int().min(0).max(5000).default(1000),
+  skillId: matching(
+    /^amzn1\.ask\.skill\.[A-Za-z0-9._-]+$/,
+    'must be an Alexa skill ID like amzn1.ask.skill.1234',
+  ),
+  progressiveAfterMs: wholeNumber(0, 5000, 1000),
 });
 
 // Loose at the top level only: later features add their own sections (slack) next to these.
 export const configSchema = z
   .looseObject({
-    region: region.optional(),
+    region: z.optional(region),
     aws,
-    alexa: alexa.optional(),
-    defaultPipeline: z.string().optional(),
-    pipelines: z.array(pipeline).min(1, 'must list at least one pipeline'),
+    alexa: z.optional(alexa),
+    defaultPipeline: z.optional(z.string()),
+    pipelines: z.array(pipeline).check(z.minLength(1, 'must list at least one pipeline')),
   })
-  .superRefine((config, ctx) => {
-    // Every name and alias must lead to exactly one pipeline.
-    const owner = new Map<string, string>();
-    config.pipelines.forEach((p, i) => {
-      const claims: [string, (string | number)[]][] = [
-        [p.name, ['name']],
-        ...p.aliases.map((a, j): [string, (string | number)[]] => [a, ['aliases', j]]),
-      ];
-      for (const [word, path] of claims) {
-        const taken = owner.get(nameKey(word));
-        if (taken !== undefined && taken !== p.name) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['pipelines', i, ...path],
-            message: `"${word}" is already used by pipeline ${taken}`,
-          });
+  .check(
+    z.superRefine((config, ctx) => {
+      // Every name and alias must lead to exactly one pipeline.
+      const owner = new Map<string, string>();
+      config.pipelines.forEach((p, i) => {
+        const claims: [string, (string | number)[]][] = [
+          [p.name, ['name']],
+          ...p.aliases.map((a, j): [string, (string | number)[]] => [a, ['aliases', j]]),
+        ];
+        for (const [word, path] of claims) {
+          const taken = owner.get(nameKey(word));
+          if (taken !== undefined && taken !== p.name) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['pipelines', i, ...path],
+              message: `"${word}" is already used by pipeline ${taken}`,
+            });
+          }
+          owner.set(nameKey(word), taken ?? p.name);
         }
-        owner.set(nameKey(word), taken ?? p.name);
-      }
-    });
-    const names = config.pipelines.map((p) => p.name);
-    if (config.defaultPipeline !== undefined && !names.includes(config.defaultPipeline)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['defaultPipeline'],
-        message: `must be one of the pipeline names (${names.join(', ')})`,
       });
-    }
-  });
+      const names = config.pipelines.map((p) => p.name);
+      if (config.defaultPipeline !== undefined && !names.includes(config.defaultPipeline)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['defaultPipeline'],
+          message: `must be one of the pipeline names (${names.join(', ')})`,
+        });
+      }
+    }),
+  );
 
 export type SageBuildConfig = z.output<typeof configSchema>;
 export type PipelineConfig = SageBuildConfig['pipelines'][number];
