@@ -8,17 +8,22 @@ import type { LocalPipeline } from './reference-pipelines';
 /** The skill ID the local console's Alexa simulator uses. */
 export const LOCAL_SKILL_ID = 'amzn1.ask.skill.sagebuild-local';
 
+/** The local Slack bot's user ID, as the console's fake Slack workspace knows it. */
+export const LOCAL_SLACK_BOT_USER = 'U0SAGEBUILD';
+
 export function localConfig(pipelines: LocalPipeline[], region: string): SageBuildConfig {
   return parseConfig(
     {
       region,
       defaultPipeline: 'prod',
       alexa: { skillId: LOCAL_SKILL_ID },
+      slack: { botUserId: LOCAL_SLACK_BOT_USER },
       pipelines: pipelines.map((p) => ({
         name: p.name,
         aliases: p.aliases,
         stateMachineArn: p.stateMachineArn,
         defaultInput: p.defaultInput,
+        slack: { channels: [p.slackChannel] },
         access: { start: ['*'], stop: ['*'] },
       })),
     },

@@ -11,6 +11,8 @@ export interface LocalPipeline {
   aliases: string[];
   stateMachineArn: string;
   defaultInput: PipelineInput;
+  /** The local Slack channel that hears about this pipeline's builds. */
+  slackChannel: string;
 }
 
 interface PastBuild {
@@ -62,12 +64,14 @@ export function referencePipelines(local: LocalAws): LocalPipeline[] {
       aliases: ['production', 'live'],
       stateMachineArn: arn('prod'),
       defaultInput: exampleInput('churn-prod'),
+      slackChannel: 'C0PRODBUILDS',
     },
     {
       name: 'dev',
       aliases: ['development', 'staging', 'test'],
       stateMachineArn: arn('dev'),
       defaultInput: exampleInput('churn-dev', { trainingInstanceType: 'ml.m5.large' }),
+      slackChannel: 'C0DEVBUILDS',
     },
   ];
 }

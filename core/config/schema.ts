@@ -160,12 +160,32 @@ const alexa = z.strictObject({
   progressiveAfterMs: wholeNumber(0, 5000, 1000),
 });
 
-// Loose at the top level only: later features add their own sections (slack) next to these.
+/**
+ * The Slack front. Tokens are never here: they come from the environment (SLACK_BOT_TOKEN,
+ * SLACK_SIGNING_SECRET, SLACK_APP_TOKEN) or from the Secrets Manager secret named by `tokensSecretId`.
+ */
+const slack = z.strictObject({
+  commandName: z._default(
+    matching(/^\/[a-z0-9_-]{1,31}$/, 'must be a slash command like /sagebuild'),
+    '/sagebuild',
+  ),
+  /** The bot's own user ID (U…), so Bolt need not call auth.test on every request. */
+  botUserId: z.optional(matching(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID like U0123ABCD')),
+  /** DynamoDB table for build cards and channel subscriptions. */
+  storeTable: z._default(
+    matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+    'sagebuild-slack',
+  ),
+  tokensSecretId: z.optional(z.string().check(z.minLength(1))),
+});
+
+// Loose at the top level only: later features add their own sections next to these.
 export const configSchema = z
   .looseObject({
     region: z.optional(region),
     aws,
     alexa: z.optional(alexa),
+    slack: z.optional(slack),
     defaultPipeline: z.optional(z.string()),
     pipelines: z.array(pipeline).check(z.minLength(1, 'must list at least one pipeline')),
   })
