@@ -16,7 +16,7 @@ import type {
 } from './builds/facts';
 import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
-import { buildDetails, buildStatus } from './builds/status';
+import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
 
 export interface SageBuildOptions {
@@ -57,6 +57,11 @@ export class SageBuild {
 
   async status(pipeline?: string): Promise<BuildStatusFact> {
     return buildStatus(this.context(pipeline), this.etaCache);
+  }
+
+  /** One build's status, by name or execution ARN (for a card or a button on an older build). */
+  async statusOf(pipeline: string | undefined, build: string): Promise<BuildStatusFact> {
+    return buildStatusOf(this.context(pipeline), this.etaCache, build);
   }
 
   /** Status plus training metrics even after training: one call more than `status`. */

@@ -6,6 +6,7 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { SFNClient, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { BuildNotFound } from '../core/errors';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 
 let stack: LocalStack;
@@ -163,4 +164,25 @@ test('an endpoint that fails its update rolls back: the build fails and the old 
     return live.endpoint?.status === 'InService' ? live : undefined;
   });
   expect(after.endpoint?.modelName).toBe(before.endpoint?.modelName);
+});
+
+test('statusOf answers for a named build, not just the latest', async () => {
+  const older = await stack.core.start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey() });
+  await finished(older.executionArn);
+  const newer = await stack.core.start({
+    pipeline: 'dev',
+    requester: tester,
+    idempotencyKey: newKey(),
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+  });
+  const status = await stack.core.statusOf('dev', older.name);
+  expect(status).toMatchObject({ name: older.name, status: 'SUCCEEDED', startedBy: { id: tester.id } });
+  const byArn = await stack.core.statusOf('dev', newer.executionArn);
+  expect(byArn).toMatchObject({ name: newer.name, status: 'RUNNING' });
+  await expect(stack.core.statusOf('dev', 'dev-nope')).rejects.toBeInstanceOf(BuildNotFound);
+  await expect(
+    stack.core.statusOf('dev', older.executionArn.replace(':dev', ':prod')),
+  ).rejects.toBeInstanceOf(BuildNotFound);
+  await stack.core.stop({ pipeline: 'dev', requester: tester });
+  await finished(newer.executionArn);
 });

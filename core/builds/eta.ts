@@ -39,13 +39,18 @@ export class EtaCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** The remembered typical duration, while fresh. */
+  cached(pipeline: string): TypicalDuration | undefined {
+    const cached = this.entries.get(pipeline);
+    return cached && this.now() - cached.at < CACHE_TTL_MS ? cached.value : undefined;
+  }
+
   remember(pipeline: string, newestFirst: ExecutionListItem[]): TypicalDuration | undefined {
     const fresh = typicalDuration(newestFirst);
     if (fresh) {
       this.entries.set(pipeline, { value: fresh, at: this.now() });
       return fresh;
     }
-    const cached = this.entries.get(pipeline);
-    return cached && this.now() - cached.at < CACHE_TTL_MS ? cached.value : undefined;
+    return this.cached(pipeline);
   }
 }

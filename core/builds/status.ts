@@ -4,12 +4,14 @@
 
 import { stepLabel } from '../wording/steps';
 import { describeExecution, listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
-import { etaFor, type EtaCache } from './eta';
-import type { BuildStatusFact, FailureFact, StepFact } from './facts';
+import type { ExecutionListItem } from '@aws-sdk/client-sfn';
+import { etaFor, type EtaCache, type TypicalDuration } from './eta';
+import type { BuildStatusFact, FailureFact, StartedBy, StepFact } from './facts';
 import { readableCause } from './failure-reason';
 import { readHistory, parseObject, startedByOf, type HistoryReading } from './history';
 import { describeEndpoint, endpointFactOf, trainingFact } from './sagemaker-facts';
-import { NoBuildsYet } from '../errors';
+import { BuildNotFound, NoBuildsYet } from '../errors';
+import { executionArnFor } from './names';
 
 /** Enough recent builds for a median of the last five successes, in one page. */
 const STATUS_PAGE = 20;
@@ -18,16 +20,59 @@ export async function buildStatus(ctx: BuildContext, etaCache: EtaCache): Promis
   const recent = await listExecutions(ctx, STATUS_PAGE);
   const latest = recent[0];
   if (!latest) throw new NoBuildsYet(ctx.pipeline.name);
-  const reading = readHistory(await recentHistory(ctx, latest.executionArn ?? ''));
-  const fact: BuildStatusFact = { ...summaryOf(ctx.pipeline.name, latest), elapsedMs: 0 };
+  return statusOf(ctx, latest, () => etaCache.remember(ctx.pipeline.name, recent));
+}
+
+/**
+ * One named build's status (a card for an older build, a button on it): DescribeExecution instead of
+ * ListExecutions. The ETA comes from the cache, or one ListExecutions when the cache is cold.
+ */
+export async function buildStatusOf(
+  ctx: BuildContext,
+  etaCache: EtaCache,
+  build: string,
+): Promise<BuildStatusFact> {
+  const executionArn = build.startsWith('arn:')
+    ? build
+    : executionArnFor(ctx.pipeline.stateMachineArn, build);
+  if (!executionArn.startsWith(ctx.pipeline.stateMachineArn.replace(':stateMachine:', ':execution:') + ':')) {
+    throw new BuildNotFound(ctx.pipeline.name, build);
+  }
+  const described = await describeExecution(ctx, executionArn).catch((error: unknown) => {
+    if ((error as Error).name === 'ExecutionDoesNotExist') throw new BuildNotFound(ctx.pipeline.name, build);
+    throw error;
+  });
+  const item: ExecutionListItem = {
+    executionArn,
+    stateMachineArn: ctx.pipeline.stateMachineArn,
+    name: described.name,
+    status: described.status,
+    startDate: described.startDate,
+    stopDate: described.stopDate,
+  };
+  const typical = async () =>
+    etaCache.cached(ctx.pipeline.name) ??
+    etaCache.remember(ctx.pipeline.name, await listExecutions(ctx, STATUS_PAGE));
+  return statusOf(ctx, item, typical, startedByOf(parseObject(described.input)));
+}
+
+async function statusOf(
+  ctx: BuildContext,
+  item: ExecutionListItem,
+  typicalDuration: () => TypicalDuration | undefined | Promise<TypicalDuration | undefined>,
+  knownStartedBy?: StartedBy,
+): Promise<BuildStatusFact> {
+  const reading = readHistory(await recentHistory(ctx, item.executionArn ?? ''));
+  const fact: BuildStatusFact = { ...summaryOf(ctx.pipeline.name, item), elapsedMs: 0 };
   const end = fact.stoppedAt ?? ctx.now();
   fact.elapsedMs = Math.max(0, end.getTime() - fact.startedAt.getTime());
-  if (reading.startedBy) fact.startedBy = reading.startedBy;
+  const startedBy = knownStartedBy ?? reading.startedBy;
+  if (startedBy) fact.startedBy = startedBy;
   const step = stepOf(reading, fact.status);
   if (step) fact.currentStep = step;
 
   if (fact.status === 'RUNNING') {
-    const typical = etaCache.remember(ctx.pipeline.name, recent);
+    const typical = await typicalDuration();
     if (typical) fact.eta = etaFor(typical, fact.elapsedMs);
     else fact.etaMissing = 'no-successful-builds';
     await addSageMakerFacts(ctx, reading, fact);
