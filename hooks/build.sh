@@ -24,6 +24,13 @@ if [ ! -f "$config" ]; then
   exit 1
 fi
 
+# The voice model's pipeline names must be this deployment's, or Alexa cannot resolve them.
+log "checking the interaction models against $config"
+if ! SAGEBUILD_CONFIG="$config" "$root/node_modules/.bin/tsx" "$root/interaction-models/generate.ts" --check >/dev/null; then
+  echo "build.sh: the interaction models don't match $config: run 'SAGEBUILD_CONFIG=$config npm run models' and deploy again." >&2
+  exit 1
+fi
+
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 

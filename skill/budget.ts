@@ -2,6 +2,8 @@
 // its own clock too: after `progressiveAfterMs` the user hears "Checking your build..." (a progressive
 // response), and at `deadlineMs` the skill stops waiting and says AWS is slow, rather than timing out.
 
+import { ENQUEUE_TIMEOUT_MS } from './progressive';
+
 /** The skill's own deadline passed before the core answered. */
 export class SkillDeadline extends Error {
   constructor(readonly waitedMs: number) {
@@ -56,7 +58,7 @@ export class Budget {
     if (!this.progressive) return;
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.options.progressiveWaitMs ?? 500);
+      timer = setTimeout(resolve, this.options.progressiveWaitMs ?? ENQUEUE_TIMEOUT_MS);
     });
     await Promise.race([this.progressive, cap]);
     clearTimeout(timer);

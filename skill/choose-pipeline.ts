@@ -1,6 +1,6 @@
 // Which pipeline a request is about. A named pipeline wins; with one pipeline, "my build" means it. With several,
-// build-progress questions go to the one pipeline with a running build (if exactly one runs), then the
-// configured default pipeline; failing all that, the skill asks.
+// build-progress questions go to the one pipeline with a running build (if exactly one runs; with several
+// running it asks among them), then the configured default pipeline; failing all that, the skill asks.
 
 import type { BuildStatusFact, BuildSummary } from '../core/builds/facts';
 import type { PipelineConfig } from '../core/config/schema';
@@ -31,6 +31,8 @@ export async function choosePipeline(turn: Turn, options: ChooseOptions = {}): P
   const facts =
     options.preferRunning && candidates.length <= MAX_PROBED ? await latestBuilds(turn, candidates) : [];
   const running = facts.filter((fact) => fact.status === 'RUNNING');
+  // Several running: "my build" could be any of them, so ask among those rather than guess the default.
+  if (running.length > 1) return { ask: running.map((fact) => fact.pipeline) };
   const chosen = running.length === 1 ? running[0]?.pipeline : turn.core.config.defaultPipeline;
   const pipeline = candidates.find((p) => p.name === chosen);
   if (pipeline) return { pipeline, fact: facts.find((fact) => fact.pipeline === pipeline.name) };

@@ -5,8 +5,8 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import { progressiveSsml } from './speech';
 
-/** The Alexa API gets this long; the DefaultApiClient itself has no timeout. */
-const ENQUEUE_TIMEOUT_MS = 1000;
+/** The Alexa API gets this long (the DefaultApiClient itself has no timeout); the answer waits as long for it. */
+export const ENQUEUE_TIMEOUT_MS = 700;
 
 export async function sendProgressive(input: HandlerInput): Promise<void> {
   const { requestEnvelope, serviceClientFactory } = input;

@@ -10,6 +10,7 @@ import {
   type Skill as CustomSkill,
 } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
+import { ConfigError } from '../core/errors';
 import type { SageBuild } from '../core/sagebuild';
 import { errorHandler, HANDLERS, type TurnHandler } from './handlers';
 import { Turn, type SkillSettings } from './turn';
@@ -39,12 +40,25 @@ export function createSkill(deps: SkillDeps): CustomSkill {
       deps.progressiveAfterMs ?? deps.core.config.alexa?.progressiveAfterMs ?? DEFAULT_PROGRESSIVE_AFTER_MS,
     deadlineMs: deps.deadlineMs ?? DEFAULT_DEADLINE_MS,
   };
+  assertBudgetFits(deps.core.config.aws.budgetMs, settings.deadlineMs);
   return SkillBuilders.custom()
     .withSkillId(deps.skillId)
     .withApiClient(new DefaultApiClient())
     .addRequestHandlers(...HANDLERS.map((h) => requestHandler(h, settings)))
     .addErrorHandlers(errorHandler(now))
     .create();
+}
+
+/**
+ * The core must give up on AWS before the skill stops waiting: otherwise a start the skill already answered
+ * for ("I can't tell whether it started") could still go through after Lambda thaws.
+ */
+function assertBudgetFits(budgetMs: number, deadlineMs: number): void {
+  if (budgetMs < deadlineMs) return;
+  throw new ConfigError(
+    `aws.budgetMs (${budgetMs} ms) must be below the skill's ${deadlineMs} ms deadline, so answers fit Alexa's 8 seconds.`,
+    'aws.budgetMs',
+  );
 }
 
 function requestHandler(handler: TurnHandler, settings: SkillSettings): RequestHandler {

@@ -4,14 +4,24 @@
 
 import { escapeXmlCharacters, type ResponseBuilder } from 'ask-sdk-core';
 import type { Intent, Response } from 'ask-sdk-model';
-import type { BuildStatusFact } from '../core/builds/facts';
 import { PipelineAmbiguous } from '../core/errors';
-import { errorSentence, spokenDuration, spokenList, stepLabel } from '../core/wording';
+import {
+  capabilities,
+  errorSentence,
+  NOT_STARTED,
+  NOT_STOPPED,
+  startQuestion,
+  stopQuestion,
+} from '../core/wording';
+
+/** Characters XML forbids (ANSI colour codes in training logs, say): one of them makes Alexa reject the answer. */
+// eslint-disable-next-line no-control-regex -- these are exactly what must go
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Plain text (core sentences, names from AWS) made safe inside <speak>: "&" and "<" would break the SSML. */
 export function ssml(...parts: string[]): string {
   return parts
-    .map((part) => part.trim())
+    .map((part) => part.replace(CONTROL_CHARS, ' ').trim())
     .filter((part) => part !== '')
     .map(escapeXmlCharacters)
     .join(' ');
@@ -24,37 +34,17 @@ export const PROMPTS = {
   goodbye: 'Goodbye.',
   noThanks: 'Okay. Goodbye.',
   progressive: 'Checking your build...',
-  // Said when the skill's own deadline passes before AWS answers: Alexa hangs up after 8 seconds.
-  awsSlow: "AWS is slow to answer right now, so I couldn't check. Please try again in a minute.",
-  notStarted: "Okay, I didn't start anything.",
-  notStopped: "Okay, I didn't stop anything.",
+  notStarted: NOT_STARTED,
+  notStopped: NOT_STOPPED,
   fallback: "Sorry, SageBuild can't help with that.",
   yesToNothing: "Sorry, I'm not sure what you're saying yes to.",
   whichOne: 'Which one do you mean?',
 } as const;
 
-const CAN_ASK =
-  'You can ask: is my build done, give me details, how long until it is done, why did my build fail, ' +
-  'how did the last build go, or is my endpoint up. You can also say start a build, or stop my build.';
+/** What people can ask, and which pipelines there are (the core's sentence). */
+export const helpText = capabilities;
 
-/** What people can ask, and which pipelines there are. */
-export function helpText(pipelines: string[]): string {
-  const names =
-    pipelines.length === 1
-      ? `Your pipeline is ${pipelines[0]}.`
-      : `Your pipelines are ${spokenList(pipelines)}.`;
-  return `${CAN_ASK} ${names}`;
-}
-
-export function startQuestion(pipeline: string): string {
-  return `Start a new ${pipeline} build?`;
-}
-
-/** "Stop the prod build prod-abc, which has been training the model for 12 minutes?" */
-export function stopQuestion(fact: BuildStatusFact): string {
-  const step = fact.currentStep ? fact.currentStep.label || stepLabel(fact.currentStep.name) : 'running';
-  return `Stop the ${fact.pipeline} build ${fact.name}, which has been ${step} for ${spokenDuration(fact.elapsedMs)}?`;
-}
+export { startQuestion, stopQuestion };
 
 /** The core's "Which pipeline: prod or dev?". */
 export function whichPipeline(names: string[]): string {

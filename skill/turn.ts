@@ -94,6 +94,8 @@ function requesterOf(input: HandlerInput): Requester {
   return {
     id: `alexa:${system.user.userId}`,
     groups: personId ? [`alexa-person:${personId}`] : [],
+    // Pipelines limited to some places can list "alexa" among them.
+    place: 'alexa',
   };
 }
 

@@ -1,6 +1,6 @@
 // Build-change notices: what a channel or the console says when a build starts, moves on or ends.
 
-import { buildChangeNotice, stepNotice } from '../core/wording';
+import { buildChangeNotice, personName, stepNotice } from '../core/wording';
 
 const build = { pipeline: 'dev', name: 'dev-3f2a1c9d0b1e' };
 
@@ -28,4 +28,13 @@ test('a step notice', () => {
   expect(stepNotice('dev', build.name, 'training the model')).toBe(
     'The dev build dev-3f2a1c9d0b1e is now training the model.',
   );
+});
+
+test('who started a build is named as a person would say it, never by a raw ID', () => {
+  const alexa = { id: 'alexa:amzn1.ask.account.AEXAMPLE0123456789' };
+  expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: alexa })).toBe(
+    'someone using Alexa started the dev build dev-3f2a1c9d0b1e.',
+  );
+  expect(personName({ id: 'cli:ana' })).toBe('ana');
+  expect(personName({ id: 'slack:U0123', displayName: 'Ana Lima' })).toBe('Ana Lima');
 });

@@ -134,31 +134,50 @@ describe('build hook', () => {
     expect(statSync(hook).mode & 0o111).not.toBe(0);
   });
 
-  test('bundles the handler and the config into the zip the CLI asks for', () => {
-    const config = join(dir, 'config.json');
+  /** A deployment config: the committed voice models are the local pipelines', so it names those. */
+  function writeHookConfig(name: string, pipelines: { name: string; aliases?: string[] }[]): string {
+    const config = join(dir, name);
+    const arn = (p: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${p}`;
     writeFileSync(
       config,
       JSON.stringify({
         alexa: { skillId: 'amzn1.ask.skill.hook-test' },
-        pipelines: [
-          { name: 'prod', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:p' },
-        ],
+        pipelines: pipelines.map((p) => ({ ...p, stateMachineArn: arn(p.name) })),
       }),
     );
-    const zip = join(dir, 'out', 'build.zip');
+    return config;
+  }
+
+  const runHook = (zip: string, config: string) =>
     // As the CLI runs it: from its build folder, with the zip path and the debug flag.
-    const run = spawnSync(hook, [zip, 'false'], {
+    spawnSync(hook, [zip, 'false'], {
       cwd: dir,
       env: { ...process.env, SAGEBUILD_CONFIG: config },
       encoding: 'utf8',
       timeout: 60_000,
     });
+
+  test('bundles the handler and the config into the zip the CLI asks for', () => {
+    const config = writeHookConfig('config.json', [
+      { name: 'prod', aliases: ['production', 'live'] },
+      { name: 'dev', aliases: ['development', 'staging', 'test'] },
+    ]);
+    const zip = join(dir, 'out', 'build.zip');
+    const run = runHook(zip, config);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const bytes = readFileSync(zip);
     expect(bytes.subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'binary'));
     expect(bytes.includes('index.js')).toBe(true);
     expect(bytes.includes('sagebuild.config.json')).toBe(true);
+  });
+
+  test("refuses a config whose pipelines the voice models don't know", () => {
+    const zip = join(dir, 'other.zip');
+    const run = runHook(zip, writeHookConfig('other.json', [{ name: 'churn' }]));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('npm run models');
+    expect(existsSync(zip)).toBe(false);
   });
 
   test('refuses to build without a config to package', () => {

@@ -14,4 +14,13 @@ export {
   whyFailed,
 } from './sentences';
 export { errorSentence } from './errors';
+export {
+  capabilities,
+  noAnswerInTime,
+  NOT_STARTED,
+  NOT_STOPPED,
+  personName,
+  startQuestion,
+  stopQuestion,
+} from './dialog';
 export { buildChangeNotice, stepNotice, type BuildChange } from './notices';

@@ -13,6 +13,7 @@ import type {
   StopResult,
   TrainingFact,
 } from '../builds/facts';
+import { personName } from './dialog';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
 import { stepLabel, stepNoun } from './steps';
 
@@ -205,7 +206,7 @@ function trainingSentences(training: TrainingFact, failureKnown: boolean): strin
 }
 
 function startedBySentence(fact: BuildStatusFact, now: Date): string {
-  const who = fact.startedBy?.displayName ?? fact.startedBy?.id;
+  const who = personName(fact.startedBy);
   const when = relativeTime(fact.startedAt, now);
   if (!who) return `It started ${when}.`;
   // Only a phrase such as "a schedule" needs a capital; a person's name is left as given.

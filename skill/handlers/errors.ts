@@ -3,9 +3,9 @@
 
 import type { ErrorHandler } from 'ask-sdk-core';
 import { isSageBuildError } from '../../core/errors';
-import { errorSentence } from '../../core/wording';
+import { errorSentence, noAnswerInTime } from '../../core/wording';
 import { SkillDeadline } from '../budget';
-import { answer, PROMPTS } from '../speech';
+import { answer } from '../speech';
 
 export function errorHandler(now: () => Date): ErrorHandler {
   return {
@@ -13,7 +13,7 @@ export function errorHandler(now: () => Date): ErrorHandler {
     handle: (input, error) => {
       // Expected failures (no builds yet, not allowed) are answers; anything else is a bug worth a log line.
       if (!isSageBuildError(error) && !(error instanceof SkillDeadline)) console.error('Skill error:', error);
-      const said = error instanceof SkillDeadline ? PROMPTS.awsSlow : errorSentence(error, now());
+      const said = error instanceof SkillDeadline ? noAnswerInTime() : errorSentence(error, now());
       return answer(input.responseBuilder, said);
     },
   };

@@ -4,7 +4,7 @@
 // If AWS can't be asked, the greeting says so (the core's sentence) and still asks: the person may want help.
 
 import type { Response } from 'ask-sdk-model';
-import { buildList, errorSentence } from '../../core/wording';
+import { buildList, errorSentence, noAnswerInTime } from '../../core/wording';
 import { SkillDeadline } from '../budget';
 import { headline, probe } from '../choose-pipeline';
 import { PROMPTS, question } from '../speech';
@@ -28,7 +28,7 @@ async function latestState(turn: Turn): Promise<string> {
     const [only] = lists;
     return lists.length === 1 && only ? buildList(only, turn.now()) : '';
   } catch (error) {
-    return error instanceof SkillDeadline ? PROMPTS.awsSlow : errorSentence(error, turn.now());
+    return error instanceof SkillDeadline ? noAnswerInTime() : errorSentence(error, turn.now());
   }
 }
 

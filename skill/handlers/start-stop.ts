@@ -10,7 +10,8 @@ import type { BuildStatusFact } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import { NothingToStop, NotAuthorized, type GuardedAction } from '../../core/errors';
-import { errorSentence, spokenList, started, stopped } from '../../core/wording';
+import { errorSentence, noAnswerInTime, spokenList, started, stopped } from '../../core/wording';
+import { SkillDeadline } from '../budget';
 import { answer, confirm, PROMPTS, startQuestion, stopQuestion } from '../speech';
 import type { Memory, Turn } from '../turn';
 import type { TurnHandler } from './handler';
@@ -38,10 +39,10 @@ const START: Guarded = {
   ask: async (_turn, pipeline) => ({ question: startQuestion(pipeline.name) }),
   act: async (turn, pipeline) => {
     const { core, requester, requestId } = turn;
-    const result = await turn.budget.run(() =>
-      core.start({ pipeline: pipeline.name, requester, idempotencyKey: requestId }),
-    );
-    return started(result, turn.now());
+    const result = await turn.budget
+      .run(() => core.start({ pipeline: pipeline.name, requester, idempotencyKey: requestId }))
+      .catch(unanswered('start'));
+    return typeof result === 'string' ? result : started(result, turn.now());
   },
 };
 
@@ -58,12 +59,27 @@ const STOP: Guarded = {
   act: async (turn, pipeline, pending) => {
     // Stop the build the question named: if it ended meanwhile, a newer build is not stopped by surprise.
     const build = pending?.pipeline === pipeline.name ? pending.build : undefined;
-    const result = await turn.budget.run(() =>
-      turn.core.stop({ pipeline: pipeline.name, build, requester: turn.requester, reason: 'asked on Alexa' }),
-    );
-    return stopped(result);
+    const result = await turn.budget
+      .run(() =>
+        turn.core.stop({
+          pipeline: pipeline.name,
+          build,
+          requester: turn.requester,
+          reason: 'asked on Alexa',
+        }),
+      )
+      .catch(unanswered('stop'));
+    return typeof result === 'string' ? result : stopped(result);
   },
 };
+
+/** The deadline passed after asking AWS to act: the change may still happen, so don't say it didn't. */
+function unanswered(action: GuardedAction) {
+  return (error: unknown): string => {
+    if (error instanceof SkillDeadline) return noAnswerInTime(action);
+    throw error;
+  };
+}
 
 async function guarded(turn: Turn, g: Guarded): Promise<Response> {
   if (turn.confirmation === 'DENIED') return answer(turn.rb, g.denied);

@@ -1,0 +1,55 @@
+// Sentences for a conversation about changing things: the questions before starting or stopping, what is
+// said when someone says no, what people can ask, and what to say when AWS has not answered in time. Voice
+// and chat fronts ask the same questions.
+
+import type { BuildStatusFact, StartedBy } from '../builds/facts';
+import { spokenDuration } from './duration';
+import { spokenList } from './sentences';
+import { stepLabel } from './steps';
+
+export const NOT_STARTED = "Okay, I didn't start anything.";
+export const NOT_STOPPED = "Okay, I didn't stop anything.";
+
+export function startQuestion(pipeline: string): string {
+  return `Start a new ${pipeline} build?`;
+}
+
+/** "Stop the prod build prod-abc, which has been training the model for 12 minutes?" */
+export function stopQuestion(fact: BuildStatusFact): string {
+  const step = fact.currentStep ? fact.currentStep.label || stepLabel(fact.currentStep.name) : 'running';
+  return `Stop the ${fact.pipeline} build ${fact.name}, which has been ${step} for ${spokenDuration(fact.elapsedMs)}?`;
+}
+
+const CAN_ASK =
+  'You can ask: is my build done, give me details, how long until it is done, why did my build fail, ' +
+  'how did the last build go, or is my endpoint up. You can also say start a build, or stop my build.';
+
+/** What people can ask, and which pipelines there are. */
+export function capabilities(pipelines: string[]): string {
+  const names =
+    pipelines.length === 1
+      ? `Your pipeline is ${pipelines[0]}.`
+      : `Your pipelines are ${spokenList(pipelines)}.`;
+  return `${CAN_ASK} ${names}`;
+}
+
+/**
+ * A front gave up waiting for AWS. A start or stop may still have gone through, so say how to find out
+ * rather than claiming nothing happened.
+ */
+export function noAnswerInTime(action?: 'start' | 'stop'): string {
+  if (!action) return "AWS is slow to answer right now, so I couldn't check. Please try again in a minute.";
+  const did = action === 'start' ? 'started' : 'stopped';
+  return `I asked AWS, but it hasn't answered yet, so I can't tell whether the build ${did}. Ask "is my build done" in a minute.`;
+}
+
+/** Who started a build, as a person would say it: their name, else where they asked from, never a raw ID. */
+export function personName(who: StartedBy | undefined): string | undefined {
+  if (!who) return undefined;
+  if (who.displayName) return who.displayName;
+  const [front, rest] = (who.id ?? '').split(/:(.*)/s);
+  if (front === 'alexa') return 'someone using Alexa';
+  if (front === 'slack') return 'someone on Slack';
+  if (front === 'cli' && rest) return rest;
+  return who.id;
+}
