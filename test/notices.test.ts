@@ -33,7 +33,7 @@ test('a step notice', () => {
 test('who started a build is named as a person would say it, never by a raw ID', () => {
   const alexa = { id: 'alexa:amzn1.ask.account.AEXAMPLE0123456789' };
   expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: alexa })).toBe(
-    'someone using Alexa started the dev build dev-3f2a1c9d0b1e.',
+    'Someone using Alexa started the dev build dev-3f2a1c9d0b1e.',
   );
   expect(personName({ id: 'cli:ana' })).toBe('ana');
   expect(personName({ id: 'slack:U0123', displayName: 'Ana Lima' })).toBe('Ana Lima');

@@ -43,6 +43,12 @@ export function noAnswerInTime(action?: 'start' | 'stop'): string {
   return `I asked AWS, but it hasn't answered yet, so I can't tell whether the build ${did}. Ask "is my build done" in a minute.`;
 }
 
+/** Who, at the start of a sentence: a phrase ("someone using Alexa") gets a capital; a name stays as given. */
+export function subjectName(who: StartedBy | undefined): string | undefined {
+  const name = personName(who);
+  return name && /^(a|an|the|someone) /.test(name) ? name.charAt(0).toUpperCase() + name.slice(1) : name;
+}
+
 /** Who started a build, as a person would say it: their name, else where they asked from, never a raw ID. */
 export function personName(who: StartedBy | undefined): string | undefined {
   if (!who) return undefined;

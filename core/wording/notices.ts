@@ -2,7 +2,7 @@
 // "Ana started the dev build dev-3f2a…", "The dev build dev-3f2a… succeeded after 55 seconds."
 
 import type { BuildStatus, StartedBy } from '../builds/facts';
-import { personName } from './dialog';
+import { subjectName } from './dialog';
 import { spokenDuration } from './duration';
 import { readableReason } from './sentences';
 
@@ -23,7 +23,7 @@ export function buildChangeNotice(change: BuildChange): string {
   const reason = change.reason ? `: ${readableReason(change.reason)}` : '.';
   switch (change.status) {
     case 'RUNNING': {
-      const who = personName(change.startedBy);
+      const who = subjectName(change.startedBy);
       return who ? `${who} started ${build}.` : `${capitalize(build)} started.`;
     }
     case 'SUCCEEDED':

@@ -13,7 +13,7 @@ import type {
   StopResult,
   TrainingFact,
 } from '../builds/facts';
-import { personName } from './dialog';
+import { subjectName } from './dialog';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
 import { stepLabel, stepNoun } from './steps';
 
@@ -206,12 +206,10 @@ function trainingSentences(training: TrainingFact, failureKnown: boolean): strin
 }
 
 function startedBySentence(fact: BuildStatusFact, now: Date): string {
-  const who = personName(fact.startedBy);
+  const who = subjectName(fact.startedBy);
   const when = relativeTime(fact.startedAt, now);
   if (!who) return `It started ${when}.`;
-  // Only a phrase such as "a schedule" needs a capital; a person's name is left as given.
-  const subject = /^(a|an|the) /.test(who) ? who.charAt(0).toUpperCase() + who.slice(1) : who;
-  return `${subject} started it ${when}.`;
+  return `${who} started it ${when}.`;
 }
 
 /** Answers "tell me more": the step, the training job, the endpoint and who started the build. */
