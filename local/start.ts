@@ -12,6 +12,7 @@ import { localConfig } from './local-config';
 import { narrateBuilds } from './narrator';
 import { loadReferencePipelines } from './reference-pipelines';
 import { removeSession, writeSession } from './session-file';
+import { startSlack } from './slack/front';
 
 const DEFAULT_PORT = 4599;
 
@@ -62,6 +63,13 @@ async function main(): Promise<void> {
   const pipelineOf = (arn: string) => pipelines.find((p) => p.stateMachineArn === arn)?.name ?? 'unknown';
   const stopNarrating = narrateBuilds(local, pipelineOf, (line) => terminal.print(line));
   const alexa = await startAlexaConsole({ core, config, user, print: (line) => terminal.print(line) });
+  const slack = await startSlack({
+    core,
+    config,
+    events: local.events,
+    user,
+    print: (line) => terminal.print(line),
+  });
 
   terminal.use({
     usage: 'help',
@@ -70,10 +78,12 @@ async function main(): Promise<void> {
       [
         helpText(core),
         `  ${ALEXA_USAGE.padEnd(32)}  Talk to the Alexa skill, e.g. alexa: is my build done`,
+        ...slack.help.map(([usage, what]) => `  ${usage.padEnd(32)}  ${what}`),
         `  ${'quit'.padEnd(32)}  Stop the local AWS and leave.`,
       ].join('\n'),
   });
   terminal.use(alexa.handler);
+  slack.handlers.forEach((handler) => terminal.use(handler));
   terminal.use({
     usage: 'quit',
     matches: (line) => line === 'quit' || line === 'exit',
@@ -93,7 +103,7 @@ async function main(): Promise<void> {
     stopNarrating();
     terminal.stop();
     core.close();
-    await Promise.all([local.close(), alexa.close()]);
+    await Promise.all([local.close(), alexa.close(), slack.close()]);
     removeSession(root);
     process.exit(0);
   }
@@ -106,6 +116,7 @@ async function main(): Promise<void> {
       `Pipelines: ${pipelines.map((p) => `${p.name} (endpoint ${p.defaultInput.endpointName})`).join(', ')}, each with a few past builds.`,
       'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
+      slack.banner,
       `From another terminal: npx sagebuild status prod`,
     ].join('\n'),
   );

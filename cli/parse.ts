@@ -1,0 +1,104 @@
+// What a command line asks for: one grammar for every typed front. The CLI (`sagebuild start dev`) and
+// Slack's slash command (`/sagebuild start dev`) both parse here, so they never drift apart.
+
+import type { PipelineConfig } from '../core/config/schema';
+
+/** Commands that only read: each answers with one of the core's sentences. */
+export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint'] as const;
+export type Question = (typeof QUESTIONS)[number];
+
+export type ParsedCommand =
+  | { kind: 'question'; question: Question; pipeline?: string }
+  | { kind: 'start'; pipeline?: string; overrides: Record<string, string> }
+  | { kind: 'stop'; pipeline?: string; build?: string }
+  | { kind: 'help' }
+  | { kind: 'unknown'; name: string };
+
+export interface Usage {
+  usage: string;
+  summary: string;
+}
+
+/** Usage of every command, in the order help lists them. */
+export const USAGE: Record<Question | 'start' | 'stop', Usage> = {
+  status: {
+    usage: 'status [pipeline]',
+    summary: 'Is the latest build done? Step, elapsed time and time left.',
+  },
+  details: {
+    usage: 'details [pipeline]',
+    summary: 'The latest build in detail: step, training progress and metrics, who started it.',
+  },
+  eta: { usage: 'eta [pipeline]', summary: 'How long until the running build is done.' },
+  start: {
+    usage: 'start [pipeline] [key=value ...]',
+    summary: 'Start a build, e.g. start dev hyperparameters.max_depth=6',
+  },
+  stop: {
+    usage: 'stop [pipeline | build name]',
+    summary: "Stop the pipeline's running build, or the named one.",
+  },
+  list: { usage: 'list [pipeline]', summary: 'Recent builds.' },
+  why: { usage: 'why [pipeline]', summary: 'Why the last failed build failed.' },
+  endpoint: { usage: 'endpoint [pipeline]', summary: 'Is the endpoint up, and which model is live.' },
+};
+
+export const HELP_USAGE: Usage = { usage: 'help', summary: 'This list.' };
+
+/** "  status [pipeline]  Is the latest build done?…", usages padded to one column; `prefix` goes before each. */
+export function usageLines(entries: Usage[], prefix = ''): string[] {
+  const width = Math.max(...entries.map((c) => prefix.length + c.usage.length));
+  return entries.map((c) => `  ${(prefix + c.usage).padEnd(width)}  ${c.summary}`);
+}
+
+export function isHelp(words: string[]): boolean {
+  return words.length === 0 || ['help', '--help', '-h'].includes(words[0] as string);
+}
+
+/** Splits a line into words, keeping "quoted phrases" together. */
+export function words(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}
+
+export function parseCommand(words: string[], pipelines: readonly PipelineConfig[]): ParsedCommand {
+  if (isHelp(words)) return { kind: 'help' };
+  const [first = '', ...args] = words;
+  const name = first.toLowerCase();
+  if (name === 'start') return { kind: 'start', ...splitOverrides(args) };
+  if (name === 'stop') return { kind: 'stop', ...stopTarget(pipelines, args) };
+  if ((QUESTIONS as readonly string[]).includes(name)) {
+    return withPipeline({ kind: 'question', question: name as Question }, args[0]);
+  }
+  return { kind: 'unknown', name: first };
+}
+
+function withPipeline<T extends object>(parsed: T, pipeline: string | undefined): T & { pipeline?: string } {
+  return pipeline === undefined ? parsed : { ...parsed, pipeline };
+}
+
+function splitOverrides(args: string[]): { pipeline?: string; overrides: Record<string, string> } {
+  const pairs: [string, string][] = [];
+  const plain: string[] = [];
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq > 0) pairs.push([arg.slice(0, eq), arg.slice(eq + 1)]);
+    else plain.push(arg);
+  }
+  // fromEntries keeps a key like "__proto__" as data, so the core can refuse it by name.
+  return withPipeline({ overrides: Object.fromEntries(pairs) }, plain.length ? plain.join(' ') : undefined);
+}
+
+/** "stop prod", "stop prod-3f2a1c9d0b1e", "stop prod prod-3f2a..." or plain "stop". */
+function stopTarget(
+  pipelines: readonly PipelineConfig[],
+  args: string[],
+): { pipeline?: string; build?: string } {
+  const [first, second] = args;
+  if (!first) return {};
+  if (second) return { pipeline: first, build: second };
+  const byName = pipelines.find((p) => p.name === first || p.aliases.includes(first));
+  if (byName) return { pipeline: byName.name };
+  // A build name: SageBuild names builds "<pipeline>-<id>", so the prefix tells the pipeline.
+  const owner = pipelines.find((p) => first.startsWith(`${p.name}-`));
+  return owner ? { pipeline: owner.name, build: first } : { pipeline: first };
+}

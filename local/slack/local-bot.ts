@@ -1,0 +1,111 @@
+// The real Slack bot, run locally: the Bolt app on its HTTP receiver (127.0.0.1, a free port, signature
+// verification on), talking to the fake Slack Web API, and the build notifier fed by the local AWS's
+// EventBridge events in-process. The console and the bench drive it with signed requests, as Slack would.
+
+import type { SageBuildConfig } from '../../core/config/schema';
+import type { SageBuild } from '../../core/sagebuild';
+import { createSlackApp, type SlackBot } from '../../slack/app';
+import type { StatusChangeEvent } from '../../slack/notifier/event';
+import { BuildNotifier, type NotifierLog, type NotifyOutcome } from '../../slack/notifier/notifier';
+import { notifierWebClient } from '../../slack/notifier/web-client';
+import { createHttpReceiver } from '../../slack/receivers/http';
+import { MemoryStore } from '../../slack/store/memory-store';
+import type { EventBus } from '../events';
+import { startFakeSlackApi, type FakeSlack, type FakeUser } from './fake-slack-api';
+import { LOCAL_BOT } from './workspace';
+
+/** Local-only credentials: the fake Slack API accepts this token, the receiver checks this secret. */
+export const LOCAL_BOT_TOKEN = 'xoxb-sagebuild-local-bot-token';
+export const LOCAL_SIGNING_SECRET = 'sagebuild-local-signing-secret';
+
+export interface LocalBotOptions {
+  core: SageBuild;
+  config: SageBuildConfig;
+  /** The local AWS's event bus: the notifier hears every build's status changes from it. */
+  events?: Pick<EventBus, 'subscribe'>;
+  /** The fake workspace's people (user ID → name), for users.info. */
+  users?: Record<string, FakeUser>;
+  /** Where the notifier's warnings go (default: stderr). */
+  log?: NotifierLog;
+}
+
+export interface LocalBot {
+  slack: FakeSlack;
+  bot: SlackBot;
+  notifier: BuildNotifier;
+  store: MemoryStore;
+  /** Where signed requests go: the HTTP receiver's events URL. */
+  url: string;
+  signingSecret: string;
+  /** Hands an event to the notifier and waits for what became of it. */
+  notify(event: StatusChangeEvent): Promise<NotifyOutcome>;
+  close(): Promise<void>;
+}
+
+export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot> {
+  const { core, config } = options;
+  const log = options.log ?? console;
+  const slack = await startFakeSlackApi({
+    token: LOCAL_BOT_TOKEN,
+    users: options.users ?? {},
+    channels: channelNames(config),
+  });
+  const store = new MemoryStore();
+  const receiver = createHttpReceiver({ signingSecret: LOCAL_SIGNING_SECRET });
+  const bot = createSlackApp({
+    core,
+    config,
+    store,
+    receiver,
+    botToken: LOCAL_BOT_TOKEN,
+    botId: LOCAL_BOT.botId,
+    webClientOptions: { slackApiUrl: slack.apiUrl },
+  });
+  await bot.start();
+  const notifier = new BuildNotifier({
+    core,
+    config,
+    store,
+    log,
+    web: notifierWebClient(LOCAL_BOT_TOKEN, { slackApiUrl: slack.apiUrl }),
+  });
+  const notify = (event: StatusChangeEvent) => notifier.handle(event);
+  const unsubscribe = options.events && notifyOnEvents(options.events, notifier, log);
+  return {
+    slack,
+    bot,
+    notifier,
+    store,
+    url: receiver.url,
+    signingSecret: LOCAL_SIGNING_SECRET,
+    notify,
+    async close() {
+      unsubscribe?.();
+      await bot.stop();
+      await slack.close();
+    },
+  };
+}
+
+/** Feeds the local AWS's status-change events to the notifier, in-process, as EventBridge would. */
+export function notifyOnEvents(
+  events: Pick<EventBus, 'subscribe'>,
+  notifier: BuildNotifier,
+  log: NotifierLog,
+): () => void {
+  // The bus calls listeners synchronously and a build must never wait on Slack: fire, and report failures.
+  return events.subscribe((event) => {
+    notifier
+      .handle(event)
+      .catch((error: unknown) => log.error(`Slack notifier: ${(error as Error).message}`));
+  });
+}
+
+/** "#dev-builds" for C0DEVBUILDS: each configured channel named after the first pipeline it serves. */
+export function channelNames(config: SageBuildConfig): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const pipeline of config.pipelines) {
+    for (const channel of pipeline.slack.channels) names[channel] ??= `${pipeline.name}-builds`;
+  }
+  return names;
+}

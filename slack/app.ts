@@ -1,0 +1,85 @@
+// The Slack bot: one Bolt app whose listeners are the same whichever receiver brings Slack's requests (HTTP,
+// Lambda, Socket Mode). A thin front: facts and sentences come from the core; this adds Block Kit, buttons and
+// threads. It never calls AWS itself.
+
+import { App, LogLevel } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { SageBuildConfig } from '../core/config/schema';
+import type { SageBuild } from '../core/sagebuild';
+import { modelFor } from '../interaction-models/build-model';
+import { registerActions } from './listeners/actions';
+import { registerCommand } from './listeners/command';
+import { registerConversation } from './listeners/conversation';
+import type { SlackDeps } from './listeners/deps';
+import { registerHome } from './listeners/home';
+import { OnceGate } from './listeners/once';
+import { GroupDirectory } from './listeners/requester';
+import type { SlackReceiver } from './receivers/receiver';
+import type { SlackStore } from './store/store';
+
+/**
+ * The WebClient on a request path: Slack waits 3 s for an ack and a person for the answer, so one retry, a
+ * timeout, and a 429 is an error to report rather than minutes of waiting (the defaults: 10 retries over 30
+ * minutes, no timeout).
+ */
+export const REQUEST_PATH_CLIENT: WebClientOptions = {
+  retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 500 },
+  timeout: 2500,
+  rejectRateLimitedCalls: true,
+};
+
+export const DEFAULT_COMMAND = '/sagebuild';
+
+export interface SlackAppOptions {
+  core: SageBuild;
+  config: SageBuildConfig;
+  store: SlackStore;
+  receiver: SlackReceiver;
+  botToken: string;
+  /** Overrides REQUEST_PATH_CLIENT, e.g. slackApiUrl for a local fake Slack API. */
+  webClientOptions?: WebClientOptions;
+  /** The bot's bot ID (B…), when known: lets Bolt skip the bot's own messages by ID as well. */
+  botId?: string;
+  now?: () => Date;
+  logLevel?: LogLevel;
+}
+
+export interface SlackBot {
+  app: App;
+  deps: SlackDeps;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackBot {
+  const { core, config, store, receiver, botToken } = options;
+  const now = options.now ?? (() => new Date());
+  const deps: SlackDeps = {
+    core,
+    config,
+    store,
+    now,
+    commandName: config.slack?.commandName ?? DEFAULT_COMMAND,
+    groups: new GroupDirectory(() => now().getTime()),
+    once: new OnceGate(() => now().getTime()),
+    model: modelFor(config),
+  };
+  // The bot's identity comes from config, not from auth.test: no Slack call before an ack, even cold.
+  const identity = {
+    botToken,
+    ...(config.slack?.botUserId ? { botUserId: config.slack.botUserId } : {}),
+    ...(options.botId ? { botId: options.botId } : {}),
+  };
+  const app = new App({
+    receiver: receiver.bolt,
+    authorize: async () => identity,
+    clientOptions: { ...REQUEST_PATH_CLIENT, ...options.webClientOptions },
+    // DEBUG would log request bodies and WebClient arguments; INFO and above never carry a token.
+    logLevel: options.logLevel ?? LogLevel.WARN,
+  });
+  registerCommand(app, deps);
+  registerConversation(app, deps);
+  registerActions(app, deps);
+  registerHome(app, deps);
+  return { app, deps, start: () => receiver.start(), stop: () => receiver.stop() };
+}

@@ -1,0 +1,204 @@
+// The build card: one Slack message per build, updated in place as the build moves. Layout only: every
+// sentence comes from core/wording, and this module escapes it for mrkdwn and keeps it within Slack's limits.
+
+import type { types } from '@slack/bolt';
+import type { BuildStatus, BuildStatusFact } from '../../core/builds/facts';
+import {
+  buildChangeNotice,
+  readableReason,
+  relativeTime,
+  spokenDuration,
+  approxDuration,
+} from '../../core/wording';
+import type { BuildChange } from '../../core/wording';
+import { buttonValue, CARD_ACTIONS } from './actions';
+import { escapeMrkdwn, fit, link } from './mrkdwn';
+import { REFERENCE_STEPS, stepLines, type StepLine, type StepList } from './steps';
+
+type KnownBlock = types.KnownBlock;
+type Button = types.Button;
+
+export interface BuildCardOptions {
+  /** The pipeline's main steps in order (default: the reference pipeline's). */
+  steps?: StepList;
+  consoleUrl: string;
+  /** Whether to offer Stop on a running build; the action handler still re-checks who clicks it. */
+  canStop: boolean;
+  now: Date;
+}
+
+export interface BuildCard {
+  /** The core's sentence: what notifications, screen readers and old clients show. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** Slack's limits for the fields used here (docs.slack.dev, Block Kit reference). */
+export const SLACK_LIMITS = {
+  headerText: 150,
+  sectionText: 3000,
+  field: 2000,
+  contextText: 3000,
+  buttonText: 75,
+  buttonValue: 2000,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  blocks: 50,
+  actionsElements: 25,
+  fields: 10,
+} as const;
+
+const STATUS_LOOK: Record<BuildStatus, { icon: string; word: string }> = {
+  RUNNING: { icon: ':hourglass_flowing_sand:', word: 'running' },
+  SUCCEEDED: { icon: ':white_check_mark:', word: 'succeeded' },
+  FAILED: { icon: ':x:', word: 'failed' },
+  TIMED_OUT: { icon: ':alarm_clock:', word: 'timed out' },
+  ABORTED: { icon: ':octagonal_sign:', word: 'stopped' },
+  PENDING_REDRIVE: { icon: ':repeat:', word: 'waiting to restart' },
+};
+
+const STEP_ICONS: Record<StepLine['state'], string> = {
+  done: ':white_check_mark:',
+  running: ':hourglass_flowing_sand:',
+  waiting: ':white_circle:',
+  failed: ':x:',
+  skipped: ':heavy_minus_sign:',
+};
+
+export function isFinished(status: BuildStatus): boolean {
+  return status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
+}
+
+/** The core's notice about the build's state; the reason only where asked (the card shows it apart). */
+export function buildNotice(fact: BuildStatusFact, withReason: boolean): string {
+  const change: BuildChange = { pipeline: fact.pipeline, name: fact.name, status: fact.status };
+  if (fact.startedBy) change.startedBy = fact.startedBy;
+  if (isFinished(fact.status)) change.durationMs = fact.elapsedMs;
+  if (withReason && fact.failure && fact.status !== 'SUCCEEDED') change.reason = fact.failure.reason;
+  return buildChangeNotice(change);
+}
+
+export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): BuildCard {
+  const blocks: KnownBlock[] = [
+    header(fact),
+    mrkdwnSection('build_summary', escapeMrkdwn(buildNotice(fact, false))),
+  ];
+  const steps = stepLines(fact, opts.steps ?? REFERENCE_STEPS, opts.now);
+  if (steps.length > 0) blocks.push(mrkdwnSection('build_steps', steps.map(stepText).join('\n')));
+  blocks.push(fieldsSection('build_facts', factFields(fact, opts.now)));
+  if (fact.failure && isFinished(fact.status) && fact.status !== 'SUCCEEDED') {
+    blocks.push(fieldsSection('build_failure', failureFields(fact)));
+  }
+  blocks.push({
+    type: 'context',
+    block_id: 'build_links',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: fit(
+          `Build ${escapeMrkdwn(fact.name)} · ${link(opts.consoleUrl, 'Open in the AWS console')}`,
+          SLACK_LIMITS.contextText,
+        ),
+      },
+    ],
+  });
+  blocks.push({ type: 'actions', block_id: 'build_actions', elements: buttons(fact, opts.canStop) });
+  return { text: escapeMrkdwn(buildNotice(fact, true)), blocks };
+}
+
+function header(fact: BuildStatusFact): KnownBlock {
+  const look = STATUS_LOOK[fact.status];
+  return {
+    type: 'header',
+    block_id: 'build_header',
+    text: {
+      type: 'plain_text',
+      emoji: true,
+      text: fit(`${look.icon} ${fact.pipeline} build ${look.word}`, SLACK_LIMITS.headerText),
+    },
+  };
+}
+
+function mrkdwnSection(blockId: string, text: string): KnownBlock {
+  return {
+    type: 'section',
+    block_id: blockId,
+    text: { type: 'mrkdwn', text: fit(text, SLACK_LIMITS.sectionText) },
+  };
+}
+
+function fieldsSection(blockId: string, fields: [string, string][]): KnownBlock {
+  return {
+    type: 'section',
+    block_id: blockId,
+    fields: fields.slice(0, SLACK_LIMITS.fields).map(([name, value]) => ({
+      type: 'mrkdwn',
+      text: fit(`*${name}*\n${escapeMrkdwn(value)}`, SLACK_LIMITS.field),
+    })),
+  };
+}
+
+function stepText(line: StepLine): string {
+  const took = line.took ? ` · ${line.took}` : '';
+  return `${STEP_ICONS[line.state]} ${escapeMrkdwn(line.label)}${took}`;
+}
+
+/** Elapsed, then ETA (running) or when it finished, then who started it. */
+function factFields(fact: BuildStatusFact, now: Date): [string, string][] {
+  const running = !isFinished(fact.status);
+  // A running build's facts were gathered a moment ago: count its time up to the card's `now`.
+  const elapsedMs = running
+    ? Math.max(fact.elapsedMs, now.getTime() - fact.startedAt.getTime())
+    : fact.elapsedMs;
+  const fields: [string, string][] = [['Elapsed', spokenDuration(elapsedMs)]];
+  if (running && fact.eta) {
+    fields.push(['ETA', approxDuration(Math.max(0, fact.eta.typicalDurationMs - elapsedMs))]);
+  }
+  if (!running && fact.stoppedAt) fields.push(['Finished', relativeTime(fact.stoppedAt, now)]);
+  const who = fact.startedBy?.displayName ?? fact.startedBy?.id;
+  if (who) fields.push(['Started by', who]);
+  return fields;
+}
+
+function failureFields(fact: BuildStatusFact): [string, string][] {
+  const failure = fact.failure;
+  if (!failure) return [];
+  const fields: [string, string][] = [];
+  if (failure.step) fields.push(['Failed step', failure.step]);
+  fields.push(['Reason', readableReason(failure.reason) || failure.error]);
+  return fields;
+}
+
+function buttons(fact: BuildStatusFact, canStop: boolean): Button[] {
+  const value = buttonValue({ pipeline: fact.pipeline, executionArn: fact.executionArn });
+  const button = (actionId: string, text: string): Button => ({
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: fit(text, SLACK_LIMITS.buttonText) },
+    value,
+  });
+  const shown: Button[] = [];
+  if (fact.status === 'RUNNING' && canStop) {
+    shown.push({
+      ...button(CARD_ACTIONS.stop, 'Stop'),
+      style: 'danger',
+      confirm: {
+        title: { type: 'plain_text', text: 'Stop this build?' },
+        text: {
+          type: 'mrkdwn',
+          text: fit(
+            `The ${escapeMrkdwn(fact.pipeline)} build ${escapeMrkdwn(fact.name)} stops where it is, and does not deploy.`,
+            SLACK_LIMITS.confirmText,
+          ),
+        },
+        confirm: { type: 'plain_text', text: 'Stop it' },
+        deny: { type: 'plain_text', text: 'Keep it running' },
+        style: 'danger',
+      },
+    });
+  }
+  shown.push(button(CARD_ACTIONS.refresh, 'Refresh'));
+  if (isFinished(fact.status)) shown.push(button(CARD_ACTIONS.runAgain, 'Run again'));
+  return shown;
+}

@@ -1,0 +1,19 @@
+// The build card's API for the Bolt app, the notifier and the local console.
+export {
+  renderBuildCard,
+  buildNotice,
+  isFinished,
+  SLACK_LIMITS,
+  type BuildCard,
+  type BuildCardOptions,
+} from './build-card';
+export {
+  CARD_ACTIONS,
+  buttonValue,
+  parseButtonValue,
+  type CardAction,
+  type CardButtonValue,
+} from './actions';
+export { consoleUrlFor } from './console-url';
+export { escapeMrkdwn, fit, link, mention } from './mrkdwn';
+export { REFERENCE_STEPS, stepLines, type CardStep, type StepList, type StepLine } from './steps';

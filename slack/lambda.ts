@@ -1,0 +1,65 @@
+// The Slack bot as a Lambda function behind a function URL: `handler` is a two-argument async handler (Node 24
+// runtimes reject callback handlers). Config, tokens (environment or Secrets Manager) and clients are made once
+// per container; in Lambda that starts at module load, so the secret is read while the runtime initialises.
+//
+// AwsLambdaReceiver answers Slack only after the listeners finish, so the core gets a tighter time budget here
+// than the Alexa skill's: an answer (or "AWS is slow") must be back within Slack's 3 seconds, cold start included.
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadConfig } from '../core/config/load';
+import type { SageBuildConfig } from '../core/config/schema';
+import { SageBuild } from '../core/sagebuild';
+import { createSlackApp, type SlackAppOptions } from './app';
+import { createLambdaReceiver, type AwsEvent, type AwsResponse } from './receivers/lambda';
+import { loadSlackSecrets } from './secrets';
+import { DynamoDbStore } from './store/dynamodb-store';
+
+/** All of one Slack request's AWS calls; with Bolt's own work and a cold start, well inside 3 s. */
+export const SLACK_AWS_BUDGET_MS = 1800;
+
+type LambdaHandler = (event: AwsEvent, context: unknown) => Promise<AwsResponse>;
+
+/** The config with the core's AWS budget cut to what a Slack request can wait. */
+export function forSlackRequests(config: SageBuildConfig): SageBuildConfig {
+  const budgetMs = Math.min(config.aws.budgetMs, SLACK_AWS_BUDGET_MS);
+  return { ...config, aws: { ...config.aws, budgetMs, timeoutMs: Math.min(config.aws.timeoutMs, budgetMs) } };
+}
+
+/** The handler for given parts; the deployed one below makes its parts from the environment. */
+export function createLambdaHandler(
+  options: Omit<SlackAppOptions, 'receiver'> & { signingSecret: string },
+): LambdaHandler {
+  const receiver = createLambdaReceiver({ signingSecret: options.signingSecret });
+  createSlackApp({ ...options, receiver });
+  return receiver.handler;
+}
+
+async function boot(env: NodeJS.ProcessEnv): Promise<LambdaHandler> {
+  const config = forSlackRequests(loadConfig(env));
+  const secrets = await loadSlackSecrets(config, env);
+  const dynamodb = new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+  });
+  return createLambdaHandler({
+    core: new SageBuild(config),
+    config,
+    store: new DynamoDbStore(dynamodb, config.slack?.storeTable ?? 'sagebuild-slack'),
+    botToken: secrets.botToken,
+    signingSecret: secrets.signingSecret,
+  });
+}
+
+let booting: Promise<LambdaHandler> | undefined;
+
+function booted(): Promise<LambdaHandler> {
+  booting ??= boot(process.env);
+  // A failed boot (a missing secret) fails this request and is tried again on the next, not cached for ever.
+  booting.catch(() => (booting = undefined));
+  return booting;
+}
+
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) booted().catch(() => undefined);
+
+export const handler = async (event: AwsEvent, context: unknown): Promise<AwsResponse> =>
+  (await booted())(event, context);

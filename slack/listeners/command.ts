@@ -1,0 +1,56 @@
+// The slash command (/sagebuild by default). ack() comes first with no body, within Slack's 3 seconds
+// whatever follows; the answer then goes to respond(): privately for answers, in the channel for start/stop.
+
+import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { parseCommand, words } from '../../cli/parse';
+import { forRespond, unescapeSlack, type Reply } from '../replies';
+import type { SlackDeps } from './deps';
+import { ask, help, start, stop, subscription } from './operations';
+import { PROMPTS } from './prompts';
+import type { Person } from './requester';
+
+type Command = SlackCommandMiddlewareArgs['command'];
+
+/**
+ * The same request, retried by Slack or sent twice by a double submit, gets the same key. trigger_id is
+ * Slack's id for this one invocation, so a retry carries it again while a new /sagebuild gets a new one.
+ */
+export function commandKey(command: Command): string {
+  const { team_id, channel_id, user_id, text, trigger_id } = command;
+  return `slack-cmd:${team_id}:${channel_id}:${user_id}:${text}:${trigger_id}`;
+}
+
+export async function runSlashCommand(deps: SlackDeps, client: WebClient, command: Command): Promise<Reply> {
+  const person: Person = {
+    userId: command.user_id,
+    userName: command.user_name,
+    channelId: command.channel_id,
+  };
+  const said = words(unescapeSlack(command.text ?? ''));
+  const [verb = '', target] = said;
+  if (verb.toLowerCase() === 'subscribe' || verb.toLowerCase() === 'unsubscribe') {
+    return subscription(deps, verb.toLowerCase() as 'subscribe' | 'unsubscribe', target, person);
+  }
+  const parsed = parseCommand(said, deps.config.pipelines);
+  switch (parsed.kind) {
+    case 'question':
+      return ask(deps, parsed.question, parsed.pipeline, person);
+    case 'start':
+      return start(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
+    case 'stop':
+      return stop(deps, client, person, parsed);
+    case 'unknown':
+      // Not an error: whoever typed it learns what works.
+      return help(deps, PROMPTS.unknownCommand(parsed.name));
+    default:
+      return help(deps);
+  }
+}
+
+export function registerCommand(app: App, deps: SlackDeps): void {
+  app.command(deps.commandName, async ({ command, ack, respond, client }) => {
+    await ack();
+    await respond(forRespond(await runSlashCommand(deps, client, command)));
+  });
+}

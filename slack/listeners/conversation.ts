@@ -1,0 +1,161 @@
+// Plain language: a mention ("@SageBuild is my build done?") or a direct message. The words go through the
+// Alexa interaction model's matcher, the one language source of both fronts, and each intent maps to the same
+// operation as its subcommand. Answers go in a thread under the question.
+//
+// Starting or stopping from free text is never done on the words alone: the bot answers with a button behind
+// a confirm dialog (or the person uses the slash command). A misheard "stop" then costs a click, not a build.
+
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Question } from '../../cli/parse';
+import { isAllowed } from '../../core/config/authorize';
+import { NotAuthorized, NothingToStop } from '../../core/errors';
+import { matchUtterance } from '../../interaction-models/matcher';
+import { buttonValue, CARD_ACTIONS } from '../cards/actions';
+import { BUTTONS, PROMPTS } from './prompts';
+import { buttonBlock, unescapeSlack, withButton, type Reply } from '../replies';
+import type { SlackDeps } from './deps';
+import { ask, help, pipelineFor, replyingToErrors } from './operations';
+import type { Person } from './requester';
+
+/** The button a plain-language "start" gets; its handler lives with the card buttons. */
+export const START_ACTION = 'build_start';
+
+const QUESTION_INTENTS: Record<string, Question> = {
+  BuildStatusIntent: 'status',
+  BuildDetailsIntent: 'details',
+  TimeLeftIntent: 'eta',
+  WhyFailedIntent: 'why',
+  LastBuildsIntent: 'list',
+  EndpointStatusIntent: 'endpoint',
+};
+
+/** "<@U0BOT> is my build done?" → "is my build done?": mentions are not words. */
+export function plainWords(text: string): string {
+  return unescapeSlack(text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export async function understand(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  text: string,
+): Promise<Reply> {
+  const match = matchUtterance(deps.model, plainWords(text));
+  const slot = match.slots.pipeline;
+  // A known name resolves to its pipeline; an unknown one goes to the core as said, for its "did you mean".
+  const named = slot?.resolution?.id ?? slot?.value;
+  const question = QUESTION_INTENTS[match.intent];
+  if (question) return ask(deps, question, named, person);
+  if (match.intent === 'StartBuildIntent') return offerStart(deps, client, person, named);
+  if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named);
+  if (match.intent === 'AMAZON.HelpIntent') return help(deps);
+  return help(deps, PROMPTS.notUnderstood);
+}
+
+/** A Start button behind a confirm dialog, for someone who may start the pipeline's builds. */
+function offerStart(deps: SlackDeps, client: WebClient, person: Person, named?: string): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, named, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, 'start');
+    if (!isAllowed(pipeline, 'start', requester))
+      throw new NotAuthorized('start', pipeline.name, requester.id);
+    const button = buttonBlock(START_ACTION, BUTTONS.start, JSON.stringify({ pipeline: pipeline.name }), {
+      style: 'primary',
+      confirm: {
+        title: BUTTONS.confirmTitle,
+        text: BUTTONS.confirmStart(pipeline.name),
+        confirm: BUTTONS.yesStart,
+        deny: BUTTONS.no,
+      },
+    });
+    return withButton(PROMPTS.confirmStart(pipeline.name), button);
+  });
+}
+
+/** The running build's Stop button (the card's own action), behind a confirm dialog. */
+function offerStop(deps: SlackDeps, client: WebClient, person: Person, named?: string): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, named, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, 'stop');
+    if (!isAllowed(pipeline, 'stop', requester)) throw new NotAuthorized('stop', pipeline.name, requester.id);
+    const latest = await deps.core.status(pipeline.name);
+    if (latest.status !== 'RUNNING') throw new NothingToStop(pipeline.name);
+    const value = buttonValue({ pipeline: pipeline.name, executionArn: latest.executionArn });
+    const button = buttonBlock(CARD_ACTIONS.stop, BUTTONS.stop, value, {
+      style: 'danger',
+      confirm: {
+        title: BUTTONS.confirmTitle,
+        text: BUTTONS.confirmStop(latest.name),
+        confirm: BUTTONS.yesStop,
+        deny: BUTTONS.no,
+      },
+    });
+    return withButton(PROMPTS.confirmStop(pipeline.name, latest.name), button);
+  });
+}
+
+interface Said {
+  user?: string;
+  text?: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  bot_id?: string;
+  subtype?: string;
+}
+
+/** Answers in a thread: under the question, or in the thread it was asked in. */
+async function answerInThread(
+  deps: SlackDeps,
+  client: WebClient,
+  said: Said,
+  threaded: boolean,
+): Promise<void> {
+  if (!said.user || said.bot_id || said.subtype) return; // edits, joins and bots (this one included) are not asked
+  const person: Person = { userId: said.user, channelId: said.channel };
+  const reply = await understand(deps, client, person, said.text ?? '');
+  const thread = said.thread_ts ?? (threaded ? said.ts : undefined);
+  await client.chat.postMessage({
+    channel: said.channel,
+    text: reply.text,
+    ...(reply.blocks ? { blocks: reply.blocks } : {}),
+    ...(thread ? { thread_ts: thread } : {}),
+  });
+}
+
+/**
+ * Slack redelivers an event it thinks was missed (x-slack-retry-num): each event id is answered once. The
+ * store's claim holds across Lambda containers; the process's own memory saves the call for a quick repeat.
+ */
+async function answerOnce(deps: SlackDeps, eventId: unknown, answer: () => Promise<void>): Promise<void> {
+  if (typeof eventId !== 'string') return answer();
+  const claim = `slack-event:${eventId}`;
+  if (deps.once.seen(claim)) return;
+  // Without the store, answering twice is better than never.
+  if (!(await deps.store.claimEvent(claim).catch(() => true))) return;
+  try {
+    await answer();
+  } catch (error) {
+    // Let Slack's retry of an event that could not be answered be answered.
+    await deps.store.releaseEvent(claim).catch(() => undefined);
+    deps.once.forget(claim);
+    throw error;
+  }
+}
+
+export function registerConversation(app: App, deps: SlackDeps): void {
+  // Events are acked by Bolt before listeners run.
+  app.event('app_mention', async ({ event, body, client }) => {
+    await answerOnce(deps, body.event_id, () => answerInThread(deps, client, event as Said, true));
+  });
+
+  app.message(async ({ message, body, client }) => {
+    const said = message as Said & { channel_type?: string };
+    if (said.channel_type !== 'im') return;
+    // A DM is a conversation: answer inline, or in the thread the person wrote in.
+    await answerOnce(deps, body.event_id, () => answerInThread(deps, client, said, false));
+  });
+}

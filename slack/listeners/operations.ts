@@ -1,0 +1,134 @@
+// What Slack can ask of SageBuild, as replies: the slash command and plain language both end up here, so a
+// question or an action behaves the same whichever way it was asked. Every error becomes the core's sentence,
+// said privately; refusals change nothing.
+
+import type { WebClient } from '@slack/web-api';
+import { answerQuestion } from '../../cli/questions';
+import { HELP_USAGE, USAGE, usageLines, type Question } from '../../cli/parse';
+import type { PipelineConfig } from '../../core/config/schema';
+import { isSageBuildError } from '../../core/errors';
+import { errorSentence, started, stopped } from '../../core/wording';
+import { announce, helpReply, privately, type Reply } from '../replies';
+import type { SlackDeps } from './deps';
+import { PROMPTS } from './prompts';
+import type { Person } from './requester';
+
+/** Runs `work`; any error is the core's sentence for it, privately. Unexpected errors are logged too. */
+export async function replyingToErrors(deps: SlackDeps, work: () => Promise<Reply>): Promise<Reply> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isSageBuildError(error)) console.error(`slack: ${(error as Error).message ?? String(error)}`);
+    return privately(errorSentence(error, deps.now()));
+  }
+}
+
+/**
+ * The pipeline meant: the one named, else the one this channel is set up for (in #dev-builds, "status" means
+ * dev), else the core's choice (the only pipeline, or the default one).
+ */
+export function pipelineFor(deps: SlackDeps, named: string | undefined, channelId?: string): PipelineConfig {
+  if (named === undefined && channelId) {
+    const owners = deps.config.pipelines.filter((p) => p.slack.channels.includes(channelId));
+    if (owners.length === 1 && owners[0]) return owners[0];
+  }
+  return deps.core.pipeline(named);
+}
+
+export function help(deps: SlackDeps, lead?: string): Reply {
+  const subscribe = [
+    { usage: 'subscribe <pipeline>', summary: 'This channel hears about every build of the pipeline.' },
+    { usage: 'unsubscribe <pipeline>', summary: 'This channel stops hearing about them.' },
+  ];
+  const lines = usageLines([...Object.values(USAGE), ...subscribe, HELP_USAGE], `${deps.commandName} `);
+  const pipelines = deps.config.pipelines.map((p) =>
+    p.aliases.length ? `${p.name} (${p.aliases.join(', ')})` : p.name,
+  );
+  return helpReply(lead, lines, `Pipelines: ${pipelines.join(', ')}`);
+}
+
+export function ask(
+  deps: SlackDeps,
+  question: Question,
+  named: string | undefined,
+  person: Person,
+): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, named, person.channelId);
+    return privately(await answerQuestion(deps.core, question, pipeline.name, deps.now()));
+  });
+}
+
+export interface StartAsk {
+  pipeline?: string;
+  overrides?: Record<string, string>;
+  /** Derived from the request, so Slack's retries and double clicks map to the same build. */
+  idempotencyKey: string;
+}
+
+/** Starts a build: announced in the channel by whoever started it; a repeat of the same request only says so. */
+export function start(deps: SlackDeps, client: WebClient, person: Person, request: StartAsk): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, request.pipeline, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, 'start');
+    const { result, first } = await deps.once.run(`start:${request.idempotencyKey}`, () =>
+      deps.core.start({
+        pipeline: pipeline.name,
+        overrides: request.overrides ?? {},
+        requester,
+        idempotencyKey: request.idempotencyKey,
+      }),
+    );
+    if (result.created && first) return announce(person.userId, started(result, deps.now()));
+    return privately(started({ ...result, created: false }, deps.now()));
+  });
+}
+
+export interface StopAsk {
+  pipeline?: string;
+  build?: string;
+}
+
+/** Stops the pipeline's running build (or the named one), announced in the channel. */
+export function stop(deps: SlackDeps, client: WebClient, person: Person, request: StopAsk): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, request.pipeline, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, 'stop');
+    const key = `stop:${person.userId}:${pipeline.name}:${request.build ?? ''}`;
+    // Only a stop still in flight is shared: "stop dev" again later is a new request.
+    const { result, first } = await deps.once.run(
+      key,
+      () =>
+        deps.core.stop({
+          pipeline: pipeline.name,
+          build: request.build,
+          requester,
+          reason: 'asked in Slack',
+        }),
+      0,
+    );
+    return first ? announce(person.userId, stopped(result)) : privately(PROMPTS.alreadyHandled);
+  });
+}
+
+/** `subscribe <pipeline>` / `unsubscribe <pipeline>` for the channel the command came from. */
+export function subscription(
+  deps: SlackDeps,
+  verb: 'subscribe' | 'unsubscribe',
+  named: string | undefined,
+  person: Person,
+): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const channel = person.channelId;
+    if (!named || !channel) return privately(PROMPTS.subscribeUsage(deps.commandName, verb));
+    const pipeline = deps.core.pipeline(named);
+    if (verb === 'subscribe') {
+      await deps.store.subscribe(pipeline.name, channel);
+      return privately(PROMPTS.subscribed(pipeline.name));
+    }
+    await deps.store.unsubscribe(pipeline.name, channel);
+    if (pipeline.slack.channels.includes(channel))
+      return privately(PROMPTS.subscribedByConfig(pipeline.name));
+    return privately(PROMPTS.unsubscribed(pipeline.name));
+  });
+}

@@ -1,0 +1,716 @@
+// The Bolt app on its HTTP receiver, spoken to the way Slack speaks: real signed requests (signature
+// verification stays on), its WebClient and response_urls pointed at the fake Slack API, and the local AWS
+// running real builds. Every assertion is on what Slack would show, and on what happened to the builds.
+
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { parseConfig } from '../core/config/load';
+import type { SageBuildConfig } from '../core/config/schema';
+import { SageBuild } from '../core/sagebuild';
+import { startFakeSlackApi, type FakeResponse, type FakeSlack } from '../local/slack/fake-slack-api';
+import { createSlackApp, type SlackBot } from '../slack/app';
+import { buttonValue, CARD_ACTIONS } from '../slack/cards/actions';
+import { renderBuildCard } from '../slack/cards/build-card';
+import { consoleUrlFor } from '../slack/cards/console-url';
+import { createLambdaHandler } from '../slack/lambda';
+import { createLambdaReceiver } from '../slack/receivers/lambda';
+import { START_ACTION } from '../slack/listeners/conversation';
+import { createHttpReceiver, type SlackHttpReceiver } from '../slack/receivers/http';
+import { MemoryStore } from '../slack/store/memory-store';
+import { startLocalStack, waitFor, type LocalStack } from './support/local-stack';
+import {
+  appMentionEvent,
+  blockActionBody,
+  blockActionPayload,
+  eventBody,
+  FORM,
+  JSON_TYPE,
+  postSigned,
+  signSlackRequest,
+  slashCommandBody,
+  TEST_BOT_TOKEN,
+  TEST_BOT_USER_ID,
+  TEST_SIGNING_SECRET,
+  type BlockAction,
+} from './support/slack';
+
+/** Keeps a started build in training for 12 s at the test time scale, so it is still running when we look. */
+const LONG_TRAINING = 'hyperparameters.sagebuild_training_minutes=600';
+const ALLOWED = 'U0ALLOWED';
+const NOBODY = 'U0NOBODY';
+const GROUPIE = 'U0GROUPIE';
+const DEVOPS = 'S0DEVOPS';
+const DEV_CHANNEL = 'C0DEVBUILDS';
+const PROD_CHANNEL = 'C0PRODBUILDS';
+const OTHER_CHANNEL = 'C0RANDOM';
+
+let stack: LocalStack;
+let fake: FakeSlack;
+let core: SageBuild;
+let config: SageBuildConfig;
+let store: MemoryStore;
+let receiver: SlackHttpReceiver;
+let bot: SlackBot;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ past: true });
+  fake = await startFakeSlackApi({ userGroups: { [DEVOPS]: [GROUPIE] } });
+  sfn = new SFNClient({});
+  const people = [`slack:${ALLOWED}`, `slack-group:${DEVOPS}`];
+  config = parseConfig(
+    {
+      region: stack.local.region,
+      defaultPipeline: 'prod',
+      slack: { botUserId: TEST_BOT_USER_ID },
+      pipelines: stack.pipelines.map((p) => ({
+        name: p.name,
+        aliases: p.aliases,
+        stateMachineArn: p.stateMachineArn,
+        defaultInput: p.defaultInput,
+        slack: { channels: [p.slackChannel] },
+        // prod may only be changed from its own channel; dev from anywhere.
+        access: { start: people, stop: people, channels: p.name === 'prod' ? [`slack:${PROD_CHANNEL}`] : [] },
+      })),
+    },
+    'the Slack test',
+  );
+  core = new SageBuild(config);
+  store = new MemoryStore();
+  receiver = createHttpReceiver({ signingSecret: TEST_SIGNING_SECRET });
+  bot = createSlackApp({
+    core,
+    config,
+    store,
+    receiver,
+    botToken: TEST_BOT_TOKEN,
+    webClientOptions: { slackApiUrl: fake.apiUrl },
+  });
+  await bot.start();
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  core?.close();
+  sfn?.destroy();
+  await fake?.close();
+  await stack?.close();
+});
+
+// ---- Slack's side -------------------------------------------------------------------------------------------
+
+let requests = 0;
+
+interface Slash {
+  user?: string;
+  channel?: string;
+  triggerId?: string;
+  headers?: Record<string, string>;
+}
+
+/** Sends `/sagebuild <text>` and returns the HTTP status and the response_url id its answer goes to. */
+async function sendSlash(text: string, options: Slash = {}, id = `R${(requests += 1)}`) {
+  const body = slashCommandBody({
+    command: '/sagebuild',
+    text,
+    user_id: options.user ?? ALLOWED,
+    user_name: (options.user ?? ALLOWED).toLowerCase(),
+    channel_id: options.channel ?? DEV_CHANNEL,
+    response_url: fake.responseUrl(id),
+    ...(options.triggerId ? { trigger_id: options.triggerId } : {}),
+  });
+  const started = Date.now();
+  const res = await postSigned(receiver.url, body, FORM, TEST_SIGNING_SECRET, {
+    headers: options.headers ?? {},
+  });
+  return { status: res.status, ackMs: Date.now() - started, ackBody: await res.text(), id };
+}
+
+function responseTo(id: string): Promise<FakeResponse> {
+  return waitFor(() => fake.responses.find((r) => r.id === id), 10000);
+}
+
+/** `/sagebuild <text>`: acked with 200 and no body, then answered through the response_url. */
+async function slash(text: string, options: Slash = {}): Promise<FakeResponse> {
+  const sent = await sendSlash(text, options);
+  expect(sent.status).toBe(200);
+  expect(sent.ackBody).toBe('');
+  return responseTo(sent.id);
+}
+
+async function ephemeral(text: string, options: Slash = {}): Promise<string> {
+  const response = await slash(text, options);
+  expect(response.responseType).toBe('ephemeral');
+  return response.text;
+}
+
+/** Clicks a button; Slack only sends a confirm button's action after the person confirmed. */
+async function click(action: Omit<BlockAction, 'responseUrl'>): Promise<string> {
+  const id = `A${(requests += 1)}`;
+  const responseUrl = fake.responseUrl(id, { channel: action.channelId, messageTs: action.messageTs });
+  const res = await postSigned(
+    receiver.url,
+    blockActionBody(blockActionPayload({ ...action, responseUrl })),
+    FORM,
+  );
+  expect(res.status).toBe(200);
+  return id;
+}
+
+async function sendEvent(event: object, eventId?: string): Promise<void> {
+  const res = await postSigned(
+    receiver.url,
+    eventBody(event, eventId ? { event_id: eventId } : {}),
+    JSON_TYPE,
+  );
+  expect(res.status).toBe(200);
+}
+
+// ---- AWS's side ---------------------------------------------------------------------------------------------
+
+function arnOf(pipeline: string): string {
+  const found = stack.pipelines.find((p) => p.name === pipeline);
+  if (!found) throw new Error(`no pipeline ${pipeline}`);
+  return found.stateMachineArn;
+}
+
+async function executions(pipeline: string) {
+  const { executions: found = [] } = await sfn.send(
+    new ListExecutionsCommand({ stateMachineArn: arnOf(pipeline), maxResults: 1000 }),
+  );
+  return found;
+}
+
+async function statusOf(executionArn: string): Promise<string | undefined> {
+  return (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+}
+
+async function until(executionArn: string, status: string): Promise<void> {
+  await waitFor(async () => ((await statusOf(executionArn)) === status ? true : undefined), 15000);
+}
+
+async function running(pipeline: string) {
+  return (await executions(pipeline)).filter((e) => e.status === 'RUNNING');
+}
+
+/** Starts a long dev build through the slash command; returns its name and ARN. */
+async function startLongDevBuild(): Promise<{ name: string; executionArn: string }> {
+  const response = await slash(`start dev ${LONG_TRAINING}`);
+  const name = /started a new dev build, (dev-[\w-]+)\./.exec(response.text)?.[1];
+  if (!name) throw new Error(`not a start announcement: ${response.text}`);
+  const executionArn = `${arnOf('dev').replace(':stateMachine:', ':execution:')}:${name}`;
+  return { name, executionArn };
+}
+
+/** Posts the build's card the way the notifier does, and returns its ts. */
+async function postCard(pipeline: string, executionArn: string, channel: string): Promise<string> {
+  const fact = await core.statusOf(pipeline, executionArn);
+  const card = renderBuildCard(fact, {
+    consoleUrl: consoleUrlFor(executionArn),
+    canStop: true,
+    now: new Date(),
+  });
+  const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_BOT_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel, text: card.text, blocks: card.blocks }),
+  });
+  return ((await res.json()) as { ts: string }).ts;
+}
+
+function cardMessage(channel: string, ts: string) {
+  const message = fake.message(channel, ts);
+  if (!message) throw new Error(`no message ${ts}`);
+  return message;
+}
+
+// ---- the tests ----------------------------------------------------------------------------------------------
+
+describe('/sagebuild questions answer privately', () => {
+  test('status prod: the core’s sentence, ephemeral', async () => {
+    const text = await ephemeral('status prod');
+    expect(text).toMatch(/^Yes\. Your prod build finished 2 hours ago/);
+  });
+
+  test('status with no pipeline in #dev-builds means dev', async () => {
+    expect(await ephemeral('status')).toContain('Your dev build');
+  });
+
+  test('list, why, details, eta and endpoint', async () => {
+    expect(await ephemeral('list prod')).toMatch(/The last 6 prod builds: 5 succeeded, 1 failed\./);
+    const why = await ephemeral('why dev');
+    expect(why).toContain('quality gate');
+    expect(why).toContain('0.71');
+    expect(await ephemeral('details prod')).toContain('prod-nightly-4');
+    expect(await ephemeral('eta prod')).toContain("Your prod build isn't running.");
+    expect(await ephemeral('endpoint production')).toContain('in service');
+  });
+
+  test('a mistyped pipeline gets “did you mean”', async () => {
+    expect(await ephemeral('status prdo')).toBe(
+      "I don't know a pipeline called prdo. Did you mean prod? The pipelines are prod and dev.",
+    );
+  });
+
+  test('help, nothing, and an unknown subcommand all get help, not an error', async () => {
+    const help = await slash('help');
+    expect(help.responseType).toBe('ephemeral');
+    // In a code block, Slack's control characters are still escaped.
+    for (const usage of [
+      'status [pipeline]',
+      'start [pipeline] [key=value ...]',
+      'subscribe &lt;pipeline&gt;',
+    ]) {
+      expect(help.text).toContain(`/sagebuild ${usage}`);
+    }
+    expect(help.text).toContain('Pipelines: prod (production, live), dev (development, staging, test)');
+    expect(help.blocks.length).toBeGreaterThan(0);
+    expect((await slash('')).text).toBe(help.text);
+    const unknown = await ephemeral('frobnicate prod');
+    expect(unknown).toMatch(/^I don't know the command "frobnicate"\. Here is what I can do:/);
+    expect(unknown).toContain('/sagebuild status [pipeline]');
+  });
+
+  test('text Slack escaped (&lt;) is read as typed, and echoed escaped', async () => {
+    expect(await ephemeral('status &lt;b&gt;')).toContain("I don't know a pipeline called &lt;b&gt;.");
+  });
+});
+
+describe('subscriptions', () => {
+  test('subscribe and unsubscribe this channel; bad input says how', async () => {
+    expect(await ephemeral('subscribe prod', { channel: OTHER_CHANNEL })).toBe(
+      'This channel will now hear about every prod build.',
+    );
+    expect(await store.subscriptions('prod')).toEqual([OTHER_CHANNEL]);
+    expect(await ephemeral('unsubscribe live', { channel: OTHER_CHANNEL })).toBe(
+      'This channel will no longer hear about prod builds.',
+    );
+    expect(await store.subscriptions('prod')).toEqual([]);
+    expect(await ephemeral('subscribe')).toBe('Say which pipeline: /sagebuild subscribe &lt;pipeline&gt;.');
+    expect(await ephemeral('subscribe prdo')).toContain('Did you mean prod?');
+    expect(await ephemeral('unsubscribe dev', { channel: DEV_CHANNEL })).toContain(
+      "through SageBuild's configuration",
+    );
+  });
+});
+
+describe('start and stop from the slash command', () => {
+  test('start is announced in the channel with who did it; stop too', async () => {
+    const sent = await sendSlash(`start dev hyperparameters.max_depth=7 ${LONG_TRAINING}`);
+    expect(sent.status).toBe(200);
+    expect(sent.ackMs).toBeLessThan(1000);
+    const announced = await responseTo(sent.id);
+    expect(announced.responseType).toBe('in_channel');
+    expect(announced.text).toMatch(new RegExp(`^<@${ALLOWED}> started a new dev build, dev-[0-9a-f]+\\.$`));
+    const name = /(dev-[0-9a-f]+)/.exec(announced.text)?.[1] ?? '';
+    const [build] = await running('dev');
+    expect(build?.name).toBe(name);
+    const input = JSON.parse(
+      (await sfn.send(new DescribeExecutionCommand({ executionArn: build?.executionArn }))).input ?? '{}',
+    );
+    expect(input.hyperparameters.max_depth).toBe('7');
+    expect(input.startedBy).toEqual({ id: `slack:${ALLOWED}`, displayName: ALLOWED.toLowerCase() });
+
+    const again = await ephemeral('start dev');
+    expect(again).toContain(`A dev build is already running: ${name}`);
+
+    const stopped = await slash('stop dev');
+    expect(stopped.responseType).toBe('in_channel');
+    expect(stopped.text).toBe(`<@${ALLOWED}> stopped the dev build ${name}.`);
+    await until(build?.executionArn ?? '', 'ABORTED');
+    expect(await ephemeral('stop dev')).toBe("No dev build is running, so there's nothing to stop.");
+  });
+
+  test('refusals say why and start nothing: bad overrides, a stranger, the wrong channel', async () => {
+    const before = (await executions('dev')).length;
+    expect(await ephemeral('start dev roleArn=x')).toContain('"roleArn" can\'t be changed');
+    expect(await ephemeral('start dev trainingInstanceCount=abc')).toContain('must be a number');
+    expect(await ephemeral('start dev', { user: NOBODY })).toBe(
+      "Sorry, you're not allowed to start dev builds. Nothing was changed.",
+    );
+    expect(await ephemeral('stop dev', { user: NOBODY })).toContain("you're not allowed to stop dev builds");
+    expect(await ephemeral('start prod', { channel: DEV_CHANNEL })).toContain(
+      "you're not allowed to start prod builds",
+    );
+    expect((await executions('dev')).length).toBe(before);
+    expect(await running('prod')).toEqual([]);
+  });
+
+  test('a retried slash command (same trigger_id, x-slack-retry-num) starts one build', async () => {
+    const before = (await executions('dev')).length;
+    const triggerId = '1234567890.retried';
+    const first = await sendSlash(`start dev ${LONG_TRAINING}`, { triggerId });
+    const retry = await sendSlash(`start dev ${LONG_TRAINING}`, {
+      triggerId,
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    const answers = [await responseTo(first.id), await responseTo(retry.id)];
+    expect(answers.filter((a) => a.responseType === 'in_channel')).toHaveLength(1);
+    expect(answers.find((a) => a.responseType === 'ephemeral')?.text).toMatch(
+      /^That dev build was already started/,
+    );
+    const builds = await running('dev');
+    expect(builds).toHaveLength(1);
+    expect((await executions('dev')).length).toBe(before + 1);
+    // stop <build name>: the name tells the pipeline.
+    const name = builds[0]?.name ?? '';
+    expect((await slash(`stop ${name}`)).text).toBe(`<@${ALLOWED}> stopped the dev build ${name}.`);
+    await until(builds[0]?.executionArn ?? '', 'ABORTED');
+    expect(await ephemeral(`stop ${name}`)).toBe(
+      `The build ${name} isn't running, so there's nothing to stop.`,
+    );
+    expect(await ephemeral('stop dev dev-nosuchbuild')).toBe(
+      "I can't find a build called dev-nosuchbuild in the dev pipeline.",
+    );
+  });
+});
+
+describe('request verification', () => {
+  test('a forged signature and a 6-minute-old timestamp get 401 and change nothing', async () => {
+    const before = (await executions('dev')).length;
+    const responses = fake.responses.length;
+    const body = slashCommandBody({
+      command: '/sagebuild',
+      text: 'start dev',
+      user_id: ALLOWED,
+      channel_id: DEV_CHANNEL,
+      response_url: fake.responseUrl(),
+    });
+    const forged = await postSigned(receiver.url, body, FORM, 'not-the-signing-secret');
+    expect(forged.status).toBe(401);
+    const stale = await postSigned(receiver.url, body, FORM, TEST_SIGNING_SECRET, {
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
+    expect(stale.status).toBe(401);
+    // The body changed after signing (a tampered text) is forged too.
+    const signed = signSlackRequest(body, TEST_SIGNING_SECRET);
+    const tampered = await fetch(receiver.url, {
+      method: 'POST',
+      headers: { 'content-type': FORM, ...signed },
+      body: body.replace('start', 'stop'),
+    });
+    expect(tampered.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.responses.length).toBe(responses);
+    expect((await executions('dev')).length).toBe(before);
+  });
+});
+
+describe('plain language: mentions and DMs', () => {
+  test('“@SageBuild is my build done?” in #prod-builds is answered in a thread', async () => {
+    const ts = '1800000000.000100';
+    await sendEvent(appMentionEvent('is my build done?', ALLOWED, PROD_CHANNEL, ts));
+    const [reply] = await waitFor(() => {
+      const replies = fake.messages(PROD_CHANNEL).filter((m) => m.threadTs === ts);
+      return replies.length ? replies : undefined;
+    });
+    expect(reply?.text).toMatch(/^Yes\. Your prod build finished 2 hours ago/);
+  });
+
+  test('a repeated event (same event_id) is answered once', async () => {
+    const ts = '1800000000.000200';
+    const event = appMentionEvent('why did the dev build fail', ALLOWED, PROD_CHANNEL, ts);
+    await sendEvent(event, 'Ev0REPEATED1');
+    await sendEvent(event, 'Ev0REPEATED1');
+    await waitFor(() => fake.messages(PROD_CHANNEL).find((m) => m.threadTs === ts));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const replies = fake.messages(PROD_CHANNEL).filter((m) => m.threadTs === ts);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toContain('quality gate');
+  });
+
+  test('a DM is understood; nonsense gets help', async () => {
+    const dm = 'D0ALLOWED';
+    await sendEvent({
+      type: 'message',
+      channel_type: 'im',
+      channel: dm,
+      user: ALLOWED,
+      text: 'which model is live on production',
+      ts: '1800000000.000300',
+      event_ts: '1800000000.000300',
+    });
+    await sendEvent({
+      type: 'message',
+      channel_type: 'im',
+      channel: dm,
+      user: ALLOWED,
+      text: 'what is the weather in lisbon',
+      ts: '1800000000.000400',
+      event_ts: '1800000000.000400',
+    });
+    const answers = await waitFor(() => {
+      const messages = fake.messages(dm);
+      return messages.length >= 2 ? messages : undefined;
+    });
+    // A DM is answered in the conversation itself, not in a thread.
+    expect(answers.every((m) => m.threadTs === undefined)).toBe(true);
+    const model = answers.find((m) => !m.text.startsWith('Sorry'));
+    const nonsense = answers.find((m) => m !== model);
+    expect(model?.text).toContain('in service');
+    expect(nonsense?.text).toContain("Sorry, I didn't get that.");
+    expect(nonsense?.text).toContain('/sagebuild status [pipeline]');
+  });
+
+  test('“start a dev build” offers a confirm button; its click starts one build, announced once', async () => {
+    const ts = '1800000000.000500';
+    await sendEvent(appMentionEvent('start a dev build', ALLOWED, DEV_CHANNEL, ts));
+    const prompt = await waitFor(() => fake.messages(DEV_CHANNEL).find((m) => m.threadTs === ts));
+    expect(prompt.text).toBe('Start a new dev build? Only the button starts it.');
+    const button = JSON.stringify(prompt.blocks);
+    expect(button).toContain(START_ACTION);
+    expect(button).toContain('"confirm"');
+    expect(await running('dev')).toEqual([]); // words alone start nothing
+
+    const before = (await executions('dev')).length;
+    const value = JSON.stringify({ pipeline: 'dev' });
+    const clickOn = {
+      actionId: START_ACTION,
+      value,
+      userId: ALLOWED,
+      channelId: DEV_CHANNEL,
+      messageTs: prompt.ts,
+    };
+    const [first, second] = await Promise.all([
+      click(clickOn),
+      click({ ...clickOn, actionTs: '1800000001.000000' }),
+    ]);
+    const answers = [
+      await waitFor(() => fake.responses.find((r) => r.id === first)),
+      await waitFor(() => fake.responses.find((r) => r.id === second)),
+    ];
+    const announcement = answers.find((a) => a.responseType === 'in_channel');
+    expect(announcement?.text).toMatch(new RegExp(`^<@${ALLOWED}> started a new dev build, dev-`));
+    expect(announcement?.replaceOriginal).toBe(true);
+    expect(answers.filter((a) => a.responseType === 'in_channel')).toHaveLength(1);
+    const builds = await executions('dev');
+    expect(builds.length).toBe(before + 1);
+    await until(builds[0]?.executionArn ?? '', 'SUCCEEDED');
+  });
+
+  test('“stop the dev build” from someone not allowed: refused, no button', async () => {
+    const ts = '1800000000.000600';
+    await sendEvent(appMentionEvent('stop the dev build', NOBODY, DEV_CHANNEL, ts));
+    const reply = await waitFor(() => fake.messages(DEV_CHANNEL).find((m) => m.threadTs === ts));
+    expect(reply.text).toBe("Sorry, you're not allowed to stop dev builds. Nothing was changed.");
+    expect(reply.blocks).toEqual([]);
+  });
+});
+
+describe('card buttons', () => {
+  test('Stop, with the confirm dialog: a stranger is refused and nothing changes; then a group member stops it', async () => {
+    const { name, executionArn } = await startLongDevBuild();
+    const ts = await postCard('dev', executionArn, DEV_CHANNEL);
+    const card = cardMessage(DEV_CHANNEL, ts);
+    // The card's Stop is a danger button behind a confirm dialog; Slack sends the click after "Stop it".
+    const stop = JSON.stringify(card.blocks);
+    expect(stop).toContain(CARD_ACTIONS.stop);
+    expect(stop).toMatch(/"style":"danger","confirm":\{/);
+    const value = buttonValue({ pipeline: 'dev', executionArn });
+    const clickStop = {
+      actionId: CARD_ACTIONS.stop,
+      value,
+      channelId: DEV_CHANNEL,
+      messageTs: ts,
+      message: card,
+    };
+
+    const refused = await click({ ...clickStop, userId: NOBODY });
+    const refusal = await responseTo(refused);
+    expect(refusal.responseType).toBe('ephemeral');
+    expect(refusal.replaceOriginal).toBe(false);
+    expect(refusal.text).toBe("Sorry, you're not allowed to stop dev builds. Nothing was changed.");
+    expect(await statusOf(executionArn)).toBe('RUNNING');
+    expect(cardMessage(DEV_CHANNEL, ts).versions).toHaveLength(1);
+
+    // A double click by someone allowed through a user group: one stop, one announcement.
+    await Promise.all([
+      click({ ...clickStop, userId: GROUPIE }),
+      click({ ...clickStop, userId: GROUPIE, actionTs: '1800000002.000000' }),
+    ]);
+    const announced = await waitFor(() =>
+      fake.replies(DEV_CHANNEL, ts).find((m) => m.text.includes('stopped')),
+    );
+    expect(announced.text).toBe(`<@${GROUPIE}> stopped the dev build ${name}.`);
+    expect(announced.replyBroadcast).toBe(true);
+    await until(executionArn, 'ABORTED');
+    await waitFor(() => (cardMessage(DEV_CHANNEL, ts).text.includes('stopped') ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.replies(DEV_CHANNEL, ts).filter((m) => m.text.includes('stopped'))).toHaveLength(1);
+    expect(fake.callsTo('usergroups.users.list').length).toBeGreaterThan(0);
+    const blocks = JSON.stringify(cardMessage(DEV_CHANNEL, ts).blocks);
+    expect(blocks).not.toContain(CARD_ACTIONS.stop);
+    expect(blocks).toContain(CARD_ACTIONS.runAgain);
+
+    // Stop on a card whose build already ended: refused, with the reason.
+    const late = await click({ ...clickStop, userId: ALLOWED });
+    expect((await responseTo(late)).text).toBe(
+      `The build ${name} isn't running, so there's nothing to stop.`,
+    );
+  });
+
+  test('Refresh re-renders the card it is on with chat.update', async () => {
+    const [past] = (await executions('dev')).filter((e) => e.name === 'dev-ana-3');
+    const executionArn = past?.executionArn ?? '';
+    const ts = await postCard('dev', executionArn, DEV_CHANNEL);
+    const updates = fake.callsTo('chat.update').length;
+    await click({
+      actionId: CARD_ACTIONS.refresh,
+      value: buttonValue({ pipeline: 'dev', executionArn }),
+      userId: NOBODY, // reading needs no permission
+      channelId: DEV_CHANNEL,
+      messageTs: ts,
+    });
+    await waitFor(() => (fake.callsTo('chat.update').length > updates ? true : undefined));
+    const update = fake.callsTo('chat.update').at(-1);
+    expect(update?.args).toMatchObject({ channel: DEV_CHANNEL, ts });
+    expect(cardMessage(DEV_CHANNEL, ts).versions).toHaveLength(2);
+    expect(cardMessage(DEV_CHANNEL, ts).text).toContain('dev-ana-3');
+  });
+
+  test('Run again on a finished build: a double click starts one build; on a running one it is refused', async () => {
+    const [past] = (await executions('dev')).filter((e) => e.name === 'dev-ana-2');
+    const executionArn = past?.executionArn ?? '';
+    const ts = await postCard('dev', executionArn, DEV_CHANNEL);
+    const before = (await executions('dev')).length;
+    const clickRerun = {
+      actionId: CARD_ACTIONS.runAgain,
+      value: buttonValue({ pipeline: 'dev', executionArn }),
+      userId: ALLOWED,
+      channelId: DEV_CHANNEL,
+      messageTs: ts,
+    };
+    const now = Date.now() / 1000;
+    await Promise.all([
+      click({ ...clickRerun, actionTs: now.toFixed(6) }),
+      click({ ...clickRerun, actionTs: (now + 0.3).toFixed(6) }),
+    ]);
+    const announced = await waitFor(() =>
+      fake.replies(DEV_CHANNEL, ts).find((m) => m.text.includes('started')),
+    );
+    expect(announced.text).toMatch(new RegExp(`^<@${ALLOWED}> started a new dev build, dev-`));
+    const after = await executions('dev');
+    expect(after.length).toBe(before + 1);
+    await until(after[0]?.executionArn ?? '', 'SUCCEEDED');
+
+    // Run again is for finished builds only.
+    const { executionArn: live } = await startLongDevBuild();
+    const liveTs = await postCard('dev', live, DEV_CHANNEL);
+    const refused = await click({
+      ...clickRerun,
+      value: buttonValue({ pipeline: 'dev', executionArn: live }),
+      messageTs: liveTs,
+    });
+    expect((await responseTo(refused)).text).toMatch(/^A dev build is already running/);
+    expect((await executions('dev')).length).toBe(before + 2);
+    await slash('stop dev');
+    await until(live, 'ABORTED');
+  });
+});
+
+describe('Home tab', () => {
+  test('app_home_opened publishes the latest build of each pipeline, with the card buttons', async () => {
+    await sendEvent({
+      type: 'app_home_opened',
+      user: ALLOWED,
+      channel: 'D0ALLOWED',
+      tab: 'home',
+      event_ts: '1.1',
+    });
+    const view = await waitFor(() => fake.views.find((v) => v.userId === ALLOWED));
+    expect(view.view.type).toBe('home');
+    const blocks = JSON.stringify(view.view.blocks);
+    expect(blocks).toContain('prod-nightly-4');
+    expect(blocks).toContain('dev build');
+    expect(blocks).toContain(CARD_ACTIONS.refresh);
+  });
+});
+
+describe('the Lambda entry point', () => {
+  /** A Lambda function URL event (payload 2.0), its body base64-encoded as function URLs deliver it. */
+  function functionUrlEvent(body: string, headers: Record<string, string>) {
+    return {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/',
+      rawQueryString: '',
+      headers,
+      requestContext: { http: { method: 'POST', path: '/' } },
+      body: Buffer.from(body, 'utf8').toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
+
+  test('a base64 JSON body with non-ASCII text passes verification (decoded as UTF-8) and is answered', async () => {
+    const handler = createLambdaHandler({
+      core,
+      config,
+      store,
+      botToken: TEST_BOT_TOKEN,
+      signingSecret: TEST_SIGNING_SECRET,
+      webClientOptions: { slackApiUrl: fake.apiUrl },
+    });
+    expect(handler.length).toBe(2);
+    const ts = '1800000000.000900';
+    // Form bodies are percent-encoded ASCII; an Events API body is JSON and carries "é" and "✓" as UTF-8.
+    const body = eventBody(appMentionEvent('is my prod build done? café ✓', ALLOWED, PROD_CHANNEL, ts));
+    expect(Buffer.byteLength(body)).toBeGreaterThan(body.length);
+    const event = functionUrlEvent(body, {
+      'content-type': JSON_TYPE,
+      ...signSlackRequest(body, TEST_SIGNING_SECRET),
+    });
+
+    // Bolt's own receiver decodes base64 as ASCII: the same request is mangled (it fails to parse, or its
+    // signature to verify), never answered.
+    const boltAlone = createLambdaReceiver({ signingSecret: TEST_SIGNING_SECRET }).bolt.toHandler();
+    const alone = await boltAlone(event, {}).then(
+      (response) => response.statusCode,
+      () => 'threw',
+    );
+    expect(alone).not.toBe(200);
+
+    const result = await handler(event, {});
+    expect(result.statusCode).toBe(200);
+    // The Lambda receiver answers once the listener is done: the answer is already there.
+    const reply = fake.messages(PROD_CHANNEL).find((m) => m.threadTs === ts);
+    expect(reply?.text).toMatch(/^Yes\. Your prod build finished/);
+
+    const forged = await handler(
+      functionUrlEvent(body, { 'content-type': JSON_TYPE, ...signSlackRequest(body, 'wrong-secret') }),
+      {},
+    );
+    expect(forged.statusCode).toBe(401);
+  });
+});
+
+describe('the way Slack expects', () => {
+  test('every message and response with blocks also has top-level text', () => {
+    const withBlocks = [
+      ...fake.calls
+        .filter((c) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method))
+        .map((c) => c.args),
+      ...fake.responses.map((r) => r.payload),
+    ].filter((args) => Array.isArray(args.blocks) && args.blocks.length > 0);
+    expect(withBlocks.length).toBeGreaterThan(0);
+    for (const args of withBlocks) expect(typeof args.text === 'string' && args.text.length > 0).toBe(true);
+  });
+
+  test('the bot never asked Slack who it is (auth.test), and every call so far went through', () => {
+    expect(fake.callsTo('auth.test')).toEqual([]);
+    expect(fake.calls.filter((c) => c.outcome !== 'ok')).toEqual([]);
+  });
+
+  test('on a request path a 429 is not waited out: one call, no retry after Retry-After', async () => {
+    const posts = fake.callsTo('chat.postMessage').length;
+    fake.rateLimit({ method: 'chat.postMessage', count: 5, retryAfterSeconds: 30 });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await sendEvent(appMentionEvent('is my build done', ALLOWED, PROD_CHANNEL, '1800000000.000800'));
+      await waitFor(() => (errors.mock.calls.length > 0 ? true : undefined), 5000);
+    } finally {
+      errors.mockRestore();
+    }
+    const limited = fake.callsTo('chat.postMessage').slice(posts);
+    expect(limited.map((c) => c.outcome)).toEqual(['ratelimited']);
+    fake.reset();
+  });
+});

@@ -1,0 +1,283 @@
+// The build card: valid Block Kit within Slack's limits, the right buttons for the build's state, the core's
+// sentences unchanged, and text from AWS escaped.
+
+import type { types } from '@slack/bolt';
+import type { BuildStatusFact } from '../core/builds/facts';
+import { buildChangeNotice } from '../core/wording';
+import { referenceDefinition } from '../pipeline';
+import {
+  CARD_ACTIONS,
+  consoleUrlFor,
+  parseButtonValue,
+  REFERENCE_STEPS,
+  renderBuildCard,
+  SLACK_LIMITS,
+  type BuildCard,
+} from '../slack/cards';
+
+type Block = types.KnownBlock;
+type Button = types.Button;
+
+const NOW = new Date('2026-11-20T10:10:00Z');
+const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:sagebuild-dev:dev-3f2a';
+const URL = consoleUrlFor(ARN);
+
+function fact(overrides: Partial<BuildStatusFact> = {}): BuildStatusFact {
+  return {
+    pipeline: 'dev',
+    executionArn: ARN,
+    name: 'dev-3f2a',
+    status: 'RUNNING',
+    startedAt: new Date('2026-11-20T10:00:00Z'),
+    elapsedMs: 600_000,
+    startedBy: { id: 'slack:U0ANA', displayName: 'Ana Lima' },
+    currentStep: {
+      name: 'Save model',
+      label: 'saving the model',
+      state: 'running',
+      startedAt: new Date('2026-11-20T10:08:00Z'),
+    },
+    eta: { typicalDurationMs: 1_500_000, basedOn: 5, remainingMs: 900_000 },
+    ...overrides,
+  };
+}
+
+const failed = (overrides: Partial<BuildStatusFact> = {}) =>
+  fact({
+    status: 'FAILED',
+    stoppedAt: new Date('2026-11-20T10:09:00Z'),
+    elapsedMs: 540_000,
+    currentStep: { name: 'Train model', label: 'training the model', state: 'failed' },
+    eta: undefined,
+    failure: {
+      pipeline: 'dev',
+      executionArn: ARN,
+      name: 'dev-3f2a',
+      status: 'FAILED',
+      step: 'Train model',
+      error: 'TrainingFailed',
+      reason: 'AlgorithmError: loss < 0 & nan > inf',
+    },
+    ...overrides,
+  });
+
+const render = (f: BuildStatusFact, canStop = true): BuildCard =>
+  renderBuildCard(f, { consoleUrl: URL, canStop, now: NOW });
+
+function block(card: BuildCard, id: string): Block | undefined {
+  return card.blocks.find((b) => b.block_id === id);
+}
+
+function sectionText(card: BuildCard, id: string): string {
+  const found = block(card, id);
+  if (found?.type !== 'section') return '';
+  return [found.text?.text ?? '', ...(found.fields ?? []).map((f) => f.text)].join('\n');
+}
+
+function buttons(card: BuildCard): Button[] {
+  const actions = block(card, 'build_actions');
+  return actions?.type === 'actions' ? (actions.elements as Button[]) : [];
+}
+
+/** Every rule of Slack's Block Kit that a card could break. */
+function expectValidBlocks(card: BuildCard): void {
+  expect(card.text.length).toBeGreaterThan(0);
+  expect(card.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+  const ids = card.blocks.map((b) => b.block_id);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const b of card.blocks) {
+    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    if (b.type === 'section') {
+      expect(b.text !== undefined || (b.fields?.length ?? 0) > 0).toBe(true);
+      expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(b.fields?.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.fields);
+      for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.field);
+    }
+    if (b.type === 'context') {
+      for (const e of b.elements) {
+        if ('text' in e) expect(e.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
+      }
+    }
+    if (b.type === 'actions') {
+      expect(b.elements.length).toBeGreaterThan(0);
+      expect(b.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.actionsElements);
+      const actionIds = b.elements.map((e) => (e as Button).action_id);
+      expect(new Set(actionIds).size).toBe(actionIds.length);
+      for (const e of b.elements as Button[]) {
+        expect(e.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
+        expect((e.value ?? '').length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+        if (e.confirm) {
+          expect(e.confirm.title?.text.length).toBeLessThanOrEqual(SLACK_LIMITS.confirmTitle);
+          expect(e.confirm.text?.text.length).toBeLessThanOrEqual(SLACK_LIMITS.confirmText);
+          expect(e.confirm.confirm?.text.length).toBeLessThanOrEqual(SLACK_LIMITS.confirmButton);
+          expect(e.confirm.deny?.text.length).toBeLessThanOrEqual(SLACK_LIMITS.confirmButton);
+        }
+      }
+    }
+  }
+}
+
+describe('the build card', () => {
+  test.each([
+    ['running', fact()],
+    [
+      'running, without ETA, step or starter',
+      fact({ eta: undefined, currentStep: undefined, startedBy: undefined }),
+    ],
+    ['succeeded', fact({ status: 'SUCCEEDED', stoppedAt: NOW, eta: undefined })],
+    ['failed', failed()],
+    ['timed out', failed({ status: 'TIMED_OUT' })],
+    ['stopped', failed({ status: 'ABORTED' })],
+  ])('is valid Block Kit when %s', (_, f) => {
+    expectValidBlocks(render(f));
+  });
+
+  test('a running card: header, steps done/running/waiting, elapsed, ETA, starter, console link', () => {
+    const card = render(fact());
+    const head = block(card, 'build_header');
+    expect(head?.type === 'header' && head.text.text).toContain('dev build running');
+    expect(sectionText(card, 'build_steps').split('\n')).toEqual([
+      ':white_check_mark: Train model',
+      ':white_check_mark: Check quality gate',
+      ':hourglass_flowing_sand: Save model · two minutes',
+      ':white_circle: Create endpoint config',
+      ':white_circle: Check endpoint',
+      ':white_circle: Create endpoint / Update endpoint',
+      ':white_circle: Wait for endpoint',
+    ]);
+    const facts = sectionText(card, 'build_facts');
+    expect(facts).toContain('*Elapsed*\nten minutes');
+    expect(facts).toContain('*ETA*\nabout 15 minutes');
+    expect(facts).toContain('*Started by*\nAna Lima');
+    const links = block(card, 'build_links');
+    expect(links?.type === 'context' && 'text' in links.elements[0]! && links.elements[0].text).toContain(
+      `<https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${ARN}|`,
+    );
+  });
+
+  test('a check inside a step shows as that step; a branch the label names shows by its own name', () => {
+    const inGate = render(
+      fact({ currentStep: { name: 'Grade metrics', label: 'grading the metrics', state: 'running' } }),
+    );
+    expect(sectionText(inGate, 'build_steps')).toContain(':hourglass_flowing_sand: Check quality gate\n');
+    const updating = render(
+      fact({ currentStep: { name: 'Update endpoint', label: 'updating the endpoint', state: 'running' } }),
+    );
+    expect(sectionText(updating, 'build_steps')).toContain(':hourglass_flowing_sand: Update endpoint\n');
+  });
+
+  test('a step of another pipeline is shown alone; a succeeded build has done every step', () => {
+    const other = render(fact({ currentStep: { name: 'Tune & score', label: 'tuning', state: 'running' } }));
+    expect(sectionText(other, 'build_steps')).toBe(':hourglass_flowing_sand: Tune &amp; score');
+    const done = render(fact({ status: 'SUCCEEDED', stoppedAt: NOW }));
+    expect(sectionText(done, 'build_steps').match(/:white_check_mark:/g)).toHaveLength(
+      REFERENCE_STEPS.length,
+    );
+    const custom = renderBuildCard(fact(), {
+      steps: ['Prepare', 'Save model', 'Ship'],
+      consoleUrl: URL,
+      canStop: true,
+      now: NOW,
+    });
+    expect(sectionText(custom, 'build_steps')).toBe(
+      ':white_check_mark: Prepare\n:hourglass_flowing_sand: Save model · two minutes\n:white_circle: Ship',
+    );
+  });
+
+  test('a failed card names the failed step and the reason; later steps are skipped', () => {
+    const card = render(failed());
+    expect(sectionText(card, 'build_failure')).toContain('*Failed step*\nTrain model');
+    expect(sectionText(card, 'build_failure')).toContain('*Reason*\nAlgorithmError');
+    expect(sectionText(card, 'build_steps').split('\n').slice(0, 2)).toEqual([
+      ':x: Train model',
+      ':heavy_minus_sign: Check quality gate',
+    ]);
+    expect(sectionText(card, 'build_facts')).toContain('*Finished*\na minute ago');
+  });
+
+  test('text is the core notice, escaped; the summary is the same notice without the reason', () => {
+    const f = failed();
+    const card = render(f);
+    const notice = buildChangeNotice({
+      pipeline: 'dev',
+      name: 'dev-3f2a',
+      status: 'FAILED',
+      startedBy: f.startedBy,
+      durationMs: f.elapsedMs,
+      reason: f.failure?.reason,
+    });
+    expect(card.text).toBe(notice.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    expect(card.text).toContain('loss &lt; 0 &amp; nan &gt; inf');
+    expect(sectionText(card, 'build_summary')).toBe('The dev build dev-3f2a failed after nine minutes.');
+    expect(sectionText(card, 'build_failure')).toContain('loss &lt; 0 &amp; nan &gt; inf');
+  });
+
+  test('names with Slack control characters are escaped everywhere they appear in mrkdwn', () => {
+    const card = render(fact({ startedBy: { displayName: '<!channel> & co' } }));
+    expect(sectionText(card, 'build_facts')).toContain('&lt;!channel&gt; &amp; co');
+    expect(JSON.stringify(card.blocks)).not.toContain('<!channel>');
+  });
+
+  test('Stop is a danger button with a confirm dialog, only while running and allowed', () => {
+    const running = buttons(render(fact()));
+    expect(running.map((b) => b.action_id)).toEqual([CARD_ACTIONS.stop, CARD_ACTIONS.refresh]);
+    const stop = running[0];
+    expect(stop?.style).toBe('danger');
+    expect(stop?.confirm).toMatchObject({
+      title: { type: 'plain_text' },
+      text: { text: expect.stringContaining('dev-3f2a') },
+      confirm: { type: 'plain_text' },
+      deny: { type: 'plain_text' },
+    });
+    expect(buttons(render(fact(), false)).map((b) => b.action_id)).toEqual([CARD_ACTIONS.refresh]);
+  });
+
+  test('Run again appears only once the build has finished', () => {
+    expect(buttons(render(fact())).map((b) => b.action_id)).not.toContain(CARD_ACTIONS.runAgain);
+    for (const status of ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const) {
+      const ids = buttons(render(failed({ status }))).map((b) => b.action_id);
+      expect(ids).toEqual([CARD_ACTIONS.refresh, CARD_ACTIONS.runAgain]);
+    }
+  });
+
+  test('every button names the build in its value', () => {
+    for (const b of buttons(render(fact()))) {
+      expect(parseButtonValue(b.value)).toEqual({ pipeline: 'dev', executionArn: ARN });
+    }
+    expect(parseButtonValue('not json')).toBeUndefined();
+    expect(parseButtonValue('{"pipeline":1}')).toBeUndefined();
+  });
+
+  test('long texts are cut to Slack limits, never inside an escape', () => {
+    const reason = '& '.repeat(3000);
+    const card = render(failed({ failure: { ...failed().failure!, reason }, name: 'x'.repeat(80) }));
+    expectValidBlocks(card);
+    for (const field of sectionText(card, 'build_failure').split('\n')) {
+      expect(field).not.toMatch(/&[a-z]*…$/);
+    }
+  });
+
+  test('console links follow the partition', () => {
+    expect(consoleUrlFor('arn:aws-cn:states:cn-north-1:123456789012:execution:m:n')).toMatch(
+      /^https:\/\/cn-north-1\.console\.amazonaws\.cn\/states\/home\?region=cn-north-1#/,
+    );
+  });
+});
+
+describe('the reference steps', () => {
+  const states = referenceDefinition.States as Record<string, { Type: string }>;
+
+  test('name states of the reference pipeline, each once', () => {
+    const named = REFERENCE_STEPS.flatMap((s) => (typeof s === 'string' ? [s] : s.states));
+    expect(new Set(named).size).toBe(named.length);
+    for (const name of named) expect(Object.keys(states)).toContain(name);
+  });
+
+  test('cover every state a running build can be in', () => {
+    const named = new Set(REFERENCE_STEPS.flatMap((s) => (typeof s === 'string' ? [s] : s.states)));
+    const working = Object.entries(states)
+      .filter(([, s]) => s.Type !== 'Fail' && s.Type !== 'Succeed')
+      .map(([name]) => name);
+    expect(working.filter((name) => !named.has(name))).toEqual([]);
+  });
+});

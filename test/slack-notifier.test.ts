@@ -1,0 +1,381 @@
+// The notifier against real builds on the local AWS, hearing its EventBridge events, and posting to the
+// fake Slack Web API: one card per build and channel, updated in place, whatever order events come in.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LogLevel } from '@slack/web-api';
+import { startFakeSlackApi, type FakeMessage, type FakeSlack } from '../local/slack/fake-slack-api';
+import type { ExecutionStatusChangeEvent } from '../local/events';
+import { BuildNotifier, type NotifyOutcome } from '../slack/notifier/notifier';
+import { notifierWebClient } from '../slack/notifier/web-client';
+import { handler } from '../slack/notifier-lambda';
+import { startDynalite } from '../slack/store/dynalite';
+import { createTable, DynamoDbStore } from '../slack/store/dynamodb-store';
+import { MemoryStore } from '../slack/store/memory-store';
+import type { SlackStore } from '../slack/store/store';
+import { newKey, startLocalStack, type LocalStack } from './support/local-stack';
+import { TEST_BOT_TOKEN } from './support/slack';
+
+const ANA = { id: 'slack:U0ANALIMA', displayName: 'Ana Lima' };
+const DEV_CHANNEL = 'C0DEVBUILDS';
+const FAIL_TRAINING = { 'hyperparameters.sagebuild_simulate': 'training-failure' };
+
+let stack: LocalStack;
+let fake: FakeSlack;
+/** Every status event the local AWS emitted, in order. */
+const heard: ExecutionStatusChangeEvent[] = [];
+/** The live notifier's work in flight; `settle()` waits for it. */
+let pending: Promise<NotifyOutcome>[] = [];
+let live: { notifier: BuildNotifier; store: SlackStore; outcomes: NotifyOutcome[] };
+const warnings: string[] = [];
+
+function notifierWith(store: SlackStore): BuildNotifier {
+  return new BuildNotifier({
+    core: stack.core,
+    // Quiet: the client warns on every 429, which the burst test makes on purpose.
+    web: notifierWebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR }),
+    store,
+    config: stack.core.config,
+    log: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+  });
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  fake = await startFakeSlackApi();
+  const store = new MemoryStore();
+  live = { notifier: notifierWith(store), store, outcomes: [] };
+  stack.local.events.subscribe((event) => {
+    heard.push(event);
+    const work = live.notifier.handle(event);
+    pending.push(work.then((outcome) => (live.outcomes.push(outcome), outcome)));
+  });
+});
+
+afterAll(async () => {
+  await settle();
+  await fake.close();
+  await stack.close();
+});
+
+beforeEach(() => {
+  fake.reset();
+  warnings.length = 0;
+});
+
+async function settle(): Promise<void> {
+  while (pending.length > 0) {
+    const batch = pending;
+    pending = [];
+    await Promise.all(batch);
+  }
+}
+
+/** Starts a dev build through the core and waits until it ended and the notifier has heard it all. */
+async function build(
+  overrides: Record<string, string> = {},
+  requester = ANA,
+): Promise<{ executionArn: string; name: string }> {
+  const started = await stack.core.start({ pipeline: 'dev', requester, idempotencyKey: newKey(), overrides });
+  await stack.local.stepFunctions.waitFor(started.executionArn);
+  await settle();
+  return started;
+}
+
+function eventsOf(executionArn: string): {
+  running: ExecutionStatusChangeEvent;
+  final: ExecutionStatusChangeEvent;
+} {
+  const mine = heard.filter((e) => e.detail.executionArn === executionArn);
+  const running = mine.find((e) => e.detail.status === 'RUNNING');
+  const final = mine.find((e) => e.detail.status !== 'RUNNING');
+  if (!running || !final) throw new Error(`missing events for ${executionArn}`);
+  return { running, final };
+}
+
+const cards = (channel: string): FakeMessage[] => fake.messages(channel).filter((m) => !m.threadTs);
+
+function headerOf(blocks: unknown[]): string {
+  const header = blocks.find((b) => (b as { type?: string }).type === 'header') as
+    { text: { text: string } } | undefined;
+  return header?.text.text ?? '';
+}
+
+function fieldsOf(blocks: unknown[], blockId: string): string {
+  const section = blocks.find((b) => (b as { block_id?: string }).block_id === blockId) as
+    { fields?: { text: string }[] } | undefined;
+  return (section?.fields ?? []).map((f) => f.text).join('\n');
+}
+
+describe('the build notifier', () => {
+  test('a build: one card posted on RUNNING, updated in place to SUCCEEDED, and a thread reply', async () => {
+    const { executionArn, name } = await build();
+    const [card, ...others] = cards(DEV_CHANNEL);
+    expect(others).toEqual([]);
+    expect(card?.versions.map((v) => headerOf(v.blocks))).toEqual([
+      expect.stringContaining('dev build running'),
+      expect.stringContaining('dev build succeeded'),
+    ]);
+    expect(card?.versions[0]?.text).toBe(`Ana Lima started the dev build ${name}.`);
+    expect(card?.text).toMatch(new RegExp(`^The dev build ${name} succeeded after `));
+    const replies = fake.replies(DEV_CHANNEL, card?.ts ?? '');
+    expect(replies.map((r) => [r.text, r.replyBroadcast])).toEqual([[card?.text, false]]);
+    expect(await live.store.getCard(executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      cards: [{ channel: DEV_CHANNEL, ts: card?.ts }],
+      startedBySlackUser: 'U0ANALIMA',
+    });
+    // The card was posted once and then only updated.
+    expect(fake.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(1);
+    expect(fake.callsTo('chat.update')).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  test('a training failure: the card shows FAILED with step and reason; the reply is broadcast with a mention', async () => {
+    const { name } = await build(FAIL_TRAINING);
+    const [card, ...others] = cards(DEV_CHANNEL);
+    expect(others).toEqual([]);
+    expect(headerOf(card?.blocks ?? [])).toContain('dev build failed');
+    expect(fieldsOf(card?.blocks ?? [], 'build_failure')).toContain('*Failed step*\nTrain model');
+    expect(fieldsOf(card?.blocks ?? [], 'build_failure')).toContain('*Reason*\n');
+    const [reply, ...more] = fake.replies(DEV_CHANNEL, card?.ts ?? '');
+    expect(more).toEqual([]);
+    expect(reply?.replyBroadcast).toBe(true);
+    expect(reply?.text).toMatch(new RegExp(`^<@U0ANALIMA> The dev build ${name} failed after `));
+  });
+
+  test('a build started outside Slack (a schedule) still gets its card, and its failure mentions nobody', async () => {
+    const pipeline = stack.pipelines.find((p) => p.name === 'dev');
+    const input = {
+      ...pipeline?.defaultInput,
+      hyperparameters: { sagebuild_simulate: 'training-failure' },
+      startedBy: { displayName: 'the nightly schedule' },
+    };
+    const { executionArn } = stack.local.stepFunctions.startExecution({
+      stateMachineArn: pipeline?.stateMachineArn ?? '',
+      name: `dev-nightly-${Date.now()}`,
+      input: JSON.stringify(input),
+    });
+    await stack.local.stepFunctions.waitFor(executionArn);
+    await settle();
+    const [card] = cards(DEV_CHANNEL);
+    expect(card?.versions[0]?.text).toMatch(/^The nightly schedule started the dev build/);
+    expect(fieldsOf(card?.blocks ?? [], 'build_facts')).toContain('*Started by*\nthe nightly schedule');
+    const [reply] = fake.replies(DEV_CHANNEL, card?.ts ?? '');
+    expect(reply?.replyBroadcast).toBe(true);
+    expect(reply?.text).not.toContain('<@');
+  });
+
+  test('duplicate and out-of-order events give one card, in the final state', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const notifier = notifierWith(new MemoryStore());
+    const outcomes = [];
+    for (const event of [final, final, running, running, final]) outcomes.push(await notifier.handle(event));
+    expect(outcomes).toEqual(['posted', 'duplicate', 'stale', 'duplicate', 'duplicate']);
+    const [card, ...others] = cards(DEV_CHANNEL);
+    expect(others).toEqual([]);
+    expect(card?.versions.map((v) => headerOf(v.blocks))).toEqual([expect.stringContaining('succeeded')]);
+    expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+  });
+
+  test('a RUNNING copy redelivered after the final event changes nothing', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const notifier = notifierWith(new MemoryStore());
+    const lateCopy = { ...running, id: `${running.id}-redelivered` };
+    const outcomes = [];
+    for (const event of [running, final, lateCopy]) outcomes.push(await notifier.handle(event));
+    expect(outcomes).toEqual(['posted', 'updated', 'stale']);
+    const [card, ...others] = cards(DEV_CHANNEL);
+    expect(others).toEqual([]);
+    expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+  });
+
+  test('RUNNING and final handled at the same moment, twice over: one card, one reply', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const a = notifierWith(store);
+    const b = notifierWith(store);
+    const copies = (e: ExecutionStatusChangeEvent, n: number) => ({ ...e, id: `${e.id}-copy-${n}` });
+    const outcomes = await Promise.all([
+      a.handle(running),
+      b.handle(final),
+      a.handle(copies(final, 1)),
+      b.handle(copies(running, 1)),
+    ]);
+    expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
+    const [card, ...others] = cards(DEV_CHANNEL);
+    expect(others).toEqual([]);
+    expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+    expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+    expect((await store.getCard(executionArn))?.status).toBe('SUCCEEDED');
+  });
+
+  test('many copies of both events at once, on the DynamoDB store: one card, final, one reply', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const dynamodb = await startDynalite();
+    try {
+      await createTable(dynamodb.client, 'race');
+      const store = new DynamoDbStore(dynamodb.client, 'race');
+      const notifiers = [notifierWith(store), notifierWith(store), notifierWith(store)];
+      const events = Array.from({ length: 12 }, (_, i) => ({
+        ...(i % 2 ? final : running),
+        id: `copy-${i % 4}`, // some copies share an id too
+      }));
+      const outcomes = await Promise.all(events.map((e, i) => notifiers[i % 3]?.handle(e)));
+      expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
+      const [card, ...others] = cards(DEV_CHANNEL);
+      expect(others).toEqual([]);
+      expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+      expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+    } finally {
+      await dynamodb.close();
+    }
+  });
+
+  test('an update Slack cannot take is given back; its retry updates the card and replies once', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const notifier = notifierWith(store);
+    await notifier.handle(running);
+    fake.fail('chat.update', 'internal_error');
+    await expect(notifier.handle(final)).rejects.toThrow(/could be updated/);
+    expect((await store.getCard(executionArn))?.status).toBe('RUNNING');
+    expect(await notifier.handle(final)).toBe('updated');
+    const [card] = cards(DEV_CHANNEL);
+    expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+    expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+  });
+
+  test('a burst of 429s from Slack loses nothing: the card, its update and the reply all arrive', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    fake.rateLimit({ count: 2, retryAfterSeconds: 1 });
+    const notifier = notifierWith(new MemoryStore());
+    expect(await notifier.handle(running)).toBe('posted');
+    fake.rateLimit({ method: 'chat.update', count: 1, retryAfterSeconds: 1 });
+    expect(await notifier.handle(final)).toBe('updated');
+    expect(fake.calls.filter((c) => c.outcome === 'ratelimited')).toHaveLength(3);
+    const [card, ...others] = cards(DEV_CHANNEL);
+    expect(others).toEqual([]);
+    expect(card?.versions).toHaveLength(2);
+    expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+  }, 30_000);
+
+  test('an event from a state machine no pipeline uses is ignored', async () => {
+    const { executionArn } = await build();
+    const { running } = eventsOf(executionArn);
+    fake.reset();
+    const stranger = {
+      ...running,
+      id: 'stranger-1',
+      detail: {
+        ...running.detail,
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:other',
+      },
+    };
+    const store = new MemoryStore();
+    expect(await notifierWith(store).handle(stranger)).toBe('unknown-machine');
+    expect(fake.calls).toEqual([]);
+    expect(await store.claimEvent('stranger-1')).toBe(true);
+  });
+
+  test('channels subscribed in the store get the card too, each updated in place', async () => {
+    await live.store.subscribe('dev', 'C0EXTRA');
+    try {
+      const { executionArn } = await build();
+      for (const channel of [DEV_CHANNEL, 'C0EXTRA']) {
+        const [card, ...others] = cards(channel);
+        expect(others).toEqual([]);
+        expect(card?.versions).toHaveLength(2);
+        expect(fake.replies(channel, card?.ts ?? '')).toHaveLength(1);
+      }
+      expect((await live.store.getCard(executionArn))?.cards.map((c) => c.channel)).toEqual([
+        DEV_CHANNEL,
+        'C0EXTRA',
+      ]);
+    } finally {
+      await live.store.unsubscribe('dev', 'C0EXTRA');
+    }
+  });
+
+  test('a channel Slack refuses is skipped; the others get the card', async () => {
+    const { executionArn } = await build();
+    const { running } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    await store.subscribe('dev', 'C0EXTRA');
+    fake.fail('chat.postMessage', 'channel_not_found');
+    expect(await notifierWith(store).handle(running)).toBe('posted');
+    expect(cards(DEV_CHANNEL).length + cards('C0EXTRA').length).toBe(1);
+    expect(warnings.join('\n')).toContain('channel_not_found');
+  });
+
+  test('when Slack cannot take the card at all, the event is given back and its retry posts it', async () => {
+    const { executionArn } = await build();
+    const { running } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const notifier = notifierWith(store);
+    fake.fail('chat.postMessage', 'internal_error', 1);
+    await expect(notifier.handle(running)).rejects.toThrow(/No channel took the card/);
+    expect(cards(DEV_CHANNEL)).toEqual([]);
+    expect(await notifier.handle(running)).toBe('posted');
+    expect(cards(DEV_CHANNEL)).toHaveLength(1);
+  });
+});
+
+describe('the notifier Lambda', () => {
+  test('sets up from the environment (config, token, DynamoDB table) and handles events once', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const dynamodb = await startDynalite();
+    await createTable(dynamodb.client, 'sagebuild-slack');
+    const dir = mkdtempSync(join(tmpdir(), 'sagebuild-notifier-'));
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify(stack.core.config));
+    const env = {
+      SAGEBUILD_CONFIG: configPath,
+      SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+      SLACK_API_URL: fake.apiUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+    };
+    Object.assign(process.env, env);
+    const logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      for (const event of [running, final, running]) await handler(event, {});
+      const [card, ...others] = cards(DEV_CHANNEL);
+      expect(others).toEqual([]);
+      expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+      const store = new DynamoDbStore(dynamodb.client, 'sagebuild-slack');
+      expect(await store.getCard(executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        cards: [{ ts: card?.ts }],
+      });
+      const lines = logged.mock.calls.map((call) => call.join(' '));
+      expect(lines).toEqual([
+        expect.stringMatching(/RUNNING: posted$/),
+        expect.stringMatching(/SUCCEEDED: updated$/),
+        expect.stringMatching(/RUNNING: duplicate$/),
+      ]);
+      expect(lines.join('\n')).not.toContain(TEST_BOT_TOKEN);
+    } finally {
+      logged.mockRestore();
+      for (const key of Object.keys(env)) delete process.env[key];
+      rmSync(dir, { recursive: true, force: true });
+      await dynamodb.close();
+    }
+  });
+});

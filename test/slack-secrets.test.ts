@@ -1,0 +1,262 @@
+// The Slack tokens: from the environment, or from Secrets Manager at cold start (here a local stand-in that
+// speaks Secrets Manager's JSON protocol, reached through AWS_ENDPOINT_URL_SECRETS_MANAGER like any endpoint).
+// No secret value may reach a log line, whatever goes wrong.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { parseConfig } from '../core/config/load';
+import type { SageBuildConfig } from '../core/config/schema';
+import { ConfigError } from '../core/errors';
+import { SageBuild } from '../core/sagebuild';
+import { startFakeSlackApi } from '../local/slack/fake-slack-api';
+import { createSlackApp } from '../slack/app';
+import { createHttpReceiver } from '../slack/receivers/http';
+import { loadSlackSecrets } from '../slack/secrets';
+import { MemoryStore } from '../slack/store/memory-store';
+import { FORM, postSigned, slashCommandBody } from './support/slack';
+
+const BOT_TOKEN = 'xoxb-111-222-SECRETBOTTOKENVALUE';
+const SIGNING_SECRET = 'SECRETSIGNINGVALUE0123456789abcd';
+const APP_TOKEN = 'xapp-1-A111-333-SECRETAPPTOKENVALUE';
+const SECRET_VALUES = [BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, 'SECRETBOTTOKENVALUE', 'SECRETSIGNINGVALUE'];
+
+/** The secrets the stand-in holds, by id; a string is returned as SecretString verbatim. */
+const secrets: Record<string, unknown> = {
+  'sagebuild/slack': {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_APP_TOKEN: APP_TOKEN,
+  },
+  'sagebuild/slack-camel': { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET },
+  'sagebuild/no-signing': { SLACK_BOT_TOKEN: BOT_TOKEN },
+  'sagebuild/wrong-kind': { SLACK_BOT_TOKEN: `xoxp-${SIGNING_SECRET}`, SLACK_SIGNING_SECRET: SIGNING_SECRET },
+  'sagebuild/not-json': `${BOT_TOKEN} ${SIGNING_SECRET}`,
+};
+
+let server: Server;
+const asked: { target?: string; secretId?: string }[] = [];
+const savedEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+
+/** Secrets Manager's JSON 1.1 protocol: POST /, x-amz-target secretsmanager.GetSecretValue. */
+function startStandIn(): Promise<string> {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
+      asked.push({ target, secretId: SecretId });
+      const secret = SecretId === undefined ? undefined : secrets[SecretId];
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target !== 'secretsmanager.GetSecretValue' || secret === undefined) {
+        res.statusCode = 400;
+        res.end(
+          JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find it." }),
+        );
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}-AbCdEf`,
+          Name: SecretId,
+          VersionId: 'v1',
+          SecretString: typeof secret === 'string' ? secret : JSON.stringify(secret),
+          CreatedDate: 1_700_000_000,
+        }),
+      );
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
+}
+
+/** Everything written to the console while `work` runs. */
+async function consoleOutput(work: () => Promise<unknown>): Promise<string> {
+  const lines: string[] = [];
+  const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+  const spies = methods.map((method) =>
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 10 }))).join(' '));
+    }),
+  );
+  try {
+    await work().catch((error: unknown) => lines.push(inspect(error, { depth: 10 })));
+  } finally {
+    spies.forEach((spy) => spy.mockRestore());
+  }
+  return lines.join('\n');
+}
+
+function expectNoSecret(text: string): void {
+  for (const value of SECRET_VALUES) expect(text).not.toContain(value);
+}
+
+function configWith(tokensSecretId?: string): SageBuildConfig {
+  return parseConfig(
+    {
+      region: 'us-east-1',
+      slack: tokensSecretId ? { tokensSecretId } : {},
+      pipelines: [
+        {
+          name: 'prod',
+          stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:sagebuild-prod',
+        },
+      ],
+    },
+    'the secrets test',
+  );
+}
+
+beforeAll(async () => {
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = await startStandIn();
+});
+
+afterAll(async () => {
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = savedEndpoint;
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+describe('from the environment', () => {
+  test('the three variables, used as they are, without asking Secrets Manager', async () => {
+    const before = asked.length;
+    const loaded = await loadSlackSecrets(configWith('sagebuild/slack'), {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_APP_TOKEN: APP_TOKEN,
+    });
+    expect(loaded).toMatchObject({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: APP_TOKEN });
+    expect(asked.length).toBe(before);
+  });
+
+  test('a missing or malformed variable is a ConfigError naming it, not quoting it', async () => {
+    const missing = loadSlackSecrets(configWith(), { SLACK_BOT_TOKEN: BOT_TOKEN });
+    await expect(missing).rejects.toThrow(
+      new ConfigError('SLACK_SIGNING_SECRET missing from the environment.'),
+    );
+    const user = loadSlackSecrets(configWith(), {
+      SLACK_BOT_TOKEN: `xoxp-${SIGNING_SECRET}`,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    });
+    await expect(user).rejects.toThrow('The Slack SLACK_BOT_TOKEN from the environment is malformed');
+    await expect(loadSlackSecrets(configWith(), {})).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('from Secrets Manager', () => {
+  test('the secret named by slack.tokensSecretId, read with GetSecretValue', async () => {
+    const loaded = await loadSlackSecrets(configWith('sagebuild/slack'), {});
+    expect(loaded).toMatchObject({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: APP_TOKEN });
+    expect(asked.at(-1)).toEqual({ target: 'secretsmanager.GetSecretValue', secretId: 'sagebuild/slack' });
+  });
+
+  test('camelCase keys work too; the app token is optional', async () => {
+    const loaded = await loadSlackSecrets(configWith('sagebuild/slack-camel'), {});
+    expect(loaded).toMatchObject({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
+    expect(loaded.appToken).toBeUndefined();
+  });
+
+  test('a missing, incomplete, malformed or non-JSON secret is a ConfigError', async () => {
+    for (const [id, message] of [
+      [
+        'sagebuild/absent',
+        'The Slack secret sagebuild/absent could not be read (ResourceNotFoundException).',
+      ],
+      ['sagebuild/no-signing', 'SLACK_SIGNING_SECRET missing from secret sagebuild/no-signing.'],
+      ['sagebuild/wrong-kind', 'The Slack SLACK_BOT_TOKEN from secret sagebuild/wrong-kind is malformed'],
+      ['sagebuild/not-json', 'The Slack secret sagebuild/not-json is not a JSON object.'],
+    ]) {
+      const loading = loadSlackSecrets(configWith(id), {});
+      await expect(loading).rejects.toBeInstanceOf(ConfigError);
+      await expect(loadSlackSecrets(configWith(id), {})).rejects.toThrow(message as string);
+    }
+  });
+});
+
+describe('never logged', () => {
+  test('the loaded secrets print as redacted: console.log, JSON, inspect, string', async () => {
+    const loaded = await loadSlackSecrets(configWith('sagebuild/slack'), {});
+    const printed = await consoleOutput(async () => {
+      console.log(loaded);
+      console.log('secrets:', loaded, `${String(loaded)}`);
+      console.error(JSON.stringify({ loaded }));
+    });
+    expect(printed).toContain('[redacted]');
+    expectNoSecret(printed);
+  });
+
+  test('no failure while loading logs or throws a secret value', async () => {
+    const printed = await consoleOutput(async () => {
+      for (const id of [
+        'sagebuild/absent',
+        'sagebuild/no-signing',
+        'sagebuild/wrong-kind',
+        'sagebuild/not-json',
+      ]) {
+        await loadSlackSecrets(configWith(id), {}).catch((error: unknown) => console.error(error));
+      }
+      await loadSlackSecrets(configWith(), {
+        SLACK_BOT_TOKEN: `xoxp-${SIGNING_SECRET}`,
+        SLACK_SIGNING_SECRET: 'x',
+      }).catch((error: unknown) => console.error(error));
+    });
+    expect(printed).toContain('ConfigError');
+    expectNoSecret(printed);
+  });
+
+  test('the running bot logs no token: forged requests, a command, a Slack API failure', async () => {
+    const fake = await startFakeSlackApi();
+    const config = configWith('sagebuild/slack');
+    const core = new SageBuild(config);
+    const loaded = await loadSlackSecrets(config, {});
+    const receiver = createHttpReceiver({ signingSecret: loaded.signingSecret });
+    const bot = createSlackApp({
+      core,
+      config,
+      store: new MemoryStore(),
+      receiver,
+      botToken: loaded.botToken,
+      webClientOptions: { slackApiUrl: fake.apiUrl },
+    });
+    try {
+      const printed = await consoleOutput(async () => {
+        await bot.start();
+        const body = (text: string) =>
+          slashCommandBody({
+            command: '/sagebuild',
+            text,
+            user_id: 'U0SOMEONE',
+            channel_id: 'C0SOMEWHERE',
+            response_url: fake.responseUrl(),
+          });
+        expect((await postSigned(receiver.url, body('help'), FORM, 'forged')).status).toBe(401);
+        expect((await postSigned(receiver.url, body('help'), FORM, loaded.signingSecret)).status).toBe(200);
+        // A mention whose answer Slack refuses: the Web API error is logged, the token is not.
+        fake.fail('chat.postMessage', 'invalid_auth');
+        const event = JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T0SAGEBUILD',
+          api_app_id: 'A0SAGEBUILD',
+          event_id: 'Ev0SECRETS1',
+          event_time: 1,
+          event: { type: 'app_mention', user: 'U0SOMEONE', channel: 'C0SOMEWHERE', text: 'help', ts: '1.2' },
+        });
+        expect((await postSigned(receiver.url, event, 'application/json', loaded.signingSecret)).status).toBe(
+          200,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+      expect(printed).toContain('invalid_auth');
+      expectNoSecret(printed);
+    } finally {
+      await bot.stop();
+      core.close();
+      await fake.close();
+    }
+  });
+});
