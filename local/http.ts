@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './http-body';
 import { AwsError, toWire } from './protocol';
 
 export type Operation = (input: Record<string, unknown>) => unknown;
@@ -30,7 +31,11 @@ export function createWireHandler(services: WireService[], hooks: WireHooks) {
     const requestId = randomUUID();
     let contentType = FALLBACK_CONTENT_TYPE;
     try {
-      const body = await readBody(req);
+      const body = await readBody(
+        req,
+        MAX_BODY_BYTES,
+        () => new AwsError('SerializationException', 'Request body too large', 413),
+      );
       const path = (req.url ?? '/').split('?')[0] as string;
       if (path.startsWith('/_local/')) {
         const result = await hooks.admin(
@@ -93,24 +98,6 @@ function parseJson(body: Buffer): unknown {
       'Start of structure or map found where not expected, or malformed JSON',
     );
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new AwsError('SerializationException', 'Request body too large', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(

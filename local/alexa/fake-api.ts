@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { services } from 'ask-sdk-model';
+import { readBody } from '../http-body';
 
 export interface ProgressiveResponse {
   /** The request the skill was answering when it sent this (header.requestId). */
@@ -78,7 +79,8 @@ async function accept(req: IncomingMessage, expectedToken: string | undefined): 
   if (!token || (expectedToken !== undefined && token !== expectedToken)) {
     throw new Rejection(401, 'UNAUTHORIZED', 'Missing or wrong bearer token');
   }
-  const body = parseBody(await readBody(req));
+  const text = await readBody(req, MAX_BODY_BYTES, () => new Rejection(413, 'TOO_LARGE', 'Body too large'));
+  const body = parseBody(text.toString('utf8'));
   return {
     requestId: body.header.requestId,
     speech: body.directive.speech ?? '',
@@ -103,22 +105,6 @@ function parseBody(text: string): services.directive.SendDirectiveRequest {
     throw new Rejection(400, 'INVALID_DIRECTIVE', 'directive must be VoicePlayer.Speak with speech');
   }
   return request as services.directive.SendDirectiveRequest;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        fail(new Rejection(413, 'TOO_LARGE', 'Body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', fail);
-  });
 }
 
 function reject(res: ServerResponse, error: unknown): void {

@@ -6,6 +6,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../http-body';
 import {
   FakeWorkspace,
   SlackMethodError,
@@ -142,7 +143,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-    const { args, bodyToken } = parseArgs(await readBody(req), req.headers['content-type']);
+    const { args, bodyToken } = parseArgs(await readText(req), req.headers['content-type']);
     const token = bearer(req.headers.authorization) ?? bodyToken;
     const call: SlackCall = { method, args, token, at: new Date(), outcome: 'ok' };
     calls.push(call);
@@ -162,7 +163,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   }
 
   async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    const payload = parseArgs(await readBody(req), req.headers['content-type']).args;
+    const payload = parseArgs(await readText(req), req.headers['content-type']).args;
     workspace.respond(id, payload);
     sendJson(res, 200, { ok: true });
   }
@@ -286,20 +287,9 @@ function decodeJson(value: string): unknown {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        fail(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', fail);
-  });
+async function readText(req: IncomingMessage): Promise<string> {
+  const body = await readBody(req, MAX_BODY_BYTES, () => new Error('body too large'));
+  return body.toString('utf8');
 }
 
 function sendJson(
