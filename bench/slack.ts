@@ -5,6 +5,11 @@
 //      the fake Slack spend on this machine is not counted as the bot's: the HTTP response is the ack, timed by
 //      the sender and, apart, inside the receiver (request in → response out). The answer's arrival on the
 //      response_url is shown too.
+//   1b. The Lambda path: AwsLambdaReceiver answers Slack only once the listeners are done, so the time that counts
+//      against Slack's 3 seconds is the whole request. `createLambdaHandler` in this process, fed signed
+//      function-URL events (base64 bodies, as function URLs deliver them) for `/sagebuild status prod`, one at a
+//      time as one container takes them; timed until the handler resolves (its answer is in the ack). The local
+//      AWS and the fake Slack run in this process too, so their work is counted here: an upper bound.
 //   2. Notifier throughput: builds' status events (RUNNING, then a final one), with duplicates and out-of-order
 //      copies, handled concurrently; then lost (no card), duplicated (two cards for a build in a channel) and
 //      regressed (a card not in the build's final state) cards are counted (aim: all zero). Once more with
@@ -28,8 +33,9 @@ import { localConfig } from '../local/local-config';
 import { loadReferencePipelines } from '../local/reference-pipelines';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
 import { LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET } from '../local/slack/local-bot';
-import { FORM, postSigned, slashCommandBody } from '../local/slack/requests';
+import { FORM, postSigned, signSlackRequest, slashCommandBody } from '../local/slack/requests';
 import { createSlackApp } from '../slack/app';
+import { createLambdaHandler, forSlackRequests } from '../slack/lambda';
 import type { StatusChangeEvent } from '../slack/notifier/event';
 import { BuildNotifier } from '../slack/notifier/notifier';
 import { notifierWebClient } from '../slack/notifier/web-client';
@@ -45,6 +51,9 @@ const REPO = resolve(__dirname, '..');
 const COMMANDS = 200;
 const COMMAND_CONCURRENCY = 20;
 const WARM_UP_COMMANDS = 20;
+const LAMBDA_COMMANDS = 200;
+/** What Slack waits for a Lambda's answer. */
+const SLACK_DEADLINE_MS = 3000;
 const BUILDS = 200;
 const EVENT_CONCURRENCY = 20;
 /** Lambda retries a failed asynchronous invocation twice. */
@@ -244,6 +253,76 @@ async function benchAcks(config: SageBuildConfig, local: LocalAws): Promise<void
   }
 }
 
+// ---- 1b. The Lambda path -------------------------------------------------------------------------------------
+
+/** A Lambda function URL event (payload 2.0) for a signed Slack request, its body base64-encoded. */
+function functionUrlEvent(body: string, contentType: string) {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': contentType, ...signSlackRequest(body, LOCAL_SIGNING_SECRET) },
+    requestContext: { http: { method: 'POST', path: '/' } },
+    body: Buffer.from(body, 'utf8').toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+async function benchLambda(baseConfig: SageBuildConfig): Promise<void> {
+  const slack = await startFakeSlackApi({ token: LOCAL_BOT_TOKEN });
+  const config = forSlackRequests(baseConfig);
+  const core = new SageBuild(config);
+  const handler = createLambdaHandler({
+    core,
+    config,
+    store: new MemoryStore(),
+    botToken: LOCAL_BOT_TOKEN,
+    signingSecret: LOCAL_SIGNING_SECRET,
+    webClientOptions: { slackApiUrl: slack.apiUrl },
+  });
+  const send = async (id: string) => {
+    const body = slashCommandBody({
+      command: '/sagebuild',
+      text: 'status prod',
+      user_id: 'U0BENCH',
+      channel_id: 'C0DEVBUILDS',
+      response_url: slack.responseUrl(id),
+      trigger_id: `trigger-${id}`,
+    });
+    const started = performance.now();
+    const result = await handler(functionUrlEvent(body, FORM), {});
+    const took = performance.now() - started;
+    const answered = result.statusCode === 200 && /"text":"Yes\./.test(result.body ?? '');
+    return { ms: took, answered };
+  };
+  try {
+    // The first request after the handler is made: Bolt's and the clients' first use (not a real cold start:
+    // the modules are loaded, and the secrets come from here).
+    const first = await send('lambda-first');
+    for (let i = 0; i < WARM_UP_COMMANDS; i += 1) await send(`lambda-warm-${i}`);
+    const times: number[] = [];
+    let unanswered = 0;
+    for (let i = 0; i < LAMBDA_COMMANDS; i += 1) {
+      const one = await send(`lambda-${i}`);
+      times.push(one.ms);
+      if (!one.answered) unanswered += 1;
+    }
+    const late = times.filter((t) => t > SLACK_DEADLINE_MS).length;
+    console.log(
+      `Lambda path: ${LAMBDA_COMMANDS} signed "/sagebuild status prod" function-URL events, one at a time, until the handler resolves (aim: well under ${SLACK_DEADLINE_MS} ms)`,
+    );
+    console.log(`  handler resolved:             ${spread(times)}`);
+    console.log(`  first request after set-up:   ${ms(first.ms)}`);
+    console.log(
+      `  answered in the ack: ${LAMBDA_COMMANDS - unanswered} of ${LAMBDA_COMMANDS}; over ${SLACK_DEADLINE_MS} ms: ${late}; response_url posts: ${slack.responses.length}`,
+    );
+  } finally {
+    core.close();
+    await slack.close();
+  }
+}
+
 // ---- 2. Notifier ---------------------------------------------------------------------------------------------
 
 interface BenchBuild {
@@ -399,6 +478,7 @@ async function main(): Promise<void> {
   const core = new SageBuild(config);
   try {
     await benchAcks(config, local);
+    await benchLambda(config);
     await benchNotifier(core, config, false);
     await benchNotifier(core, config, true);
     await benchBundles();

@@ -15,6 +15,7 @@ import { registerHome } from './listeners/home';
 import { OnceGate } from './listeners/once';
 import { GroupDirectory } from './listeners/requester';
 import type { SlackReceiver } from './receivers/receiver';
+import { SLACK_DEFAULTS, slackSettings } from './settings';
 import type { SlackStore } from './store/store';
 
 /**
@@ -28,7 +29,7 @@ export const REQUEST_PATH_CLIENT: WebClientOptions = {
   rejectRateLimitedCalls: true,
 };
 
-export const DEFAULT_COMMAND = '/sagebuild';
+export const DEFAULT_COMMAND = SLACK_DEFAULTS.commandName;
 
 export interface SlackAppOptions {
   core: SageBuild;
@@ -42,6 +43,8 @@ export interface SlackAppOptions {
   botId?: string;
   now?: () => Date;
   logLevel?: LogLevel;
+  /** The receiver answers Slack only after the listeners (Lambda): slash command answers go in the ack. */
+  answerInAck?: boolean;
 }
 
 export interface SlackBot {
@@ -59,9 +62,10 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     config,
     store,
     now,
-    commandName: config.slack?.commandName ?? DEFAULT_COMMAND,
+    commandName: slackSettings(config).commandName,
     groups: new GroupDirectory(() => now().getTime()),
     once: new OnceGate(() => now().getTime()),
+    answerInAck: options.answerInAck ?? false,
     model: modelFor(config),
   };
   // The bot's identity comes from config, not from auth.test: no Slack call before an ack, even cold.

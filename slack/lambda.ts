@@ -2,20 +2,31 @@
 // runtimes reject callback handlers). Config, tokens (environment or Secrets Manager) and clients are made once
 // per container; in Lambda that starts at module load, so the secret is read while the runtime initialises.
 //
-// AwsLambdaReceiver answers Slack only after the listeners finish, so the core gets a tighter time budget here
-// than the Alexa skill's: an answer (or "AWS is slow") must be back within Slack's 3 seconds, cold start included.
+// AwsLambdaReceiver answers Slack only after the listeners finish, so everything on a request's path is bounded
+// to fit Slack's 3 seconds, cold start included: the core's AWS budget (tighter than the Alexa skill's), the
+// Secrets Manager read (about a second), Slack calls (one try, a short timeout), group lookups and
+// response_url posts (slack/listeners/deadline.ts). A slash command's answer goes in the ack itself.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { WebClientOptions } from '@slack/web-api';
 import { loadConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
 import { SageBuild } from '../core/sagebuild';
-import { createSlackApp, type SlackAppOptions } from './app';
+import { createSlackApp, REQUEST_PATH_CLIENT, type SlackAppOptions } from './app';
 import { createLambdaReceiver, type AwsEvent, type AwsResponse } from './receivers/lambda';
 import { loadSlackSecrets } from './secrets';
+import { slackSettings } from './settings';
 import { DynamoDbStore } from './store/dynamodb-store';
 
 /** All of one Slack request's AWS calls; with Bolt's own work and a cold start, well inside 3 s. */
 export const SLACK_AWS_BUDGET_MS = 1800;
+
+/** Slack Web API calls inside the 3 seconds: no retry, and a timeout that leaves room for the rest. */
+export const LAMBDA_PATH_CLIENT: WebClientOptions = {
+  ...REQUEST_PATH_CLIENT,
+  retryConfig: { retries: 0 },
+  timeout: 1200,
+};
 
 type LambdaHandler = (event: AwsEvent, context: unknown) => Promise<AwsResponse>;
 
@@ -29,8 +40,14 @@ export function forSlackRequests(config: SageBuildConfig): SageBuildConfig {
 export function createLambdaHandler(
   options: Omit<SlackAppOptions, 'receiver'> & { signingSecret: string },
 ): LambdaHandler {
-  const receiver = createLambdaReceiver({ signingSecret: options.signingSecret });
-  createSlackApp({ ...options, receiver });
+  const { signingSecret, ...rest } = options;
+  const receiver = createLambdaReceiver({ signingSecret });
+  createSlackApp({
+    ...rest,
+    receiver,
+    webClientOptions: { ...LAMBDA_PATH_CLIENT, ...options.webClientOptions },
+    answerInAck: true,
+  });
   return receiver.handler;
 }
 
@@ -44,7 +61,7 @@ async function boot(env: NodeJS.ProcessEnv): Promise<LambdaHandler> {
   return createLambdaHandler({
     core: new SageBuild(config),
     config,
-    store: new DynamoDbStore(dynamodb, config.slack?.storeTable ?? 'sagebuild-slack'),
+    store: new DynamoDbStore(dynamodb, slackSettings(config).storeTable),
     botToken: secrets.botToken,
     signingSecret: secrets.signingSecret,
   });

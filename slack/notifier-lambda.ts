@@ -4,6 +4,7 @@
 // slack.tokensSecretId), and the store's DynamoDB table. A failed set-up is retried at the next event.
 // A thrown error hands the event back to Lambda, which retries it.
 
+import { slackSettings } from './settings';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
@@ -15,7 +16,6 @@ import { loadSlackSecrets } from './secrets';
 import { DynamoDbStore } from './store/dynamodb-store';
 
 /** The table name when the config has no slack section (the schema's default). */
-const DEFAULT_TABLE = 'sagebuild-slack';
 
 export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<BuildNotifier> {
   const config = loadConfig(env);
@@ -26,7 +26,7 @@ export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
   });
-  const store = new DynamoDbStore(dynamodb, config.slack?.storeTable ?? DEFAULT_TABLE);
+  const store = new DynamoDbStore(dynamodb, slackSettings(config).storeTable);
   return new BuildNotifier({ core: new SageBuild(config), web, store, config });
 }
 

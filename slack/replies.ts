@@ -2,7 +2,7 @@
 // Slack (escaped mrkdwn, Block Kit, who may see a reply). Every reply with blocks carries the same words as
 // top-level `text`, which notifications and screen readers use.
 
-import type { Block, KnownBlock } from '@slack/types';
+import type { Block, Button, KnownBlock } from '@slack/types';
 import { escapeMrkdwn, mention } from './cards/mrkdwn';
 
 export { escapeMrkdwn, mention };
@@ -21,16 +21,26 @@ export function privately(sentence: string): Reply {
   return { text: escapeMrkdwn(sentence), visibility: 'ephemeral' };
 }
 
-/** "<@U123> started a new dev build, dev-…": the core's sentence, said by whoever did it, for the channel. */
-export function announce(userId: string, sentence: string): Reply {
-  const lowered = sentence.charAt(0).toLowerCase() + sentence.slice(1);
-  return { text: `${mention(userId)} ${escapeMrkdwn(lowered)}`, visibility: 'in_channel' };
+/**
+ * "<@U123> started a new dev build, dev-…": the core's sentence about who did what (`say` names the person
+ * as given), for the channel. Slack only formats it: the sentence is escaped, and the person becomes a mention.
+ */
+export function announce(userId: string, say: (who: string) => string): Reply {
+  // A placeholder no name contains and escaping leaves alone, where the mention goes once the rest is escaped.
+  const slot = '\u0000';
+  const text = escapeMrkdwn(say(slot)).replace(slot, mention(userId));
+  return { text, visibility: 'in_channel' };
 }
 
-/** A sentence plus one button, e.g. "Start a dev build?" [Start]. */
-export function withButton(sentence: string, button: KnownBlock & { type: 'actions' }): Reply {
+/** A sentence plus one button, e.g. "Start a new dev build? Only the button starts it." [Start]. */
+export function withButton(sentence: string, button: Button): Reply {
   const text = escapeMrkdwn(sentence);
-  return { text, blocks: [section(text), button], visibility: 'ephemeral' };
+  return { text, blocks: [section(text), { type: 'actions', elements: [button] }], visibility: 'ephemeral' };
+}
+
+/** Whether a reply carries buttons: a prompt to act, which stays in the conversation for the click. */
+export function hasButtons(reply: Reply): boolean {
+  return (reply.blocks ?? []).some((block) => block.type === 'actions');
 }
 
 export function section(mrkdwn: string): KnownBlock {
@@ -61,45 +71,4 @@ export function forRespond(reply: Reply): {
 /** Slack escapes &, < and > in what people type; undo it before reading their words. */
 export function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-export interface Confirm {
-  title: string;
-  text: string;
-  confirm: string;
-  deny: string;
-}
-
-/** An actions block with one button; buttons that act carry a confirm dialog (Slack asks before sending). */
-export function buttonBlock(
-  actionId: string,
-  label: string,
-  value: string,
-  options: { style?: 'primary' | 'danger'; confirm?: Confirm } = {},
-): KnownBlock & { type: 'actions' } {
-  const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-  const { confirm } = options;
-  return {
-    type: 'actions',
-    elements: [
-      {
-        type: 'button',
-        action_id: actionId,
-        text: plain(label),
-        value,
-        ...(options.style ? { style: options.style } : {}),
-        ...(confirm
-          ? {
-              confirm: {
-                title: plain(confirm.title),
-                text: plain(confirm.text),
-                confirm: plain(confirm.confirm),
-                deny: plain(confirm.deny),
-                ...(options.style === 'danger' ? { style: 'danger' as const } : {}),
-              },
-            }
-          : {}),
-      },
-    ],
-  };
 }

@@ -48,8 +48,12 @@ const FIELDS = {
 
 type Field = keyof typeof FIELDS;
 
-/** How long the cold start may wait for Secrets Manager: a Slack request may be waiting behind it. */
-const SECRET_TIMEOUT_MS = 1500;
+/**
+ * How long the cold start may wait for Secrets Manager, a retry included: a Slack request may be waiting
+ * behind it, with 3 seconds for everything. Each try gets under half of it, and one retry at most.
+ */
+export const SECRET_DEADLINE_MS = 1000;
+const SECRET_TRY = { attempts: 2, connectionTimeout: 300, requestTimeout: 450 };
 
 export async function loadSlackSecrets(
   config: Pick<SageBuildConfig, 'slack' | 'region'>,
@@ -100,15 +104,19 @@ async function readSecret(
   const region = secretId.startsWith('arn:') ? secretId.split(':')[3] : fallbackRegion;
   const client = new SecretsManagerClient({
     ...(region ? { region } : {}),
-    maxAttempts: 2,
+    maxAttempts: SECRET_TRY.attempts,
     requestHandler: {
-      connectionTimeout: 1000,
-      requestTimeout: SECRET_TIMEOUT_MS,
+      connectionTimeout: SECRET_TRY.connectionTimeout,
+      requestTimeout: SECRET_TRY.requestTimeout,
       throwOnRequestTimeout: true,
     },
   });
+  // The whole read, retry and back-off included, ends at the deadline.
+  const deadline = AbortSignal.timeout(SECRET_DEADLINE_MS);
   try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
+      abortSignal: deadline,
+    });
     const parsed: unknown = JSON.parse(SecretString ?? '');
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new SyntaxError('not an object');
@@ -116,7 +124,11 @@ async function readSecret(
   } catch (error) {
     // The SDK's message may quote the request, never the secret; a JSON error could quote the secret itself.
     const why =
-      error instanceof SyntaxError ? 'is not a JSON object' : `could not be read (${(error as Error).name})`;
+      error instanceof SyntaxError
+        ? 'is not a JSON object'
+        : deadline.aborted
+          ? `could not be read within ${SECRET_DEADLINE_MS} ms`
+          : `could not be read (${(error as Error).name})`;
     throw new ConfigError(`The Slack secret ${secretId} ${why}.`, 'slack.tokensSecretId');
   } finally {
     client.destroy();

@@ -62,9 +62,9 @@ test('/sagebuild start dev is announced, and its card is posted, then updated to
   expect(printed.match(/^#dev-builds build card:$/gm)).toHaveLength(1);
 });
 
-test('@SageBuild is my build done? answers in the thread of the question', async () => {
+test('@SageBuild is my build done? answers the asker alone (an ephemeral in the thread of the question)', async () => {
   const [, answer] = await console_.waitFor(
-    /^#dev-builds \(in thread\) SageBuild: (.*)$/m,
+    /^SageBuild \(only you can see this\): (.*)$/m,
     console_.write('@SageBuild is my build done?'),
   );
   expect(answer).toMatch(/\b(prod|dev)\b/);

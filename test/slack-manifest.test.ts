@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { parseConfig } from '../core/config/load';
 import { SageBuild } from '../core/sagebuild';
 import { createSlackApp } from '../slack/app';
@@ -66,13 +67,33 @@ function sources(dir = SLACK_DIR): string[] {
   });
 }
 
-/** Web API methods the code calls, as `client.chat.postMessage(` (every WebClient in slack/ is a `client`). */
+/** Whether `path` ("chat.postMessage") is a Web API method of Slack's WebClient. */
+const WEB_CLIENT = new WebClient('xoxb-manifest-test');
+function isWebApiMethod(path: string[]): boolean {
+  let at: unknown = WEB_CLIENT;
+  for (const part of path) {
+    if (at === null || (typeof at !== 'object' && typeof at !== 'function')) return false;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return path.length >= 2 && typeof at === 'function';
+}
+
+/**
+ * Web API methods the code calls, whatever the client is called (`client.chat.postMessage(`,
+ * `this.deps.web.chat.update(`, `click.client.usergroups.users.list(`): every dotted call is read, and the
+ * longest tail of it that is a WebClient method counts (`cached.users.has(` is none). `apiCall('…')` too.
+ */
 function calledMethods(): Set<string> {
   const methods = new Set<string>();
   for (const file of sources()) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\bclient\.([a-z]+(?:\.[A-Za-z]+)+)\(/g)) {
-      if (match[1]) methods.add(match[1]);
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(/([A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)+)\s*\(/g)) {
+      const parts = (match[1] ?? '').split(/\s*\??\.\s*/);
+      const tail = parts.map((_, i) => parts.slice(i)).find(isWebApiMethod);
+      if (tail) methods.add(tail.join('.'));
     }
+    for (const match of code.matchAll(/\bapiCall\(\s*['"`]([\w.]+)['"`]/g))
+      if (match[1]) methods.add(match[1]);
   }
   return methods;
 }
@@ -151,7 +172,13 @@ describe.each(['manifest.json', 'manifest.socket.json'])('%s matches the listene
   test('the scopes cover every Web API method called and every event, and nothing more', () => {
     const methods = calledMethods();
     expect([...methods].sort()).toEqual(
-      expect.arrayContaining(['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.publish']),
+      expect.arrayContaining([
+        'chat.postMessage',
+        'chat.postEphemeral',
+        'chat.update',
+        'usergroups.users.list',
+        'views.publish',
+      ]),
     );
     for (const method of methods) {
       expect({ method, known: method in METHOD_SCOPES }).toEqual({ method, known: true });

@@ -4,10 +4,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogLevel } from '@slack/web-api';
+import { LogLevel, type WebClient } from '@slack/web-api';
 import { startFakeSlackApi, type FakeMessage, type FakeSlack } from '../local/slack/fake-slack-api';
 import type { ExecutionStatusChangeEvent } from '../local/events';
-import { BuildNotifier, type NotifyOutcome } from '../slack/notifier/notifier';
+import type { BuildStatusFact } from '../core/builds/facts';
+import { renderBuildCard } from '../slack/cards/build-card';
+import { consoleUrlFor } from '../slack/cards/console-url';
+import {
+  BuildNotifier,
+  refreshCardMessage,
+  type NotifierDeps,
+  type NotifyOutcome,
+} from '../slack/notifier/notifier';
 import { notifierWebClient } from '../slack/notifier/web-client';
 import { handler } from '../slack/notifier-lambda';
 import { startDynalite } from '../slack/store/dynalite';
@@ -30,15 +38,46 @@ let pending: Promise<NotifyOutcome>[] = [];
 let live: { notifier: BuildNotifier; store: SlackStore; outcomes: NotifyOutcome[] };
 const warnings: string[] = [];
 
-function notifierWith(store: SlackStore): BuildNotifier {
+function slackClient(): WebClient {
+  // Quiet: the client warns on every 429, which the burst test makes on purpose.
+  return notifierWebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR });
+}
+
+function notifierWith(store: SlackStore, options: Partial<NotifierDeps> = {}): BuildNotifier {
   return new BuildNotifier({
     core: stack.core,
-    // Quiet: the client warns on every 429, which the burst test makes on purpose.
-    web: notifierWebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logLevel: LogLevel.ERROR }),
+    web: slackClient(),
     store,
     config: stack.core.config,
     log: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+    ...options,
   });
+}
+
+/** A clock that tests can move on (event and card leases run out), shared by a store and its notifiers. */
+function movableClock(): { now: () => Date; later: (ms: number) => void } {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), later: (ms) => void (offset += ms) };
+}
+
+/**
+ * A Slack client whose card update, or thread reply, never answers: the handler hangs there as one does
+ * when Lambda times it out or the container dies. `reached` resolves once it got that far.
+ */
+function dyingSlack(at: 'update' | 'reply'): { web: WebClient; reached: Promise<void> } {
+  const real = slackClient();
+  let reach = (): void => undefined;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const hang = (): Promise<never> => {
+    reach();
+    return new Promise<never>(() => undefined);
+  };
+  const chat = {
+    update: at === 'update' ? hang : real.chat.update,
+    postMessage: (args: Parameters<WebClient['chat']['postMessage']>[0]) =>
+      at === 'reply' && (args as { thread_ts?: string }).thread_ts ? hang() : real.chat.postMessage(args),
+  };
+  return { web: { chat } as unknown as WebClient, reached };
 }
 
 beforeAll(async () => {
@@ -249,12 +288,19 @@ describe('the build notifier', () => {
     const notifier = notifierWith(store);
     await notifier.handle(running);
     fake.fail('chat.update', 'internal_error');
-    await expect(notifier.handle(final)).rejects.toThrow(/could be updated/);
-    expect((await store.getCard(executionArn))?.status).toBe('RUNNING');
+    await expect(notifier.handle(final)).rejects.toThrow(/may work on a retry/);
+    // The record took the final status on; its card says it still shows RUNNING, with no reply yet.
+    expect(await store.getCard(executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      cards: [{ shows: 'RUNNING' }],
+    });
     expect(await notifier.handle(final)).toBe('updated');
     const [card] = cards(DEV_CHANNEL);
     expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
     expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+    expect((await store.getCard(executionArn))?.cards).toEqual([
+      expect.objectContaining({ shows: 'SUCCEEDED', replied: 'SUCCEEDED' }),
+    ]);
   });
 
   test('a burst of 429s from Slack loses nothing: the card, its update and the reply all arrive', async () => {
@@ -272,6 +318,33 @@ describe('the build notifier', () => {
     expect(card?.versions).toHaveLength(2);
     expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
   }, 30_000);
+
+  test("an older build's card gets that build's own facts from the core, not the latest build's", async () => {
+    const older = await build(FAIL_TRAINING);
+    await build(); // the pipeline's latest build now
+    const { final } = eventsOf(older.executionArn);
+    fake.reset();
+    const statusOf = jest.spyOn(stack.core, 'statusOf');
+    const status = jest.spyOn(stack.core, 'status');
+    try {
+      expect(await notifierWith(new MemoryStore()).handle(final)).toBe('posted');
+      expect(statusOf).toHaveBeenCalledWith('dev', older.executionArn);
+      expect(status).not.toHaveBeenCalled();
+      const expected = await stack.core.statusOf('dev', older.executionArn);
+      const [card] = cards(DEV_CHANNEL);
+      expect(card?.text).toContain(older.name);
+      expect(card?.blocks).toEqual(
+        renderBuildCard(expected, {
+          consoleUrl: consoleUrlFor(older.executionArn),
+          canStop: false,
+          now: new Date(),
+        }).blocks,
+      );
+    } finally {
+      statusOf.mockRestore();
+      status.mockRestore();
+    }
+  });
 
   test('an event from a state machine no pipeline uses is ignored', async () => {
     const { executionArn } = await build();
@@ -329,10 +402,181 @@ describe('the build notifier', () => {
     const store = new MemoryStore();
     const notifier = notifierWith(store);
     fake.fail('chat.postMessage', 'internal_error', 1);
-    await expect(notifier.handle(running)).rejects.toThrow(/No channel took the card/);
+    await expect(notifier.handle(running)).rejects.toThrow(/may work on a retry/);
     expect(cards(DEV_CHANNEL)).toEqual([]);
     expect(await notifier.handle(running)).toBe('posted');
     expect(cards(DEV_CHANNEL)).toHaveLength(1);
+  });
+});
+
+describe('the build notifier after a crash or a partial failure', () => {
+  test.each([
+    { dies: 'before the reply to a card posted final-first', at: 'reply', first: false },
+    { dies: 'in the card update, before Slack got it', at: 'update', first: true },
+    { dies: 'after the card update, before the reply', at: 'reply', first: true },
+  ] as const)(
+    'a handler that dies $dies: the retry of the same event finishes the rest, once',
+    async ({ at, first }) => {
+      const { executionArn } = await build();
+      const { running, final } = eventsOf(executionArn);
+      fake.reset();
+      const clock = movableClock();
+      const store = new MemoryStore(clock.now);
+      if (first) expect(await notifierWith(store, { now: clock.now }).handle(running)).toBe('posted');
+      const dying = dyingSlack(at);
+      void notifierWith(store, { now: clock.now, web: dying.web }).handle(final);
+      await dying.reached;
+
+      // Lambda's retry comes once the dead handler's leases ran out (the event's 2 min, the card's 1 min).
+      clock.later(3 * 60_000);
+      expect(await notifierWith(store, { now: clock.now }).handle(final)).toBe('updated');
+      const [card, ...others] = cards(DEV_CHANNEL);
+      expect(others).toEqual([]);
+      expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+      expect(card?.versions).toHaveLength(first ? 2 : 1); // never updated twice to the same state
+      expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toHaveLength(1);
+      expect(await store.getCard(executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        cards: [{ shows: 'SUCCEEDED', replied: 'SUCCEEDED' }],
+      });
+      expect((await store.getCard(executionArn))?.busyUntil).toBeUndefined();
+      // And the event is done now: another copy of it changes nothing.
+      expect(await notifierWith(store, { now: clock.now }).handle(final)).toBe('duplicate');
+    },
+  );
+
+  test('a repeat of an event another handler is working on waits for it, then is a duplicate', async () => {
+    const { executionArn } = await build();
+    const { running } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const outcomes = await Promise.all(
+      [notifierWith(store), notifierWith(store)].map((n) => n.handle(running)),
+    );
+    expect(outcomes.sort()).toEqual(['duplicate', 'posted']);
+    expect(cards(DEV_CHANNEL)).toHaveLength(1);
+  });
+
+  test('one channel of two fails, then succeeds on the retry: each channel gets exactly one card and reply', async () => {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    await store.subscribe('dev', 'C0EXTRA');
+    const notifier = notifierWith(store);
+    const channels = [DEV_CHANNEL, 'C0EXTRA'];
+
+    fake.fail('chat.postMessage', 'internal_error', 1);
+    await expect(notifier.handle(running)).rejects.toThrow(/1 Slack call .* may work on a retry/);
+    const afterPost = await store.getCard(executionArn);
+    expect(afterPost?.cards).toHaveLength(1);
+    expect(afterPost?.unposted).toEqual(channels.filter((c) => c !== afterPost?.cards[0]?.channel));
+    expect(await notifier.handle(running)).toBe('posted');
+    for (const channel of channels) expect(cards(channel)).toHaveLength(1);
+    expect((await store.getCard(executionArn))?.unposted).toBeUndefined();
+
+    fake.fail('chat.update', 'internal_error', 1);
+    await expect(notifier.handle(final)).rejects.toThrow(/may work on a retry/);
+    expect(await notifier.handle(final)).toBe('updated');
+    for (const channel of channels) {
+      const [card, ...others] = cards(channel);
+      expect(others).toEqual([]);
+      expect(card?.versions.map((v) => headerOf(v.blocks))).toEqual([
+        expect.stringContaining('running'),
+        expect.stringContaining('succeeded'),
+      ]);
+      expect(fake.replies(channel, card?.ts ?? '')).toHaveLength(1);
+    }
+    // The retries redid nothing that had worked: 2 posts + 1 retried post, 2 updates + 1 failed one.
+    expect(fake.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(3);
+    expect(fake.callsTo('chat.update')).toHaveLength(3);
+    expect(warnings.join('\n')).toContain('internal_error');
+  });
+
+  test('a thread reply Slack cannot take is retried alone: one update, one reply', async () => {
+    const { executionArn } = await build(FAIL_TRAINING);
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const notifier = notifierWith(store);
+    await notifier.handle(running);
+    fake.fail('chat.postMessage', 'service_unavailable', 1);
+    await expect(notifier.handle(final)).rejects.toThrow(/may work on a retry/);
+    const [card] = cards(DEV_CHANNEL);
+    expect(headerOf(card?.blocks ?? [])).toContain('failed');
+    expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toEqual([]);
+    expect(await notifier.handle(final)).toBe('updated');
+    expect(card?.versions).toHaveLength(2);
+    expect(fake.callsTo('chat.update')).toHaveLength(1);
+    const replies = fake.replies(DEV_CHANNEL, card?.ts ?? '');
+    expect(replies.map((r) => r.replyBroadcast)).toEqual([true]);
+    expect(replies[0]?.text).toMatch(/^<@U0ANALIMA> /);
+  });
+});
+
+describe('refreshCardMessage (the Refresh button)', () => {
+  const render = (fact: BuildStatusFact) =>
+    renderBuildCard(fact, {
+      consoleUrl: consoleUrlFor(fact.executionArn),
+      canStop: fact.status === 'RUNNING',
+      now: new Date(),
+    });
+
+  async function finishedCard(): Promise<{ store: MemoryStore; fact: BuildStatusFact; ts: string }> {
+    const { executionArn } = await build();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const notifier = notifierWith(store);
+    await notifier.handle(running);
+    await notifier.handle(final);
+    const fact = await stack.core.statusOf('dev', executionArn);
+    return { store, fact, ts: cards(DEV_CHANNEL)[0]?.ts ?? '' };
+  }
+
+  test('never moves a final card back to running; re-renders it from final facts', async () => {
+    const { store, fact, ts } = await finishedCard();
+    const base = { store, web: slackClient(), channel: DEV_CHANNEL, ts, render };
+    const running: BuildStatusFact = { ...fact, status: 'RUNNING' };
+    delete running.stoppedAt;
+    delete running.failure;
+    expect(await refreshCardMessage({ ...base, fact: running })).toBe('stale');
+    expect(fake.message(DEV_CHANNEL, ts)?.versions).toHaveLength(2);
+    expect(await refreshCardMessage({ ...base, fact })).toBe('updated');
+    const card = fake.message(DEV_CHANNEL, ts);
+    expect(card?.versions).toHaveLength(3);
+    expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
+    const record = await store.getCard(fact.executionArn);
+    expect(record?.busyUntil).toBeUndefined();
+    expect(record?.status).toBe('SUCCEEDED');
+  });
+
+  test('leaves a card alone while the notifier is updating it; updates one without a record', async () => {
+    const { store, fact, ts } = await finishedCard();
+    const record = await store.getCard(fact.executionArn);
+    if (!record) throw new Error('no record');
+    await store.saveCard(
+      { ...record, version: record.version + 1, busyUntil: new Date(Date.now() + 30_000).toISOString() },
+      record.version,
+    );
+    const base = { web: slackClient(), channel: DEV_CHANNEL, ts, render, fact };
+    expect(await refreshCardMessage({ ...base, store })).toBe('busy');
+    expect(await refreshCardMessage({ ...base, store: new MemoryStore() })).toBe('updated');
+    expect(fake.message(DEV_CHANNEL, ts)?.versions).toHaveLength(3);
+  });
+
+  test('a final fact on a card the notifier still shows running updates it', async () => {
+    const { executionArn } = await build();
+    const { running } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    await notifierWith(store).handle(running);
+    const ts = cards(DEV_CHANNEL)[0]?.ts ?? '';
+    const fact = await stack.core.statusOf('dev', executionArn);
+    expect(
+      await refreshCardMessage({ store, web: slackClient(), fact, channel: DEV_CHANNEL, ts, render }),
+    ).toBe('updated');
+    expect(headerOf(fake.message(DEV_CHANNEL, ts)?.blocks ?? [])).toContain('succeeded');
   });
 });
 

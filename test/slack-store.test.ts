@@ -48,6 +48,8 @@ afterAll(async () => {
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:sagebuild-dev:dev-1';
 
+const SHOWS_RUNNING = { shows: 'RUNNING', showsAt: '2026-11-20T10:00:00Z' } as const;
+
 function record(overrides: Partial<CardRecord> = {}): CardRecord {
   return {
     executionArn: ARN,
@@ -55,7 +57,7 @@ function record(overrides: Partial<CardRecord> = {}): CardRecord {
     status: 'RUNNING',
     statusAt: '2026-11-20T10:00:00Z',
     version: 1,
-    cards: [{ channel: 'C0DEVBUILDS', ts: '1700000000.000100' }],
+    cards: [{ channel: 'C0DEVBUILDS', ts: '1700000000.000100', ...SHOWS_RUNNING }],
     updatedAt: '2026-11-20T10:00:01Z',
     ...overrides,
   };
@@ -77,7 +79,16 @@ describe.each(adapters)('the $name store', ({ make }) => {
   });
 
   test('a saved card reads back the same, optional fields included', async () => {
-    const full = record({ startedBySlackUser: 'U0ANA', postingUntil: '2026-11-20T10:01:00Z' });
+    const full = record({
+      status: 'FAILED',
+      cards: [
+        { channel: 'C0A', ts: '1.1', shows: 'FAILED', showsAt: '2026-11-20T10:05:00Z', replied: 'FAILED' },
+        { channel: 'C0B', ts: '1.2', ...SHOWS_RUNNING },
+      ],
+      unposted: ['C0C', 'C0D'],
+      startedBySlackUser: 'U0ANA',
+      busyUntil: '2026-11-20T10:01:00Z',
+    });
     expect(await store.saveCard(full, 0)).toBe(true);
     expect(await store.getCard(ARN)).toEqual(full);
     const bare = record({ version: 2, cards: [] });
@@ -117,10 +128,12 @@ describe.each(adapters)('the $name store', ({ make }) => {
   test('stored records are copies: changing what was saved or read changes nothing', async () => {
     const saved = record();
     await store.saveCard(saved, 0);
-    saved.cards.push({ channel: 'C0OTHER', ts: '1.2' });
+    saved.cards.push({ channel: 'C0OTHER', ts: '1.2', ...SHOWS_RUNNING });
     const read = await store.getCard(ARN);
     read?.cards.pop();
-    expect((await store.getCard(ARN))?.cards).toEqual([{ channel: 'C0DEVBUILDS', ts: '1700000000.000100' }]);
+    expect((await store.getCard(ARN))?.cards).toEqual([
+      { channel: 'C0DEVBUILDS', ts: '1700000000.000100', ...SHOWS_RUNNING },
+    ]);
   });
 
   test('cards expire after 30 days, and an expired card can be created again', async () => {
@@ -159,6 +172,48 @@ describe.each(adapters)('the $name store', ({ make }) => {
     expect(await store.claimEvent('event-1')).toBe(true);
   });
 
+  test('an event lease: claimed once, in progress for others, then done once finished', async () => {
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('claimed');
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('in-progress');
+    expect(await store.leaseEvent('event-2', 120_000)).toBe('claimed');
+    await store.finishEvent('event-1');
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('done');
+    later(10 * 60_000);
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('done');
+  });
+
+  test('a lease that runs out (its handler died) can be taken over; one that was released at once', async () => {
+    await store.leaseEvent('event-1', 120_000);
+    later(119_000);
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('in-progress');
+    later(2000);
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('claimed');
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('in-progress');
+    await store.releaseEvent('event-1');
+    expect(await store.leaseEvent('event-1', 120_000)).toBe('claimed');
+  });
+
+  test('of concurrent leases of one event, and of an expired one, exactly one wins', async () => {
+    const first = await Promise.all(Array.from({ length: 8 }, () => store.leaseEvent('event-x', 60_000)));
+    expect(first.filter((c) => c === 'claimed')).toHaveLength(1);
+    expect(first.filter((c) => c === 'in-progress')).toHaveLength(7);
+    later(61_000);
+    const again = await Promise.all(Array.from({ length: 8 }, () => store.leaseEvent('event-x', 60_000)));
+    expect(again.filter((c) => c === 'claimed')).toHaveLength(1);
+  });
+
+  test('a finished event is done for about a day; a claim (no lease) holds until it expires', async () => {
+    await store.leaseEvent('event-1', 60_000);
+    await store.finishEvent('event-1');
+    later(RETENTION_MS.eventClaim - 60_000);
+    expect(await store.leaseEvent('event-1', 60_000)).toBe('done');
+    later(120_000);
+    expect(await store.leaseEvent('event-1', 60_000)).toBe('claimed');
+    await store.claimEvent('event-2');
+    later(3_600_000);
+    expect(await store.leaseEvent('event-2', 60_000)).toBe('in-progress');
+  });
+
   test('subscriptions: per pipeline, sorted, idempotent, and they do not expire', async () => {
     expect(await store.subscriptions('dev')).toEqual([]);
     await store.subscribe('dev', 'C0B');
@@ -185,6 +240,9 @@ describe('the DynamoDB table', () => {
     const store = new DynamoDbStore(client, table, () => now);
     await store.saveCard(record(), 0);
     await store.claimEvent('event-1');
+    await store.leaseEvent('event-2', 60_000);
+    await store.leaseEvent('event-3', 60_000);
+    await store.finishEvent('event-3');
     await store.subscribe('dev', 'C0A');
     const ttlOf = async (pk: string, sk: string) => {
       const { Item } = await client.send(
@@ -194,7 +252,9 @@ describe('the DynamoDB table', () => {
     };
     const seconds = (ms: number) => String(Math.floor((now.getTime() + ms) / 1000));
     expect(await ttlOf(`card#${ARN}`, 'card')).toBe(seconds(RETENTION_MS.card));
-    expect(await ttlOf('event#event-1', 'event')).toBe(seconds(RETENTION_MS.eventClaim));
+    for (const id of ['event-1', 'event-2', 'event-3']) {
+      expect(await ttlOf(`event#${id}`, 'event')).toBe(seconds(RETENTION_MS.eventClaim));
+    }
     expect(await ttlOf('subs#dev', 'channel#C0A')).toBeUndefined();
   });
 });

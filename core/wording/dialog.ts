@@ -2,7 +2,7 @@
 // said when someone says no, what people can ask, and what to say when AWS has not answered in time. Voice
 // and chat fronts ask the same questions.
 
-import type { BuildStatusFact, StartedBy } from '../builds/facts';
+import type { BuildStatusFact, StartedBy, StartResult, StopResult } from '../builds/facts';
 import { spokenDuration } from './duration';
 import { spokenList } from './sentences';
 import { stepLabel } from './steps';
@@ -18,6 +18,19 @@ export function startQuestion(pipeline: string): string {
 export function stopQuestion(fact: BuildStatusFact): string {
   const step = fact.currentStep ? fact.currentStep.label || stepLabel(fact.currentStep.name) : 'running';
   return `Stop the ${fact.pipeline} build ${fact.name}, which has been ${step} for ${spokenDuration(fact.elapsedMs)}?`;
+}
+
+/**
+ * A start told to everyone, with who did it: "Ana started a new dev build, dev-abc." `who` is the front's way
+ * of naming the person (a chat mention, a name); the sentence is the core's.
+ */
+export function someoneStarted(who: string, result: StartResult): string {
+  return `${who} started a new ${result.pipeline} build, ${result.name}.`;
+}
+
+/** A stop told to everyone, with who did it: "Ana stopped the dev build dev-abc." */
+export function someoneStopped(who: string, result: StopResult): string {
+  return `${who} stopped the ${result.pipeline} build ${result.name}.`;
 }
 
 const CAN_ASK =

@@ -20,6 +20,8 @@ export {
   NOT_STARTED,
   NOT_STOPPED,
   personName,
+  someoneStarted,
+  someoneStopped,
   startQuestion,
   stopQuestion,
 } from './dialog';

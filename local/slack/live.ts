@@ -2,6 +2,7 @@
 // workspace over Socket Mode (no public URL needed), and the notifier posts the local builds' cards there.
 // The console's /sagebuild lines then point at the real Slack instead of playing one.
 
+import { slackSettings } from '../../slack/settings';
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { SageBuildConfig } from '../../core/config/schema';
 import type { SageBuild } from '../../core/sagebuild';
@@ -39,7 +40,7 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
     ...options.config,
     slack: {
       commandName,
-      storeTable: options.config.slack?.storeTable ?? 'sagebuild-slack',
+      storeTable: slackSettings(options.config).storeTable,
       ...options.config.slack,
       ...(identity.user_id ? { botUserId: identity.user_id } : {}),
     },

@@ -1,5 +1,7 @@
 // The slash command (/sagebuild by default). ack() comes first with no body, within Slack's 3 seconds
 // whatever follows; the answer then goes to respond(): privately for answers, in the channel for start/stop.
+// Behind a receiver that answers Slack only once the listener is done (Lambda), the ack waits anyway: there
+// the answer goes in the ack itself, which saves a post to the response_url inside the same 3 seconds.
 
 import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -50,6 +52,8 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
 
 export function registerCommand(app: App, deps: SlackDeps): void {
   app.command(deps.commandName, async ({ command, ack, respond, client }) => {
+    if (deps.answerInAck) return ack(forRespond(await runSlashCommand(deps, client, command)));
+    // Acked already: no 3 seconds to keep, so the response_url gets the time it takes.
     await ack();
     await respond(forRespond(await runSlashCommand(deps, client, command)));
   });

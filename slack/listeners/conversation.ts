@@ -1,6 +1,7 @@
 // Plain language: a mention ("@SageBuild is my build done?") or a direct message. The words go through the
 // Alexa interaction model's matcher, the one language source of both fronts, and each intent maps to the same
-// operation as its subcommand. Answers go in a thread under the question.
+// operation as its subcommand. Answers go in a thread under the question; in a channel, an answer for the
+// person who asked (a question, help, a refusal) is ephemeral: only they see it, in that thread.
 //
 // Starting or stopping from free text is never done on the words alone: the bot answers with a button behind
 // a confirm dialog (or the person uses the slash command). A misheard "stop" then costs a click, not a build.
@@ -11,15 +12,14 @@ import type { Question } from '../../cli/parse';
 import { isAllowed } from '../../core/config/authorize';
 import { NotAuthorized, NothingToStop } from '../../core/errors';
 import { matchUtterance } from '../../interaction-models/matcher';
-import { buttonValue, CARD_ACTIONS } from '../cards/actions';
-import { BUTTONS, PROMPTS } from './prompts';
-import { buttonBlock, unescapeSlack, withButton, type Reply } from '../replies';
+import { hasButtons, unescapeSlack, withButton, type Reply } from '../replies';
+import { START_ACTION, startButton, stopButton } from './buttons';
+import { PROMPTS } from './prompts';
 import type { SlackDeps } from './deps';
 import { ask, help, pipelineFor, replyingToErrors } from './operations';
 import type { Person } from './requester';
 
-/** The button a plain-language "start" gets; its handler lives with the card buttons. */
-export const START_ACTION = 'build_start';
+export { START_ACTION };
 
 const QUESTION_INTENTS: Record<string, Question> = {
   BuildStatusIntent: 'status',
@@ -62,16 +62,7 @@ function offerStart(deps: SlackDeps, client: WebClient, person: Person, named?: 
     const requester = await deps.groups.requester(client, person, pipeline, 'start');
     if (!isAllowed(pipeline, 'start', requester))
       throw new NotAuthorized('start', pipeline.name, requester.id);
-    const button = buttonBlock(START_ACTION, BUTTONS.start, JSON.stringify({ pipeline: pipeline.name }), {
-      style: 'primary',
-      confirm: {
-        title: BUTTONS.confirmTitle,
-        text: BUTTONS.confirmStart(pipeline.name),
-        confirm: BUTTONS.yesStart,
-        deny: BUTTONS.no,
-      },
-    });
-    return withButton(PROMPTS.confirmStart(pipeline.name), button);
+    return withButton(PROMPTS.confirmStart(pipeline.name), startButton(pipeline.name));
   });
 }
 
@@ -83,17 +74,7 @@ function offerStop(deps: SlackDeps, client: WebClient, person: Person, named?: s
     if (!isAllowed(pipeline, 'stop', requester)) throw new NotAuthorized('stop', pipeline.name, requester.id);
     const latest = await deps.core.status(pipeline.name);
     if (latest.status !== 'RUNNING') throw new NothingToStop(pipeline.name);
-    const value = buttonValue({ pipeline: pipeline.name, executionArn: latest.executionArn });
-    const button = buttonBlock(CARD_ACTIONS.stop, BUTTONS.stop, value, {
-      style: 'danger',
-      confirm: {
-        title: BUTTONS.confirmTitle,
-        text: BUTTONS.confirmStop(latest.name),
-        confirm: BUTTONS.yesStop,
-        deny: BUTTONS.no,
-      },
-    });
-    return withButton(PROMPTS.confirmStop(pipeline.name, latest.name), button);
+    return withButton(PROMPTS.confirmStop(latest), stopButton(latest));
   });
 }
 
@@ -107,23 +88,37 @@ interface Said {
   subtype?: string;
 }
 
-/** Answers in a thread: under the question, or in the thread it was asked in. */
+/**
+ * Answers in a thread: under the question, or in the thread it was asked in. In a channel (a mention), an
+ * answer for the asker alone is ephemeral; a prompt with a button stays in the thread, where its click
+ * announces to the channel. In a DM everything is a plain reply.
+ */
 async function answerInThread(
   deps: SlackDeps,
   client: WebClient,
   said: Said,
-  threaded: boolean,
+  how: { threaded: boolean; where: 'channel' | 'dm' },
 ): Promise<void> {
   if (!said.user || said.bot_id || said.subtype) return; // edits, joins and bots (this one included) are not asked
   const person: Person = { userId: said.user, channelId: said.channel };
   const reply = await understand(deps, client, person, said.text ?? '');
-  const thread = said.thread_ts ?? (threaded ? said.ts : undefined);
-  await client.chat.postMessage({
+  const thread = said.thread_ts ?? (how.threaded ? said.ts : undefined);
+  const message = {
     channel: said.channel,
     text: reply.text,
     ...(reply.blocks ? { blocks: reply.blocks } : {}),
     ...(thread ? { thread_ts: thread } : {}),
-  });
+  };
+  if (how.where === 'channel' && reply.visibility === 'ephemeral' && !hasButtons(reply)) {
+    await client.chat.postEphemeral({ ...message, user: said.user });
+  } else {
+    await client.chat.postMessage(message);
+  }
+}
+
+/** A mention in a DM (D…) is a conversation with the bot; anywhere else, people are listening. */
+function placeOf(channel: string): 'channel' | 'dm' {
+  return channel.startsWith('D') ? 'dm' : 'channel';
 }
 
 /**
@@ -149,13 +144,18 @@ async function answerOnce(deps: SlackDeps, eventId: unknown, answer: () => Promi
 export function registerConversation(app: App, deps: SlackDeps): void {
   // Events are acked by Bolt before listeners run.
   app.event('app_mention', async ({ event, body, client }) => {
-    await answerOnce(deps, body.event_id, () => answerInThread(deps, client, event as Said, true));
+    const said = event as Said;
+    await answerOnce(deps, body.event_id, () =>
+      answerInThread(deps, client, said, { threaded: true, where: placeOf(said.channel) }),
+    );
   });
 
   app.message(async ({ message, body, client }) => {
     const said = message as Said & { channel_type?: string };
     if (said.channel_type !== 'im') return;
     // A DM is a conversation: answer inline, or in the thread the person wrote in.
-    await answerOnce(deps, body.event_id, () => answerInThread(deps, client, said, false));
+    await answerOnce(deps, body.event_id, () =>
+      answerInThread(deps, client, said, { threaded: false, where: 'dm' }),
+    );
   });
 }

@@ -16,6 +16,11 @@ export interface SlackDeps {
   commandName: string;
   groups: GroupDirectory;
   once: OnceGate;
+  /**
+   * The receiver answers Slack only once the listeners are done (Lambda): a slash command's answer then goes
+   * in its ack rather than to its response_url.
+   */
+  answerInAck: boolean;
   /** The Alexa interaction model: the language plain-text mentions and DMs are understood with. */
   model: InteractionModelData;
 }

@@ -6,21 +6,56 @@ import type { WebClient } from '@slack/web-api';
 import { answerQuestion } from '../../cli/questions';
 import { HELP_USAGE, USAGE, usageLines, type Question } from '../../cli/parse';
 import type { PipelineConfig } from '../../core/config/schema';
-import { isSageBuildError } from '../../core/errors';
-import { errorSentence, started, stopped } from '../../core/wording';
+import { AwsUnavailable, isSageBuildError, type GuardedAction } from '../../core/errors';
+import { errorSentence, noAnswerInTime, started } from '../../core/wording';
+import { someoneStarted, someoneStopped } from '../../core/wording';
 import { announce, helpReply, privately, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { PROMPTS } from './prompts';
 import type { Person } from './requester';
+
+/** AWS did not answer a start or stop in time: it may still happen, so nobody is told that nothing did. */
+class NoAnswerInTime extends Error {
+  constructor(readonly action: GuardedAction) {
+    super(`no answer in time to ${action}`);
+  }
+}
+
+/**
+ * Asks the core to start or stop. A timeout here is not "AWS is slow, try again": the request may have gone
+ * through, so the answer is the core's noAnswerInTime (how to find out), as on Alexa.
+ */
+export async function acting<T>(action: GuardedAction, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AwsUnavailable && error.reason === 'timeout') throw new NoAnswerInTime(action);
+    throw error;
+  }
+}
 
 /** Runs `work`; any error is the core's sentence for it, privately. Unexpected errors are logged too. */
 export async function replyingToErrors(deps: SlackDeps, work: () => Promise<Reply>): Promise<Reply> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof NoAnswerInTime) return privately(noAnswerInTime(error.action));
     if (!isSageBuildError(error)) console.error(`slack: ${(error as Error).message ?? String(error)}`);
     return privately(errorSentence(error, deps.now()));
   }
+}
+
+/**
+ * Whether this request is the first anywhere to do `key`: the store's claim holds across processes (Lambda
+ * runs concurrent requests in separate containers). Without the store, yes: acting twice is caught by the
+ * core's own checks, and announcing twice is better than never.
+ */
+export function claim(deps: SlackDeps, key: string): Promise<boolean> {
+  return deps.store.claimEvent(key).catch(() => true);
+}
+
+export function release(deps: SlackDeps, key: string): Promise<void> {
+  return deps.store.releaseEvent(key).catch(() => undefined);
 }
 
 /**
@@ -66,22 +101,35 @@ export interface StartAsk {
   idempotencyKey: string;
 }
 
-/** Starts a build: announced in the channel by whoever started it; a repeat of the same request only says so. */
+/**
+ * Starts a build: announced in the channel by whoever started it; a repeat of the same request only says so.
+ * The idempotency key makes every repeat name the same build, so only the announcement needs claiming: the
+ * process's gate for a repeat in this process, the store's claim for one in another.
+ */
 export function start(deps: SlackDeps, client: WebClient, person: Person, request: StartAsk): Promise<Reply> {
   return replyingToErrors(deps, async () => {
     const pipeline = pipelineFor(deps, request.pipeline, person.channelId);
     const requester = await deps.groups.requester(client, person, pipeline, 'start');
-    const { result, first } = await deps.once.run(`start:${request.idempotencyKey}`, () =>
-      deps.core.start({
-        pipeline: pipeline.name,
-        overrides: request.overrides ?? {},
-        requester,
-        idempotencyKey: request.idempotencyKey,
-      }),
-    );
-    if (result.created && first) return announce(person.userId, started(result, deps.now()));
+    const key = `start:${request.idempotencyKey}`;
+    const { result, first } = await deps.once.run(key, async () => {
+      const result = await acting('start', () =>
+        deps.core.start({
+          pipeline: pipeline.name,
+          overrides: request.overrides ?? {},
+          requester,
+          idempotencyKey: request.idempotencyKey,
+        }),
+      );
+      return { ...result, created: result.created && (await claim(deps, key)) };
+    });
+    if (result.created && first) return announce(person.userId, (who) => someoneStarted(who, result));
     return privately(started({ ...result, created: false }, deps.now()));
   });
+}
+
+/** One build's stop, claimed once across processes (the Stop button claims it before stopping). */
+export function stopKey(executionArn: string): string {
+  return `stop:${executionArn}`;
 }
 
 export interface StopAsk {
@@ -99,15 +147,20 @@ export function stop(deps: SlackDeps, client: WebClient, person: Person, request
     const { result, first } = await deps.once.run(
       key,
       () =>
-        deps.core.stop({
-          pipeline: pipeline.name,
-          build: request.build,
-          requester,
-          reason: 'asked in Slack',
-        }),
+        acting('stop', () =>
+          deps.core.stop({
+            pipeline: pipeline.name,
+            build: request.build,
+            requester,
+            reason: 'asked in Slack',
+          }),
+        ),
       0,
     );
-    return first ? announce(person.userId, stopped(result)) : privately(PROMPTS.alreadyHandled);
+    // The build's stop is announced once, whoever else stopped it at the same moment (a Stop button too).
+    if (!first || !(await claim(deps, stopKey(result.executionArn))))
+      return privately(PROMPTS.alreadyHandled);
+    return announce(person.userId, (who) => someoneStopped(who, result));
   });
 }
 

@@ -1,5 +1,8 @@
-// The few sentences only Slack says: how to use the command, and the questions on buttons. Everything about
-// builds comes from core/wording.
+// The few sentences only Slack says: how to use the command, and what goes with a button. Everything about
+// builds comes from core/wording, the questions before starting or stopping included.
+
+import type { BuildStatusFact } from '../../core/builds/facts';
+import { startQuestion, stopQuestion } from '../../core/wording';
 
 export const PROMPTS = {
   unknownCommand: (name: string) => `I don't know the command "${name}". Here is what I can do:`,
@@ -9,20 +12,8 @@ export const PROMPTS = {
   unsubscribed: (pipeline: string) => `This channel will no longer hear about ${pipeline} builds.`,
   subscribedByConfig: (pipeline: string) =>
     `This channel hears about ${pipeline} builds through SageBuild's configuration, which a Slack command can't change.`,
-  confirmStart: (pipeline: string) => `Start a new ${pipeline} build? Only the button starts it.`,
-  confirmStop: (pipeline: string, build: string) =>
-    `Stop the ${pipeline} build ${build}? Only the button stops it.`,
+  confirmStart: (pipeline: string) => `${startQuestion(pipeline)} Only the button starts it.`,
+  confirmStop: (fact: BuildStatusFact) => `${stopQuestion(fact)} Only the button stops it.`,
   alreadyHandled: 'That was already done.',
   homeIntro: 'The latest build of each pipeline.',
-};
-
-export const BUTTONS = {
-  start: 'Start',
-  stop: 'Stop',
-  confirmTitle: 'Are you sure?',
-  confirmStart: (pipeline: string) => `This starts a new ${pipeline} build.`,
-  confirmStop: (build: string) => `This stops ${build}. A stopped build can't be resumed.`,
-  yesStart: 'Start it',
-  yesStop: 'Stop it',
-  no: 'Cancel',
 };

@@ -1,12 +1,14 @@
 // Who is asking, for the core's access rules: "slack:U…", the Slack user groups that matter, and the channel
 // the request came from. Groups cost a Web API call each, so they are looked up only when a pipeline's rule
-// names a group and the person is not already allowed without one, and remembered for a minute.
+// names a group and the person is not already allowed without one, remembered for a minute, and waited for
+// at most GROUP_LOOKUP_MS: not knowing in time counts as not a member, and the core's refusal says why.
 
 import type { WebClient } from '@slack/web-api';
 import type { Requester } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import type { GuardedAction } from '../../core/errors';
+import { GROUP_LOOKUP_MS, within } from './deadline';
 
 const GROUP_PREFIX = 'slack-group:';
 const GROUP_TTL_MS = 60_000;
@@ -52,7 +54,12 @@ export class GroupDirectory {
     const cached = this.members.get(group);
     if (cached && this.now() - cached.at < GROUP_TTL_MS) return cached.users.has(userId);
     try {
-      const { users = [] } = await client.usergroups.users.list({ usergroup: group });
+      // Bounded: on Lambda, Slack's 3 seconds wait for it.
+      const { users = [] } = await within(
+        GROUP_LOOKUP_MS,
+        'usergroups.users.list',
+        client.usergroups.users.list({ usergroup: group }),
+      );
       this.members.set(group, { users: new Set(users), at: this.now() });
       return users.includes(userId);
     } catch (error) {

@@ -1,6 +1,7 @@
 // The store in one DynamoDB table. Keys:
 //   card#<executionArn>  / card              a build's card record (expires after 30 days)
-//   event#<eventId>      / event             an EventBridge event already claimed (expires after a day)
+//   event#<eventId>      / event             an EventBridge event claimed, leased (leaseUntil, epoch ms) or
+//                                            handled (done); expires a day after its last write
 //   subs#<pipeline>      / channel#<channel> a channel subscribed to a pipeline (kept until unsubscribed)
 // DynamoDB deletes expired items late (up to days), so reads and conditions treat `expiresAt` as the truth.
 
@@ -17,7 +18,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { BuildStatus } from '../../core/builds/facts';
-import { RETENTION_MS, type CardMessage, type CardRecord, type SlackStore } from './store';
+import { RETENTION_MS, type CardMessage, type CardRecord, type EventClaim, type SlackStore } from './store';
 
 type Item = Record<string, AttributeValue>;
 
@@ -64,6 +65,37 @@ export class DynamoDbStore implements SlackStore {
     return this.putIf(
       { ...eventKey(eventId), ...this.expiry(RETENTION_MS.eventClaim) },
       { ConditionExpression: ABSENT_OR_EXPIRED, ExpressionAttributeValues: { ':now': this.epoch() } },
+    );
+  }
+
+  async leaseEvent(eventId: string, leaseMs: number): Promise<EventClaim> {
+    const now = this.now().getTime();
+    const leased = await this.putIf(
+      {
+        ...eventKey(eventId),
+        leaseUntil: { N: String(now + leaseMs) },
+        ...this.expiry(RETENTION_MS.eventClaim),
+      },
+      {
+        // Free: never seen, expired, or a lease that ran out (its handler died) on an event not done.
+        ConditionExpression: `${ABSENT_OR_EXPIRED} OR (attribute_not_exists(#done) AND #lease <= :nowMs)`,
+        ExpressionAttributeNames: { '#done': 'done', '#lease': 'leaseUntil' },
+        ExpressionAttributeValues: { ':now': this.epoch(), ':nowMs': { N: String(now) } },
+      },
+    );
+    if (leased) return 'claimed';
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: eventKey(eventId), ConsistentRead: true }),
+    );
+    return item?.done?.BOOL && !this.expired(item) ? 'done' : 'in-progress';
+  }
+
+  async finishEvent(eventId: string): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: { ...eventKey(eventId), done: { BOOL: true }, ...this.expiry(RETENTION_MS.eventClaim) },
+      }),
     );
   }
 
@@ -160,11 +192,23 @@ function cardItem(record: CardRecord): Item {
     status: { S: record.status },
     statusAt: { S: record.statusAt },
     version: { N: String(record.version) },
-    cards: { L: record.cards.map((c) => ({ M: { channel: { S: c.channel }, ts: { S: c.ts } } })) },
+    cards: { L: record.cards.map((card) => ({ M: cardMessageItem(card) })) },
     updatedAt: { S: record.updatedAt },
   };
+  if (record.unposted?.length) item.unposted = { L: record.unposted.map((channel) => ({ S: channel })) };
   if (record.startedBySlackUser) item.startedBySlackUser = { S: record.startedBySlackUser };
-  if (record.postingUntil) item.postingUntil = { S: record.postingUntil };
+  if (record.busyUntil) item.busyUntil = { S: record.busyUntil };
+  return item;
+}
+
+function cardMessageItem(card: CardMessage): Item {
+  const item: Item = {
+    channel: { S: card.channel },
+    ts: { S: card.ts },
+    shows: { S: card.shows },
+    showsAt: { S: card.showsAt },
+  };
+  if (card.replied) item.replied = { S: card.replied };
   return item;
 }
 
@@ -176,15 +220,25 @@ function cardFromItem(item: Item): CardRecord {
     status: text('status') as BuildStatus,
     statusAt: text('statusAt'),
     version: Number(item.version?.N ?? 0),
-    cards: (item.cards?.L ?? []).map((c): CardMessage => ({
-      channel: c.M?.channel?.S ?? '',
-      ts: c.M?.ts?.S ?? '',
-    })),
+    cards: (item.cards?.L ?? []).map((c) => cardMessageFromItem(c.M ?? {})),
     updatedAt: text('updatedAt'),
   };
+  const unposted = (item.unposted?.L ?? []).flatMap((c) => (c.S ? [c.S] : []));
+  if (unposted.length > 0) record.unposted = unposted;
   if (item.startedBySlackUser?.S) record.startedBySlackUser = item.startedBySlackUser.S;
-  if (item.postingUntil?.S) record.postingUntil = item.postingUntil.S;
+  if (item.busyUntil?.S) record.busyUntil = item.busyUntil.S;
   return record;
+}
+
+function cardMessageFromItem(item: Item): CardMessage {
+  const card: CardMessage = {
+    channel: item.channel?.S ?? '',
+    ts: item.ts?.S ?? '',
+    shows: (item.shows?.S ?? '') as BuildStatus,
+    showsAt: item.showsAt?.S ?? '',
+  };
+  if (item.replied?.S) card.replied = item.replied.S as BuildStatus;
+  return card;
 }
 
 export interface CreatedTable {

@@ -1,16 +1,23 @@
 // The store in memory, for unit tests and the local console. It behaves like the DynamoDB adapter, expiry
 // included, and hands out copies so no caller can change a stored record behind the store's back.
 
-import { RETENTION_MS, type CardRecord, type SlackStore } from './store';
+import { RETENTION_MS, type CardRecord, type EventClaim, type SlackStore } from './store';
 
 interface Expiring<T> {
   value: T;
   expiresAt: number;
 }
 
+/** An event id taken: held until `leaseUntil` (a lease) or `expiresAt` (a claim), or handled (`done`). */
+interface EventEntry {
+  expiresAt: number;
+  leaseUntil?: number;
+  done?: true;
+}
+
 export class MemoryStore implements SlackStore {
   private readonly cards = new Map<string, Expiring<CardRecord>>();
-  private readonly claims = new Map<string, number>();
+  private readonly events = new Map<string, EventEntry>();
   private readonly subscribers = new Map<string, Set<string>>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -36,14 +43,28 @@ export class MemoryStore implements SlackStore {
   }
 
   async claimEvent(eventId: string): Promise<boolean> {
-    const claimedUntil = this.claims.get(eventId);
-    if (claimedUntil !== undefined && claimedUntil > this.time()) return false;
-    this.claims.set(eventId, this.time() + RETENTION_MS.eventClaim);
+    if (this.event(eventId)) return false;
+    this.events.set(eventId, { expiresAt: this.time() + RETENTION_MS.eventClaim });
     return true;
   }
 
+  async leaseEvent(eventId: string, leaseMs: number): Promise<EventClaim> {
+    const entry = this.event(eventId);
+    if (entry?.done) return 'done';
+    if (entry && (entry.leaseUntil === undefined || entry.leaseUntil > this.time())) return 'in-progress';
+    this.events.set(eventId, {
+      expiresAt: this.time() + RETENTION_MS.eventClaim,
+      leaseUntil: this.time() + leaseMs,
+    });
+    return 'claimed';
+  }
+
+  async finishEvent(eventId: string): Promise<void> {
+    this.events.set(eventId, { expiresAt: this.time() + RETENTION_MS.eventClaim, done: true });
+  }
+
   async releaseEvent(eventId: string): Promise<void> {
-    this.claims.delete(eventId);
+    this.events.delete(eventId);
   }
 
   async subscribe(pipeline: string, channel: string): Promise<void> {
@@ -63,6 +84,11 @@ export class MemoryStore implements SlackStore {
   private current(executionArn: string): CardRecord | undefined {
     const entry = this.cards.get(executionArn);
     return entry && entry.expiresAt > this.time() ? entry.value : undefined;
+  }
+
+  private event(eventId: string): EventEntry | undefined {
+    const entry = this.events.get(eventId);
+    return entry && entry.expiresAt > this.time() ? entry : undefined;
   }
 
   private time(): number {

@@ -4,33 +4,45 @@
 
 import type { BuildStatus } from '../../core/builds/facts';
 
-/** One posted copy of a build card. */
+/** One posted copy of a build card, and how far the notifier got with it. */
 export interface CardMessage {
   channel: string;
   ts: string;
+  /** The status this message shows: the record's status once its post or last update went through. */
+  shows: BuildStatus;
+  /** The time of that status (ISO), as the record's `statusAt`. */
+  showsAt: string;
+  /** The final status whose thread reply this message got (set once: a build gets one reply per card). */
+  replied?: BuildStatus;
 }
 
 export interface CardRecord {
   executionArn: string;
   pipeline: string;
-  /** The status the card shows. */
+  /** The status the cards are to show: the newest the notifier took on (each card says what it shows). */
   status: BuildStatus;
   /** When that status happened (the event's time, ISO): orders events of the same rank. */
   statusAt: string;
   /** Optimistic concurrency: every save writes version + 1 of what it read (1 for a new record). */
   version: number;
-  /** Empty while the card is being posted (see postingUntil) or when no post got through. */
+  /** The card's messages posted so far. */
   cards: CardMessage[];
+  /** Channels still to get the card: their post failed in a way a retry may fix. */
+  unposted?: string[];
   /** The Slack user who started the build ("U0123"), to mention when it fails. */
   startedBySlackUser?: string;
   /**
-   * Set while one handler posts the card (ISO): others wait rather than post a second card. A lease, so a
-   * handler that died mid-post does not block the build's card for ever.
+   * Set while one handler does the card's Slack calls (ISO): posts, updates, replies. Others wait rather
+   * than call Slack for the same card. A lease, renewed at each save, so a handler that died does not block
+   * the card for ever: the next handler finishes what its record says is missing.
    */
-  postingUntil?: string;
+  busyUntil?: string;
   /** When the record was last written (ISO). */
   updatedAt: string;
 }
+
+/** What a lease on an event id found: the caller's now, someone else's, or the event already handled. */
+export type EventClaim = 'claimed' | 'in-progress' | 'done';
 
 export interface SlackStore {
   getCard(executionArn: string): Promise<CardRecord | undefined>;
@@ -39,9 +51,17 @@ export interface SlackStore {
    * returns false when another writer got there first. Without it, writes unconditionally.
    */
   saveCard(record: CardRecord, expectedVersion?: number): Promise<boolean>;
-  /** True the first time an event id is claimed (within about a day), false for a repeat. */
+  /** True the first time an id is claimed (within about a day), false for a repeat. */
   claimEvent(eventId: string): Promise<boolean>;
-  /** Gives a claim back, so that a retry of an event whose handling failed is not taken for a repeat. */
+  /**
+   * Takes an event id for `leaseMs`: 'claimed' when it is free (never seen, released, or its lease ran out:
+   * the handler died), 'in-progress' while another lease holds, 'done' once `finishEvent` marked it
+   * (for about a day).
+   */
+  leaseEvent(eventId: string, leaseMs: number): Promise<EventClaim>;
+  /** Marks a leased event as handled: repeats of it are 'done' for about a day. */
+  finishEvent(eventId: string): Promise<void>;
+  /** Gives a claim or lease back, so that a retry of an event whose handling failed is not taken for a repeat. */
   releaseEvent(eventId: string): Promise<void>;
   subscribe(pipeline: string, channel: string): Promise<void>;
   unsubscribe(pipeline: string, channel: string): Promise<void>;
