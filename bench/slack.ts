@@ -33,7 +33,7 @@ import { localConfig } from '../local/local-config';
 import { loadReferencePipelines } from '../local/reference-pipelines';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
 import { LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET } from '../local/slack/local-bot';
-import { FORM, postSigned, signSlackRequest, slashCommandBody } from '../local/slack/requests';
+import { FORM, functionUrlEvent, postSigned, slashCommandBody } from '../local/slack/requests';
 import { createSlackApp } from '../slack/app';
 import { createLambdaHandler, forSlackRequests } from '../slack/lambda';
 import type { StatusChangeEvent } from '../slack/notifier/event';
@@ -101,6 +101,18 @@ function until(check: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 // ---- 1. Ack latency ------------------------------------------------------------------------------------------
+
+/** The signed command both bot paths are timed on: `/sagebuild status prod`, its answer to response_url `id`. */
+function statusProd(slack: FakeSlack, id: string): string {
+  return slashCommandBody({
+    command: '/sagebuild',
+    text: 'status prod',
+    user_id: 'U0BENCH',
+    channel_id: 'C0DEVBUILDS',
+    response_url: slack.responseUrl(id),
+    trigger_id: `trigger-${id}`,
+  });
+}
 
 type BotMessage = { url: string } | { receiverTimes: number[]; loopDelayP99: number };
 
@@ -193,19 +205,10 @@ async function benchAcks(config: SageBuildConfig, local: LocalAws): Promise<void
   const slack = await startFakeSlackApi({ token: LOCAL_BOT_TOKEN });
   const bot = await startBotProcess(config, local, slack);
   const sentAt = new Map<string, number>();
-  const command = (id: string) =>
-    slashCommandBody({
-      command: '/sagebuild',
-      text: 'status prod',
-      user_id: 'U0BENCH',
-      channel_id: 'C0DEVBUILDS',
-      response_url: slack.responseUrl(id),
-      trigger_id: `trigger-${id}`,
-    });
   const send = async (id: string) => {
     sentAt.set(id, Date.now());
     const started = performance.now();
-    const response = await postSigned(bot.url, command(id), FORM, LOCAL_SIGNING_SECRET);
+    const response = await postSigned(bot.url, statusProd(slack, id), FORM, LOCAL_SIGNING_SECRET);
     await response.arrayBuffer();
     return { ms: performance.now() - started, status: response.status };
   };
@@ -255,20 +258,6 @@ async function benchAcks(config: SageBuildConfig, local: LocalAws): Promise<void
 
 // ---- 1b. The Lambda path -------------------------------------------------------------------------------------
 
-/** A Lambda function URL event (payload 2.0) for a signed Slack request, its body base64-encoded. */
-function functionUrlEvent(body: string, contentType: string) {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: { 'content-type': contentType, ...signSlackRequest(body, LOCAL_SIGNING_SECRET) },
-    requestContext: { http: { method: 'POST', path: '/' } },
-    body: Buffer.from(body, 'utf8').toString('base64'),
-    isBase64Encoded: true,
-  };
-}
-
 async function benchLambda(baseConfig: SageBuildConfig): Promise<void> {
   const slack = await startFakeSlackApi({ token: LOCAL_BOT_TOKEN });
   const config = forSlackRequests(baseConfig);
@@ -282,16 +271,9 @@ async function benchLambda(baseConfig: SageBuildConfig): Promise<void> {
     webClientOptions: { slackApiUrl: slack.apiUrl },
   });
   const send = async (id: string) => {
-    const body = slashCommandBody({
-      command: '/sagebuild',
-      text: 'status prod',
-      user_id: 'U0BENCH',
-      channel_id: 'C0DEVBUILDS',
-      response_url: slack.responseUrl(id),
-      trigger_id: `trigger-${id}`,
-    });
+    const body = statusProd(slack, id);
     const started = performance.now();
-    const result = await handler(functionUrlEvent(body, FORM), {});
+    const result = await handler(functionUrlEvent(body, FORM, LOCAL_SIGNING_SECRET), {});
     const took = performance.now() - started;
     const answered = result.statusCode === 200 && /"text":"Yes\./.test(result.body ?? '');
     return { ms: took, answered };

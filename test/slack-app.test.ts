@@ -29,6 +29,7 @@ import {
   blockActionPayload,
   eventBody,
   FORM,
+  functionUrlEvent,
   JSON_TYPE,
   postSigned,
   signSlackRequest,
@@ -800,39 +801,27 @@ describe('Home tab', () => {
   });
 });
 
-describe('the Lambda entry point', () => {
-  /** A Lambda function URL event (payload 2.0), its body base64-encoded as function URLs deliver it. */
-  function functionUrlEvent(body: string, headers: Record<string, string>) {
-    return {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: '/',
-      rawQueryString: '',
-      headers,
-      requestContext: { http: { method: 'POST', path: '/' } },
-      body: Buffer.from(body, 'utf8').toString('base64'),
-      isBase64Encoded: true,
-    };
-  }
+/** The Lambda entry point on the shared core and store, its Web API calls going to `slackApiUrl`. */
+function lambdaHandler(slackApiUrl: string = fake.apiUrl): ReturnType<typeof createLambdaHandler> {
+  return createLambdaHandler({
+    core,
+    config,
+    store,
+    botToken: TEST_BOT_TOKEN,
+    signingSecret: TEST_SIGNING_SECRET,
+    webClientOptions: { slackApiUrl },
+  });
+}
 
+describe('the Lambda entry point', () => {
   test('a base64 JSON body with non-ASCII text passes verification (decoded as UTF-8) and is answered', async () => {
-    const handler = createLambdaHandler({
-      core,
-      config,
-      store,
-      botToken: TEST_BOT_TOKEN,
-      signingSecret: TEST_SIGNING_SECRET,
-      webClientOptions: { slackApiUrl: fake.apiUrl },
-    });
+    const handler = lambdaHandler();
     expect(handler.length).toBe(2);
     const ts = '1800000000.000900';
     // Form bodies are percent-encoded ASCII; an Events API body is JSON and carries "é" and "✓" as UTF-8.
     const body = eventBody(appMentionEvent('is my prod build done? café ✓', ALLOWED, PROD_CHANNEL, ts));
     expect(Buffer.byteLength(body)).toBeGreaterThan(body.length);
-    const event = functionUrlEvent(body, {
-      'content-type': JSON_TYPE,
-      ...signSlackRequest(body, TEST_SIGNING_SECRET),
-    });
+    const event = functionUrlEvent(body, JSON_TYPE);
 
     // Bolt's own receiver decodes base64 as ASCII: the same request is mangled (it fails to parse, or its
     // signature to verify), never answered.
@@ -849,38 +838,14 @@ describe('the Lambda entry point', () => {
     const reply = fake.ephemerals.find((m) => m.channel === PROD_CHANNEL && m.threadTs === ts);
     expect(reply?.text).toMatch(/^Yes\. Your prod build finished/);
 
-    const forged = await handler(
-      functionUrlEvent(body, { 'content-type': JSON_TYPE, ...signSlackRequest(body, 'wrong-secret') }),
-      {},
-    );
+    const forged = await handler(functionUrlEvent(body, JSON_TYPE, 'wrong-secret'), {});
     expect(forged.statusCode).toBe(401);
   });
 });
 
 describe('the Lambda entry point: Slack’s 3 seconds', () => {
-  /** A Lambda function URL event (payload 2.0), its body base64-encoded as function URLs deliver it. */
-  function functionUrlEvent(body: string, contentType: string) {
-    return {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: '/',
-      rawQueryString: '',
-      headers: { 'content-type': contentType, ...signSlackRequest(body, TEST_SIGNING_SECRET) },
-      requestContext: { http: { method: 'POST', path: '/' } },
-      body: Buffer.from(body, 'utf8').toString('base64'),
-      isBase64Encoded: true,
-    };
-  }
-
   test('a slash command’s answer comes back in the ack, not through the response_url', async () => {
-    const handler = createLambdaHandler({
-      core,
-      config,
-      store,
-      botToken: TEST_BOT_TOKEN,
-      signingSecret: TEST_SIGNING_SECRET,
-      webClientOptions: { slackApiUrl: fake.apiUrl },
-    });
+    const handler = lambdaHandler();
     const body = slashCommandBody({
       command: '/sagebuild',
       text: 'status prod',
@@ -903,14 +868,7 @@ describe('the Lambda entry point: Slack’s 3 seconds', () => {
     const server = createServer((_req, res) => void hanging.push(res));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const handler = createLambdaHandler({
-      core,
-      config,
-      store,
-      botToken: TEST_BOT_TOKEN,
-      signingSecret: TEST_SIGNING_SECRET,
-      webClientOptions: { slackApiUrl: `${url}/api/` },
-    });
+    const handler = lambdaHandler(`${url}/api/`);
     const [past] = (await executions('dev')).filter((e) => e.name === 'dev-ana-3');
     // GROUPIE may stop builds only through a group: the lookup hangs, so not a member; the refusal goes to a
     // response_url that hangs too.

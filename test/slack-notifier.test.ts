@@ -133,6 +133,25 @@ function eventsOf(executionArn: string): {
   return { running, final };
 }
 
+/**
+ * A dev build that ended and its events; a notifier on a fresh memory store (the fake Slack reset) has posted
+ * the build's RUNNING card.
+ */
+async function runningCard(overrides?: Record<string, string>): Promise<{
+  executionArn: string;
+  final: ExecutionStatusChangeEvent;
+  store: MemoryStore;
+  notifier: BuildNotifier;
+}> {
+  const { executionArn } = await build(overrides);
+  const { running, final } = eventsOf(executionArn);
+  fake.reset();
+  const store = new MemoryStore();
+  const notifier = notifierWith(store);
+  await notifier.handle(running);
+  return { executionArn, final, store, notifier };
+}
+
 const cards = (channel: string): FakeMessage[] => fake.messages(channel).filter((m) => !m.threadTs);
 
 function headerOf(blocks: unknown[]): string {
@@ -281,12 +300,7 @@ describe('the build notifier', () => {
   });
 
   test('an update Slack cannot take is given back; its retry updates the card and replies once', async () => {
-    const { executionArn } = await build();
-    const { running, final } = eventsOf(executionArn);
-    fake.reset();
-    const store = new MemoryStore();
-    const notifier = notifierWith(store);
-    await notifier.handle(running);
+    const { executionArn, final, store, notifier } = await runningCard();
     fake.fail('chat.update', 'internal_error');
     await expect(notifier.handle(final)).rejects.toThrow(/may work on a retry/);
     // The record took the final status on; its card says it still shows RUNNING, with no reply yet.
@@ -494,12 +508,7 @@ describe('the build notifier after a crash or a partial failure', () => {
   });
 
   test('a thread reply Slack cannot take is retried alone: one update, one reply', async () => {
-    const { executionArn } = await build(FAIL_TRAINING);
-    const { running, final } = eventsOf(executionArn);
-    fake.reset();
-    const store = new MemoryStore();
-    const notifier = notifierWith(store);
-    await notifier.handle(running);
+    const { final, notifier } = await runningCard(FAIL_TRAINING);
     fake.fail('chat.postMessage', 'service_unavailable', 1);
     await expect(notifier.handle(final)).rejects.toThrow(/may work on a retry/);
     const [card] = cards(DEV_CHANNEL);
@@ -523,12 +532,7 @@ describe('refreshCardMessage (the Refresh button)', () => {
     });
 
   async function finishedCard(): Promise<{ store: MemoryStore; fact: BuildStatusFact; ts: string }> {
-    const { executionArn } = await build();
-    const { running, final } = eventsOf(executionArn);
-    fake.reset();
-    const store = new MemoryStore();
-    const notifier = notifierWith(store);
-    await notifier.handle(running);
+    const { executionArn, final, store, notifier } = await runningCard();
     await notifier.handle(final);
     const fact = await stack.core.statusOf('dev', executionArn);
     return { store, fact, ts: cards(DEV_CHANNEL)[0]?.ts ?? '' };

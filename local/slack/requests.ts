@@ -23,6 +23,23 @@ export function signSlackRequest(
   return { 'x-slack-signature': `v0=${digest}`, 'x-slack-request-timestamp': String(timestamp) };
 }
 
+/**
+ * A Lambda function URL event (payload 2.0) for a signed Slack request, its body base64-encoded as function URLs
+ * deliver it. A wrong `signingSecret` gives a forged request.
+ */
+export function functionUrlEvent(body: string, contentType: string, signingSecret: string) {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': contentType, ...signSlackRequest(body, signingSecret) },
+    requestContext: { http: { method: 'POST', path: '/' } },
+    body: Buffer.from(body, 'utf8').toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 export interface SlashCommand {
   command: string;
   text: string;

@@ -1,7 +1,11 @@
 // Talking to a Bolt receiver the way Slack does, for tests: the request builders of local/slack/requests.ts
 // with the test workspace's secrets as defaults, so the tests keep Bolt's signature verification switched on.
 
-import { postSigned as post, type PostOptions } from '../../local/slack/requests';
+import {
+  functionUrlEvent as lambdaEvent,
+  postSigned as post,
+  type PostOptions,
+} from '../../local/slack/requests';
 import { LOCAL_BOT, LOCAL_TEAM } from '../../local/slack/workspace';
 
 export {
@@ -36,4 +40,13 @@ export function postSigned(
   options: PostOptions = {},
 ): Promise<Response> {
   return post(url, body, contentType, secret, options);
+}
+
+/** A signed Lambda function URL event (signed with the test secret unless told), its body base64-encoded. */
+export function functionUrlEvent(
+  body: string,
+  contentType: string,
+  secret: string = TEST_SIGNING_SECRET,
+): ReturnType<typeof lambdaEvent> {
+  return lambdaEvent(body, contentType, secret);
 }
