@@ -17,7 +17,11 @@ export interface BundleResult {
   metafilePath: string;
 }
 
-export async function bundleLambda(entry: string, outfile: string): Promise<BundleResult> {
+export async function bundleLambda(
+  entry: string,
+  outfile: string,
+  metafilePath: string = outfile.replace(/\.[cm]?js$/, '') + '.meta.json',
+): Promise<BundleResult> {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -32,7 +36,6 @@ export async function bundleLambda(entry: string, outfile: string): Promise<Bund
     metafile: true,
     logLevel: 'warning',
   });
-  const metafilePath = outfile.replace(/\.[cm]?js$/, '') + '.meta.json';
   mkdirSync(dirname(metafilePath), { recursive: true });
   writeFileSync(metafilePath, JSON.stringify(result.metafile));
   const code = readFileSync(outfile);
