@@ -22,7 +22,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HTTPReceiver } from '@slack/bolt';
 import { LogLevel } from '@slack/web-api';
@@ -33,7 +33,7 @@ import { localConfig } from '../local/local-config';
 import { loadReferencePipelines } from '../local/reference-pipelines';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
 import { LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET } from '../local/slack/local-bot';
-import { FORM, functionUrlEvent, postSigned, slashCommandBody } from '../local/slack/requests';
+import { FORM, functionUrlEvent, postSigned } from '../local/slack/requests';
 import { createSlackApp } from '../slack/app';
 import { createLambdaHandler, forSlackRequests } from '../slack/lambda';
 import type { StatusChangeEvent } from '../slack/notifier/event';
@@ -41,13 +41,13 @@ import { BuildNotifier } from '../slack/notifier/notifier';
 import { notifierWebClient } from '../slack/notifier/web-client';
 import { SLACK_EVENTS_PATH } from '../slack/receivers/http';
 import { MemoryStore } from '../slack/store/memory-store';
-import { bundleLambda } from '../tools/bundle';
+import { buildLambda } from '../tools/build';
+import { kb, ms, percentile, statusCommand } from './support/lambda';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID = 'bench';
 process.env.AWS_SECRET_ACCESS_KEY = 'bench';
 
-const REPO = resolve(__dirname, '..');
 const COMMANDS = 200;
 const COMMAND_CONCURRENCY = 20;
 const WARM_UP_COMMANDS = 20;
@@ -69,13 +69,6 @@ const notifierLog = {
   error: (message: string) => void (process.env.BENCH_VERBOSE && console.error(message)),
 };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const spread = (values: number[]) =>
   `p50 ${ms(percentile(values, 50))}, p99 ${ms(percentile(values, 99))}, max ${ms(Math.max(...values))}`;
 
@@ -101,18 +94,6 @@ function until(check: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 // ---- 1. Ack latency ------------------------------------------------------------------------------------------
-
-/** The signed command both bot paths are timed on: `/sagebuild status prod`, its answer to response_url `id`. */
-function statusProd(slack: FakeSlack, id: string): string {
-  return slashCommandBody({
-    command: '/sagebuild',
-    text: 'status prod',
-    user_id: 'U0BENCH',
-    channel_id: 'C0DEVBUILDS',
-    response_url: slack.responseUrl(id),
-    trigger_id: `trigger-${id}`,
-  });
-}
 
 type BotMessage = { url: string } | { receiverTimes: number[]; loopDelayP99: number };
 
@@ -208,7 +189,7 @@ async function benchAcks(config: SageBuildConfig, local: LocalAws): Promise<void
   const send = async (id: string) => {
     sentAt.set(id, Date.now());
     const started = performance.now();
-    const response = await postSigned(bot.url, statusProd(slack, id), FORM, LOCAL_SIGNING_SECRET);
+    const response = await postSigned(bot.url, statusCommand(slack, id), FORM, LOCAL_SIGNING_SECRET);
     await response.arrayBuffer();
     return { ms: performance.now() - started, status: response.status };
   };
@@ -271,7 +252,7 @@ async function benchLambda(baseConfig: SageBuildConfig): Promise<void> {
     webClientOptions: { slackApiUrl: slack.apiUrl },
   });
   const send = async (id: string) => {
-    const body = statusProd(slack, id);
+    const body = statusCommand(slack, id);
     const started = performance.now();
     const result = await handler(functionUrlEvent(body, FORM, LOCAL_SIGNING_SECRET), {});
     const took = performance.now() - started;
@@ -442,10 +423,10 @@ async function benchNotifier(core: SageBuild, config: SageBuildConfig, rateLimit
 async function benchBundles(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sagebuild-bench-slack-'));
   try {
-    console.log('Lambda bundles (esbuild, minified)');
-    for (const entry of ['slack/lambda.ts', 'slack/notifier-lambda.ts']) {
-      const built = await bundleLambda(join(REPO, entry), join(dir, entry.replace(/\.ts$/, '.js')));
-      console.log(`  ${entry.padEnd(26)} ${kb(built.bytes)} raw, ${kb(built.gzipBytes)} gzipped`);
+    console.log('Lambda bundles (esbuild, minified, as `npm run build` makes them)');
+    for (const name of ['slack-bot', 'notifier'] as const) {
+      const built = await buildLambda(name, dir);
+      console.log(`  ${name.padEnd(26)} ${kb(built.bytes)} raw, ${kb(built.gzipBytes)} gzipped`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

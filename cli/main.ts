@@ -6,20 +6,12 @@ import { loadConfig } from '../core/config/load';
 import { ConfigError } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
 import { errorSentence } from '../core/wording';
-import { readSession } from '../local/session-file';
+import { readSession, useLocalSession } from '../local/session-file';
 import { helpText, isHelp, runCommandOutcome } from './commands';
 
 function configure(): SageBuild {
-  if (!process.env.SAGEBUILD_CONFIG) {
-    const session = readSession(process.cwd());
-    if (session) {
-      process.env.SAGEBUILD_CONFIG = session.configPath;
-      process.env.AWS_ENDPOINT_URL ??= session.endpoint;
-      process.env.AWS_ACCESS_KEY_ID ??= 'local';
-      process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-      console.error(`(using the local AWS at ${session.endpoint}, started by npm start)`);
-    }
-  }
+  const session = useLocalSession(process.cwd());
+  if (session) console.error(`(using the local AWS at ${session.endpoint}, started by npm start)`);
   return new SageBuild(loadConfig());
 }
 

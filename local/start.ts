@@ -55,7 +55,6 @@ async function main(): Promise<void> {
   delete process.env.AWS_SESSION_TOKEN;
   const core = new SageBuild(config);
   const root = process.cwd();
-  writeSession(root, local.endpoint, config);
 
   const terminal = new LocalConsole(process.stdin, process.stdout);
   const user = userInfo().username;
@@ -70,6 +69,8 @@ async function main(): Promise<void> {
     user,
     print: (line) => terminal.print(line),
   });
+  // Written once everything listens, so the CLI and the doctor find the fake Slack API too.
+  writeSession(root, local.endpoint, config, slack.api);
 
   terminal.use({
     usage: 'help',

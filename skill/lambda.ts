@@ -1,10 +1,14 @@
 // The skill's Lambda entry point: an async two-argument handler (Node 22+ runtimes reject callback handlers,
-// which is what `.lambda()` would make). The skill is built once per container, at cold start.
+// which is what `.lambda()` would make). The skill is built once per container, at cold start. Each request
+// runs in its own log context (Lambda's request ID); the skill's interceptor adds the intent and the user, and
+// the request ends with one JSON line saying how it went.
 
-import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
+import type { RequestEnvelope } from 'ask-sdk-model';
+import { loggedLambda } from '../core/log/request';
 import { skillFromConfig } from './from-config';
 
 const skill = skillFromConfig();
 
-export const handler = async (event: RequestEnvelope, context: unknown): Promise<ResponseEnvelope> =>
-  skill.invoke(event, context);
+export const handler = loggedLambda('skill', (event: RequestEnvelope, context: unknown) =>
+  skill.invoke(event, context),
+);

@@ -3,6 +3,7 @@
 // affects the answer, they are only logged.
 
 import type { HandlerInput } from 'ask-sdk-core';
+import { requestLog } from '../core/log/request';
 import { progressiveSsml } from './speech';
 
 /** The Alexa API gets this long (the DefaultApiClient itself has no timeout); the answer waits as long for it. */
@@ -27,7 +28,7 @@ export async function sendProgressive(input: HandlerInput): Promise<void> {
     });
     await Promise.race([enqueue, timeout]);
   } catch (error) {
-    console.warn(`Progressive response not sent: ${(error as Error).message}`);
+    requestLog().warn('progressive response not sent', { error });
   } finally {
     clearTimeout(timer);
   }

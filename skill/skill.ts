@@ -7,10 +7,12 @@ import {
   SkillBuilders,
   type HandlerInput,
   type RequestHandler,
+  type RequestInterceptor,
   type Skill as CustomSkill,
 } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
 import { ConfigError } from '../core/errors';
+import { annotate } from '../core/log/request';
 import type { SageBuild } from '../core/sagebuild';
 import { errorHandler, HANDLERS, type TurnHandler } from './handlers';
 import { Turn, type SkillSettings } from './turn';
@@ -44,6 +46,7 @@ export function createSkill(deps: SkillDeps): CustomSkill {
   return SkillBuilders.custom()
     .withSkillId(deps.skillId)
     .withApiClient(new DefaultApiClient())
+    .addRequestInterceptors(LOG_CONTEXT)
     .addRequestHandlers(...HANDLERS.map((h) => requestHandler(h, settings)))
     .addErrorHandlers(errorHandler(now))
     .create();
@@ -67,6 +70,23 @@ function requestHandler(handler: TurnHandler, settings: SkillSettings): RequestH
     handle: (input) => handler.handle(new Turn(input, settings)),
   };
 }
+
+/**
+ * The request's log fields, once the skill ID passed: the intent (or request type), whether it confirms, and
+ * who asked (the logger shortens Alexa's long IDs). The pipeline comes once a handler has chosen it.
+ */
+const LOG_CONTEXT: RequestInterceptor = {
+  process: (input) => {
+    const { request, context } = input.requestEnvelope;
+    const intent = request.type === 'IntentRequest' ? (request as IntentRequest).intent : undefined;
+    const person = context.System.person?.personId;
+    annotate({
+      action: intent?.name ?? request.type,
+      ...(intent && intent.confirmationStatus !== 'NONE' ? { confirmation: intent.confirmationStatus } : {}),
+      user: person ? `alexa-person:${person}` : `alexa:${context.System.user.userId}`,
+    });
+  },
+};
 
 function answers(handler: TurnHandler, input: HandlerInput): boolean {
   const request = input.requestEnvelope.request;

@@ -5,6 +5,8 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { SageBuildConfig } from '../core/config/schema';
+import type { LogFields } from '../core/log/logger';
+import { annotate, noteError } from '../core/log/request';
 import type { SageBuild } from '../core/sagebuild';
 import { modelFor } from '../interaction-models/build-model';
 import { registerActions } from './listeners/actions';
@@ -81,9 +83,41 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     // DEBUG would log request bodies and WebClient arguments; INFO and above never carry a token.
     logLevel: options.logLevel ?? LogLevel.WARN,
   });
+  // Before any listener: what the request is and who sent it; a listener's throw is the request's failure.
+  app.use(async ({ body, next }) => {
+    annotate(logFields(body as SlackBody));
+    try {
+      await next();
+    } catch (error) {
+      noteError(error, 'failed');
+      throw error;
+    }
+  });
   registerCommand(app, deps);
   registerConversation(app, deps);
   registerActions(app, deps);
   registerHome(app, deps);
   return { app, deps, start: () => receiver.start(), stop: () => receiver.stop() };
+}
+
+/** The parts of a request body the log reads. */
+interface SlackBody {
+  type?: string;
+  command?: string;
+  user_id?: string;
+  user?: { id?: string };
+  actions?: { action_id?: string }[];
+  event?: { type?: string; user?: unknown };
+}
+
+/**
+ * A request's log fields: its kind (the slash command, the button's action_id, the event type; listeners
+ * refine it) and who sent it, as the core's access rules name them. Never its text, payload or headers.
+ */
+function logFields(body: SlackBody): LogFields {
+  const user = body.user_id ?? body.user?.id ?? body.event?.user;
+  return {
+    action: body.command ?? body.actions?.[0]?.action_id ?? body.event?.type ?? body.type,
+    ...(typeof user === 'string' ? { user: `slack:${user}` } : {}),
+  };
 }

@@ -6,11 +6,16 @@
 // to fit Slack's 3 seconds, cold start included: the core's AWS budget (tighter than the Alexa skill's), the
 // Secrets Manager read (about a second), Slack calls (one try, a short timeout), group lookups and
 // response_url posts (slack/listeners/deadline.ts). A slash command's answer goes in the ack itself.
+//
+// Each request runs in its own log context (Lambda's request ID); the app's middleware adds the action and the
+// user, the listeners the pipeline, and the request ends with one JSON line with the HTTP status Slack got.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { WebClientOptions } from '@slack/web-api';
 import { loadConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
+import type { Logger } from '../core/log/logger';
+import { annotate, loggedLambda, noteError } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
 import { createSlackApp, REQUEST_PATH_CLIENT, type SlackAppOptions } from './app';
 import { createLambdaReceiver, type AwsEvent, type AwsResponse } from './receivers/lambda';
@@ -36,10 +41,36 @@ export function forSlackRequests(config: SageBuildConfig): SageBuildConfig {
   return { ...config, aws: { ...config.aws, budgetMs, timeoutMs: Math.min(config.aws.timeoutMs, budgetMs) } };
 }
 
-/** The handler for given parts; the deployed one below makes its parts from the environment. */
-export function createLambdaHandler(
-  options: Omit<SlackAppOptions, 'receiver'> & { signingSecret: string },
-): LambdaHandler {
+type BotParts = Omit<SlackAppOptions, 'receiver'> & { signingSecret: string };
+
+/** The handler for given parts, logging to `log`; the deployed one below makes its parts from the environment. */
+export function createLambdaHandler(options: BotParts & { log?: Logger }): LambdaHandler {
+  const { log, ...parts } = options;
+  return logged(botHandler(parts), log);
+}
+
+/** Each request in its own log context, its line saying the HTTP status Slack got. */
+function logged(handle: LambdaHandler, log?: Logger): LambdaHandler {
+  return loggedLambda(
+    'slack-bot',
+    async (event: AwsEvent, context) => {
+      const response = await handle(event, context);
+      annotate({ status: response.statusCode });
+      if (response.statusCode === 401) noteError(signatureRejected(), 'refused');
+      return response;
+    },
+    log,
+  );
+}
+
+/** Bolt answers 401 to a bad signature or an old timestamp, and says nothing else about it. */
+function signatureRejected(): Error {
+  return Object.assign(new Error('The request signature or timestamp did not verify.'), {
+    name: 'InvalidSignature',
+  });
+}
+
+function botHandler(options: BotParts): LambdaHandler {
   const { signingSecret, ...rest } = options;
   const receiver = createLambdaReceiver({ signingSecret });
   createSlackApp({
@@ -58,7 +89,7 @@ async function boot(env: NodeJS.ProcessEnv): Promise<LambdaHandler> {
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
   });
-  return createLambdaHandler({
+  return botHandler({
     core: new SageBuild(config),
     config,
     store: new DynamoDbStore(dynamodb, slackSettings(config).storeTable),
@@ -78,5 +109,5 @@ function booted(): Promise<LambdaHandler> {
 
 if (process.env.AWS_LAMBDA_FUNCTION_NAME) booted().catch(() => undefined);
 
-export const handler = async (event: AwsEvent, context: unknown): Promise<AwsResponse> =>
-  (await booted())(event, context);
+// A boot that fails (a missing secret) is this request's failure, in its line.
+export const handler = logged(async (event, context) => (await booted())(event, context));

@@ -1,10 +1,8 @@
 // The skill, its interaction models and its skill package agree: every intent a handler answers is in every
-// locale's model and every model intent has a handler; skill.json, the model files, ask-resources.json and the
-// esbuild hook fit together as `ask deploy` (ASK CLI v2) expects.
+// locale's model and every model intent has a handler; skill.json and the model files fit together as
+// `ask deploy` (ASK CLI v2) expects (test/handoff.test.ts checks the project a deploy hands to the ASK CLI).
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InteractionModelData } from '../interaction-models/build-model';
 import { BUILT_IN_INTENTS, CUSTOM_INTENTS, INVOCATION_NAME } from '../interaction-models/language';
@@ -100,94 +98,5 @@ describe('skill package', () => {
       }
       expect(entry?.examplePhrases.length).toBeGreaterThanOrEqual(1);
     }
-  });
-
-  test('ask-resources.json points at existing folders, the Lambda deployer on Node 22, and index.handler', () => {
-    const profile = readJson<{
-      profiles: {
-        default: {
-          skillMetadata: { src: string };
-          code: { default: { src: string } };
-          skillInfrastructure: { type: string; userConfig: { runtime: string; handler: string } };
-        };
-      };
-    }>(join(REPO, 'ask-resources.json')).profiles.default;
-    expect(existsSync(join(REPO, profile.skillMetadata.src, 'skill.json'))).toBe(true);
-    expect(statSync(join(REPO, profile.code.default.src)).isDirectory()).toBe(true);
-    expect(profile.skillInfrastructure.type).toBe('@ask-cli/lambda-deployer');
-    expect(profile.skillInfrastructure.userConfig).toMatchObject({
-      runtime: 'nodejs22.x',
-      handler: 'index.handler',
-    });
-  });
-});
-
-describe('build hook', () => {
-  const hook = join(REPO, 'hooks', 'build.sh');
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sagebuild-hook-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  test('is executable, where the ASK CLI looks for it', () => {
-    expect(statSync(hook).mode & 0o111).not.toBe(0);
-  });
-
-  /** A deployment config: the committed voice models are the local pipelines', so it names those. */
-  function writeHookConfig(name: string, pipelines: { name: string; aliases?: string[] }[]): string {
-    const config = join(dir, name);
-    const arn = (p: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${p}`;
-    writeFileSync(
-      config,
-      JSON.stringify({
-        alexa: { skillId: 'amzn1.ask.skill.hook-test' },
-        pipelines: pipelines.map((p) => ({ ...p, stateMachineArn: arn(p.name) })),
-      }),
-    );
-    return config;
-  }
-
-  const runHook = (zip: string, config: string) =>
-    // As the CLI runs it: from its build folder, with the zip path and the debug flag.
-    spawnSync(hook, [zip, 'false'], {
-      cwd: dir,
-      env: { ...process.env, SAGEBUILD_CONFIG: config },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-
-  test('bundles the handler and the config into the zip the CLI asks for', () => {
-    const config = writeHookConfig('config.json', [
-      { name: 'prod', aliases: ['production', 'live'] },
-      { name: 'dev', aliases: ['development', 'staging', 'test'] },
-    ]);
-    const zip = join(dir, 'out', 'build.zip');
-    const run = runHook(zip, config);
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const bytes = readFileSync(zip);
-    expect(bytes.subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'binary'));
-    expect(bytes.includes('index.js')).toBe(true);
-    expect(bytes.includes('sagebuild.config.json')).toBe(true);
-  });
-
-  test("refuses a config whose pipelines the voice models don't know", () => {
-    const zip = join(dir, 'other.zip');
-    const run = runHook(zip, writeHookConfig('other.json', [{ name: 'churn' }]));
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('npm run models');
-    expect(existsSync(zip)).toBe(false);
-  });
-
-  test('refuses to build without a config to package', () => {
-    const run = spawnSync(hook, [join(dir, 'never.zip')], {
-      cwd: dir,
-      env: { ...process.env, SAGEBUILD_CONFIG: join(dir, 'missing.json') },
-      encoding: 'utf8',
-    });
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('SAGEBUILD_CONFIG');
-    expect(existsSync(join(dir, 'never.zip'))).toBe(false);
   });
 });

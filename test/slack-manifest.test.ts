@@ -40,6 +40,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postEphemeral': 'chat:write',
   'chat.delete': 'chat:write',
   'chat.getPermalink': null,
+  'auth.test': null,
   'views.publish': null,
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',

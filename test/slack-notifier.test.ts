@@ -17,12 +17,13 @@ import {
   type NotifyOutcome,
 } from '../slack/notifier/notifier';
 import { notifierWebClient } from '../slack/notifier/web-client';
-import { handler } from '../slack/notifier-lambda';
+import { createNotifierHandler } from '../slack/notifier-lambda';
 import { startDynalite } from '../slack/store/dynalite';
 import { createTable, DynamoDbStore } from '../slack/store/dynamodb-store';
 import { MemoryStore } from '../slack/store/memory-store';
 import type { SlackStore } from '../slack/store/store';
 import { newKey, startLocalStack, type LocalStack } from './support/local-stack';
+import { captureLog } from './support/log';
 import { TEST_BOT_TOKEN } from './support/slack';
 
 const ANA = { id: 'slack:U0ANALIMA', displayName: 'Ana Lima' };
@@ -601,9 +602,10 @@ describe('the notifier Lambda', () => {
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     };
     Object.assign(process.env, env);
-    const logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const captured = captureLog();
+    const handler = createNotifierHandler({ log: captured.log });
     try {
-      for (const event of [running, final, running]) await handler(event, {});
+      for (const event of [running, final, running]) await handler(event, { awsRequestId: 'notifier-1' });
       const [card, ...others] = cards(DEV_CHANNEL);
       expect(others).toEqual([]);
       expect(headerOf(card?.blocks ?? [])).toContain('succeeded');
@@ -612,15 +614,14 @@ describe('the notifier Lambda', () => {
         status: 'SUCCEEDED',
         cards: [{ ts: card?.ts }],
       });
-      const lines = logged.mock.calls.map((call) => call.join(' '));
-      expect(lines).toEqual([
-        expect.stringMatching(/RUNNING: posted$/),
-        expect.stringMatching(/SUCCEEDED: updated$/),
-        expect.stringMatching(/RUNNING: duplicate$/),
+      const line = { front: 'notifier', requestId: 'notifier-1', pipeline: 'dev', outcome: 'answered' };
+      expect(captured.lines()).toEqual([
+        expect.objectContaining({ ...line, action: 'RUNNING', result: 'posted' }),
+        expect.objectContaining({ ...line, action: 'SUCCEEDED', result: 'updated' }),
+        expect.objectContaining({ ...line, action: 'RUNNING', result: 'duplicate' }),
       ]);
-      expect(lines.join('\n')).not.toContain(TEST_BOT_TOKEN);
+      expect(captured.text()).not.toContain(TEST_BOT_TOKEN);
     } finally {
-      logged.mockRestore();
       for (const key of Object.keys(env)) delete process.env[key];
       rmSync(dir, { recursive: true, force: true });
       await dynamodb.close();

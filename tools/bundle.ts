@@ -1,12 +1,14 @@
 // Bundles a Lambda handler into one self-contained file with esbuild: nothing from node_modules is needed at
 // run time. `module` before `main` picks the ES builds, which tree-shake (the two AWS SDK clients alone: about
 // 330 KiB instead of 880). Credentials come from Lambda's environment only (tools/lambda-credentials.ts). The
-// metafile next to the bundle says what takes the room.
+// metafile next to the bundle says what takes the room. Library files the handler can never reach are left out
+// (tools/unreachable.ts): the AWS SDK's event streams in every bundle, and whatever `options.unreachable` adds.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
+import { PLUGIN_NAME, SDK_UNREACHABLE, unreachablePlugin, type Unreachable } from './unreachable';
 
 export interface BundleResult {
   outfile: string;
@@ -17,10 +19,21 @@ export interface BundleResult {
   metafilePath: string;
 }
 
+export interface BundleOptions {
+  /** Library files this handler never reaches, beyond SDK_UNREACHABLE: left out, loudly (tools/unreachable.ts). */
+  unreachable?: readonly Unreachable[];
+  /**
+   * 'external': only our code is bundled, and node_modules are required at run time from beside the output
+   * (bench/cold.ts compares that with the bundle). Nothing is left out then.
+   */
+  packages?: 'external';
+}
+
 export async function bundleLambda(
   entry: string,
   outfile: string,
   metafilePath: string = outfile.replace(/\.[cm]?js$/, '') + '.meta.json',
+  options: BundleOptions = {},
 ): Promise<BundleResult> {
   const result = await build({
     entryPoints: [entry],
@@ -33,9 +46,16 @@ export async function bundleLambda(
     mainFields: ['module', 'main'],
     alias: { '@aws-sdk/credential-provider-node': join(__dirname, 'lambda-credentials.ts') },
     legalComments: 'none',
+    ...(options.packages === 'external'
+      ? { packages: 'external' as const }
+      : { plugins: [unreachablePlugin([...SDK_UNREACHABLE, ...(options.unreachable ?? [])])] }),
     metafile: true,
     logLevel: 'warning',
   });
+  // esbuild does not print what plugins report at the end of a build.
+  for (const warning of result.warnings.filter((w) => w.pluginName === PLUGIN_NAME)) {
+    console.warn(`bundle ${entry}: ${warning.text}`);
+  }
   mkdirSync(dirname(metafilePath), { recursive: true });
   writeFileSync(metafilePath, JSON.stringify(result.metafile));
   const code = readFileSync(outfile);

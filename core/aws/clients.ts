@@ -16,6 +16,20 @@ export interface AwsClients {
   sagemaker: SageMakerClient;
 }
 
+/** Any AWS SDK client's options for these settings: a timeout per request, connection included, and few retries. */
+export function clientOptions(settings: AwsClientSettings, region: string) {
+  return {
+    region,
+    maxAttempts: settings.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: Math.min(1000, settings.timeoutMs),
+      requestTimeout: settings.timeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
 /** One pair of clients per region, made on first use and reused (each holds a connection pool). */
 export class AwsClientPool {
   private readonly byRegion = new Map<string, AwsClients>();
@@ -25,16 +39,7 @@ export class AwsClientPool {
   forRegion(region: string): AwsClients {
     let clients = this.byRegion.get(region);
     if (!clients) {
-      const common = {
-        region,
-        maxAttempts: this.settings.maxAttempts,
-        retryMode: 'standard',
-        requestHandler: {
-          connectionTimeout: Math.min(1000, this.settings.timeoutMs),
-          requestTimeout: this.settings.timeoutMs,
-          throwOnRequestTimeout: true,
-        },
-      };
+      const common = clientOptions(this.settings, region);
       clients = { sfn: new SFNClient(common), sagemaker: new SageMakerClient(common) };
       this.byRegion.set(region, clients);
     }

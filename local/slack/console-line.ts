@@ -9,8 +9,9 @@ import type { SageBuild } from '../../core/sagebuild';
 import { DEFAULT_COMMAND } from '../../slack/app';
 import type { LineHandler } from '../console';
 import type { EventBus } from '../events';
+import type { LocalSlackApi } from '../session-file';
 import type { SlackActivity } from './fake-slack-api';
-import { startLocalBot, type LocalBot } from './local-bot';
+import { LOCAL_BOT_TOKEN, startLocalBot, type LocalBot } from './local-bot';
 import { FORM, JSON_TYPE, appMentionEvent, eventBody, postSigned, slashCommandBody } from './requests';
 import { describeActivity, type TranscriptContext } from './transcript';
 import { LOCAL_BOT } from './workspace';
@@ -37,6 +38,8 @@ export interface SlackConsole {
   /** Lines for the console's help: usage, then what it does. */
   help: [string, string][];
   banner: string;
+  /** The fake Slack API and its local tokens, when the console plays the workspace (for `npm run doctor`). */
+  api?: LocalSlackApi;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,7 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
       [MENTION_USAGE, 'Ask the Slack bot in plain words, e.g. @SageBuild is my build done?'],
     ],
     banner: `Slack (a local workspace, you are @${user} in ${context.channelOf(channel)}): ${commandName} status prod · ${commandName} start dev · @SageBuild is my build done?`,
+    api: { apiUrl: local.slack.apiUrl, botToken: LOCAL_BOT_TOKEN, signingSecret: local.signingSecret },
     close: () => local.close(),
   };
 }

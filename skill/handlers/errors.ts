@@ -3,6 +3,7 @@
 
 import type { ErrorHandler } from 'ask-sdk-core';
 import { isSageBuildError } from '../../core/errors';
+import { noteError, requestLog } from '../../core/log/request';
 import { errorSentence, noAnswerInTime } from '../../core/wording';
 import { SkillDeadline } from '../budget';
 import { answer } from '../speech';
@@ -12,7 +13,10 @@ export function errorHandler(now: () => Date): ErrorHandler {
     canHandle: () => true,
     handle: (input, error) => {
       // Expected failures (no builds yet, not allowed) are answers; anything else is a bug worth a log line.
-      if (!isSageBuildError(error) && !(error instanceof SkillDeadline)) console.error('Skill error:', error);
+      if (!isSageBuildError(error) && !(error instanceof SkillDeadline)) {
+        requestLog().error('skill handler failed', { error });
+      }
+      noteError(error);
       const said = error instanceof SkillDeadline ? noAnswerInTime() : errorSentence(error, now());
       return answer(input.responseBuilder, said);
     },

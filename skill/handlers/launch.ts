@@ -4,6 +4,7 @@
 // If AWS can't be asked, the greeting says so (the core's sentence) and still asks: the person may want help.
 
 import type { Response } from 'ask-sdk-model';
+import { noteError } from '../../core/log/request';
 import { buildList, errorSentence, noAnswerInTime } from '../../core/wording';
 import { SkillDeadline } from '../budget';
 import { headline, probe } from '../choose-pipeline';
@@ -28,6 +29,7 @@ async function latestState(turn: Turn): Promise<string> {
     const [only] = lists;
     return lists.length === 1 && only ? buildList(only, turn.now()) : '';
   } catch (error) {
+    noteError(error);
     return error instanceof SkillDeadline ? noAnswerInTime() : errorSentence(error, turn.now());
   }
 }

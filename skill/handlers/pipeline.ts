@@ -5,6 +5,7 @@ import type { Intent, Response } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../../core/builds/facts';
 import type { PipelineConfig } from '../../core/config/schema';
 import { PipelineNotFound } from '../../core/errors';
+import { annotate, noteError } from '../../core/log/request';
 import { errorSentence } from '../../core/wording';
 import { choosePipeline, type ChooseOptions } from '../choose-pipeline';
 import { elicitPipeline, PROMPTS, whichPipeline } from '../speech';
@@ -20,12 +21,16 @@ export async function withPipeline(
   const intent = turn.intent;
   try {
     const choice = await choosePipeline(turn, options);
-    if ('pipeline' in choice) return await action(choice.pipeline, choice.fact);
+    if ('pipeline' in choice) {
+      annotate({ pipeline: choice.pipeline.name });
+      return await action(choice.pipeline, choice.fact);
+    }
     if (!intent) throw new Error('A pipeline can only be asked for in an intent request.');
     return elicitPipeline(turn.rb, withoutPipeline(intent), [], whichPipeline(choice.ask));
   } catch (error) {
     // A misheard name: say which pipelines exist, and ask again rather than end the session.
     if (error instanceof PipelineNotFound && intent) {
+      noteError(error);
       const lead = errorSentence(error, turn.now());
       return elicitPipeline(turn.rb, withoutPipeline(intent), [lead], PROMPTS.whichOne);
     }

@@ -3,6 +3,7 @@
 
 import type { Response } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../../core/builds/facts';
+import { annotate } from '../../core/log/request';
 import type { SageBuild } from '../../core/sagebuild';
 import { buildList, details, liveModel, status, timeLeft, whyFailed } from '../../core/wording';
 import { answer, PROMPTS, question } from '../speech';
@@ -50,6 +51,7 @@ const QUESTIONS: Record<string, Question> = {
 
 /** Gives the details of a pipeline's latest build: the answer to "give me details" and to "yes" after a status. */
 export async function answerDetails(turn: Turn, pipeline: string): Promise<Response> {
+  annotate({ pipeline });
   const said = await turn.budget.run(() => DETAILS.say(turn.core, pipeline, turn.now()));
   return answer(turn.rb, said);
 }

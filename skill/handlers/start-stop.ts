@@ -10,6 +10,7 @@ import type { BuildStatusFact } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import { NothingToStop, NotAuthorized, type GuardedAction } from '../../core/errors';
+import { annotate, noteError } from '../../core/log/request';
 import { errorSentence, noAnswerInTime, spokenList, started, stopped } from '../../core/wording';
 import { SkillDeadline } from '../budget';
 import { answer, confirm, PROMPTS, startQuestion, stopQuestion } from '../speech';
@@ -53,7 +54,11 @@ const STOP: Guarded = {
   denied: PROMPTS.notStopped,
   ask: async (turn, pipeline, known) => {
     const fact = known ?? (await turn.budget.run(() => turn.core.status(pipeline.name)));
-    if (fact.status !== 'RUNNING') return { answer: errorSentence(new NothingToStop(pipeline.name)) };
+    if (fact.status !== 'RUNNING') {
+      const none = new NothingToStop(pipeline.name);
+      noteError(none);
+      return { answer: errorSentence(none) };
+    }
     return { question: stopQuestion(fact), build: fact.name };
   },
   act: async (turn, pipeline, pending) => {
@@ -76,7 +81,10 @@ const STOP: Guarded = {
 /** The deadline passed after asking AWS to act: the change may still happen, so don't say it didn't. */
 function unanswered(action: GuardedAction) {
   return (error: unknown): string => {
-    if (error instanceof SkillDeadline) return noAnswerInTime(action);
+    if (error instanceof SkillDeadline) {
+      noteError(error);
+      return noAnswerInTime(action);
+    }
     throw error;
   };
 }
@@ -103,7 +111,11 @@ function refuse(turn: Turn, action: GuardedAction, pipelines: PipelineConfig[]):
     pipelines.map((p) => p.name),
     'or',
   );
-  return answer(turn.rb, errorSentence(new NotAuthorized(action, names, turn.requester.id), turn.now()));
+  const [only] = pipelines;
+  if (pipelines.length === 1 && only) annotate({ pipeline: only.name });
+  const refusal = new NotAuthorized(action, names, turn.requester.id);
+  noteError(refusal);
+  return answer(turn.rb, errorSentence(refusal, turn.now()));
 }
 
 /** The pipeline the person named, for a refusal; all of them when none (or an unknown one) was named. */

@@ -11,6 +11,7 @@ import type { BuildStatusFact } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import { BuildAlreadyRunning, NotAuthorized, NothingToStop, type GuardedAction } from '../../core/errors';
+import { annotate, noteError, requestLog } from '../../core/log/request';
 import { errorSentence } from '../../core/wording';
 import { someoneStopped } from '../../core/wording';
 import { CARD_ACTIONS, parseButtonValue, type CardButtonValue } from '../cards/actions';
@@ -85,7 +86,7 @@ async function respondInTime(click: Click, message: RespondArgs): Promise<void> 
     await within(RESPOND_MS, 'response_url', click.respond(message));
   } catch (error) {
     if (!(error instanceof DeadlinePassed)) throw error;
-    console.error(`slack: ${error.message}`);
+    requestLog().warn('response_url did not answer in time', { error });
   }
 }
 
@@ -151,6 +152,7 @@ async function refreshCard(deps: SlackDeps, click: Click, fact: BuildStatusFact)
 function cardBuild(deps: SlackDeps, click: Click): { pipeline: PipelineConfig; value: CardButtonValue } {
   const value = parseButtonValue(click.value);
   if (!value) throw new Error(`a card button with an unknown value: ${click.value}`);
+  annotate({ pipeline: value.pipeline });
   return { pipeline: deps.core.pipeline(value.pipeline), value };
 }
 
@@ -226,6 +228,7 @@ async function onRefresh(deps: SlackDeps, click: Click): Promise<void> {
     const { pipeline, value } = cardBuild(deps, click);
     await refreshCard(deps, click, await deps.core.statusOf(pipeline.name, value.executionArn));
   } catch (error) {
+    noteError(error);
     await tell(click, privately(errorSentence(error, deps.now())));
   }
 }

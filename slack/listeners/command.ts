@@ -6,6 +6,7 @@
 import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { parseCommand, words } from '../../cli/parse';
+import { annotate } from '../../core/log/request';
 import { forRespond, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { ask, help, start, stop, subscription } from './operations';
@@ -32,9 +33,12 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
   const said = words(unescapeSlack(command.text ?? ''));
   const [verb = '', target] = said;
   if (verb.toLowerCase() === 'subscribe' || verb.toLowerCase() === 'unsubscribe') {
+    annotate({ action: verb.toLowerCase() });
     return subscription(deps, verb.toLowerCase() as 'subscribe' | 'unsubscribe', target, person);
   }
   const parsed = parseCommand(said, deps.config.pipelines);
+  // The subcommand, not the words: "unknown" rather than whatever was typed.
+  annotate({ action: parsed.kind === 'question' ? parsed.question : parsed.kind });
   switch (parsed.kind) {
     case 'question':
       return ask(deps, parsed.question, parsed.pipeline, person);

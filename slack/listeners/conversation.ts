@@ -11,6 +11,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Question } from '../../cli/parse';
 import { isAllowed } from '../../core/config/authorize';
 import { NotAuthorized, NothingToStop } from '../../core/errors';
+import { annotate } from '../../core/log/request';
 import { matchUtterance } from '../../interaction-models/matcher';
 import { hasButtons, unescapeSlack, withButton, type Reply } from '../replies';
 import { START_ACTION, startButton, stopButton } from './buttons';
@@ -44,6 +45,7 @@ export async function understand(
   text: string,
 ): Promise<Reply> {
   const match = matchUtterance(deps.model, plainWords(text));
+  annotate({ action: match.intent });
   const slot = match.slots.pipeline;
   // A known name resolves to its pipeline; an unknown one goes to the core as said, for its "did you mean".
   const named = slot?.resolution?.id ?? slot?.value;

@@ -7,6 +7,7 @@ import { answerQuestion } from '../../cli/questions';
 import { HELP_USAGE, USAGE, usageLines, type Question } from '../../cli/parse';
 import type { PipelineConfig } from '../../core/config/schema';
 import { AwsUnavailable, isSageBuildError, type GuardedAction } from '../../core/errors';
+import { annotate, noteError, requestLog } from '../../core/log/request';
 import { errorSentence, noAnswerInTime, started } from '../../core/wording';
 import { someoneStarted, someoneStopped } from '../../core/wording';
 import { announce, helpReply, privately, type Reply } from '../replies';
@@ -18,6 +19,7 @@ import type { Person } from './requester';
 class NoAnswerInTime extends Error {
   constructor(readonly action: GuardedAction) {
     super(`no answer in time to ${action}`);
+    this.name = 'NoAnswerInTime';
   }
 }
 
@@ -39,8 +41,9 @@ export async function replyingToErrors(deps: SlackDeps, work: () => Promise<Repl
   try {
     return await work();
   } catch (error) {
+    noteError(error);
     if (error instanceof NoAnswerInTime) return privately(noAnswerInTime(error.action));
-    if (!isSageBuildError(error)) console.error(`slack: ${(error as Error).message ?? String(error)}`);
+    if (!isSageBuildError(error)) requestLog().error('Slack listener failed', { error });
     return privately(errorSentence(error, deps.now()));
   }
 }
@@ -63,11 +66,13 @@ export function release(deps: SlackDeps, key: string): Promise<void> {
  * dev), else the core's choice (the only pipeline, or the default one).
  */
 export function pipelineFor(deps: SlackDeps, named: string | undefined, channelId?: string): PipelineConfig {
-  if (named === undefined && channelId) {
-    const owners = deps.config.pipelines.filter((p) => p.slack.channels.includes(channelId));
-    if (owners.length === 1 && owners[0]) return owners[0];
-  }
-  return deps.core.pipeline(named);
+  const owners =
+    named === undefined && channelId
+      ? deps.config.pipelines.filter((p) => p.slack.channels.includes(channelId))
+      : [];
+  const pipeline = (owners.length === 1 ? owners[0] : undefined) ?? deps.core.pipeline(named);
+  annotate({ pipeline: pipeline.name });
+  return pipeline;
 }
 
 export function help(deps: SlackDeps, lead?: string): Reply {
@@ -175,6 +180,7 @@ export function subscription(
     const channel = person.channelId;
     if (!named || !channel) return privately(PROMPTS.subscribeUsage(deps.commandName, verb));
     const pipeline = deps.core.pipeline(named);
+    annotate({ pipeline: pipeline.name });
     if (verb === 'subscribe') {
       await deps.store.subscribe(pipeline.name, channel);
       return privately(PROMPTS.subscribed(pipeline.name));

@@ -8,6 +8,7 @@ import type { Requester } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import type { GuardedAction } from '../../core/errors';
+import { requestLog } from '../../core/log/request';
 import { GROUP_LOOKUP_MS, within } from './deadline';
 
 const GROUP_PREFIX = 'slack-group:';
@@ -64,7 +65,7 @@ export class GroupDirectory {
       return users.includes(userId);
     } catch (error) {
       // Not knowing means not a member: the core then refuses, and says why.
-      console.error(`slack: usergroups.users.list ${group} failed: ${(error as Error).message}`);
+      requestLog().warn('usergroups.users.list failed: counted as not a member', { group, error });
       return false;
     }
   }

@@ -17,6 +17,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { BuildStatusFact } from '../../core/builds/facts';
 import type { PipelineConfig, SageBuildConfig } from '../../core/config/schema';
+import { annotate } from '../../core/log/request';
 import type { SageBuild } from '../../core/sagebuild';
 import { errorSentence } from '../../core/wording';
 import { buildNotice, isFinished, renderBuildCard } from '../cards/build-card';
@@ -98,6 +99,7 @@ export class BuildNotifier {
       (p) => p.stateMachineArn === event.detail.stateMachineArn,
     );
     if (!pipeline) return 'unknown-machine';
+    annotate({ pipeline: pipeline.name });
     const status = event.detail.status;
     if (!isCardStatus(status)) return 'unknown-status';
     if ((await this.claim(event.id)) === 'done') return 'duplicate';

@@ -1,0 +1,107 @@
+// The deployed CloudFormation stack: its outputs (the Lambdas' roles, the Slack table and secret) and the full
+// ARN of the tokens secret, which policies name with its random suffix and no output carries. Read once and
+// shared by the roles check and the Slack check.
+
+import { DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { AccessDenied, AwsCredentialsInvalid } from '../errors';
+import type { AwsCall } from '../wording/doctor';
+import { failureSentence, typedFailure } from './aws-failure';
+import type { RoleClients } from './clients';
+
+/** Output names of SageBuild's stack (infra/outputs.ts) that the doctor reads. */
+export const STACK_OUTPUTS = {
+  slackSecretName: 'SlackSecretName',
+  storeTableName: 'StoreTableName',
+} as const;
+
+export interface DeployedStack {
+  name: string;
+  region: string;
+  outputs: Map<string, string>;
+  /** The Slack tokens secret's full ARN, when the stack made it. */
+  secretArn?: string;
+}
+
+/** The stack, or why the checks that need it are skipped. */
+export type StackLookup = { found: DeployedStack } | { skipped: string };
+
+export interface StackOptions {
+  stackName: string;
+  region: string;
+  /** How the person can name another stack, e.g. "--stack <name>"; added to the "no such stack" sentence. */
+  otherStackHint?: string;
+}
+
+export async function findStack(
+  clients: RoleClients,
+  options: StackOptions,
+  signal: AbortSignal,
+): Promise<StackLookup> {
+  try {
+    const { Stacks = [] } = await clients.cloudFormation.send(
+      new DescribeStacksCommand({ StackName: options.stackName }),
+      { abortSignal: signal },
+    );
+    const outputs = new Map<string, string>();
+    for (const output of Stacks[0]?.Outputs ?? []) {
+      if (output.OutputKey && output.OutputValue) outputs.set(output.OutputKey, output.OutputValue);
+    }
+    const secretArn = await stackSecretArn(clients, options.stackName, signal);
+    return {
+      found: {
+        name: options.stackName,
+        region: options.region,
+        outputs,
+        ...(secretArn ? { secretArn } : {}),
+      },
+    };
+  } catch (error) {
+    return { skipped: stackProblem(error, options) };
+  }
+}
+
+/** The secret's physical ID is its ARN. Not knowing it only makes the secret's simulation less exact. */
+async function stackSecretArn(
+  clients: RoleClients,
+  stackName: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  let token: string | undefined;
+  try {
+    do {
+      const page = await clients.cloudFormation.send(
+        new ListStackResourcesCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) }),
+        { abortSignal: signal },
+      );
+      const secret = page.StackResourceSummaries?.find(
+        (r) => r.ResourceType === 'AWS::SecretsManager::Secret',
+      );
+      if (secret?.PhysicalResourceId) return secret.PhysicalResourceId;
+      token = page.NextToken;
+    } while (token);
+  } catch {
+    // Fall back to the secret's name (see role-needs.ts).
+  }
+  return undefined;
+}
+
+function stackProblem(error: unknown, options: StackOptions): string {
+  const notChecked = "so the Lambdas' roles were not checked.";
+  const e = error as { name?: string; message?: string };
+  if (e.name === 'ValidationError' && /does not exist/.test(e.message ?? '')) {
+    const hint = options.otherStackHint ? ` (name yours with ${options.otherStackHint})` : '';
+    return `No CloudFormation stack named ${options.stackName} in ${options.region}${hint}, ${notChecked}`;
+  }
+  const call: AwsCall = {
+    service: 'CloudFormation',
+    action: 'cloudformation:DescribeStacks',
+    resource: options.stackName,
+  };
+  const typed = typedFailure(error, call);
+  // A custom endpoint that is not CloudFormation (the local AWS) answers in a way no SDK can read.
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (endpoint && !(typed instanceof AccessDenied || typed instanceof AwsCredentialsInvalid)) {
+    return `CloudFormation did not answer at ${endpoint} (AWS_ENDPOINT_URL), ${notChecked}`;
+  }
+  return `${failureSentence(error, call)} The Lambdas' roles were not checked.`;
+}

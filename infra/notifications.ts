@@ -1,0 +1,92 @@
+// Build cards in Slack: an EventBridge rule on the configured state machines' status changes invokes the
+// notifier. What cannot be delivered ends in one dead-letter queue, kept 14 days, with an alarm as soon as it
+// holds anything: events EventBridge could not hand to Lambda, and events the notifier still failed on after
+// Lambda's retries (as Lambda's invocation records, with the error).
+
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Code, IDestination } from 'aws-cdk-lib/aws-lambda';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { SageBuildConfig } from '../core/config/schema';
+import { sageBuildFunction, type SageBuildFunction } from './functions';
+import { buildStatements, stateMachineArns } from './permissions';
+
+export const NOTIFIER_TIMEOUT = Duration.seconds(30);
+export const STATUS_CHANGE = 'Step Functions Execution Status Change';
+/** A card more than this late is still worth posting (a build's end), but not worth holding on to for ever. */
+const MAX_EVENT_AGE = Duration.hours(2);
+
+export interface Notifications {
+  notifier: SageBuildFunction;
+  deadLetters: Queue;
+  alarm: Alarm;
+  rule: Rule;
+}
+
+export function notifications(
+  scope: Construct,
+  config: SageBuildConfig,
+  code: Code,
+  slackStatements: PolicyStatement[],
+): Notifications {
+  const deadLetters = new Queue(scope, 'DeadLetters', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    retentionPeriod: Duration.days(14),
+    enforceSSL: true,
+  });
+  // Lambda's on-failure destination, with only the one action it needs (SqsDestination would add two more).
+  const onFailure: IDestination = { bind: () => ({ destination: deadLetters.queueArn }) };
+  const notifier = sageBuildFunction(scope, 'Notifier', {
+    description: 'SageBuild Slack notifier: build cards from Step Functions status changes',
+    serviceName: 'sagebuild-notifier',
+    code,
+    // Several Slack calls per card, each with its own retries: far from any person's patience limit.
+    timeout: NOTIFIER_TIMEOUT,
+    memorySize: 256,
+    statements: [
+      ...buildStatements(config, 'watch'),
+      ...slackStatements,
+      new PolicyStatement({
+        sid: 'FailedEventsToDeadLetters',
+        actions: ['sqs:SendMessage'],
+        resources: [deadLetters.queueArn],
+      }),
+    ],
+    // Events are deduplicated by id in the store, so Lambda's retries of a thrown event are safe.
+    extra: { retryAttempts: 2, maxEventAge: MAX_EVENT_AGE, onFailure },
+  });
+
+  const rule = new Rule(scope, 'BuildStatusChanges', {
+    description: 'SageBuild: status changes of the configured state machines, to the Slack notifier',
+    eventPattern: {
+      source: ['aws.states'],
+      detailType: [STATUS_CHANGE],
+      detail: { stateMachineArn: stateMachineArns(config) },
+    },
+  });
+  rule.addTarget(
+    new LambdaFunction(notifier.fn, {
+      deadLetterQueue: deadLetters,
+      retryAttempts: 8,
+      maxEventAge: MAX_EVENT_AGE,
+    }),
+  );
+
+  const alarm = new Alarm(scope, 'DeadLettersAlarm', {
+    alarmDescription:
+      'SageBuild: Slack build notifications could not be delivered; the dead-letter queue holds the events.',
+    metric: deadLetters.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  return { notifier, deadLetters, alarm, rule };
+}

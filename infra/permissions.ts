@@ -1,0 +1,94 @@
+// The IAM statements of each function, from the calls the code makes (core/builds, slack/store, slack/secrets)
+// and nothing more: named actions only, on the configured state machines, their executions, and SageMaker
+// resources of the state machines' own account and region.
+
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { SageBuildConfig } from '../core/config/schema';
+import { stateMachineArnParts } from './target';
+
+/** What a function may do with builds: watch them (the notifier), or also start and stop them (people). */
+export type BuildAccess = 'watch' | 'control';
+
+export function stateMachineArns(config: SageBuildConfig): string[] {
+  return [...new Set(config.pipelines.map((p) => p.stateMachineArn))];
+}
+
+/** arn:<partition>:states:<region>:<account>:execution:<state machine name>:* for each state machine. */
+export function executionArns(config: SageBuildConfig): string[] {
+  return stateMachineArns(config).map((arn) => `${arn.replace(':stateMachine:', ':execution:')}:*`);
+}
+
+/** `<type>/*` in every account and region that holds a configured state machine. */
+export function sageMakerArns(config: SageBuildConfig, type: string): string[] {
+  const places = config.pipelines.map((p) => {
+    const { partition, region, account } = stateMachineArnParts(p.stateMachineArn);
+    return `arn:${partition}:sagemaker:${region}:${account}:${type}/*`;
+  });
+  return [...new Set(places)];
+}
+
+export function buildStatements(config: SageBuildConfig, access: BuildAccess): PolicyStatement[] {
+  const control = access === 'control';
+  return [
+    new PolicyStatement({
+      sid: control ? 'StartAndListBuilds' : 'ListBuilds',
+      actions: control ? ['states:StartExecution', 'states:ListExecutions'] : ['states:ListExecutions'],
+      resources: stateMachineArns(config),
+    }),
+    new PolicyStatement({
+      sid: control ? 'ReadAndStopBuilds' : 'ReadBuilds',
+      actions: [
+        'states:DescribeExecution',
+        'states:GetExecutionHistory',
+        ...(control ? ['states:StopExecution'] : []),
+      ],
+      resources: executionArns(config),
+    }),
+    // core/builds/sagemaker-facts.ts: the training job's progress and the endpoint a build deployed.
+    new PolicyStatement({
+      sid: 'ReadTrainingJobs',
+      actions: ['sagemaker:DescribeTrainingJob'],
+      resources: sageMakerArns(config, 'training-job'),
+    }),
+    new PolicyStatement({
+      sid: 'ReadEndpoints',
+      actions: ['sagemaker:DescribeEndpoint'],
+      resources: sageMakerArns(config, 'endpoint'),
+    }),
+    new PolicyStatement({
+      sid: 'ReadEndpointConfigs',
+      actions: ['sagemaker:DescribeEndpointConfig'],
+      resources: sageMakerArns(config, 'endpoint-config'),
+    }),
+  ];
+}
+
+/** slack/store/dynamodb-store.ts: GetItem, PutItem (conditional too), DeleteItem and Query, nothing else. */
+export const STORE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+];
+
+export function storeStatement(tableArn: string): PolicyStatement {
+  return new PolicyStatement({ sid: 'SlackStore', actions: STORE_ACTIONS, resources: [tableArn] });
+}
+
+/** slack/secrets.ts reads the tokens once per cold start; DescribeSecret and the rest are not needed. */
+export function secretStatement(secretArn: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'SlackTokens',
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: [secretArn],
+  });
+}
+
+/** Lambda's own logging, to the function's log group only (instead of AWSLambdaBasicExecutionRole's "*"). */
+export function logStatement(logGroupArn: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'OwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroupArn],
+  });
+}

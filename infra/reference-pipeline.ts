@@ -1,0 +1,230 @@
+// The reference pipeline (pipeline/sagemaker-deploy.asl.json) as a Standard state machine, when the config asks
+// for it with infra.referencePipeline: the state machine gets that pipeline's name from its stateMachineArn, and
+// a role with exactly what the definition's tasks call. The SageMaker execution role it passes on comes from the
+// pipeline's defaultInput.roleArn: an existing role, or one this stack makes (infra.createSageMakerRole).
+
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { PipelineConfig } from '../core/config/schema';
+import { ConfigError } from '../core/errors';
+import { referenceDefinition } from '../pipeline';
+import { stateMachineArnParts, type DeploymentTarget } from './target';
+
+/** The rule Step Functions manages in the account to learn when a `.sync` training job ends. */
+export const SYNC_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
+
+export interface ReferencePipeline {
+  stateMachine: StateMachine;
+  role: Role;
+  /** Only with infra.createSageMakerRole. */
+  sageMakerRole?: Role;
+}
+
+export function referencePipeline(
+  scope: Construct,
+  pipeline: PipelineConfig,
+  index: number,
+  target: DeploymentTarget,
+  createSageMakerRole: boolean,
+): ReferencePipeline {
+  const where = (field: string) => `pipelines[${index}].${field}`;
+  const arn = stateMachineArnParts(pipeline.stateMachineArn);
+  if (arn.account !== target.account || arn.region !== target.region) {
+    throw new ConfigError(
+      `infra.referencePipeline: ${pipeline.name}'s state machine is in ${arn.account}/${arn.region}, ` +
+        `but the stack deploys to ${target.account}/${target.region}.`,
+      where('stateMachineArn'),
+    );
+  }
+  const input = pipeline.defaultInput;
+  const roleArn = iamRole(input.roleArn, where('defaultInput.roleArn'));
+  const sageMakerRole = createSageMakerRole
+    ? sageMakerExecutionRole(scope, pipeline, roleArn, target, where)
+    : undefined;
+
+  const sm = (type: string) =>
+    `arn:${target.partition}:sagemaker:${target.region}:${target.account}:${type}/*`;
+  const role = new Role(scope, 'ReferencePipelineRole', {
+    assumedBy: new ServicePrincipal('states.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': target.account } },
+    }),
+    description: `SageBuild reference pipeline ${arn.name}: only what its tasks call`,
+  });
+  const statements = [
+    // Train model (.sync): create, then poll or stop the job.
+    new PolicyStatement({
+      sid: 'TrainModel',
+      actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+      resources: [sm('training-job')],
+    }),
+    new PolicyStatement({
+      sid: 'TrainModelSync',
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: [`arn:${target.partition}:events:${target.region}:${target.account}:rule/${SYNC_RULE}`],
+    }),
+    new PolicyStatement({ sid: 'SaveModel', actions: ['sagemaker:CreateModel'], resources: [sm('model')] }),
+    new PolicyStatement({
+      sid: 'CreateEndpointConfig',
+      actions: ['sagemaker:CreateEndpointConfig'],
+      resources: [sm('endpoint-config')],
+    }),
+    // Create endpoint / Update endpoint name both the endpoint and the config it switches to.
+    new PolicyStatement({
+      sid: 'DeployEndpoint',
+      actions: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'],
+      resources: [sm('endpoint'), sm('endpoint-config')],
+    }),
+    new PolicyStatement({
+      sid: 'CheckEndpoint',
+      actions: ['sagemaker:DescribeEndpoint'],
+      resources: [sm('endpoint')],
+    }),
+    // The Step Functions SageMaker integration reads tags of what it creates (AWS's policy puts "*" here).
+    new PolicyStatement({
+      sid: 'IntegrationReadsTags',
+      actions: ['sagemaker:ListTags'],
+      resources: ['training-job', 'model', 'endpoint-config', 'endpoint'].map(sm),
+    }),
+    new PolicyStatement({
+      sid: 'PassSageMakerRole',
+      actions: ['iam:PassRole'],
+      resources: [sageMakerRole?.roleArn ?? roleArn.arn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }),
+  ];
+  for (const statement of statements) role.addToPolicy(statement);
+
+  const stateMachine = new StateMachine(scope, 'ReferencePipeline', {
+    stateMachineName: arn.name,
+    stateMachineType: StateMachineType.STANDARD,
+    // The committed ASL as is: the core reads its state names aloud.
+    definitionBody: DefinitionBody.fromString(JSON.stringify(referenceDefinition)),
+    role,
+  });
+  return { stateMachine, role, ...(sageMakerRole ? { sageMakerRole } : {}) };
+}
+
+interface RoleArn {
+  arn: string;
+  partition: string;
+  account: string;
+  path: string;
+  name: string;
+}
+
+function iamRole(value: unknown, field: string): RoleArn {
+  const match =
+    typeof value === 'string' ? /^arn:(aws[a-z-]*):iam::(\d{12}):role(\/.*\/|\/)([^/]+)$/.exec(value) : null;
+  if (!match) {
+    throw new ConfigError(
+      `${field}: the reference pipeline needs the SageMaker execution role's ARN (arn:aws:iam::<account>:role/<name>).`,
+      field,
+    );
+  }
+  const [arn = '', partition = '', account = '', path = '/', name = ''] = match;
+  return { arn, partition, account, path, name };
+}
+
+/** s3://bucket/prefix/ as ARNs and the prefix. */
+function s3Location(value: unknown, field: string, partition: string) {
+  const match =
+    typeof value === 'string' ? /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?(.*)$/.exec(value) : null;
+  if (!match) throw new ConfigError(`${field}: must be an s3://bucket/prefix/ location.`, field);
+  const [, bucket = '', prefix = ''] = match;
+  return {
+    bucketArn: `arn:${partition}:s3:::${bucket}`,
+    objectsArn: `arn:${partition}:s3:::${bucket}/${prefix}*`,
+    prefix,
+  };
+}
+
+/** <account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@digest] as the repository's ARN. */
+function ecrRepository(value: unknown, field: string, partition: string): string {
+  const match =
+    typeof value === 'string'
+      ? /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:[:@].+)?$/.exec(value)
+      : null;
+  if (!match) throw new ConfigError(`${field}: must be an Amazon ECR image URI.`, field);
+  const [, account = '', region = '', repository = ''] = match;
+  return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+}
+
+/**
+ * The role SageMaker works as: reads the training data, writes and reads the model artifacts, pulls the images
+ * and logs. Scoped to the locations in the pipeline's defaultInput: a build that overrides them elsewhere
+ * (allowedInputKeys) needs a role of the team's own.
+ */
+function sageMakerExecutionRole(
+  scope: Construct,
+  pipeline: PipelineConfig,
+  roleArn: RoleArn,
+  target: DeploymentTarget,
+  where: (field: string) => string,
+): Role {
+  if (roleArn.account !== target.account) {
+    throw new ConfigError(
+      `${where('defaultInput.roleArn')}: infra.createSageMakerRole makes the role in ${target.account}, ` +
+        `but the ARN names account ${roleArn.account}.`,
+      where('defaultInput.roleArn'),
+    );
+  }
+  const input = pipeline.defaultInput;
+  const { partition } = target;
+  const data = s3Location(input.trainingInputS3Uri, where('defaultInput.trainingInputS3Uri'), partition);
+  const output = s3Location(input.outputS3Uri, where('defaultInput.outputS3Uri'), partition);
+  const images = [input.trainingImage, input.inferenceImage ?? input.trainingImage].map((image, i) =>
+    ecrRepository(
+      image,
+      where(i === 0 ? 'defaultInput.trainingImage' : 'defaultInput.inferenceImage'),
+      partition,
+    ),
+  );
+  const role = new Role(scope, 'SageMakerExecutionRole', {
+    roleName: roleArn.name,
+    path: roleArn.path,
+    assumedBy: new ServicePrincipal('sagemaker.amazonaws.com'),
+    description: `SageBuild: SageMaker training and hosting for pipeline ${pipeline.name}`,
+  });
+  const statements = [
+    new PolicyStatement({ sid: 'ReadTrainingData', actions: ['s3:GetObject'], resources: [data.objectsArn] }),
+    new PolicyStatement({
+      sid: 'ListTrainingData',
+      actions: ['s3:ListBucket'],
+      resources: [data.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${data.prefix}*`] } },
+    }),
+    // Training writes model.tar.gz; the model (hosting) reads it back.
+    new PolicyStatement({
+      sid: 'ModelArtifacts',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: [output.objectsArn],
+    }),
+    new PolicyStatement({
+      sid: 'PullImages',
+      actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      resources: [...new Set(images)],
+    }),
+    // GetAuthorizationToken has no resource to scope to.
+    new PolicyStatement({ sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+    new PolicyStatement({
+      sid: 'Logs',
+      actions: [
+        'logs:CreateLogGroup',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'logs:DescribeLogStreams',
+      ],
+      resources: [`arn:${partition}:logs:${target.region}:${target.account}:log-group:/aws/sagemaker/*`],
+    }),
+    // PutMetricData has no resource either; the namespace condition is its scope.
+    new PolicyStatement({
+      sid: 'Metrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+    }),
+  ];
+  for (const statement of statements) role.addToPolicy(statement);
+  return role;
+}
