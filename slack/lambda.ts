@@ -95,6 +95,8 @@ async function boot(env: NodeJS.ProcessEnv): Promise<LambdaHandler> {
     store: new DynamoDbStore(dynamodb, slackSettings(config).storeTable),
     botToken: secrets.botToken,
     signingSecret: secrets.signingSecret,
+    // As the notifier does: SLACK_API_URL points the bundle at a local fake Slack API (tests, bench:cold).
+    ...(env.SLACK_API_URL ? { webClientOptions: { slackApiUrl: env.SLACK_API_URL } } : {}),
   });
 }
 

@@ -18,7 +18,8 @@ test('the example config in the README is valid', () => {
 });
 
 test('the README names scripts and a bin that exist', () => {
-  for (const script of ['start', 'test', 'bench:core']) expect(pkg.scripts[script]).toBeDefined();
+  for (const script of ['start', 'test', 'bench:core', 'bench:cold', 'build', 'deploy', 'doctor', 'synth'])
+    expect(pkg.scripts[script]).toBeDefined();
   expect(readme).toContain('npm install && npm start');
   expect(readme).toContain('npm install && npm test');
   expect(pkg.bin.sagebuild).toBe('bin/sagebuild.js');
