@@ -106,8 +106,13 @@ async function main(argv: string[]): Promise<number> {
   const slack = async (signal: AbortSignal) => {
     // A config without slack.tokensSecretId is deployed with the secret the stack made: read that one.
     const fromStack = config.slack && !config.slack.tokensSecretId;
-    const tokensSecretId = fromStack ? await aws.slackSecretId(signal) : undefined;
-    return checkSlack(config, { ...slackOptions(session), ...(tokensSecretId ? { tokensSecretId } : {}) });
+    const secret = fromStack ? await aws.slackSecret(signal) : undefined;
+    return checkSlack(config, {
+      region: aws.region,
+      ...slackOptions(session),
+      ...(secret && 'id' in secret ? { tokensSecretId: secret.id } : {}),
+      ...(secret && 'unknown' in secret ? { noSecretBecause: secret.unknown } : {}),
+    });
   };
   const groups: CheckGroup[] = [
     ...aws.groups,

@@ -14,6 +14,8 @@ export const REPO_CONFIG = 'sagebuild.config.json';
 export const EXAMPLE_CONFIG = 'sagebuild.config.example.json';
 /** The account the README and the example use; a config still naming it was copied without editing. */
 export const EXAMPLE_ACCOUNT = '123456789012';
+/** The example's placeholder skill ID. */
+export const EXAMPLE_SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000';
 
 /** Where the file came from: SAGEBUILD_CONFIG, the repository's sagebuild.config.json, or the example. */
 export type ConfigOrigin = 'env' | 'repo' | 'example';
@@ -106,6 +108,12 @@ export function deployRefusal(deployment: DeploymentConfig): string | undefined 
     return (
       `No deployment config: set ${CONFIG_ENV} to your config file (or save it as ${REPO_CONFIG} in the ` +
       `repository). ${EXAMPLE_CONFIG} only lets cdk synth run on a fresh clone; it is never deployed.`
+    );
+  }
+  if (deployment.config.alexa?.skillId === EXAMPLE_SKILL_ID) {
+    return (
+      `${deployment.path} still has the example's alexa.skillId: put in your skill's ID (Alexa developer ` +
+      'console, or leave out the alexa section to deploy without the skill).'
     );
   }
   const copied = deployment.config.pipelines.find((p) => p.stateMachineArn.split(':')[4] === EXAMPLE_ACCOUNT);

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import type { SageBuildConfig } from '../core/config/schema';
 import { formatJson, modelFiles } from '../interaction-models/files';
+import { slackSettings } from '../slack/settings';
 import { REPO } from './config-source';
 import { OUTPUTS } from './outputs';
 
@@ -16,18 +17,28 @@ export const HANDOFF_DIR = join(REPO, 'dist', 'handoff');
 const SLACK_EVENTS_PATH = '/slack/events';
 
 interface SlackManifest {
-  features?: { slash_commands?: { url?: string }[] };
+  features?: { slash_commands?: { command?: string; url?: string }[] };
   settings?: {
     event_subscriptions?: { request_url?: string };
     interactivity?: { request_url?: string };
   };
 }
 
-/** slack/manifest.json with every request URL pointing at the bot's function URL. */
-export function slackManifestFor(functionUrl: string, template: SlackManifest): SlackManifest {
+/**
+ * slack/manifest.json with every request URL pointing at the bot's function URL, and the slash command the bot
+ * listens for (slack.commandName).
+ */
+export function slackManifestFor(
+  functionUrl: string,
+  template: SlackManifest,
+  commandName: string,
+): SlackManifest {
   const url = new URL(SLACK_EVENTS_PATH, functionUrl).toString();
   const manifest = structuredClone(template);
-  for (const command of manifest.features?.slash_commands ?? []) command.url = url;
+  for (const command of manifest.features?.slash_commands ?? []) {
+    command.url = url;
+    command.command = commandName;
+  }
   if (manifest.settings?.event_subscriptions) manifest.settings.event_subscriptions.request_url = url;
   if (manifest.settings?.interactivity) manifest.settings.interactivity.request_url = url;
   return manifest;
@@ -62,7 +73,10 @@ export function writeHandoff(
   if (functionUrl) {
     const template = readJson<SlackManifest>(join(REPO, 'slack', 'manifest.json'));
     handoff.slackManifest = join(dir, 'slack-manifest.json');
-    writeJson(handoff.slackManifest, slackManifestFor(functionUrl, template));
+    writeJson(
+      handoff.slackManifest,
+      slackManifestFor(functionUrl, template, slackSettings(config).commandName),
+    );
   }
   const skillArn = outputs[OUTPUTS.skillFunctionArn];
   if (skillArn && config.alexa) {

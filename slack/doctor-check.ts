@@ -16,9 +16,21 @@ export interface SlackCheckOptions {
   envSource?: string;
   /** The tokens secret to read when the config names none (the one the deployed stack made). */
   tokensSecretId?: string;
+  /** Why the stack's secret is not known, when the config names none: the tokens check is then skipped. */
+  noSecretBecause?: string;
+  /** The stack's region, where its secret is (a laptop's AWS_REGION may be another). */
+  region?: string;
   /** auth.test's timeout (default 5 s). */
   timeoutMs?: number;
 }
+
+/** A laptop with SSO credentials is slower to reach Secrets Manager than a Lambda: more patience than at cold start. */
+const DOCTOR_SECRET_PATIENCE = {
+  deadlineMs: 8000,
+  attempts: 2,
+  connectionTimeout: 2000,
+  requestTimeout: 3500,
+};
 
 const TOKENS = 'Slack tokens';
 const BOT = 'Slack bot';
@@ -35,15 +47,28 @@ export async function checkSlack(given: SageBuildConfig, options: SlackCheckOpti
   if (!given.slack) return [skip('Slack', 'The config has no slack section.')];
   const env = options.env ?? process.env;
   const secretId = given.slack.tokensSecretId ?? options.tokensSecretId;
-  const config = { ...given, slack: { ...given.slack, ...(secretId ? { tokensSecretId: secretId } : {}) } };
+  const config = {
+    ...given,
+    ...(options.region && !given.region ? { region: options.region } : {}),
+    slack: { ...given.slack, ...(secretId ? { tokensSecretId: secretId } : {}) },
+  };
   // The same choice loadSlackSecrets makes: either token in the environment means the environment.
   const fromEnv = Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET);
+  if (!fromEnv && !secretId && options.noSecretBecause) {
+    return [
+      skip(
+        TOKENS,
+        `The config names no slack.tokensSecretId, and the stack's secret is not known: ${options.noSecretBecause}`,
+      ),
+      skip(BOT, 'Not tested: there is no bot token.'),
+    ];
+  }
   const source = fromEnv
     ? (options.envSource ?? 'the environment (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)')
     : `the secret ${secretId}`;
   let secrets: SlackSecrets;
   try {
-    secrets = await loadSlackSecrets(config, env);
+    secrets = await loadSlackSecrets(config, env, DOCTOR_SECRET_PATIENCE);
   } catch (error) {
     return [
       fail(TOKENS, tokensProblem(error, fromEnv, secretId)),
@@ -58,9 +83,10 @@ export async function checkSlack(given: SageBuildConfig, options: SlackCheckOpti
 function tokensProblem(error: unknown, fromEnv: boolean, secretId: string | undefined): string {
   // loadSlackSecrets' errors name the field or the secret, never a value.
   const said = (error as Error).message;
-  if (fromEnv || !secretId) {
+  if (fromEnv) {
     return `${said} Set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or neither and slack.tokensSecretId.`;
   }
+  if (!secretId) return said;
   const tokens = `'{"SLACK_BOT_TOKEN":"xoxb-…","SLACK_SIGNING_SECRET":"…"}'`;
   if (said.includes('ResourceNotFound')) {
     return `${said} Create it: aws secretsmanager create-secret --name ${secretId} --secret-string ${tokens}`;

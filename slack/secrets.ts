@@ -53,11 +53,26 @@ type Field = keyof typeof FIELDS;
  * behind it, with 3 seconds for everything. Each try gets under half of it, and one retry at most.
  */
 export const SECRET_DEADLINE_MS = 1000;
-const SECRET_TRY = { attempts: 2, connectionTimeout: 300, requestTimeout: 450 };
+
+/** How long a read may take: the whole read, and each try. */
+export interface SecretPatience {
+  deadlineMs: number;
+  attempts: number;
+  connectionTimeout: number;
+  requestTimeout: number;
+}
+
+const COLD_START: SecretPatience = {
+  deadlineMs: SECRET_DEADLINE_MS,
+  attempts: 2,
+  connectionTimeout: 300,
+  requestTimeout: 450,
+};
 
 export async function loadSlackSecrets(
   config: Pick<SageBuildConfig, 'slack' | 'region'>,
   env: NodeJS.ProcessEnv = process.env,
+  patience: SecretPatience = COLD_START,
 ): Promise<SlackSecrets> {
   if (env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET) return fromRecord(env, 'the environment', 'env');
   const secretId = config.slack?.tokensSecretId;
@@ -68,7 +83,7 @@ export async function loadSlackSecrets(
     );
   }
   return fromRecord(
-    await readSecret(secretId, config.region ?? env.AWS_REGION),
+    await readSecret(secretId, config.region ?? env.AWS_REGION, patience),
     `secret ${secretId}`,
     'json',
   );
@@ -100,19 +115,20 @@ function fromRecord(record: Record<string, unknown>, source: string, naming: 'en
 async function readSecret(
   secretId: string,
   fallbackRegion: string | undefined,
+  patience: SecretPatience,
 ): Promise<Record<string, unknown>> {
   const region = secretId.startsWith('arn:') ? secretId.split(':')[3] : fallbackRegion;
   const client = new SecretsManagerClient({
     ...(region ? { region } : {}),
-    maxAttempts: SECRET_TRY.attempts,
+    maxAttempts: patience.attempts,
     requestHandler: {
-      connectionTimeout: SECRET_TRY.connectionTimeout,
-      requestTimeout: SECRET_TRY.requestTimeout,
+      connectionTimeout: patience.connectionTimeout,
+      requestTimeout: patience.requestTimeout,
       throwOnRequestTimeout: true,
     },
   });
   // The whole read, retry and back-off included, ends at the deadline.
-  const deadline = AbortSignal.timeout(SECRET_DEADLINE_MS);
+  const deadline = AbortSignal.timeout(patience.deadlineMs);
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
       abortSignal: deadline,
@@ -127,7 +143,7 @@ async function readSecret(
       error instanceof SyntaxError
         ? 'is not a JSON object'
         : deadline.aborted
-          ? `could not be read within ${SECRET_DEADLINE_MS} ms`
+          ? `could not be read within ${patience.deadlineMs} ms`
           : `could not be read (${(error as Error).name})`;
     throw new ConfigError(`The Slack secret ${secretId} ${why}.`, 'slack.tokensSecretId');
   } finally {

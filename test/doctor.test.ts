@@ -16,7 +16,7 @@ import { awsChecks, checkAlexa, checkConfig, startGroups, type Check, type Check
 import { decisionFor, roleCheck } from '../core/doctor/iam-decisions';
 import { LAMBDA_ROLES, placeOf, roleNeeds, type Need } from '../core/doctor/role-needs';
 import { checkRoles } from '../core/doctor/roles';
-import { findStack } from '../core/doctor/stack';
+import { findStack, stackStatusProblem } from '../core/doctor/stack';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
 import { writeSession } from '../local/session-file';
 import { checkSlack } from '../slack/doctor-check';
@@ -371,6 +371,42 @@ describe('the roles check with stand-in CloudFormation and IAM clients', () => {
           "No CloudFormation stack named Nope in eu-west-1 (name yours with --stack <name>), so the Lambdas' roles were not checked.",
       },
     ]);
+  });
+});
+
+describe('a stack in a state that cannot be trusted (no network)', () => {
+  test('a failed or never-executed deploy fails the roles check; a deploy in progress skips it', () => {
+    expect(stackStatusProblem('SageBuild', 'UPDATE_COMPLETE')).toBeUndefined();
+    expect(stackStatusProblem('SageBuild', 'UPDATE_ROLLBACK_COMPLETE')).toBeUndefined();
+    for (const status of [
+      'ROLLBACK_COMPLETE',
+      'CREATE_FAILED',
+      'UPDATE_ROLLBACK_FAILED',
+      'REVIEW_IN_PROGRESS',
+    ]) {
+      expect(stackStatusProblem('SageBuild', status)).toEqual({
+        failed: expect.stringContaining(`The stack SageBuild is ${status}`),
+      });
+    }
+    expect(stackStatusProblem('SageBuild', 'UPDATE_IN_PROGRESS')).toEqual({
+      skipped: expect.stringContaining('run the doctor again when the deploy has finished'),
+    });
+  });
+
+  test('the Slack tokens are skipped, not failed, when the stack that names their secret is unknown', async () => {
+    const config = {
+      ...stack.core.config,
+      slack: { commandName: '/sagebuild', storeTable: 'sagebuild-slack' },
+    };
+    const checks = await checkSlack(config, {
+      env: {},
+      noSecretBecause: 'No CloudFormation stack named SageBuild.',
+    });
+    expect(checks.map((c) => [c.title, c.status])).toEqual([
+      ['Slack tokens', 'skip'],
+      ['Slack bot', 'skip'],
+    ]);
+    expect(checks[0]?.detail).toContain('No CloudFormation stack named SageBuild.');
   });
 });
 

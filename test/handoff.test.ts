@@ -16,7 +16,7 @@ const SKILL_ARN = 'arn:aws:lambda:eu-west-1:210987654321:function:SageBuild-Skil
 const config = parseConfig(
   {
     alexa: { skillId: 'amzn1.ask.skill.handoff-test' },
-    slack: {},
+    slack: { commandName: '/churnbot' },
     pipelines: [
       {
         name: 'churn',
@@ -40,11 +40,11 @@ describe('deploy handoff', () => {
     const text = readFileSync(handoff.slackManifest ?? '', 'utf8');
     expect(text).not.toContain('REPLACE-WITH');
     const manifest = readJson(handoff.slackManifest ?? '') as {
-      features: { slash_commands: { url: string }[] };
+      features: { slash_commands: { command: string; url: string }[] };
       settings: { event_subscriptions: { request_url: string }; interactivity: { request_url: string } };
     };
     const url = `${FUNCTION_URL}slack/events`;
-    expect(manifest.features.slash_commands.map((c) => c.url)).toEqual([url]);
+    expect(manifest.features.slash_commands.map((c) => [c.command, c.url])).toEqual([['/churnbot', url]]);
     expect(manifest.settings.event_subscriptions.request_url).toBe(url);
     expect(manifest.settings.interactivity.request_url).toBe(url);
     expect(handoff.askProject).toBeUndefined();

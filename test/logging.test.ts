@@ -328,3 +328,36 @@ describe('through the real Lambda handlers', () => {
     }
   });
 });
+
+describe('logging never fails a request', () => {
+  test('odd thrown values and fields are logged, not rethrown', async () => {
+    const { log, lines } = captureLog();
+    const nameless = Object.create(null) as object;
+    const hostile = {
+      toString() {
+        throw new Error('no text for you');
+      },
+    };
+    const weirdError = Object.assign(new Error('x'), { message: 42 as unknown as string });
+    for (const thrown of [nameless, hostile, weirdError]) {
+      await expect(
+        loggedLambda(
+          'skill',
+          async () => {
+            noteError(thrown, 'failed');
+            return 'answer';
+          },
+          log,
+        )({}, { awsRequestId: 'odd' }),
+      ).resolves.toBe('answer');
+    }
+    const getterBomb = {
+      get boom(): string {
+        throw new Error('getter');
+      },
+    };
+    log.info('with a bad field', { bad: getterBomb });
+    expect(lines().length).toBeGreaterThanOrEqual(4);
+    expect(lines().at(-1)).toMatchObject({ level: 'INFO', message: '[unloggable line]' });
+  });
+});

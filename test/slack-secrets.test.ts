@@ -2,8 +2,6 @@
 // speaks Secrets Manager's JSON protocol, reached through AWS_ENDPOINT_URL_SECRETS_MANAGER like any endpoint).
 // No secret value may reach a log line, whatever goes wrong.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { parseConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
@@ -15,6 +13,7 @@ import { createHttpReceiver } from '../slack/receivers/http';
 import { loadSlackSecrets, SECRET_DEADLINE_MS } from '../slack/secrets';
 import { MemoryStore } from '../slack/store/memory-store';
 import { waitFor } from './support/local-stack';
+import { startFakeSecretsManager, type FakeSecretsManager } from './support/secrets-manager';
 import { FORM, postSigned, slashCommandBody } from './support/slack';
 
 const BOT_TOKEN = 'xoxb-111-222-SECRETBOTTOKENVALUE';
@@ -38,46 +37,10 @@ const secrets: Record<string, unknown> = {
 /** A secret the stand-in takes requests for and never answers. */
 const SLOW_SECRET = 'sagebuild/slow';
 
-let server: Server;
-const asked: { target?: string; secretId?: string }[] = [];
+let standIn: FakeSecretsManager;
+/** What the stand-in was asked, oldest first. */
+let asked: FakeSecretsManager['asked'] = [];
 const savedEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-
-/** Secrets Manager's JSON 1.1 protocol: POST /, x-amz-target secretsmanager.GetSecretValue. */
-function startStandIn(): Promise<string> {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
-      asked.push({ target, secretId: SecretId });
-      if (SecretId === SLOW_SECRET) return; // never answers: the read must give up on its own
-      const secret = SecretId === undefined ? undefined : secrets[SecretId];
-      res.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (target !== 'secretsmanager.GetSecretValue' || secret === undefined) {
-        res.statusCode = 400;
-        res.end(
-          JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find it." }),
-        );
-        return;
-      }
-      res.end(
-        JSON.stringify({
-          ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${SecretId}-AbCdEf`,
-          Name: SecretId,
-          VersionId: 'v1',
-          SecretString: typeof secret === 'string' ? secret : JSON.stringify(secret),
-          CreatedDate: 1_700_000_000,
-        }),
-      );
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
-  );
-}
 
 /** Everything written to the console while `work` runs. */
 async function consoleOutput(work: () => Promise<unknown>): Promise<string> {
@@ -117,14 +80,15 @@ function configWith(tokensSecretId?: string): SageBuildConfig {
 }
 
 beforeAll(async () => {
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = await startStandIn();
+  standIn = await startFakeSecretsManager(secrets, { silent: [SLOW_SECRET] });
+  ({ asked } = standIn);
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = standIn.endpoint;
 });
 
 afterAll(async () => {
   if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = savedEndpoint;
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await standIn?.close();
 });
 
 describe('from the environment', () => {

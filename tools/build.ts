@@ -58,7 +58,8 @@ export async function buildLambdas(outDir: string = join(REPO, 'dist')): Promise
   return Promise.all(LAMBDAS.map(({ name }) => buildLambda(name, outDir)));
 }
 
-// `tsx tools/build.ts [outDir] [name ...]`: every Lambda, or the named ones (the ASK CLI hook builds the skill).
+// `tsx tools/build.ts [outDir] [name ...]`: every Lambda, or the named ones. The CDK app (infra/app.ts) builds them
+// itself with buildLambdas, the skill's included.
 if (require.main === module) {
   const [outDir, ...names] = process.argv.slice(2);
   const unknown = names.filter((name) => !LAMBDAS.some((l) => l.name === name));

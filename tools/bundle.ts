@@ -68,7 +68,8 @@ export async function bundleLambda(
   };
 }
 
-// `tsx tools/bundle.ts <entry> <outfile>`: the same bundle from a shell (the ASK CLI build hook).
+// `tsx tools/bundle.ts <entry> <outfile>`: the same bundle of any entry from a shell, with the defaults only (the
+// deployed Lambdas are built by tools/build.ts, with what each leaves out).
 if (require.main === module) {
   const [entry, outfile] = process.argv.slice(2);
   if (!entry || !outfile) {

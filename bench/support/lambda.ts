@@ -76,9 +76,9 @@ export function timeNode(code: string, cwd: string, env: NodeJS.ProcessEnv): num
 const CALLER_SCRIPT = `
 const { performance } = require('node:perf_hooks');
 const { writeFileSync } = require('node:fs');
-const [bundle, eventJson, calls, resultPath] = process.argv.slice(1);
+const [bundle, eventJson, calls, resultPath, requestId] = process.argv.slice(1);
 const event = JSON.parse(eventJson);
-const context = { awsRequestId: 'bench', functionName: 'sagebuild', getRemainingTimeInMillis: () => 8000 };
+const context = { awsRequestId: requestId, functionName: 'sagebuild', getRemainingTimeInMillis: () => 8000 };
 const started = performance.now();
 const { handler } = require(bundle);
 const requireMs = performance.now() - started;
@@ -113,11 +113,26 @@ let runs = 0;
 export function runHandler<R = unknown>(
   bundle: string,
   event: unknown,
-  options: { cwd: string; env: NodeJS.ProcessEnv; calls?: number; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    calls?: number;
+    timeoutMs?: number;
+    /** The context's awsRequestId, the same for every call (default "bench"). */
+    requestId?: string;
+  },
 ): Promise<HandlerRun<R>> {
   runs += 1;
   const resultPath = join(tmpdir(), `sagebuild-handler-run-${process.pid}-${runs}.json`);
-  const args = ['-e', CALLER_SCRIPT, bundle, JSON.stringify(event), String(options.calls ?? 1), resultPath];
+  const args = [
+    '-e',
+    CALLER_SCRIPT,
+    bundle,
+    JSON.stringify(event),
+    String(options.calls ?? 1),
+    resultPath,
+    options.requestId ?? 'bench',
+  ];
   // Asynchronous: the local AWS answering the handler runs in this process's event loop.
   return new Promise<HandlerRun<R>>((done, fail) => {
     const child = spawn(process.execPath, args, {

@@ -29,8 +29,13 @@ export interface AwsChecksOptions {
 export interface AwsChecks {
   /** In the order they print: each pipeline, then the Lambda roles. */
   groups: CheckGroup[];
-  /** The Slack tokens secret the stack made (its SlackSecretName output), for a config that names none. */
-  slackSecretId(signal: AbortSignal): Promise<string | undefined>;
+  /** Where the stack is deployed (and its secret kept): config.region, else the first pipeline's. */
+  region: string;
+  /**
+   * The Slack tokens secret the stack made (its SlackSecretName output), for a config that names none; or why
+   * it is not known (no stack, or it could not be read).
+   */
+  slackSecret(signal: AbortSignal): Promise<{ id: string } | { unknown: string }>;
   close(): void;
 }
 
@@ -69,9 +74,14 @@ export function awsChecks(config: SageBuildConfig, options: AwsChecksOptions): A
         run: async (signal) => checkRoles(config, clients.iam, await lookup(signal), signal),
       },
     ],
-    async slackSecretId(signal) {
+    region,
+    async slackSecret(signal) {
       const found = await lookup(signal);
-      return 'found' in found ? found.found.outputs.get(STACK_OUTPUTS.slackSecretName) : undefined;
+      if (!('found' in found)) return { unknown: 'skipped' in found ? found.skipped : found.failed };
+      const id = found.found.outputs.get(STACK_OUTPUTS.slackSecretName);
+      return id
+        ? { id }
+        : { unknown: `The stack ${found.found.name} has no ${STACK_OUTPUTS.slackSecretName} output.` };
     },
     close() {
       pool.destroy();

@@ -22,6 +22,7 @@ export async function checkRoles(
   signal: AbortSignal,
 ): Promise<Check[]> {
   if ('skipped' in lookup) return [skip(ROLES_TITLE, lookup.skipped)];
+  if ('failed' in lookup) return [fail(ROLES_TITLE, lookup.failed)];
   const stack = lookup.found;
   return Promise.all(LAMBDA_ROLES.map((role) => checkRole(role, config, iam, stack, signal)));
 }

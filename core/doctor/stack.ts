@@ -22,8 +22,8 @@ export interface DeployedStack {
   secretArn?: string;
 }
 
-/** The stack, or why the checks that need it are skipped. */
-export type StackLookup = { found: DeployedStack } | { skipped: string };
+/** The stack; why the checks that need it are skipped; or why it is broken (a failed or half-made deploy). */
+export type StackLookup = { found: DeployedStack } | { skipped: string } | { failed: string };
 
 export interface StackOptions {
   stackName: string;
@@ -42,6 +42,8 @@ export async function findStack(
       new DescribeStacksCommand({ StackName: options.stackName }),
       { abortSignal: signal },
     );
+    const status = stackStatusProblem(options.stackName, Stacks[0]?.StackStatus);
+    if (status) return status;
     const outputs = new Map<string, string>();
     for (const output of Stacks[0]?.Outputs ?? []) {
       if (output.OutputKey && output.OutputValue) outputs.set(output.OutputKey, output.OutputValue);
@@ -58,6 +60,26 @@ export async function findStack(
   } catch (error) {
     return { skipped: stackProblem(error, options) };
   }
+}
+
+/**
+ * A stack whose outputs cannot be trusted: a deploy in progress is skipped (run the doctor when it ends); a
+ * failed one, or a change set never executed, fails, since the Lambdas are then missing or not as configured.
+ * UPDATE_ROLLBACK_COMPLETE is the previous, working version.
+ */
+export function stackStatusProblem(stackName: string, status: string | undefined): StackLookup | undefined {
+  if (!status || /^(CREATE|UPDATE|IMPORT)_COMPLETE$|^UPDATE_ROLLBACK_COMPLETE$/.test(status))
+    return undefined;
+  if (status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') {
+    return {
+      skipped: `The stack ${stackName} is ${status}: run the doctor again when the deploy has finished.`,
+    };
+  }
+  return {
+    failed:
+      `The stack ${stackName} is ${status}, so its Lambdas are missing or not as configured. See its events in ` +
+      'the CloudFormation console, fix the cause, and run npm run deploy again.',
+  };
 }
 
 /** The secret's physical ID is its ARN. Not knowing it only makes the secret's simulation less exact. */

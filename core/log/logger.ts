@@ -136,12 +136,22 @@ export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new We
  * error is named by its code: bundles are minified, so class names are not.
  */
 export function errorFields(error: unknown): { name: string; message: string; code?: string } {
-  if (isSageBuildError(error)) return { name: error.code, message: redactText(error.message) };
-  if (!(error instanceof Error)) return { name: typeof error, message: redactText(String(error)) };
+  if (isSageBuildError(error)) return { name: error.code, message: redactText(textOf(error.message)) };
+  if (!(error instanceof Error)) return { name: typeof error, message: redactText(textOf(error)) };
   const code = (error as { code?: unknown }).code;
   return {
-    name: error.name,
-    message: redactText(error.message),
+    name: textOf(error.name),
+    message: redactText(textOf(error.message)),
     ...(typeof code === 'string' ? { code } : {}),
   };
+}
+
+/** Anything as text, even a thrown value whose toString throws or that has no prototype: logging never fails. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

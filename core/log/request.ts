@@ -97,7 +97,16 @@ export async function inRequest<T>(log: Logger, fields: LogFields, work: () => P
   });
 }
 
+/** The request's line. Never throws: a line that cannot be written must not fail an answered request. */
 function finish(scope: Scope, started: number): void {
+  try {
+    writeLine(scope, started);
+  } catch {
+    // Nothing sensible to do: the request itself went as it went.
+  }
+}
+
+function writeLine(scope: Scope, started: number): void {
   const outcome = scope.noted?.outcome ?? 'answered';
   const line = {
     ...scope.fields,
