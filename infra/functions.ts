@@ -23,7 +23,7 @@ export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 export interface SageBuildFunctionSpec {
   description: string;
-  /** POWERTOOLS_SERVICE_NAME: how the structured logs name this function. */
+  /** POWERTOOLS_SERVICE_NAME, the usual name of a function's part: log tooling and the template tests find it by it. */
   serviceName: string;
   code: Code;
   timeout: Duration;
@@ -67,7 +67,8 @@ export function sageBuildFunction(
     logGroup,
     loggingFormat: LoggingFormat.JSON,
     applicationLogLevelV2: ApplicationLogLevel.INFO,
-    systemLogLevelV2: SystemLogLevel.WARN,
+    // INFO keeps Lambda's START and REPORT lines: durations, memory and init time per request.
+    systemLogLevelV2: SystemLogLevel.INFO,
     environment: {
       SAGEBUILD_CONFIG: DEPLOYED_CONFIG_PATH,
       POWERTOOLS_SERVICE_NAME: spec.serviceName,

@@ -1,11 +1,12 @@
 // Build cards in Slack: an EventBridge rule on the configured state machines' status changes invokes the
 // notifier. What cannot be delivered ends in one dead-letter queue, kept 14 days, with an alarm as soon as it
 // holds anything: events EventBridge could not hand to Lambda, and events the notifier still failed on after
-// Lambda's retries (as Lambda's invocation records, with the error).
+// Lambda's retries (as Lambda's invocation records, with the error). A second rule invokes the notifier every
+// minute, to move running builds' cards on between status changes (slack/notifier/progress-refresh.ts).
 
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Code, IDestination } from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +26,8 @@ export interface Notifications {
   deadLetters: Queue;
   alarm: Alarm;
   rule: Rule;
+  /** Every minute: the progress refresh of running builds' cards. */
+  progressRule: Rule;
 }
 
 export function notifications(
@@ -76,6 +79,13 @@ export function notifications(
     }),
   );
 
+  const progressRule = new Rule(scope, 'BuildProgress', {
+    description: "SageBuild: every minute, the Slack notifier moves running builds' cards on",
+    schedule: Schedule.rate(Duration.minutes(1)),
+  });
+  // No retries, no dead letters: a missed round is made up by the next one, a minute later.
+  progressRule.addTarget(new LambdaFunction(notifier.fn, { retryAttempts: 0 }));
+
   const alarm = new Alarm(scope, 'DeadLettersAlarm', {
     alarmDescription:
       'SageBuild: Slack build notifications could not be delivered; the dead-letter queue holds the events.',
@@ -88,5 +98,5 @@ export function notifications(
     evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  return { notifier, deadLetters, alarm, rule };
+  return { notifier, deadLetters, alarm, rule, progressRule };
 }

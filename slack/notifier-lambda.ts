@@ -1,9 +1,13 @@
-// The notifier's Lambda entry point: an async two-argument handler for the EventBridge rule on
-// "Step Functions Execution Status Change". Set up once per container, at the first event: the config
-// named by SAGEBUILD_CONFIG, the bot token (SLACK_BOT_TOKEN, or the Secrets Manager secret named by
+// The notifier's Lambda entry point: an async two-argument handler for two EventBridge rules, told apart by
+// the event's shape: "Step Functions Execution Status Change" events go to the BuildNotifier, the
+// every-minute "Scheduled Event" to the progress refresh of running builds' cards. Anything else is logged
+// and ignored: a throw would only make Lambda retry it. Set up once per container, at the first event: the
+// config named by SAGEBUILD_CONFIG, the bot token (SLACK_BOT_TOKEN, or the Secrets Manager secret named by
 // slack.tokensSecretId), and the store's DynamoDB table. A failed set-up is retried at the next event.
-// A thrown error hands the event back to Lambda, which retries it. Each event ends with one JSON log line:
-// its status, build, pipeline and starter, and what became of it.
+// A status change that throws goes back to Lambda, which retries it; a scheduled round never throws (the
+// next minute is its retry). Each event ends with one JSON log line: its status, build, pipeline and
+// starter, and what became of it; for a round, how many cards it refreshed, left unchanged or skipped, and
+// how many failed.
 
 import { slackSettings } from './settings';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,18 +15,26 @@ import { parseObject, startedByOf } from '../core/builds/history';
 import { loadConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
 import type { Logger } from '../core/log/logger';
-import { annotate, loggedLambda, requestLog } from '../core/log/request';
+import { annotate, loggedLambda, noteError, requestLog } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
 import { BuildNotifier } from './notifier/notifier';
 import type { StatusChangeEvent } from './notifier/event';
+import { progressWebClient, ProgressRefresh } from './notifier/progress-refresh';
 import { notifierWebClient } from './notifier/web-client';
 import { loadSlackSecrets } from './secrets';
 import { DynamoDbStore } from './store/dynamodb-store';
 
-export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<BuildNotifier> {
+/** What the notifier's Lambda works with, made once per container. */
+export interface NotifierParts {
+  notifier: BuildNotifier;
+  progress: ProgressRefresh;
+}
+
+export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NotifierParts> {
   const config = loadConfig(env);
   const token = env.SLACK_BOT_TOKEN || (await loadSlackSecrets(config, env)).botToken;
-  const web = notifierWebClient(token, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
+  const slackApi = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
+  const web = notifierWebClient(token, slackApi);
   const dynamodb = new DynamoDBClient({
     ...(regionOf(config, env) ? { region: regionOf(config, env) } : {}),
     maxAttempts: 3,
@@ -34,36 +46,105 @@ export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     warn: (line: string) => requestLog().warn(line),
     error: (line: string) => requestLog().error(line),
   };
-  return new BuildNotifier({ core: new SageBuild(config), web, store, config, log });
+  const core = new SageBuild(config);
+  return {
+    notifier: new BuildNotifier({ core, web, store, config, log }),
+    progress: new ProgressRefresh({ core, web: progressWebClient(token, slackApi), store, log }),
+  };
 }
 
 function regionOf(config: SageBuildConfig, env: NodeJS.ProcessEnv): string | undefined {
   return env.AWS_REGION ?? config.region;
 }
 
-export type NotifierHandler = (event: StatusChangeEvent, context: unknown) => Promise<void>;
+/** EventBridge's every-minute event, as far as the handler reads it. */
+export interface ScheduledEvent {
+  source: 'aws.events';
+  'detail-type': 'Scheduled Event';
+  time: string;
+}
+
+export type NotifierHandler = (event: unknown, context: unknown) => Promise<void>;
 
 export interface NotifierHandlerOptions {
   log?: Logger;
   /** Default: notifierFromEnv. */
-  setUp?: () => Promise<BuildNotifier>;
+  setUp?: () => Promise<NotifierParts>;
 }
+
+const STATUS_CHANGE = 'Step Functions Execution Status Change';
+/** A round's time: within the Lambda's 30 s, and 5 s short of what the Lambda has left after its set-up. */
+const ROUND_MS = 20_000;
+const ROUND_MARGIN_MS = 5000;
+/** A scheduled event this late (Lambda's retry of a round that timed out) is left to a newer round. */
+const LATE_ROUND_MS = 2 * 60_000;
 
 export function createNotifierHandler(options: NotifierHandlerOptions = {}): NotifierHandler {
   const { log, setUp = () => notifierFromEnv() } = options;
-  let ready: Promise<BuildNotifier> | undefined;
+  let ready: Promise<NotifierParts> | undefined;
+  const parts = () =>
+    (ready ??= setUp().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    }));
   return loggedLambda(
     'notifier',
-    async (event: StatusChangeEvent) => {
-      annotate(eventFields(event));
-      ready ??= setUp().catch((error: unknown) => {
-        ready = undefined;
-        throw error;
-      });
-      annotate({ result: await (await ready).handle(event) });
+    async (event: unknown, context: unknown) => {
+      if (isStatusChange(event)) {
+        annotate(eventFields(event));
+        annotate({ result: await (await parts()).notifier.handle(event) });
+      } else if (isScheduled(event)) {
+        annotate({ action: 'progress' });
+        await refreshProgress(event, context, parts);
+      } else {
+        annotate({ action: 'ignored' });
+        // Where it came from, never its content.
+        const { source, 'detail-type': detailType } = fieldsOf(event);
+        requestLog().warn('notifier: not an event it handles', { source, detailType });
+      }
     },
     log,
   );
+}
+
+/** One progress round; failures are logged (the line's outcome says failed), never thrown. */
+async function refreshProgress(
+  event: ScheduledEvent,
+  context: unknown,
+  parts: () => Promise<NotifierParts>,
+): Promise<void> {
+  if (Date.now() - Date.parse(event.time) > LATE_ROUND_MS) {
+    annotate({ result: 'late' });
+    return;
+  }
+  try {
+    const { progress } = await parts();
+    const lambda = context as { getRemainingTimeInMillis?: () => number } | null | undefined;
+    const left = lambda?.getRemainingTimeInMillis?.() ?? Infinity;
+    const budget = Math.min(ROUND_MS, left - ROUND_MARGIN_MS);
+    const { failedPipelines, ...counts } = await progress.run(budget);
+    annotate({ result: 'refreshed', ...counts });
+    if (failedPipelines.length > 0) annotate({ failedPipelines: failedPipelines.join(',') });
+  } catch (error) {
+    noteError(error, 'failed');
+  }
+}
+
+function isStatusChange(event: unknown): event is StatusChangeEvent {
+  const { source, 'detail-type': type, detail } = fieldsOf(event);
+  return (
+    source === 'aws.states' && type === STATUS_CHANGE && typeof fieldsOf(detail).executionArn === 'string'
+  );
+}
+
+function isScheduled(event: unknown): event is ScheduledEvent {
+  const { source, 'detail-type': type, time } = fieldsOf(event);
+  return source === 'aws.events' && type === 'Scheduled Event' && typeof time === 'string';
+}
+
+/** An event's top-level fields, whatever came in. */
+function fieldsOf(event: unknown): Partial<Record<string, unknown>> {
+  return typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
 }
 
 /** The event's status, its build and who started it (the notifier adds the pipeline). */

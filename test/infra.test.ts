@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../core/config/load';
 import { ConfigError } from '../core/errors';
 import {
@@ -267,7 +267,7 @@ describe('the Slack side', () => {
     const { template, fn, resources } = synth(baseConfig());
     const [notifierId] = fn('sagebuild-notifier');
     const [[queueId]] = resources('AWS::SQS::Queue') as [[string, Resource]];
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectEquals({
         source: ['aws.states'],
@@ -300,6 +300,28 @@ describe('the Slack side', () => {
     });
   });
 
+  test("every minute a schedule invokes the notifier, without retries, to move running builds' cards on", () => {
+    const { template, fn, resources } = synth(baseConfig());
+    const [notifierId] = fn('sagebuild-notifier');
+    const schedules = resources('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedules.map(([, r]) => r.Properties)).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(1 minute)',
+        State: 'ENABLED',
+        Targets: [
+          expect.objectContaining({ Arn: getAtt(notifierId), RetryPolicy: { MaximumRetryAttempts: 0 } }),
+        ],
+      }),
+    ]);
+    const [[scheduleId]] = schedules as [[string, Resource]];
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt(notifierId),
+      Principal: 'events.amazonaws.com',
+      SourceArn: getAtt(scheduleId),
+    });
+  });
+
   test('the bot answers on a function URL without IAM auth (Slack signs its requests)', () => {
     const { template, fn } = synth(baseConfig());
     const [botId] = fn('sagebuild-slack-bot');
@@ -307,6 +329,34 @@ describe('the Slack side', () => {
       AuthType: 'NONE',
       TargetFunctionArn: getAtt(botId),
     });
+    // Public function URLs need both grants since late 2025: the URL one, and InvokeFunction via the URL only.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: getAtt(botId),
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt(botId),
+      Principal: '*',
+      InvokedViaFunctionUrl: true,
+    });
+  });
+
+  test('a skill outside the regions Alexa calls gets a synth warning, not a refusal', () => {
+    const skillOnly = (region: string) => {
+      const raw = baseConfig();
+      delete raw.slack;
+      return { ...raw, region };
+    };
+    const warnings = (region: string) =>
+      Annotations.fromStack(synth(skillOnly(region)).stack).findWarning(
+        '*',
+        Match.stringLikeRegexp('Alexa calls'),
+      );
+    expect(warnings('eu-central-1')).toHaveLength(1);
+    expect(warnings('eu-west-1')).toHaveLength(0);
   });
 
   test("the store's table has DynamoDbStore's keys, TTL, point-in-time recovery and on-demand billing", () => {
@@ -561,7 +611,11 @@ describe('the config file', () => {
     const committed = readDeploymentConfig({ path: join(REPO, EXAMPLE_CONFIG), origin: 'example' });
     expect(deployRefusal(committed)).toMatch(/set SAGEBUILD_CONFIG/);
     // A copy of it, still naming the example account, is refused too.
-    expect(deployRefusal({ ...committed, origin: 'env' })).toMatch(/still names the example account/);
+    expect(deployRefusal({ ...committed, origin: 'env' })).toMatch(/still has the example's alexa.skillId/);
+    const ownSkill = { ...committed.raw, alexa: { skillId: SKILL_ID } };
+    expect(deployRefusal({ ...deploymentConfigFrom(ownSkill), origin: 'env' })).toMatch(
+      /still names the example account/,
+    );
     expect(deployRefusal(deploymentConfigFrom(baseConfig()))).toBeUndefined();
     expect(() => synth(committed.raw)).not.toThrow();
   });
