@@ -1,7 +1,6 @@
 // The CLI front against the local AWS with its seeded past: runCommand answers as a person would read them, and
 // the real `sagebuild` binary configures itself from SAGEBUILD_CONFIG (or says how to).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +9,7 @@ import { helpText, runCommand, words } from '../cli/commands';
 import { parseConfig } from '../core/config/load';
 import { startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 import { cleanEnv } from './support/env';
+import { runProcess, type ProcessRun } from './support/run-process';
 
 const REPO = resolve(__dirname, '..');
 /** Keeps a started build in training for 12 s at the test time scale, so it is still running when we look. */
@@ -180,31 +180,9 @@ describe('starting and stopping builds', () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the real `sagebuild` binary; kills it if it hangs, so the test fails instead of waiting forever. */
-function sagebuild(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'sagebuild.js'), ...args], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function sagebuild(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessRun> {
+  return runProcess(process.execPath, [join(REPO, 'bin', 'sagebuild.js'), ...args], options);
 }
 
 /** The test process's environment without anything that would point the CLI at a config or an endpoint. */

@@ -1,7 +1,6 @@
 // `npm run doctor` against the real local AWS and the fake Slack API: every check's line on a healthy setup and
 // on the usual breakages, the IAM decision mapping without any network, and the CLI itself as a child process.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +22,7 @@ import { checkSlack } from '../slack/doctor-check';
 import { cleanEnv } from './support/env';
 import { startLocalStack, type LocalStack } from './support/local-stack';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './support/slack';
+import { runProcess, type ProcessRun } from './support/run-process';
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -416,30 +416,8 @@ test('a group that never answers becomes a failed line at its deadline', async (
 });
 
 describe('the doctor command (tsx cli/doctor.ts)', () => {
-  interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-  }
-
-  function doctor(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-    return new Promise((done, fail) => {
-      const child = spawn(TSX, [join(REPO, 'cli', 'doctor.ts'), ...args], {
-        cwd,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-      child.on('error', fail);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        done({ code, stdout, stderr });
-      });
-    });
+  function doctor(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+    return runProcess(TSX, [join(REPO, 'cli', 'doctor.ts'), ...args], { cwd, env, timeoutMs: 40_000 });
   }
 
   function writeConfig(name: string, config: unknown): string {
