@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   ListStateMachinesCommand,
@@ -218,6 +219,19 @@ test('history uses AWS event types and details, with epoch-second timestamps on 
   const first = events?.[0]?.timestamp as Date;
   expect(Math.abs(first.getTime() - Date.now())).toBeLessThan(60_000);
   expectWellFormed(events ?? []);
+});
+
+test('DescribeStateMachineForExecution gives the definition an execution ran', async () => {
+  const machineArn = stack.pipelines[1]?.stateMachineArn ?? '';
+  const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:events-1`;
+  const ran = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+  expect(ran.stateMachineArn).toBe(machineArn);
+  expect(JSON.parse(ran.definition ?? '{}').StartAt).toBe('Train model');
+  expect(ran.updateDate).toBeInstanceOf(Date);
+  const missing = await sfn
+    .send(new DescribeStateMachineForExecutionCommand({ executionArn: `${executionArn}-nope` }))
+    .catch((e: unknown) => e);
+  expect(missing).toMatchObject({ name: 'ExecutionDoesNotExist' });
 });
 
 test('injected 5xx errors and throttling reach the SDK as retryable failures', async () => {

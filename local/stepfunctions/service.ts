@@ -74,6 +74,7 @@ export class StepFunctionsService {
     StartExecution: (input) => this.startExecution(input),
     StopExecution: (input) => this.stopExecution(input),
     DescribeExecution: (input) => this.describeExecution(input),
+    DescribeStateMachineForExecution: (input) => this.describeStateMachineForExecution(input),
     ListExecutions: (input) => this.listExecutions(input),
     GetExecutionHistory: (input) => this.getExecutionHistory(input),
   };
@@ -119,6 +120,19 @@ export class StepFunctionsService {
       roleArn: machine.roleArn,
       type: machine.type,
       creationDate: new Date(machine.creationDate),
+    };
+  }
+
+  /** The definition an execution ran. Local machines are never updated, so it is the machine's own. */
+  describeStateMachineForExecution(input: Input): Record<string, unknown> {
+    const execution = this.execution(requireString(input, 'executionArn'));
+    const machine = this.machine(execution.stateMachineArn);
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      definition: machine.definition,
+      roleArn: machine.roleArn,
+      updateDate: new Date(machine.creationDate),
     };
   }
 
