@@ -12,23 +12,18 @@ import type {
 import type { SimContext } from '../clock';
 import { validationError } from './errors';
 import type { Input } from './input';
-import { containersOf, notFoundError, alreadyExistsError, type EndpointConfigs, type Models } from './models';
+import {
+  containersOf,
+  notFoundError,
+  alreadyExistsError,
+  type EndpointConfig,
+  type EndpointConfigs,
+} from './models';
 import { NameMap, requireName, sageMakerArn, type Account } from './names';
 import { listPage } from './paging';
 import type { SimRuntime } from './runtime';
 import { healthCheckFailure, type Simulation } from './scenario';
 
-const ENDPOINT_STATUSES: readonly EndpointStatus[] = [
-  'OutOfService',
-  'Creating',
-  'Updating',
-  'SystemUpdating',
-  'RollingBack',
-  'InService',
-  'Deleting',
-  'Failed',
-  'UpdateRollbackFailed',
-];
 const IN_PROGRESS: readonly EndpointStatus[] = [
   'Creating',
   'Updating',
@@ -40,19 +35,22 @@ const IN_PROGRESS: readonly EndpointStatus[] = [
 const CREATE_MINUTES = 8;
 const UPDATE_MINUTES = 6;
 const ROLLBACK_MINUTES = 3;
+const DELETE_MINUTES = 2;
 
 interface Endpoint {
   name: string;
   arn: string;
   status: EndpointStatus;
   /** The config serving traffic (or being created): an update only replaces it once it succeeds. */
-  configName: string;
+  config: EndpointConfig;
   /** When the serving config's variants went live; unset until the first deployment succeeds. */
   deployedAt?: number;
-  pending?: { configName: string; startTime: number };
+  pending?: { config: EndpointConfig; startTime: number };
   failureReason?: string;
   creationTime: number;
   lastModifiedTime: number;
+  /** Cancels the transition under way (a delete ends it). */
+  cancel?: () => void;
 }
 
 /** SageMaker pins the image it deployed by digest. A stable fake digest is enough here. */
@@ -68,7 +66,6 @@ export class Endpoints {
   constructor(
     private readonly account: Account,
     private readonly runtime: SimRuntime,
-    private readonly models: Models,
     private readonly configs: EndpointConfigs,
     /** Which simulation, if any, the training job that produced this model data asked for. */
     private readonly simulationFor: (modelDataUrl: string) => Simulation | undefined,
@@ -81,11 +78,11 @@ export class Endpoints {
     const now = ctx.clock.now();
     const endpoint = this.endpoints.add(
       name,
-      { name, arn, status: 'Creating', configName: config.name, creationTime: now, lastModifiedTime: now },
+      { name, arn, status: 'Creating', config, creationTime: now, lastModifiedTime: now },
       () => alreadyExistsError('endpoint', arn),
     );
-    this.runtime.after(ctx, CREATE_MINUTES * 60, () => {
-      const failing = this.failingVariant(config.name);
+    endpoint.cancel = this.runtime.after(ctx, CREATE_MINUTES * 60, () => {
+      const failing = this.failingVariant(config);
       if (failing) {
         endpoint.failureReason = healthCheckFailure(failing);
         this.setStatus(endpoint, 'Failed', ctx);
@@ -105,12 +102,12 @@ export class Endpoints {
     const config = this.configs.require(requireName(input, 'EndpointConfigName'));
     // A failed endpoint has no earlier deployment to fall back to.
     const canRollBack = endpoint.status !== 'Failed';
-    endpoint.pending = { configName: config.name, startTime: ctx.clock.now() };
+    endpoint.pending = { config, startTime: ctx.clock.now() };
     this.setStatus(endpoint, 'Updating', ctx);
-    this.runtime.after(ctx, UPDATE_MINUTES * 60, () => {
-      const failing = this.failingVariant(config.name);
+    endpoint.cancel = this.runtime.after(ctx, UPDATE_MINUTES * 60, () => {
+      const failing = this.failingVariant(config);
       if (!failing) {
-        endpoint.configName = config.name;
+        endpoint.config = config;
         endpoint.deployedAt = ctx.clock.now();
         endpoint.failureReason = undefined;
         endpoint.pending = undefined;
@@ -125,7 +122,7 @@ export class Endpoints {
       }
       // Like SageMaker: roll back, then keep serving the old config with the failure reason shown.
       this.setStatus(endpoint, 'RollingBack', ctx);
-      this.runtime.after(ctx, ROLLBACK_MINUTES * 60, () => {
+      endpoint.cancel = this.runtime.after(ctx, ROLLBACK_MINUTES * 60, () => {
         endpoint.pending = undefined;
         this.setStatus(endpoint, 'InService', ctx);
       });
@@ -137,6 +134,20 @@ export class Endpoints {
     return this.describeEndpoint(this.require(requireName(input, 'EndpointName')));
   }
 
+  /** Deleting: whatever was under way stops, and the endpoint is gone after a couple of minutes. */
+  delete(input: Input, ctx: SimContext): Record<string, never> {
+    const endpoint = this.require(requireName(input, 'EndpointName'));
+    if (endpoint.status === 'Deleting') return {};
+    endpoint.cancel?.();
+    endpoint.pending = undefined;
+    this.setStatus(endpoint, 'Deleting', ctx);
+    endpoint.cancel = this.runtime.after(ctx, DELETE_MINUTES * 60, () => {
+      this.endpoints.delete(endpoint.name);
+      this.changed(endpoint);
+    });
+    return {};
+  }
+
   list(input: Input): ListEndpointsOutput {
     const { page, nextToken } = listPage(input, this.endpoints.values(), {
       kind: 'Endpoints',
@@ -144,8 +155,8 @@ export class Endpoints {
         name: endpoint.name,
         status: endpoint.status,
         creationTime: endpoint.creationTime,
+        lastModifiedTime: endpoint.lastModifiedTime,
       }),
-      statuses: ENDPOINT_STATUSES,
       defaultOrder: 'Descending',
     });
     return {
@@ -194,23 +205,27 @@ export class Endpoints {
   }
 
   /** The first variant whose model came from a job that asked for an endpoint failure. */
-  private failingVariant(configName: string): string | undefined {
-    return this.configs
-      .require(configName)
-      .variants.find((variant) =>
-        containersOf(this.models.require(variant.ModelName ?? '')).some(
+  private failingVariant(config: EndpointConfig): string | undefined {
+    return config.variants.find((variant) => {
+      const model = config.models.get(variant.VariantName ?? '');
+      return (
+        model !== undefined &&
+        containersOf(model).some(
           (container) =>
             container.ModelDataUrl !== undefined &&
             this.simulationFor(container.ModelDataUrl) === 'endpoint-failure',
-        ),
-      )?.VariantName;
+        )
+      );
+    })?.VariantName;
   }
 
   private variantSummaries(endpoint: Endpoint, deployedAt: number): ProductionVariantSummary[] {
-    return this.configs.require(endpoint.configName).variants.map((variant) => {
+    const config = endpoint.config;
+    return config.variants.map((variant) => {
       const weight = variant.InitialVariantWeight ?? 1;
       const count = variant.InitialInstanceCount ?? 1;
-      const images = containersOf(this.models.require(variant.ModelName ?? ''))
+      const model = config.models.get(variant.VariantName ?? '');
+      const images = (model ? containersOf(model) : [])
         .map((container) => container.Image)
         .filter((image): image is string => image !== undefined);
       return {
@@ -232,7 +247,7 @@ export class Endpoints {
     return {
       EndpointName: endpoint.name,
       EndpointArn: endpoint.arn,
-      EndpointConfigName: endpoint.configName,
+      EndpointConfigName: endpoint.config.name,
       ProductionVariants:
         endpoint.deployedAt === undefined ? undefined : this.variantSummaries(endpoint, endpoint.deployedAt),
       EndpointStatus: endpoint.status,
@@ -240,7 +255,7 @@ export class Endpoints {
       CreationTime: new Date(endpoint.creationTime),
       LastModifiedTime: new Date(endpoint.lastModifiedTime),
       PendingDeploymentSummary: endpoint.pending && {
-        EndpointConfigName: endpoint.pending.configName,
+        EndpointConfigName: endpoint.pending.config.name,
         StartTime: new Date(endpoint.pending.startTime),
       },
     };

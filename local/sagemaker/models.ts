@@ -11,10 +11,10 @@ import type { SimContext } from '../clock';
 import { validationError } from './errors';
 import {
   copy,
+  objectList,
   optionalArray,
   optionalObject,
   optionalString,
-  requireObjectList,
   requireString,
   type Input,
 } from './input';
@@ -88,6 +88,14 @@ export class Models {
     };
   }
 
+  /** Deleting a model leaves endpoint configs and endpoints that use it working, as in SageMaker. */
+  delete(input: Input): Record<string, never> {
+    const name = requireName(input, 'ModelName');
+    this.require(name);
+    this.models.delete(name);
+    return {};
+  }
+
   require(name: string): Model {
     return this.models.require(name, () => notFoundError('model', sageMakerArn(this.account, 'model', name)));
   }
@@ -97,6 +105,8 @@ export interface EndpointConfig {
   name: string;
   arn: string;
   variants: ProductionVariant[];
+  /** Each variant's model as it was when the config was made: later deletions don't reach deployments. */
+  models: Map<string, Model>;
   creationTime: number;
 }
 
@@ -110,11 +120,12 @@ export class EndpointConfigs {
 
   create(input: Input, ctx: SimContext): CreateEndpointConfigOutput {
     const name = requireName(input, 'EndpointConfigName');
-    const variants = requireObjectList(input, 'ProductionVariants');
+    const variants = objectList(input, 'ProductionVariants');
+    const models = new Map<string, Model>();
     variants.forEach((_variant, i) => {
-      requireString(input, `ProductionVariants.${i}.VariantName`);
+      const variantName = requireString(input, `ProductionVariants.${i}.VariantName`);
       // Real configs may omit ModelName for inference components; this pipeline always names one.
-      this.models.require(requireString(input, `ProductionVariants.${i}.ModelName`));
+      models.set(variantName, this.models.require(requireString(input, `ProductionVariants.${i}.ModelName`)));
     });
     const arn = sageMakerArn(this.account, 'endpoint-config', name);
     this.configs.add(
@@ -123,6 +134,7 @@ export class EndpointConfigs {
         name,
         arn,
         variants: copy(variants) as unknown as ProductionVariant[],
+        models,
         creationTime: ctx.clock.now(),
       },
       () => alreadyExistsError('endpoint-config', arn),
@@ -138,6 +150,14 @@ export class EndpointConfigs {
       ProductionVariants: config.variants,
       CreationTime: new Date(config.creationTime),
     };
+  }
+
+  /** Deleting a config leaves endpoints that use it serving, as in SageMaker. */
+  delete(input: Input): Record<string, never> {
+    const name = requireName(input, 'EndpointConfigName');
+    this.require(name);
+    this.configs.delete(name);
+    return {};
   }
 
   require(name: string): EndpointConfig {

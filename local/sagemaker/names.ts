@@ -1,18 +1,9 @@
 // Resource names and ARNs. SageMaker names are unique regardless of case and ARNs carry them in lower case.
-import { constraintError, requireString, type Input } from './input';
+import { requireString, type Input } from './input';
 
-const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
+/** A resource name from a request whose shape was already checked (validation.ts): pattern and length hold. */
 export function requireName(input: Input, path: string): string {
-  const name = requireString(input, path);
-  if (!NAME_PATTERN.test(name)) {
-    throw constraintError(
-      path,
-      name,
-      `Member must satisfy regular expression pattern: ${NAME_PATTERN.source}`,
-    );
-  }
-  return name;
+  return requireString(input, path);
 }
 
 export interface Account {
@@ -46,6 +37,10 @@ export class NameMap<T> {
     if (this.items.has(name.toLowerCase())) throw duplicate();
     this.items.set(name.toLowerCase(), item);
     return item;
+  }
+
+  delete(name: string): void {
+    this.items.delete(name.toLowerCase());
   }
 
   values(): T[] {

@@ -1,14 +1,18 @@
-// The simulated SageMaker service: dispatches wire operation names to the resource modules. Inputs and
-// outputs use SageMaker's PascalCase shapes; output timestamps are Dates (the caller picks the encoding).
+// The simulated SageMaker service: checks each request against the operation's shape as SageMaker does
+// (validation.ts, request-shapes.ts), then dispatches to the resource modules. Inputs and outputs use
+// SageMaker's PascalCase shapes; output timestamps are Dates (the caller picks the encoding).
 import type { DescribeEndpointOutput, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import type { SimContext } from '../clock';
+import { countChecked } from '../conformance';
 import { Endpoints } from './endpoints';
-import { SageMakerApiError, validationError } from './errors';
-import { copy, isObject, type Input } from './input';
+import { SageMakerApiError } from './errors';
+import { copy, type Input } from './input';
 import { EndpointConfigs, Models } from './models';
 import type { Account } from './names';
 import { SimRuntime } from './runtime';
+import { REQUEST_SHAPES, trainingJobRules } from './request-shapes';
 import { TrainingJobs } from './training';
+import { checkRequest } from './validation';
 
 export type SageMakerSimulatorOptions = Account;
 
@@ -24,7 +28,7 @@ export class SageMakerSimulator {
     this.training = new TrainingJobs(account, this.runtime);
     const models = new Models(account);
     const configs = new EndpointConfigs(account, models);
-    this.endpoints = new Endpoints(account, this.runtime, models, configs, (url) =>
+    this.endpoints = new Endpoints(account, this.runtime, configs, (url) =>
       this.training.simulationForModelData(url),
     );
     this.operations = {
@@ -34,11 +38,14 @@ export class SageMakerSimulator {
       ListTrainingJobs: (input) => this.training.list(input),
       CreateModel: (input, ctx) => models.create(input, ctx),
       DescribeModel: (input) => models.describe(input),
+      DeleteModel: (input) => models.delete(input),
       CreateEndpointConfig: (input, ctx) => configs.create(input, ctx),
       DescribeEndpointConfig: (input) => configs.describe(input),
+      DeleteEndpointConfig: (input) => configs.delete(input),
       CreateEndpoint: (input, ctx) => this.endpoints.create(input, ctx),
       UpdateEndpoint: (input, ctx) => this.endpoints.update(input, ctx),
       DescribeEndpoint: (input) => this.endpoints.describe(input),
+      DeleteEndpoint: (input, ctx) => this.endpoints.delete(input, ctx),
       ListEndpoints: (input) => this.endpoints.list(input),
     };
   }
@@ -48,17 +55,21 @@ export class SageMakerSimulator {
   }
 
   /** Runs one operation. Rejects with SageMakerApiError for anything SageMaker itself would refuse. */
-  async call(
-    operation: string,
-    input: Record<string, unknown>,
-    ctx: SimContext,
-  ): Promise<Record<string, unknown>> {
+  async call(operation: string, input: unknown, ctx: SimContext): Promise<Record<string, unknown>> {
     this.runtime.assertLive();
     const run = this.supports(operation) ? this.operations[operation] : undefined;
-    if (!run) throw new SageMakerApiError('UnknownOperationException', `Unknown operation ${operation}.`);
-    if (!isObject(input)) throw validationError('The request body must be a JSON object.');
-    // Copies keep callers and the stored resources from changing each other.
-    return copy(run(input, ctx)) as Record<string, unknown>;
+    const shape = REQUEST_SHAPES[operation];
+    if (!run || !shape)
+      throw new SageMakerApiError('UnknownOperationException', `Unknown operation ${operation}.`);
+    countChecked('sagemaker: requests checked');
+    try {
+      checkRequest(shape, input, operation === 'CreateTrainingJob' ? trainingJobRules : undefined);
+      // Copies keep callers and the stored resources from changing each other.
+      return copy(run(input as Input, ctx)) as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof SageMakerApiError) countChecked('sagemaker: requests refused');
+      throw error;
+    }
   }
 
   /** Resolves with DescribeTrainingJob's output once the job is Completed, Failed or Stopped. */

@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { SimContext } from '../clock';
 import { SageMakerApiError, validationError } from './errors';
-import { copy, optionalStringMap, requireObject, requireString, type Input } from './input';
+import { copy, optionalStringMap, requireString, type Input } from './input';
 import { NameMap, requireName, sageMakerArn, type Account } from './names';
 import { listPage } from './paging';
 import type { SimRuntime } from './runtime';
@@ -24,13 +24,6 @@ import {
   type Simulation,
 } from './scenario';
 
-const TRAINING_STATUSES: readonly TrainingJobStatus[] = [
-  'InProgress',
-  'Completed',
-  'Failed',
-  'Stopping',
-  'Stopped',
-];
 const FINISHED: readonly TrainingJobStatus[] = ['Completed', 'Failed', 'Stopped'];
 
 /** Request fields DescribeTrainingJob echoes back. */
@@ -91,11 +84,9 @@ export class TrainingJobs {
 
   create(input: Input, ctx: SimContext): CreateTrainingJobResponse {
     const name = requireName(input, 'TrainingJobName');
-    requireString(input, 'RoleArn');
+    // The shape makes TrainingImage optional (AlgorithmName may stand in); this simulator runs images only.
     requireString(input, 'AlgorithmSpecification.TrainingImage');
     const outputPath = requireString(input, 'OutputDataConfig.S3OutputPath');
-    requireObject(input, 'ResourceConfig');
-    requireObject(input, 'StoppingCondition');
     const hyperParameters = optionalStringMap(input, 'HyperParameters') ?? {};
     const arn = sageMakerArn(this.account, 'training-job', name);
     const now = ctx.clock.now();
@@ -143,10 +134,17 @@ export class TrainingJobs {
   }
 
   list(input: Input): ListTrainingJobsResponse {
-    const { page, nextToken } = listPage(input, this.jobs.values(), {
+    // No simulated job runs in a warm pool or on a training plan, so those filters match nothing.
+    const filteredAway =
+      input.WarmPoolStatusEquals !== undefined || input.TrainingPlanArnEquals !== undefined;
+    const { page, nextToken } = listPage(input, filteredAway ? [] : this.jobs.values(), {
       kind: 'TrainingJobs',
-      keys: (job) => ({ name: job.name, status: job.status, creationTime: job.creationTime }),
-      statuses: TRAINING_STATUSES,
+      keys: (job) => ({
+        name: job.name,
+        status: job.status,
+        creationTime: job.creationTime,
+        lastModifiedTime: job.lastModifiedTime,
+      }),
       defaultOrder: 'Ascending',
     });
     return {

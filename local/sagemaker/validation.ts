@@ -1,0 +1,302 @@
+// Checks a request body against the shape SageMaker declares for it, the way SageMaker's front end does:
+// first the body must read as the shape (JSON types, known members), else SerializationException; then
+// every constraint is checked and all failures are reported at once in one ValidationException:
+//   "2 validation errors detected: Value 'x_y' at 'modelName' failed to satisfy constraint: Member must
+//    satisfy regular expression pattern: ^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?; Value ..."
+// Wording checked against real answers quoted in public issues (see test/sagemaker-conformance.test.ts).
+import { isObject } from '../protocol';
+import { SageMakerApiError, validationError } from './errors';
+
+export interface StringShape {
+  type: 'string';
+  min?: number;
+  max?: number;
+  /** As SageMaker shows it in messages; matched against the whole value. */
+  pattern?: string;
+  enum?: readonly string[];
+}
+export interface NumberShape {
+  type: 'integer' | 'long' | 'float';
+  min?: number;
+  max?: number;
+}
+export interface ListShape {
+  type: 'list';
+  member: Shape;
+  min?: number;
+  max?: number;
+}
+export interface MapShape {
+  type: 'map';
+  key: StringShape;
+  value: StringShape;
+  max?: number;
+}
+export interface StructureShape {
+  type: 'structure';
+  members: Record<string, Shape>;
+  required?: readonly string[];
+}
+/** A structure (or list) we serve only as a pass-through: its JSON type is checked, not its members. */
+export interface OpaqueShape {
+  type: 'opaque';
+  of: 'structure' | 'list';
+}
+export type Shape =
+  | StringShape
+  | NumberShape
+  | ListShape
+  | MapShape
+  | StructureShape
+  | OpaqueShape
+  | { type: 'boolean' | 'timestamp' };
+
+// ---- Building shapes -------------------------------------------------------------------------------------
+
+export const str = (limits: Omit<StringShape, 'type'> = {}): StringShape => ({ type: 'string', ...limits });
+export const oneOf = (values: readonly string[]): StringShape => ({ type: 'string', enum: values });
+export const int = (limits: Omit<NumberShape, 'type'> = {}): NumberShape => ({ type: 'integer', ...limits });
+export const long: NumberShape = { type: 'long' };
+export const float = (limits: Omit<NumberShape, 'type'> = {}): NumberShape => ({ type: 'float', ...limits });
+export const bool: Shape = { type: 'boolean' };
+export const timestamp: Shape = { type: 'timestamp' };
+export const list = (member: Shape, limits: { min?: number; max?: number } = {}): ListShape => ({
+  type: 'list',
+  member,
+  ...limits,
+});
+export const map = (key: StringShape, value: StringShape, max: number): MapShape => ({
+  type: 'map',
+  key,
+  value,
+  max,
+});
+export const struct = (members: Record<string, Shape>, required: readonly string[] = []): StructureShape => ({
+  type: 'structure',
+  members,
+  required,
+});
+export const opaque: OpaqueShape = { type: 'opaque', of: 'structure' };
+export const opaqueList: OpaqueShape = { type: 'opaque', of: 'list' };
+
+// ---- Messages -----------------------------------------------------------------------------------------
+
+/** SageMaker names members as camelCase paths, list entries 1-based: 'productionVariants.1.member.instanceType'. */
+const camel = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
+
+/** How the Java service prints a value: maps as {k=v, ...}, lists as [a, b]. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(shown).join(', ')}]`;
+  if (isObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${shown(v)}`)
+      .join(', ')}}`;
+  return String(value);
+}
+
+const fullMatch = new Map<string, RegExp>();
+function matches(pattern: string, value: string): boolean {
+  let regex = fullMatch.get(pattern);
+  if (!regex) {
+    // SageMaker matches the whole value; its patterns may or may not carry ^ and $ already.
+    regex = new RegExp(`^(?:${pattern.replace(/^\^/, '').replace(/\$$/, '')})$`, 'u');
+    fullMatch.set(pattern, regex);
+  }
+  return regex.test(value);
+}
+
+/** Every constraint of a string shape, in SageMaker's order, for "Map value must satisfy constraint: [...]". */
+function allConstraints(shape: StringShape): string[] {
+  if (shape.enum) return [`Member must satisfy enum value set: [${shape.enum.join(', ')}]`];
+  const out: string[] = [];
+  if (shape.max !== undefined) out.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.min !== undefined) out.push(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.pattern !== undefined)
+    out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  return out;
+}
+
+/** The constraints of a string shape that `value` breaks. */
+function brokenStringConstraints(shape: StringShape, value: string): string[] {
+  if (shape.enum)
+    return shape.enum.includes(value)
+      ? []
+      : [`Member must satisfy enum value set: [${shape.enum.join(', ')}]`];
+  const out: string[] = [];
+  if (shape.max !== undefined && value.length > shape.max)
+    out.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.min !== undefined && value.length < shape.min)
+    out.push(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.pattern !== undefined && !matches(shape.pattern, value))
+    out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  return out;
+}
+
+// ---- Reading the body as the shape (SerializationException) ------------------------------------------------
+
+const serializationError = (message: string): SageMakerApiError =>
+  new SageMakerApiError('SerializationException', message);
+
+/** What the JSON reader calls a value it cannot convert, e.g. "STRING_VALUE can not be converted to an Integer". */
+function cannotConvert(value: unknown, target: string): SageMakerApiError {
+  if (Array.isArray(value)) return serializationError('Start of list found where not expected');
+  if (isObject(value)) return serializationError('Start of structure or map found where not expected');
+  const kind =
+    typeof value === 'string'
+      ? 'STRING_VALUE'
+      : typeof value === 'boolean'
+        ? value
+          ? 'TRUE_VALUE'
+          : 'FALSE_VALUE'
+        : Number.isInteger(value)
+          ? 'NUMBER_VALUE'
+          : 'DECIMAL_VALUE';
+  return serializationError(`${kind} can not be converted to ${target}`);
+}
+
+const TARGETS: Record<string, string> = {
+  string: 'a String',
+  integer: 'an Integer',
+  long: 'a Long',
+  float: 'a Float',
+  boolean: 'an Boolean',
+  timestamp: 'a Timestamp',
+};
+
+// ---- The walk ------------------------------------------------------------------------------------------
+
+class Checker {
+  readonly errors: string[] = [];
+
+  fail(path: string, value: unknown, constraint: string): void {
+    const at = value === undefined || value === null ? 'null' : `'${shown(value)}'`;
+    this.errors.push(`Value ${at} at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+
+  check(shape: Shape, value: unknown, path: string): void {
+    switch (shape.type) {
+      case 'string': {
+        if (typeof value !== 'string') throw cannotConvert(value, TARGETS.string ?? '');
+        for (const broken of brokenStringConstraints(shape, value)) this.fail(path, value, broken);
+        return;
+      }
+      case 'integer':
+      case 'long':
+      case 'float': {
+        const whole = shape.type !== 'float';
+        if (typeof value !== 'number' || !Number.isFinite(value) || (whole && !Number.isInteger(value)))
+          throw cannotConvert(value, TARGETS[shape.type] ?? '');
+        if (shape.min !== undefined && value < shape.min)
+          this.fail(path, value, `Member must have value greater than or equal to ${shape.min}`);
+        if (shape.max !== undefined && value > shape.max)
+          this.fail(path, value, `Member must have value less than or equal to ${shape.max}`);
+        return;
+      }
+      case 'boolean':
+        if (typeof value !== 'boolean') throw cannotConvert(value, TARGETS.boolean ?? '');
+        return;
+      case 'timestamp':
+        // The SDK sends epoch seconds; an ISO 8601 string is read too.
+        if (typeof value === 'number' && Number.isFinite(value)) return;
+        if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return;
+        throw cannotConvert(value, TARGETS.timestamp ?? '');
+      case 'opaque':
+        if (shape.of === 'list' ? !Array.isArray(value) : !isObject(value))
+          throw cannotConvert(value, shape.of === 'list' ? 'a List' : 'a Structure');
+        return;
+      case 'list':
+        return this.checkList(shape, value, path);
+      case 'map':
+        return this.checkMap(shape, value, path);
+      case 'structure':
+        return this.checkStructure(shape, value, path);
+    }
+  }
+
+  private checkList(shape: ListShape, value: unknown, path: string): void {
+    if (!Array.isArray(value)) throw cannotConvert(value, 'a List');
+    if (shape.max !== undefined && value.length > shape.max)
+      this.fail(path, value, `Member must have length less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && value.length < shape.min)
+      this.fail(path, value, `Member must have length greater than or equal to ${shape.min}`);
+    const member = shape.member;
+    if (member.type === 'string') {
+      // Scalar entries are reported once for the whole list, with every constraint of the entry shape.
+      let broken = false;
+      for (const item of value) {
+        if (item === null || item === undefined) continue;
+        if (typeof item !== 'string') throw cannotConvert(item, 'a String');
+        broken ||= brokenStringConstraints(member, item).length > 0;
+      }
+      if (broken)
+        this.fail(path, value, `Member must satisfy constraint: [${allConstraints(member).join(', ')}]`);
+      return;
+    }
+    value.forEach((item, i) => {
+      if (item !== null && item !== undefined) this.check(member, item, `${path}.${i + 1}.member`);
+    });
+  }
+
+  private checkMap(shape: MapShape, value: unknown, path: string): void {
+    if (!isObject(value)) throw cannotConvert(value, 'a Map');
+    const entries = Object.entries(value);
+    let keyBroken = false;
+    let valueBroken = false;
+    for (const [key, item] of entries) {
+      if (typeof item !== 'string') throw cannotConvert(item, 'a String');
+      keyBroken ||= brokenStringConstraints(shape.key, key).length > 0;
+      valueBroken ||= brokenStringConstraints(shape.value, item).length > 0;
+    }
+    if (shape.max !== undefined && entries.length > shape.max)
+      this.fail(path, value, `Member must have length less than or equal to ${shape.max}`);
+    if (keyBroken)
+      this.fail(path, value, `Map key must satisfy constraint: [${allConstraints(shape.key).join(', ')}]`);
+    if (valueBroken)
+      this.fail(
+        path,
+        value,
+        `Map value must satisfy constraint: [${allConstraints(shape.value).join(', ')}]`,
+      );
+  }
+
+  private checkStructure(shape: StructureShape, value: unknown, path: string): void {
+    if (!isObject(value)) throw cannotConvert(value, 'a Structure');
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(shape.members, key))
+        throw serializationError(`Unknown member '${key}'${path ? ` in '${path}'` : ''}`);
+    }
+    for (const [name, member] of Object.entries(shape.members)) {
+      const memberPath = path ? `${path}.${camel(name)}` : camel(name);
+      const item = value[name];
+      if (item === undefined || item === null) {
+        if (shape.required?.includes(name)) this.fail(memberPath, item, 'Member must not be null');
+        continue;
+      }
+      this.check(member, item, memberPath);
+    }
+  }
+}
+
+/** The ValidationException for constraint failures, worded as SageMaker words it. */
+export function constraintErrors(errors: readonly string[]): SageMakerApiError {
+  const count = errors.length;
+  return validationError(`${count} validation error${count === 1 ? '' : 's'} detected: ${errors.join('; ')}`);
+}
+
+/**
+ * Throws SerializationException when `body` does not read as `shape`, or one ValidationException naming
+ * every failed constraint. `extraChecks` adds rules SageMaker applies across members (e.g. instance counts).
+ */
+export function checkRequest(
+  shape: StructureShape,
+  body: unknown,
+  extraChecks?: (
+    body: Record<string, unknown>,
+    fail: (path: string, value: unknown, c: string) => void,
+  ) => void,
+): void {
+  const checker = new Checker();
+  checker.check(shape, body, '');
+  if (extraChecks && isObject(body)) extraChecks(body, (path, value, c) => checker.fail(path, value, c));
+  if (checker.errors.length > 0) throw constraintErrors(checker.errors);
+}
