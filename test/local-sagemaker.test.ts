@@ -252,7 +252,8 @@ describe('training jobs', () => {
     await expectApiError(
       sim.call('CreateTrainingJob', trainingJob('churn_5'), frozen),
       'ValidationException',
-      /'trainingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+      "1 validation error detected: Value 'churn_5' at 'trainingJobName' failed to satisfy constraint: " +
+        'Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}',
     );
     const { RoleArn: _role, ...noRole } = trainingJob('churn-6');
     await expectApiError(
@@ -263,7 +264,16 @@ describe('training jobs', () => {
     await expectApiError(
       sim.call('CreateTrainingJob', { ...trainingJob('churn-6'), AlgorithmSpecification: {} }, frozen),
       'ValidationException',
-      "'algorithmSpecification.trainingImage'",
+      "Value null at 'algorithmSpecification.trainingInputMode' failed to satisfy constraint: Member must not be null",
+    );
+    await expectApiError(
+      sim.call(
+        'CreateTrainingJob',
+        { ...trainingJob('churn-6'), AlgorithmSpecification: { TrainingInputMode: 'File' } },
+        frozen,
+      ),
+      'ValidationException',
+      "Value null at 'algorithmSpecification.trainingImage'",
     );
     await expectApiError(
       sim.call('CreateTrainingJob', trainingJob('churn-6', { sagebuild_simulate: 'oops' }), frozen),
