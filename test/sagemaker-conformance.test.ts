@@ -383,6 +383,22 @@ describe('each rule family real SageMaker refuses', () => {
     );
   });
 
+  it('a variant must name its model (inference components are not simulated)', async () => {
+    const variants = [
+      variant(),
+      { VariantName: 'Shadow', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+    ];
+    await modelAndConfig('churn');
+    expect(
+      (await refusal('CreateEndpointConfig', { EndpointConfigName: 'c2', ProductionVariants: variants }))
+        .message,
+    ).toBe(
+      one(
+        "Value null at 'productionVariants.2.member.modelName' failed to satisfy constraint: Member must not be null",
+      ),
+    );
+  });
+
   it('list lengths', async () => {
     expect(
       (await refusal('CreateEndpointConfig', { EndpointConfigName: 'c', ProductionVariants: [] })).message,
@@ -425,6 +441,9 @@ describe('each rule family real SageMaker refuses', () => {
   });
 
   it('uniqueness of models, endpoint configs and endpoints', async () => {
+    // Recorded: aws/sagemaker-python-sdk issue #101 ('Cannot create already existing endpoint "arn:..."')
+    // and philschmid/terraform-aws-sagemaker-huggingface issue #6 ("Cannot create already existing endpoint
+    // configuration").
     await modelAndConfig('churn');
     expect(await answer('CreateModel', { ModelName: 'Churn', PrimaryContainer: { Image: IMAGE } })).toEqual([
       'ValidationException',
@@ -515,6 +534,45 @@ describe('deleting', () => {
       'ValidationException',
       `Could not find endpoint configuration "${ARN_PREFIX}:endpoint-config/churn".`,
     ]);
+  });
+});
+
+describe('endpoint failure reasons', () => {
+  it('shows the last failed update until the next update starts', async () => {
+    // Recorded behaviour: aws-controllers-k8s/sagemaker-controller pull request #7 ("the failure reason only
+    // stays if the endpoint is in InService state and disappears as soon as a new update is applied").
+    await sim.call(
+      'CreateTrainingJob',
+      trainingJob('bad', { HyperParameters: { sagebuild_simulate: 'endpoint-failure' } }),
+      fast,
+    );
+    await sim.waitForTrainingJob('bad');
+    await modelAndConfig('good');
+    await sim.call(
+      'CreateModel',
+      {
+        ModelName: 'bad',
+        PrimaryContainer: { Image: IMAGE, ModelDataUrl: 's3://artifacts/churn/bad/output/model.tar.gz' },
+      },
+      fast,
+    );
+    await sim.call(
+      'CreateEndpointConfig',
+      { EndpointConfigName: 'bad', ProductionVariants: [variant({ ModelName: 'bad' })] },
+      fast,
+    );
+    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'good' }, fast);
+    await sim.waitForEndpoint('churn');
+    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'bad' }, fast);
+    // Settled means past Updating and RollingBack.
+    const settled = await sim.waitForEndpoint('churn');
+    expect(settled).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'good' });
+    expect(settled.FailureReason).toContain('did not pass the ping health check');
+
+    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'good' }, frozen);
+    const updating = await sim.call('DescribeEndpoint', { EndpointName: 'churn' }, frozen);
+    expect(updating.EndpointStatus).toBe('Updating');
+    expect(updating).not.toHaveProperty('FailureReason');
   });
 });
 

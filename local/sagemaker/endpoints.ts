@@ -103,6 +103,8 @@ export class Endpoints {
     // A failed endpoint has no earlier deployment to fall back to.
     const canRollBack = endpoint.status !== 'Failed';
     endpoint.pending = { config, startTime: ctx.clock.now() };
+    // The last failure's reason is shown only until the next update starts, as in SageMaker.
+    endpoint.failureReason = undefined;
     this.setStatus(endpoint, 'Updating', ctx);
     endpoint.cancel = this.runtime.after(ctx, UPDATE_MINUTES * 60, () => {
       const failing = this.failingVariant(config);

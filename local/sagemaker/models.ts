@@ -9,16 +9,9 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { SimContext } from '../clock';
 import { validationError } from './errors';
-import {
-  copy,
-  objectList,
-  optionalArray,
-  optionalObject,
-  optionalString,
-  requireString,
-  type Input,
-} from './input';
+import { copy, objectList, optionalArray, optionalObject, optionalString, type Input } from './input';
 import { NameMap, requireName, sageMakerArn, type Account, type ResourceKind } from './names';
+import { constraintErrors } from './validation';
 
 /** SageMaker's wording for a missing or duplicate model, endpoint config or endpoint. */
 const LABELS: Record<ResourceKind, string> = {
@@ -122,10 +115,16 @@ export class EndpointConfigs {
     const name = requireName(input, 'EndpointConfigName');
     const variants = objectList(input, 'ProductionVariants');
     const models = new Map<string, Model>();
-    variants.forEach((_variant, i) => {
-      const variantName = requireString(input, `ProductionVariants.${i}.VariantName`);
-      // Real configs may omit ModelName for inference components; this pipeline always names one.
-      models.set(variantName, this.models.require(requireString(input, `ProductionVariants.${i}.ModelName`)));
+    variants.forEach((variant, i) => {
+      // Real configs may omit ModelName for inference components, which this simulator does not serve.
+      const modelName = variant.ModelName;
+      if (typeof modelName !== 'string') {
+        throw constraintErrors([
+          `Value null at 'productionVariants.${i + 1}.member.modelName' failed to satisfy constraint: ` +
+            'Member must not be null',
+        ]);
+      }
+      models.set(String(variant.VariantName), this.models.require(modelName));
     });
     const arn = sageMakerArn(this.account, 'endpoint-config', name);
     this.configs.add(
