@@ -552,6 +552,56 @@ describe('listing', () => {
   });
 });
 
+describe('listing models and endpoint configs', () => {
+  let t = Date.UTC(2026, 10, 1);
+  const stepping: SimContext = {
+    clock: { now: () => (t += 1000), fromReal: (ms) => ms } satisfies Clock,
+    timeScale: new TimeScale(1),
+  };
+
+  it('lists newest first by default, filters by name and creation time, and sorts by Name or CreationTime only', async () => {
+    for (const name of ['churn-a', 'churn-b', 'fraud-a']) {
+      await sim.call('CreateModel', { ModelName: name, PrimaryContainer: { Image: IMAGE } }, stepping);
+      await sim.call(
+        'CreateEndpointConfig',
+        { EndpointConfigName: name, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name }] },
+        stepping,
+      );
+    }
+    const models = await sim.call('ListModels', {}, stepping);
+    expect((models.Models as { ModelName: string }[]).map((m) => m.ModelName)).toEqual([
+      'fraud-a',
+      'churn-b',
+      'churn-a',
+    ]);
+    expect((models.Models as object[])[0]).toEqual({
+      ModelName: 'fraud-a',
+      ModelArn: `${ARN_PREFIX}:model/fraud-a`,
+      CreationTime: expect.any(Date),
+    });
+    const churnB = (models.Models as { CreationTime: Date }[])[1]?.CreationTime.getTime() ?? 0;
+    const configs = await sim.call(
+      'ListEndpointConfigs',
+      { NameContains: 'churn', SortBy: 'Name', SortOrder: 'Ascending', CreationTimeBefore: churnB / 1000 },
+      stepping,
+    );
+    expect(configs).toEqual({
+      EndpointConfigs: [
+        {
+          EndpointConfigName: 'churn-a',
+          EndpointConfigArn: `${ARN_PREFIX}:endpoint-config/churn-a`,
+          CreationTime: expect.any(Date),
+        },
+      ],
+    });
+    await expectApiError(
+      sim.call('ListModels', { SortBy: 'Status' }, stepping),
+      'ValidationException',
+      "Value 'Status' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [Name, CreationTime]",
+    );
+  });
+});
+
 describe('Step Functions task integration', () => {
   const SYNC = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
 

@@ -5,12 +5,15 @@ import type {
   CreateModelOutput,
   DescribeEndpointConfigOutput,
   DescribeModelOutput,
+  ListEndpointConfigsOutput,
+  ListModelsOutput,
   ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
 import type { SimContext } from '../clock';
 import { validationError } from './errors';
 import { copy, objectList, optionalArray, optionalObject, optionalString, type Input } from './input';
 import { NameMap, requireName, sageMakerArn, type Account, type ResourceKind } from './names';
+import { listPage, type ListKeys } from './paging';
 import { constraintErrors } from './validation';
 
 /** SageMaker's wording for a missing or duplicate model, endpoint config or endpoint. */
@@ -26,6 +29,14 @@ export const notFoundError = (kind: ResourceKind, arn: string): Error =>
 
 export const alreadyExistsError = (kind: ResourceKind, arn: string): Error =>
   validationError(`Cannot create already existing ${LABELS[kind]} "${arn}".`);
+
+/** Models and configs have no status and never change after creation. */
+const recordKeys = (name: string, creationTime: number): ListKeys => ({
+  name,
+  status: '',
+  creationTime,
+  lastModifiedTime: creationTime,
+});
 
 export interface Model {
   name: string;
@@ -78,6 +89,22 @@ export class Models {
       ExecutionRoleArn: model.executionRoleArn,
       CreationTime: new Date(model.creationTime),
       EnableNetworkIsolation: false,
+    };
+  }
+
+  list(input: Input): ListModelsOutput {
+    const { page, nextToken } = listPage(input, this.models.values(), {
+      kind: 'Models',
+      keys: (model) => recordKeys(model.name, model.creationTime),
+      defaultOrder: 'Descending',
+    });
+    return {
+      Models: page.map((model) => ({
+        ModelName: model.name,
+        ModelArn: model.arn,
+        CreationTime: new Date(model.creationTime),
+      })),
+      NextToken: nextToken,
     };
   }
 
@@ -148,6 +175,22 @@ export class EndpointConfigs {
       EndpointConfigArn: config.arn,
       ProductionVariants: config.variants,
       CreationTime: new Date(config.creationTime),
+    };
+  }
+
+  list(input: Input): ListEndpointConfigsOutput {
+    const { page, nextToken } = listPage(input, this.configs.values(), {
+      kind: 'EndpointConfigs',
+      keys: (config) => recordKeys(config.name, config.creationTime),
+      defaultOrder: 'Descending',
+    });
+    return {
+      EndpointConfigs: page.map((config) => ({
+        EndpointConfigName: config.name,
+        EndpointConfigArn: config.arn,
+        CreationTime: new Date(config.creationTime),
+      })),
+      NextToken: nextToken,
     };
   }
 

@@ -187,19 +187,25 @@ const createTrainingJob = struct(
 
 const trainingJobName = struct({ TrainingJobName: resourceName(1) }, ['TrainingJobName']);
 
-/** The filters, sort keys and page of every List* operation; `statuses` and `nameContains` vary. */
-const listRequest = (statuses: readonly string[], namePattern: string, extra = {}) =>
+/** The page, sort and creation-time filters every List* operation takes. */
+const listRequest = (namePattern: string, sortKeys: readonly string[], extra = {}) =>
   struct({
     NextToken: anyText(8192),
     MaxResults: int({ min: 1, max: 100 }),
     CreationTimeAfter: timestamp,
     CreationTimeBefore: timestamp,
+    NameContains: str({ min: 0, max: 63, pattern: namePattern }),
+    SortBy: oneOf(sortKeys),
+    SortOrder: oneOf(['Ascending', 'Descending']),
+    ...extra,
+  });
+
+/** Lists of resources with a status also filter by it and by the last change. */
+const listWithStatus = (statuses: readonly string[], namePattern: string, extra = {}) =>
+  listRequest(namePattern, ['Name', 'CreationTime', 'Status'], {
     LastModifiedTimeAfter: timestamp,
     LastModifiedTimeBefore: timestamp,
-    NameContains: str({ min: 0, max: 63, pattern: namePattern }),
     StatusEquals: oneOf(statuses),
-    SortBy: oneOf(['Name', 'CreationTime', 'Status']),
-    SortOrder: oneOf(['Ascending', 'Descending']),
     ...extra,
   });
 
@@ -290,7 +296,7 @@ export const REQUEST_SHAPES: Record<string, StructureShape> = {
   CreateTrainingJob: createTrainingJob,
   DescribeTrainingJob: trainingJobName,
   StopTrainingJob: trainingJobName,
-  ListTrainingJobs: listRequest(TRAINING_JOB_STATUSES, '[a-zA-Z0-9\\-]+', {
+  ListTrainingJobs: listWithStatus(TRAINING_JOB_STATUSES, '[a-zA-Z0-9\\-]+', {
     WarmPoolStatusEquals: oneOf(['Available', 'Terminated', 'Reused', 'InUse']),
     TrainingPlanArnEquals: str({
       min: 50,
@@ -360,7 +366,9 @@ export const REQUEST_SHAPES: Record<string, StructureShape> = {
   ),
   DescribeEndpoint: endpointNameOnly,
   DeleteEndpoint: endpointNameOnly,
-  ListEndpoints: listRequest(ENDPOINT_STATUSES, '[a-zA-Z0-9-]+'),
+  ListEndpoints: listWithStatus(ENDPOINT_STATUSES, '[a-zA-Z0-9-]+'),
+  ListModels: listRequest('[a-zA-Z0-9-]+', ['Name', 'CreationTime']),
+  ListEndpointConfigs: listRequest('[a-zA-Z0-9-]+', ['Name', 'CreationTime']),
 };
 
 /**
