@@ -181,22 +181,65 @@ describe('answers recorded from real SageMaker', () => {
     ]);
   });
 
-  it('refuses a body that does not read as the shape with SerializationException', async () => {
-    // Recorded for AWS JSON 1.1 services (same front end): "STRING_VALUE can not be converted to an Integer",
-    // "Start of structure or map found where not expected", "Start of list found where not expected".
+  it('refuses a body that does not read as the shape with SerializationException, worded by JSON type', async () => {
+    // Measured against real Athena, the same AWS JSON 1.1 front end (aoyagikouhei/athena-local, measurement notes
+    // on error responses and CHANGELOG, 2026-09-23): a string for an integer is "STRING_VALUE can not be converted
+    // to an Integer"; a number for a string "NUMBER_VALUE can not be converted to a String"; an object "Start of
+    // structure or map found where not expected." (with the period); an array "Start of list found where not
+    // expected"; a scalar for a list "Expected list or null", for a structure "Expected null".
     const resources = { InstanceType: 'ml.m5.xlarge', InstanceCount: '1', VolumeSizeInGB: 30 };
-    expect(await answer('CreateTrainingJob', trainingJob('churn-1', { ResourceConfig: resources }))).toEqual([
-      'SerializationException',
-      'STRING_VALUE can not be converted to an Integer',
-    ]);
-    expect(await answer('DescribeEndpoint', { EndpointName: { name: 'x' } })).toEqual([
-      'SerializationException',
-      'Start of structure or map found where not expected',
-    ]);
-    expect(await answer('DescribeEndpoint', { EndpointName: ['x'] })).toEqual([
-      'SerializationException',
-      'Start of list found where not expected',
-    ]);
+    const cases: [Body, string][] = [
+      [
+        trainingJob('churn-1', { ResourceConfig: resources }),
+        'STRING_VALUE can not be converted to an Integer',
+      ],
+      [
+        trainingJob('churn-1', { HyperParameters: { max_depth: 5 } }),
+        'NUMBER_VALUE can not be converted to a String',
+      ],
+      [
+        trainingJob('churn-1', { EnableNetworkIsolation: 'true' }),
+        'STRING_VALUE can not be converted to an Boolean',
+      ],
+      [{ EndpointName: { name: 'x' } }, 'Start of structure or map found where not expected.'],
+      [{ EndpointName: ['x'] }, 'Start of list found where not expected'],
+      [{ EndpointName: false }, 'FALSE_VALUE can not be converted to a String'],
+      [trainingJob('churn-1', { InputDataConfig: 's3://data/train/' }), 'Expected list or null'],
+      [trainingJob('churn-1', { StoppingCondition: 3600 }), 'Expected null'],
+    ];
+    for (const [body, message] of cases) {
+      const operation = 'EndpointName' in body ? 'DescribeEndpoint' : 'CreateTrainingJob';
+      expect(await answer(operation, body)).toEqual(['SerializationException', message]);
+    }
+    // The body's JSON types are read before any constraint is checked.
+    expect(await answer('CreateTrainingJob', trainingJob('bad_name', { ResourceConfig: resources }))).toEqual(
+      ['SerializationException', 'STRING_VALUE can not be converted to an Integer'],
+    );
+  });
+
+  it('reads a decimal for an integer as its whole part, and a null as absent', async () => {
+    // Measured on the same front end (as above): MaxResults 1.5 is served as 1.
+    const resources = { InstanceType: 'ml.m5.xlarge', InstanceCount: 2.9, VolumeSizeInGB: 30 };
+    await sim.call(
+      'CreateTrainingJob',
+      trainingJob('churn-1', { ResourceConfig: resources, VpcConfig: null }),
+      frozen,
+    );
+    const job = await sim.call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, frozen);
+    expect(job.ResourceConfig).toEqual({
+      InstanceType: 'ml.m5.xlarge',
+      InstanceCount: 2,
+      VolumeSizeInGB: 30,
+    });
+    expect(job).not.toHaveProperty('VpcConfig');
+    const half = { InstanceType: 'ml.m5.xlarge', InstanceCount: 0.5, VolumeSizeInGB: 30 };
+    expect(
+      (await refusal('CreateTrainingJob', trainingJob('churn-2', { ResourceConfig: half }))).message,
+    ).toBe(
+      one(
+        "Value '0' at 'resourceConfig.instanceCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      ),
+    );
   });
 });
 
@@ -430,14 +473,25 @@ describe('each rule family real SageMaker refuses', () => {
     );
   });
 
-  it('unknown members are refused, not ignored', async () => {
-    const [type, message] = await answer('CreateTrainingJob', trainingJob('churn-1', { InstanceCount: 2 }));
-    expect(type).toBe('SerializationException');
-    expect(message).toBe("Unknown member 'InstanceCount'");
-    const resources = { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGb: 30 };
-    expect(
-      (await refusal('CreateTrainingJob', trainingJob('churn-1', { ResourceConfig: resources }))).message,
-    ).toBe("Unknown member 'VolumeSizeInGb' in 'resourceConfig'");
+  it('ignores unknown members, as the service does: neither checked nor kept', async () => {
+    // Measured on the same front end (as above): unknown keys are ignored.
+    const resources = { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGb: 'thirty' };
+    await sim.call(
+      'CreateTrainingJob',
+      trainingJob('churn-1', { ResourceConfig: resources, Typo: 1 }),
+      frozen,
+    );
+    const job = await sim.call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, frozen);
+    expect(job.ResourceConfig).toEqual({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
+    expect(job).not.toHaveProperty('Typo');
+    await sim.call(
+      'CreateModel',
+      { ModelName: 'm', PrimaryContainer: { Image: IMAGE, Imagee: 'x' } },
+      frozen,
+    );
+    expect((await sim.call('DescribeModel', { ModelName: 'm' }, frozen)).PrimaryContainer).toEqual({
+      Image: IMAGE,
+    });
   });
 
   it('uniqueness of models, endpoint configs and endpoints', async () => {

@@ -12,7 +12,7 @@ import type { Account } from './names';
 import { SimRuntime } from './runtime';
 import { REQUEST_SHAPES, trainingJobRules } from './request-shapes';
 import { TrainingJobs } from './training';
-import { checkRequest } from './validation';
+import { readRequest } from './validation';
 
 export type SageMakerSimulatorOptions = Account;
 
@@ -65,9 +65,13 @@ export class SageMakerSimulator {
       throw new SageMakerApiError('UnknownOperationException', `Unknown operation ${operation}.`);
     countChecked('sagemaker: requests checked');
     try {
-      checkRequest(shape, input, operation === 'CreateTrainingJob' ? trainingJobRules : undefined);
+      const request = readRequest(
+        shape,
+        input,
+        operation === 'CreateTrainingJob' ? trainingJobRules : undefined,
+      );
       // Copies keep callers and the stored resources from changing each other.
-      return copy(run(input as Input, ctx)) as Record<string, unknown>;
+      return copy(run(request as Input, ctx)) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof SageMakerApiError) countChecked('sagemaker: requests refused');
       throw error;
