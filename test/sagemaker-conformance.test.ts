@@ -9,12 +9,14 @@ import {
   SageMakerServiceException,
   type CreateTrainingJobCommandInput,
 } from '@aws-sdk/client-sagemaker';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { realClock, TimeScale, type SimContext } from '../local/clock';
 import { checkedCounts } from '../local/conformance';
 import { LocalAws } from '../local/local-aws';
 import { SageMakerApiError } from '../local/sagemaker/errors';
 import { SageMakerSimulator } from '../local/sagemaker/simulator';
 import { exampleInput, referenceDefinition, type JsonObject } from '../pipeline';
+import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 
 const ACCOUNT = { region: 'us-east-1', accountId: '123456789012' };
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012';
@@ -721,4 +723,58 @@ describe('over the wire, through the unmodified SDK', () => {
       `Could not find endpoint "${ARN_PREFIX}:endpoint/nope".`,
     ]);
   });
+});
+
+describe('builds that ask SageMaker for what it refuses', () => {
+  let stack: LocalStack;
+  let sfn: SFNClient;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    sfn = new SFNClient({});
+  });
+  afterAll(async () => {
+    sfn.destroy();
+    await stack.close();
+  });
+
+  const finished = (executionArn: string) =>
+    waitFor(async () => {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return described.status === 'RUNNING' ? undefined : described.status;
+    });
+
+  it.each([
+    [
+      'trainingInstanceCount',
+      '0',
+      'Train model',
+      "Value '0' at 'resourceConfig.instanceCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    ],
+    [
+      'endpointInstanceCount',
+      '0',
+      'Create endpoint config',
+      "Value '0' at 'productionVariants.1.member.initialInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    ],
+    [
+      'trainingInstanceType',
+      'ml.m5.huge',
+      'Train model',
+      "Value 'ml.m5.huge' at 'resourceConfig.instanceType' failed to satisfy constraint: Member must satisfy enum value set",
+    ],
+  ])(
+    'an override %s=%s fails the build at "%s" with SageMaker\'s reason',
+    async (key, value, step, reason) => {
+      const started = await stack.core.start({
+        pipeline: 'dev',
+        requester: tester,
+        idempotencyKey: newKey(),
+        overrides: { [key]: value },
+      });
+      expect(await finished(started.executionArn)).toBe('FAILED');
+      const why = await stack.core.whyFailed('dev');
+      expect(why).toMatchObject({ name: started.name, step });
+      expect(why.reason).toContain(reason);
+    },
+  );
 });
