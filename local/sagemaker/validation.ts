@@ -105,32 +105,48 @@ function matches(pattern: string, value: string): boolean {
   return regex.test(value);
 }
 
-/** Every constraint of a string shape, in SageMaker's order, for "Map value must satisfy constraint: [...]". */
-function allConstraints(shape: StringShape): string[] {
-  if (shape.enum) return [`Member must satisfy enum value set: [${shape.enum.join(', ')}]`];
-  const out: string[] = [];
-  if (shape.max !== undefined) out.push(`Member must have length less than or equal to ${shape.max}`);
-  if (shape.min !== undefined) out.push(`Member must have length greater than or equal to ${shape.min}`);
-  if (shape.pattern !== undefined)
-    out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+interface Constraint {
+  text: string;
+  holds: (value: string) => boolean;
+}
+
+/** Every constraint of a string shape, in the order SageMaker lists them: max length, min length, pattern. */
+function stringConstraints(shape: StringShape): Constraint[] {
+  const { enum: allowed, max, min, pattern } = shape;
+  if (allowed)
+    return [
+      {
+        text: `Member must satisfy enum value set: [${allowed.join(', ')}]`,
+        holds: (v) => allowed.includes(v),
+      },
+    ];
+  const out: Constraint[] = [];
+  if (max !== undefined)
+    out.push({ text: `Member must have length less than or equal to ${max}`, holds: (v) => v.length <= max });
+  if (min !== undefined)
+    out.push({
+      text: `Member must have length greater than or equal to ${min}`,
+      holds: (v) => v.length >= min,
+    });
+  if (pattern !== undefined)
+    out.push({
+      text: `Member must satisfy regular expression pattern: ${pattern}`,
+      holds: (v) => matches(pattern, v),
+    });
   return out;
 }
 
+/** All constraints, for "Map value must satisfy constraint: [...]" (SageMaker lists them all). */
+const allConstraints = (shape: StringShape): string =>
+  `[${stringConstraints(shape)
+    .map((c) => c.text)
+    .join(', ')}]`;
+
 /** The constraints of a string shape that `value` breaks. */
-function brokenStringConstraints(shape: StringShape, value: string): string[] {
-  if (shape.enum)
-    return shape.enum.includes(value)
-      ? []
-      : [`Member must satisfy enum value set: [${shape.enum.join(', ')}]`];
-  const out: string[] = [];
-  if (shape.max !== undefined && value.length > shape.max)
-    out.push(`Member must have length less than or equal to ${shape.max}`);
-  if (shape.min !== undefined && value.length < shape.min)
-    out.push(`Member must have length greater than or equal to ${shape.min}`);
-  if (shape.pattern !== undefined && !matches(shape.pattern, value))
-    out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
-  return out;
-}
+const brokenStringConstraints = (shape: StringShape, value: string): string[] =>
+  stringConstraints(shape)
+    .filter((c) => !c.holds(value))
+    .map((c) => c.text);
 
 // ---- Reading the body as the shape (SerializationException) ------------------------------------------------
 // How AWS's JSON 1.1 front end answers a body it cannot read, measured against real Athena (same front end;
@@ -226,8 +242,7 @@ class Checker {
       if (typeof item !== 'string') throw cannotConvert(item, 'a String');
       broken ||= brokenStringConstraints(member, item).length > 0;
     }
-    if (broken)
-      this.fail(path, items, `Member must satisfy constraint: [${allConstraints(member).join(', ')}]`);
+    if (broken) this.fail(path, items, `Member must satisfy constraint: ${allConstraints(member)}`);
     return items;
   }
 
@@ -244,10 +259,9 @@ class Checker {
     const read = Object.fromEntries(entries) as Record<string, string>;
     if (shape.max !== undefined && entries.length > shape.max)
       this.fail(path, read, `Member must have length less than or equal to ${shape.max}`);
-    if (keyBroken)
-      this.fail(path, read, `Map key must satisfy constraint: [${allConstraints(shape.key).join(', ')}]`);
+    if (keyBroken) this.fail(path, read, `Map key must satisfy constraint: ${allConstraints(shape.key)}`);
     if (valueBroken)
-      this.fail(path, read, `Map value must satisfy constraint: [${allConstraints(shape.value).join(', ')}]`);
+      this.fail(path, read, `Map value must satisfy constraint: ${allConstraints(shape.value)}`);
     return read;
   }
 
