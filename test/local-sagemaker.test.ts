@@ -654,7 +654,9 @@ describe('Step Functions task integration', () => {
     });
     expect(throttledTaskError('arn:aws:states:::aws-sdk:sagemaker:describeEndpoint')).toMatchObject({
       name: 'SageMaker.SageMakerException',
-      message: expect.stringMatching(/^Rate exceeded \(Service: SageMaker, Status Code: 400, Request ID: [0-9a-f-]{36}\)$/),
+      message: expect.stringMatching(
+        /^Rate exceeded \(Service: SageMaker, Status Code: 400, Request ID: [0-9a-f-]{36}\)$/,
+      ),
     });
     expect(throttledTaskError('arn:aws:states:::lambda:invoke')).toBeUndefined();
   });

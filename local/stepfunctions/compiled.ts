@@ -35,8 +35,8 @@ export interface CompiledMachine {
   waits: Map<string, number>;
   /** Retry intervals per state, in seconds, which the time scale shortens. */
   retries: Map<string, number[]>;
-  /** ItemsPath per Map state, to report each Map's length in history. */
-  mapItemsPaths: Map<string, string>;
+  /** InputPath then ItemsPath per Map state, to report each Map's length in history. */
+  mapItemsPaths: Map<string, [string, string]>;
   /** Every state's place, to chain history events per branch and iteration as AWS does. */
   scopes: Map<string, StateScope>;
   /** The definition's top-level TimeoutSeconds, applied by the executor in scaled time. */
@@ -89,7 +89,8 @@ function withoutTimers(definition: StateDef): StateDef {
         delete state.HeartbeatSeconds;
         delete state.HeartbeatSecondsPath;
       }
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, StateDef> } | undefined;
+      const processor = (state.ItemProcessor ?? state.Iterator) as
+        { States?: Record<string, StateDef> } | undefined;
       visit(processor?.States);
       for (const branch of (Array.isArray(state.Branches) ? state.Branches : []) as {
         States?: Record<string, StateDef>;
@@ -111,7 +112,8 @@ function collectStates(states: Record<string, StateDef>, into: CompiledMachine, 
       into.tasks.set(name, {
         resource: state.Resource,
         timeoutSeconds: numberOr(state.TimeoutSeconds),
-        timeoutSecondsPath: typeof state.TimeoutSecondsPath === 'string' ? state.TimeoutSecondsPath : undefined,
+        timeoutSecondsPath:
+          typeof state.TimeoutSecondsPath === 'string' ? state.TimeoutSecondsPath : undefined,
         heartbeatSeconds: numberOr(state.HeartbeatSeconds),
       });
     }
@@ -123,14 +125,17 @@ function collectStates(states: Record<string, StateDef>, into: CompiledMachine, 
       );
     }
     if (state.Type === 'Map') {
-      into.mapItemsPaths.set(name, typeof state.ItemsPath === 'string' ? state.ItemsPath : '$');
+      const path = (key: string): string => (typeof state[key] === 'string' ? (state[key] as string) : '$');
+      into.mapItemsPaths.set(name, [path('InputPath'), path('ItemsPath')]);
       const processor = (state.ItemProcessor ?? state.Iterator) as
         { States?: Record<string, StateDef> } | undefined;
       collectStates(processor?.States ?? {}, into, { parent: { state: name, type: 'Map', branch: 0 } });
     }
     if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
       (state.Branches as { States?: Record<string, StateDef> }[]).forEach((branch, index) => {
-        collectStates(branch.States ?? {}, into, { parent: { state: name, type: 'Parallel', branch: index } });
+        collectStates(branch.States ?? {}, into, {
+          parent: { state: name, type: 'Parallel', branch: index },
+        });
       });
     }
   }

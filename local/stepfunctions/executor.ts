@@ -6,7 +6,12 @@ import { guarded, oneLine } from '../listeners';
 import type { SageMakerSimulator } from '../sagemaker/simulator';
 import { sageMakerTaskHandler } from '../sagemaker/task-integration';
 import { resolveSimplePath, type CompiledMachine, type TaskStateInfo } from './compiled';
-import { describeResource, HistoryRecorder, type InterpreterEvent, type StateInstance } from './history';
+import {
+  describeResource,
+  failureCause,
+  HistoryRecorder,
+  type InterpreterEvent,
+} from './history';
 import { lambdaTaskHandler, type LocalFunction } from './lambda-tasks';
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord, StateMachineRecord } from './model';
 import { isStatesTimeout, withinTimeout } from './timeouts';
@@ -54,7 +59,8 @@ export function runExecution(
     machine.roleArn,
     compiled.scopes,
     (state, input) => {
-      const items = resolveSimplePath(input, compiled.mapItemsPaths.get(state) ?? '$');
+      const [inputPath, itemsPath] = compiled.mapItemsPaths.get(state) ?? ['$', '$'];
+      const items = resolveSimplePath(resolveSimplePath(input, inputPath), itemsPath);
       return Array.isArray(items) ? items.length : undefined;
     },
     (event) => {
@@ -192,7 +198,7 @@ export function runExecution(
       const status = TERMINAL_EVENTS[event.type];
       if (status === 'SUCCEEDED')
         finish(status, event.timestamp, { output: JSON.stringify(event.output ?? null) });
-      else if (status) finish(status, event.timestamp, { error: event.Error, cause: causeOf(event) });
+      else if (status) finish(status, event.timestamp, { error: event.Error, cause: failureCause(event) });
     }
     if (execution.status === 'RUNNING') {
       finish('FAILED', Date.now(), {
@@ -227,14 +233,10 @@ export function runExecution(
   };
 }
 
-function causeOf(event: InterpreterEvent): string | undefined {
-  const cause = event.Cause;
-  if (cause === undefined || cause === null) return undefined;
-  return typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause);
-}
-
 function unsupportedResource(resource: string): Error {
-  const error = new Error(`The local AWS runs SageMaker and Lambda tasks only; ${resource} is not simulated.`);
+  const error = new Error(
+    `The local AWS runs SageMaker and Lambda tasks only; ${resource} is not simulated.`,
+  );
   error.name = 'States.Runtime';
   return error;
 }

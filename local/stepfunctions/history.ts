@@ -66,6 +66,10 @@ export class HistoryRecorder {
   private readonly innerLast = new Map<string, number>();
   /** Per Map state, the last iteration's final inner event and its MapIterationSucceeded. */
   private readonly mapEnd = new Map<string, { inner: number; iteration: number }>();
+  /** Per Map state, the last event of its iteration that failed: the source of the aborts that follow. */
+  private readonly failureSource = new Map<string, number>();
+  /** MapIterationStarted events held back until the previous iteration's end has been recorded. */
+  private heldStarts: InterpreterEvent[] = [];
   /** Parallel/Map states that failed: AWS records their ...StateFailed unless a retry follows. */
   private readonly pendingFailures = new Map<string, { type: string; lane: string }>();
 
@@ -122,7 +126,27 @@ export class HistoryRecorder {
     return this.instances.includes(instance) && !instance.abort.signal.aborted;
   }
 
+  /**
+   * The interpreter forwards each iteration's events on its own async path, so iteration n+1 may be
+   * reported started before iteration n is reported done. AWS records the end first: an iteration's start
+   * waits until another kind of event comes (or the current turn of the event loop ends).
+   */
   record(event: InterpreterEvent): void {
+    if (event.type === 'MapIterationStarted') {
+      if (this.heldStarts.push(event) === 1) setImmediate(() => this.flushStarts());
+      return;
+    }
+    if (event.type !== 'MapIterationSucceeded' && event.type !== 'MapIterationFailed') this.flushStarts();
+    this.recordNow(event);
+  }
+
+  private flushStarts(): void {
+    const held = this.heldStarts;
+    this.heldStarts = [];
+    for (const event of held) this.mapIterationStarted(event, event.timestamp);
+  }
+
+  private recordNow(event: InterpreterEvent): void {
     const at = event.timestamp;
     switch (event.type) {
       case 'ExecutionStarted':
@@ -148,8 +172,6 @@ export class HistoryRecorder {
       case 'StateCaught':
         if (event.state) this.flushFailure(event.state.name, at);
         return;
-      case 'MapIterationStarted':
-        return this.mapIterationStarted(event, at);
       case 'MapIterationSucceeded':
         return this.mapIterationSucceeded(event, at);
       case 'MapIterationFailed':
@@ -166,7 +188,7 @@ export class HistoryRecorder {
         for (const name of [...this.pendingFailures.keys()].reverse()) this.flushFailure(name, at);
         this.add(
           'ExecutionFailed',
-          ['executionFailedEventDetails', { error: event.Error, cause: causeText(event.Cause) }],
+          ['executionFailedEventDetails', { error: event.Error, cause: failureCause(event) }],
           at,
           this.lastEventId(),
         );
@@ -183,6 +205,7 @@ export class HistoryRecorder {
    * state records nothing: see test_stop_execution, where a Wait is followed by ExecutionAborted alone.
    */
   aborted(error: string | undefined, cause: string | undefined, realMs = Date.now()): void {
+    this.flushStarts();
     for (const instance of [...this.instances].reverse()) {
       instance.abort.abort();
       if (['Task', 'Map', 'Parallel'].includes(instance.type)) {
@@ -199,6 +222,7 @@ export class HistoryRecorder {
 
   /** The execution's own TimeoutSeconds ran out (AWS gives the event empty details). */
   timedOut(realMs = Date.now()): void {
+    this.flushStarts();
     for (const instance of this.instances) instance.abort.abort();
     this.instances.length = 0;
     this.add('ExecutionTimedOut', ['executionTimedOutEventDetails', {}], realMs, this.lastEventId());
@@ -271,7 +295,11 @@ export class HistoryRecorder {
     const parent = this.scopes.get(name)?.parent;
     if (!parent) return TOP;
     const outer = this.laneOf(parent.state, index);
-    return this.innerLane(outer, parent.state, parent.type === 'Map' ? `[${index ?? 0}]` : `#${parent.branch}`);
+    return this.innerLane(
+      outer,
+      parent.state,
+      parent.type === 'Map' ? `[${index ?? 0}]` : `#${parent.branch}`,
+    );
   }
 
   /** A branch ("#1") or iteration ("[3]") lane of `state`, which runs in lane `outer`. */
@@ -304,14 +332,7 @@ export class HistoryRecorder {
       ],
       at,
     );
-    if (state.type === 'Map') {
-      this.inLane(
-        instance,
-        'MapStateStarted',
-        ['mapStateStartedEventDetails', { length: this.mapLength(state.name, state.input) }],
-        at,
-      );
-    }
+    if (state.type === 'Map') this.mapStarted(instance, at);
     if (state.type === 'Parallel') this.parallelStarted(instance, at);
     this.instances.push(instance);
     const waiter = this.waiters.find((w) => w.name === state.name);
@@ -322,12 +343,24 @@ export class HistoryRecorder {
     }
   }
 
+  /** MapStateStarted: the first iterations point back to it. */
+  private mapStarted(instance: StateInstance, at: number): void {
+    const length = this.mapLength(instance.name, instance.input);
+    const started = this.inLane(instance, 'MapStateStarted', ['mapStateStartedEventDetails', { length }], at);
+    this.innerLast.set(instance.name, started.id);
+    this.failureSource.delete(instance.name);
+    this.mapEnd.delete(instance.name);
+  }
+
   /** ParallelStateStarted, and each branch lane starts from it. */
   private parallelStarted(instance: StateInstance, at: number): void {
     const started = this.inLane(instance, 'ParallelStateStarted', undefined, at);
     for (const scope of this.scopes.values()) {
       if (scope.parent?.state === instance.name) {
-        this.laneLast.set(this.innerLane(instance.lane, instance.name, `#${scope.parent.branch}`), started.id);
+        this.laneLast.set(
+          this.innerLane(instance.lane, instance.name, `#${scope.parent.branch}`),
+          started.id,
+        );
       }
     }
   }
@@ -367,7 +400,8 @@ export class HistoryRecorder {
     // The Task states failed for good keep their instance open until retried or caught.
     const lane = this.laneOf(state.name, event.index);
     const inside = `${lane}${JSON.stringify([state.name]).slice(0, -1)},`;
-    const source = this.innerLast.get(state.name) ?? this.laneLast.get(lane) ?? 0;
+    const source =
+      this.failureSource.get(state.name) ?? this.innerLast.get(state.name) ?? this.laneLast.get(lane) ?? 0;
     for (const name of [...this.pendingFailures.keys()]) {
       if (this.pendingFailures.get(name)?.lane.startsWith(inside)) this.flushFailure(name, at);
     }
@@ -403,14 +437,7 @@ export class HistoryRecorder {
     if (!instance) return;
     instance.failed = false;
     if (state.type === 'Parallel') this.parallelStarted(instance, at);
-    if (state.type === 'Map') {
-      this.inLane(
-        instance,
-        'MapStateStarted',
-        ['mapStateStartedEventDetails', { length: this.mapLength(state.name, instance.input) }],
-        at,
-      );
-    }
+    if (state.type === 'Map') this.mapStarted(instance, at);
   }
 
   /** Records a failed Parallel/Map state's ...StateFailed, now that no retry follows. */
@@ -426,11 +453,13 @@ export class HistoryRecorder {
     const map = event.parentState?.name;
     if (map === undefined || event.index === undefined) return;
     const mapLane = this.laneOf(map, undefined);
+    // As recorded: an iteration points at the newest event inside the Map (MapStateStarted at first, the
+    // previous iteration's last state event when they run one by one); iteration events don't count.
     const started = this.add(
       'MapIterationStarted',
       ['mapIterationStartedEventDetails', { index: event.index, name: map }],
       at,
-      this.laneLast.get(mapLane),
+      this.innerLast.get(map) ?? this.laneLast.get(mapLane),
     );
     this.laneLast.set(this.innerLane(mapLane, map, `[${event.index}]`), started.id);
   }
@@ -458,11 +487,13 @@ export class HistoryRecorder {
       instance.abort.abort();
       this.instances.splice(this.instances.indexOf(instance), 1);
     }
+    const source = this.laneLast.get(lane) ?? 0;
+    if (!this.failureSource.has(map)) this.failureSource.set(map, source);
     this.add(
       'MapIterationFailed',
       ['mapIterationFailedEventDetails', { index: event.index, name: map }],
       at,
-      this.laneLast.get(lane),
+      source,
     );
   }
 
@@ -471,6 +502,15 @@ export class HistoryRecorder {
     if (instance) this.instances.splice(this.instances.indexOf(instance), 1);
     return instance;
   }
+}
+
+/**
+ * An execution failure's cause. A timeout has none on AWS (test_timeouts), whereas the interpreter's
+ * States.Timeout error repeats its name as its message.
+ */
+export function failureCause(event: Pick<InterpreterEvent, 'Error' | 'Cause'>): string | undefined {
+  const cause = causeText(event.Cause);
+  return event.Error === 'States.Timeout' && cause === 'States.Timeout' ? undefined : cause;
 }
 
 function causeText(cause: unknown): string | undefined {

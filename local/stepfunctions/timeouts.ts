@@ -15,11 +15,16 @@ export async function statesTimeoutError(): Promise<Error> {
     const probe = new StateMachine(
       {
         StartAt: 'Probe',
-        States: { Probe: { Type: 'Task', Resource: 'arn:aws:states:::probe', TimeoutSeconds: 0.001, End: true } },
+        States: {
+          Probe: { Type: 'Task', Resource: 'arn:aws:states:::probe', TimeoutSeconds: 0.001, End: true },
+        },
       } as never,
       { validationOptions: { noValidate: true } },
     );
-    const run = probe.run({}, { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } } });
+    const run = probe.run(
+      {},
+      { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } } },
+    );
     const failure = await run.result.then(
       () => undefined,
       (error: unknown) => (error instanceof ExecutionError ? error.cause : undefined),
@@ -47,14 +52,20 @@ export async function withinTimeout<T>(
 ): Promise<T> {
   if (realMs === undefined) return work;
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
+  let expired = false;
+  const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      expired = true;
       onTimeout();
       statesTimeoutError().then(reject, reject);
     }, realMs);
   });
   try {
-    return await Promise.race([work, expired]);
+    return await Promise.race([work, deadline]);
+  } catch (error) {
+    // Stopping the work may make it fail first: past the deadline, the task timed out all the same.
+    if (expired) throw await statesTimeoutError();
+    throw error;
   } finally {
     clearTimeout(timer);
   }
