@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { checkedCounts } from '../local/conformance';
 import { LocalAws } from '../local/local-aws';
-import { exampleInput } from '../pipeline';
+import { exampleInput, referenceDefinition } from '../pipeline';
 import { TEST_TIME_SCALE } from './support/local-stack';
 
 const ROLE = 'arn:aws:iam::123456789012:role/StepFunctionsSageMaker';
@@ -34,20 +34,8 @@ afterAll(async () => {
 
 type States = Record<string, Record<string, unknown>>;
 
-async function machine(
-  states: States,
-  startAt: string,
-  extra: Record<string, unknown> = {},
-): Promise<string> {
-  machines += 1;
-  const { stateMachineArn } = await sfn.send(
-    new CreateStateMachineCommand({
-      name: `team-machine-${machines}`,
-      roleArn: ROLE,
-      definition: JSON.stringify({ StartAt: startAt, States: states, ...extra }),
-    }),
-  );
-  return stateMachineArn as string;
+function machine(states: States, startAt: string, extra: Record<string, unknown> = {}): Promise<string> {
+  return machineFrom({ StartAt: startAt, States: states, ...extra });
 }
 
 async function start(stateMachineArn: string, executionInput: unknown, name?: string): Promise<string> {
@@ -731,4 +719,71 @@ function comparable(event: HistoryEvent): [number, number, string, Record<string
   }
   row.push(details);
   return row;
+}
+
+describe('the reference pipeline on the local AWS, when the endpoint ends up stuck or failed', () => {
+  let pipeline: string;
+  let builds = 0;
+  const endpoint = 'stuck-endpoint';
+  const buildInput = exampleInput(endpoint, {
+    qualityGate: undefined,
+    hyperparameters: { ...input.hyperparameters, sagebuild_training_minutes: '5' },
+  });
+
+  beforeAll(async () => {
+    pipeline = await machineFrom(referenceDefinition);
+    // The first build creates the endpoint; the builds below update it.
+    const first = await start(pipeline, buildInput, 'stuck-1');
+    expect((await local.stepFunctions.waitFor(first)).status).toBe('SUCCEEDED');
+  });
+
+  it.each([
+    ['UpdateRollbackFailed', 'Rollback failed: the previous variant could not be restored.'],
+    ['OutOfService', undefined],
+    ['Deleting', undefined],
+  ] as const)('fails the build with a clear cause when the endpoint turns %s', async (status, reason) => {
+    builds += 1;
+    // As soon as this build's update is accepted, SageMaker reports the status under test.
+    const stopListening = local.onHistoryEvent((execution, event) => {
+      if (
+        execution.name === `stuck-update-${builds}` &&
+        event.taskSucceededEventDetails?.resource === 'updateEndpoint'
+      ) {
+        local.sagemaker.forceEndpointStatus(endpoint, status, reason);
+      }
+    });
+    try {
+      const arn = await start(pipeline, buildInput, `stuck-update-${builds}`);
+      const done = await local.stepFunctions.waitFor(arn);
+
+      expect(done).toMatchObject({
+        status: 'FAILED',
+        error: 'EndpointFailed',
+        cause: reason ? `Endpoint ${endpoint} is ${status}: ${reason}` : `Endpoint ${endpoint} is ${status}`,
+      });
+      // One status check was enough: the build did not go back to waiting.
+      expect(done.events.filter((e) => e.type === 'WaitStateEntered')).toHaveLength(1);
+    } finally {
+      stopListening();
+      // The forced status leaves this build's update pending: let it finish before the next case.
+      const ctx = { clock: { now: Date.now, fromReal: (ms: number) => ms }, timeScale: local.timeScale };
+      const pending = async () =>
+        (await local.sagemaker.call('DescribeEndpoint', { EndpointName: endpoint }, ctx))
+          .PendingDeploymentSummary;
+      while (await pending()) await new Promise((resolve) => setTimeout(resolve, 10));
+      local.sagemaker.forceEndpointStatus(endpoint, 'InService');
+    }
+  });
+});
+
+async function machineFrom(definition: unknown): Promise<string> {
+  machines += 1;
+  const { stateMachineArn } = await sfn.send(
+    new CreateStateMachineCommand({
+      name: `team-machine-${machines}`,
+      roleArn: ROLE,
+      definition: JSON.stringify(definition),
+    }),
+  );
+  return stateMachineArn as string;
 }

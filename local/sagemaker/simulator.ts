@@ -1,7 +1,11 @@
 // The simulated SageMaker service: dispatches wire operation names to the resource modules. Inputs and
 // outputs use SageMaker's PascalCase shapes; output timestamps are Dates (the caller picks the encoding).
-import type { DescribeEndpointOutput, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
-import type { SimContext } from '../clock';
+import type {
+  DescribeEndpointOutput,
+  DescribeTrainingJobResponse,
+  EndpointStatus,
+} from '@aws-sdk/client-sagemaker';
+import { realClock, TimeScale, type SimContext } from '../clock';
 import { Endpoints } from './endpoints';
 import { SageMakerApiError, validationError } from './errors';
 import { copy, isObject, type Input } from './input';
@@ -69,6 +73,14 @@ export class SageMakerSimulator {
   /** Resolves with DescribeEndpoint's output once the endpoint is InService, Failed or otherwise settled. */
   async waitForEndpoint(name: string, signal?: AbortSignal): Promise<DescribeEndpointOutput> {
     return copy(await this.endpoints.waitUntilSettled(name, signal));
+  }
+
+  /** Scenario hook for tests: see Endpoints.forceStatus. */
+  forceEndpointStatus(name: string, status: EndpointStatus, failureReason?: string): void {
+    this.endpoints.forceStatus(name, status, failureReason, {
+      clock: realClock,
+      timeScale: new TimeScale(1),
+    });
   }
 
   /** Cancels every pending transition and rejects every waiter; later calls throw. */
