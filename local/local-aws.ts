@@ -11,6 +11,7 @@ import { guarded } from './listeners';
 import { AwsError } from './protocol';
 import { SageMakerSimulator } from './sagemaker/simulator';
 import { throttledTaskError } from './sagemaker/task-integration';
+import type { LocalFunction } from './stepfunctions/lambda-tasks';
 import type { ExecutionRecord, HistoryEventRecord } from './stepfunctions/model';
 import { StepFunctionsService } from './stepfunctions/service';
 
@@ -47,6 +48,7 @@ export class LocalAws {
   private readonly callRing: string[] = [];
   private callTotal = 0;
   private readonly historyListeners = new Set<HistoryListener>();
+  private readonly functions = new Map<string, LocalFunction>();
   private server?: Server;
   private url?: string;
 
@@ -66,8 +68,11 @@ export class LocalAws {
       accountId: this.accountId,
       sim: this.sagemaker,
       timeScale: this.timeScale,
-      beforeTaskCall: () => {
-        if (this.faults.throttleTask()) throw throttledTaskError();
+      functions: this.functions,
+      beforeTaskCall: (resource) => {
+        // Only SageMaker tasks are throttled, with the error name their integration really surfaces.
+        const throttled = throttledTaskError(resource);
+        if (throttled && this.faults.throttleTask()) throw throttled;
       },
       onStatusChange: (execution) =>
         this.events.publish(statusChangeEvent(execution, this.accountId, this.region)),
@@ -104,6 +109,15 @@ export class LocalAws {
   /** The most recent API calls still kept (up to keepCalls), oldest first. */
   get recentCalls(): string[] {
     return this.callsSince(Math.max(0, this.callTotal - this.keepCalls));
+  }
+
+  /**
+   * In-process only: serves Lambda tasks of function `name` (arn:aws:states:::lambda:invoke or a function
+   * ARN) with `handler`. Any other function fails its task with Lambda.ResourceNotFoundException.
+   */
+  registerFunction(name: string, handler: LocalFunction): () => void {
+    this.functions.set(name, handler);
+    return () => this.functions.delete(name);
   }
 
   /**

@@ -167,7 +167,7 @@ function expectWellFormed(events: HistoryEvent[]): void {
   }
   let taskEvents = 0;
   for (const [i, event] of events.entries()) {
-    if (!/^Task(Scheduled|Started|Succeeded|Failed)$/.test(event.type ?? '')) continue;
+    if (!/^Task(Scheduled|Started|Submitted|Succeeded|Failed|TimedOut)$/.test(event.type ?? '')) continue;
     taskEvents += 1;
     const entered = events
       .slice(0, i)
@@ -271,10 +271,43 @@ test('throttled pipeline tasks are retried by the pipeline, and the build still 
   });
   expect(done.status).toBe('SUCCEEDED');
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-  const throttled = events?.filter(
-    (e) => e.taskFailedEventDetails?.error === 'SageMaker.ThrottlingException',
+  // Each integration names throttling as Step Functions does: no invented ThrottlingException.
+  const failures = events?.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
+  // Besides throttles, only "Check endpoint" fails: the endpoint is new, so describeEndpoint can't find it.
+  const [throttled, notFound] = [true, false].map((rate) =>
+    failures?.filter((f) => f?.cause?.startsWith('Rate exceeded') === rate),
   );
+  for (const failed of notFound ?? []) {
+    expect(failed).toMatchObject({
+      error: 'SageMaker.SageMakerException',
+      resource: 'describeEndpoint',
+      cause: expect.stringMatching(
+        /^Could not find endpoint "arn:aws:sagemaker:[^"]+\/throttled-endpoint"\./,
+      ),
+    });
+  }
   expect(throttled?.length).toBeGreaterThan(3);
+  for (const failed of throttled ?? []) {
+    expect(failed).toEqual({
+      resourceType: failed?.resourceType,
+      resource: failed?.resource,
+      ...(failed?.resourceType === 'sagemaker'
+        ? {
+            error: 'SageMaker.AmazonSageMakerException',
+            cause: expect.stringMatching(
+              /^Rate exceeded \(Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException;/,
+            ),
+          }
+        : {
+            error: 'SageMaker.SageMakerException',
+            cause: expect.stringMatching(/^Rate exceeded \(Service: SageMaker, Status Code: 400,/),
+          }),
+    });
+  }
+  // Both kinds were throttled, and retried: optimized creates and aws-sdk describes.
+  expect(new Set(throttled?.map((f) => f?.resourceType))).toEqual(
+    new Set(['sagemaker', 'aws-sdk:sagemaker']),
+  );
   expectWellFormed(events ?? []);
 });
 

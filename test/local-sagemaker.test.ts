@@ -704,10 +704,20 @@ describe('Step Functions task integration', () => {
     });
   });
 
-  it('offers the throttling error the fault injector throws', () => {
-    expect(throttledTaskError()).toMatchObject({
-      name: 'SageMaker.ThrottlingException',
-      message: 'Rate exceeded',
+  it('offers the throttling error the fault injector throws, named as each integration surfaces it', () => {
+    // Step Functions has no SageMaker.ThrottlingException: throttling is an unmodelled SageMaker error.
+    expect(throttledTaskError('arn:aws:states:::sagemaker:createModel')).toMatchObject({
+      name: 'SageMaker.AmazonSageMakerException',
+      message: expect.stringMatching(
+        /^Rate exceeded \(Service: AmazonSageMaker; Status Code: 400; Error Code: ThrottlingException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
+      ),
     });
+    expect(throttledTaskError('arn:aws:states:::aws-sdk:sagemaker:describeEndpoint')).toMatchObject({
+      name: 'SageMaker.SageMakerException',
+      message: expect.stringMatching(
+        /^Rate exceeded \(Service: SageMaker, Status Code: 400, Request ID: [0-9a-f-]{36}\)$/,
+      ),
+    });
+    expect(throttledTaskError('arn:aws:states:::lambda:invoke')).toBeUndefined();
   });
 });

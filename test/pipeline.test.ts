@@ -6,6 +6,7 @@ import {
   type RunOptions,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { throttledTaskError } from '../local/sagemaker/task-integration';
 import {
   exampleInput,
   PIPELINE_STATE_NAMES as S,
@@ -250,22 +251,18 @@ describe('reference definition', () => {
     });
   });
 
-  it('retries throttling and catches everything else into a Fail state on every Task', () => {
+  it('retries the error names Step Functions really raises for throttling, and catches the rest', () => {
     const tasks = allStates().filter(([, state]) => state.Type === 'Task');
     expect(tasks.map(([name]) => name).sort()).toEqual([...TASKS].sort());
     for (const [name, task] of tasks) {
-      expect([name, task.Retry]).toEqual([
-        name,
-        expect.arrayContaining([
-          {
-            ErrorEquals: ['SageMaker.ThrottlingException', 'ThrottlingException'],
-            IntervalSeconds: 2,
-            BackoffRate: 2,
-            MaxAttempts: 6,
-            JitterStrategy: 'FULL',
-          },
-        ]),
-      ]);
+      // Optimized integrations surface throttling as AmazonSageMakerException (AWS samples also retry
+      // ResourceLimitExceeded); aws-sdk tasks as SageMakerException. ThrottlingException never reaches a Task.
+      const optimized = task.Resource?.startsWith('arn:aws:states:::sagemaker:');
+      const errors = optimized
+        ? ['SageMaker.AmazonSageMakerException', 'SageMaker.ResourceLimitExceededException']
+        : ['SageMaker.SageMakerException'];
+      expect([name, task.Retry?.map((retrier) => retrier.ErrorEquals)]).toEqual([name, [errors]]);
+      expect(JSON.stringify(task.Retry)).not.toContain('ThrottlingException');
       const lastCatch = task.Catch?.at(-1);
       expect([name, lastCatch?.ErrorEquals]).toEqual([name, ['States.ALL']]);
       expect([name, definition.States[lastCatch?.Next ?? '']?.Type]).toEqual([name, 'Fail']);
@@ -306,7 +303,13 @@ describe('running the build locally', () => {
       S.checkEndpoint,
       'Is endpoint missing',
       S.createEndpoint,
-      ...Array(2).fill([S.waitForEndpoint, S.checkEndpointStatus, S.isEndpointInService]).flat(),
+      S.waitForEndpoint,
+      S.checkEndpointStatus,
+      S.isEndpointInService,
+      'Count endpoint check',
+      S.waitForEndpoint,
+      S.checkEndpointStatus,
+      S.isEndpointInService,
       S.buildSucceeded,
     ]);
     expect(aws[S.trainModel]).toHaveBeenCalledWith({
@@ -478,6 +481,25 @@ describe('running the build locally', () => {
       { EndpointStatus: 'RollingBack', EndpointConfigName: EXECUTION_NAME },
       `Endpoint ${ENDPOINT} is RollingBack`,
     ],
+    [
+      'UpdateRollbackFailed, with a reason',
+      {
+        EndpointStatus: 'UpdateRollbackFailed',
+        EndpointConfigName: PREVIOUS_CONFIG,
+        FailureReason: 'Rollback failed: the previous production variant could not be restored.',
+      },
+      `Endpoint ${ENDPOINT} is UpdateRollbackFailed: Rollback failed: the previous production variant could not be restored.`,
+    ],
+    [
+      'OutOfService',
+      { EndpointStatus: 'OutOfService', EndpointConfigName: EXECUTION_NAME },
+      `Endpoint ${ENDPOINT} is OutOfService`,
+    ],
+    [
+      'Deleting',
+      { EndpointStatus: 'Deleting', EndpointConfigName: EXECUTION_NAME },
+      `Endpoint ${ENDPOINT} is Deleting`,
+    ],
   ])('fails the build when the endpoint ends up %s', async (_case, finalState, cause) => {
     const { failure } = await runBuild(exampleInput(ENDPOINT), {
       [S.checkEndpointStatus]: endpointStates(
@@ -487,6 +509,37 @@ describe('running the build locally', () => {
     });
 
     expect(failure).toEqual({ error: 'EndpointFailed', cause });
+  });
+
+  it('ends the build after an hour of checks when the endpoint never settles', async () => {
+    const { failure, aws, path } = await runBuild(exampleInput(ENDPOINT), {
+      [S.checkEndpointStatus]: endpointStates({
+        EndpointStatus: 'Updating',
+        EndpointConfigName: PREVIOUS_CONFIG,
+      }),
+    });
+
+    expect(failure).toEqual({
+      error: 'EndpointFailed',
+      cause: `Endpoint ${ENDPOINT} was still Updating after an hour of checks`,
+    });
+    // 120 waits of 30 seconds after the first check: SageMaker's own endpoint waiter allows as long.
+    expect(aws[S.checkEndpointStatus]).toHaveBeenCalledTimes(121);
+    expect(path.filter((state) => state === S.waitForEndpoint)).toHaveLength(121);
+    expect(path.slice(-2)).toEqual(['Explain endpoint timeout', 'Endpoint failed']);
+  });
+
+  it('keeps waiting through SystemUpdating and still succeeds', async () => {
+    const { failure, aws } = await runBuild(exampleInput(ENDPOINT), {
+      [S.checkEndpointStatus]: endpointStates(
+        { EndpointStatus: 'Creating', EndpointConfigName: EXECUTION_NAME },
+        { EndpointStatus: 'SystemUpdating', EndpointConfigName: EXECUTION_NAME },
+        { EndpointStatus: 'InService', EndpointConfigName: EXECUTION_NAME },
+      ),
+    });
+
+    expect(failure).toBeUndefined();
+    expect(aws[S.checkEndpointStatus]).toHaveBeenCalledTimes(3);
   });
 
   describe('a failed update, which SageMaker rolls back to the previous config', () => {
@@ -561,16 +614,28 @@ describe('running the build locally', () => {
     });
   });
 
-  it('retries a throttled task and carries on', async () => {
-    const { failure, aws } = await runBuild(exampleInput(ENDPOINT), {
-      [S.saveModel]: throwsOnce(
-        awsError('SageMaker.ThrottlingException', 'Rate exceeded'),
-        DEFAULT_HANDLERS[S.saveModel],
-      ),
+  it.each(TASKS)('retries %s when SageMaker throttles it, and the build succeeds', async (task) => {
+    // The very error the local AWS's fault injector raises for this task's integration.
+    const throttled = throttledTaskError(definition.States[task]?.Resource ?? '') as Error;
+    const base = task === S.updateEndpoint ? EXISTING_ENDPOINT : {};
+    const then = base[task] ?? DEFAULT_HANDLERS[task];
+    const { failure, aws, path } = await runBuild(exampleInput(ENDPOINT), {
+      ...base,
+      [task]: throwsOnce(throttled, then),
     });
 
     expect(failure).toBeUndefined();
-    expect(aws[S.saveModel]).toHaveBeenCalledTimes(2);
+    expect(path.at(-1)).toBe(S.buildSucceeded);
+    expect(aws[task].mock.calls.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('still fails a first deploy quickly when the missing-endpoint check is retried', async () => {
+    const { failure, aws } = await runBuild(exampleInput(ENDPOINT));
+
+    expect(failure).toBeUndefined();
+    // The short retrier runs out (1 + 3 retries), then the catch sends the build to Create endpoint.
+    expect(aws[S.checkEndpoint]).toHaveBeenCalledTimes(4);
+    expect(aws[S.createEndpoint]).toHaveBeenCalledTimes(1);
   });
 
   it.each([

@@ -132,6 +132,21 @@ export class Endpoints {
     return { EndpointArn: endpoint.arn };
   }
 
+  /**
+   * Scenario hook for tests: the endpoint reports `status` at once, as SageMaker would after a rollback
+   * that failed (UpdateRollbackFailed) or a delete someone started (Deleting). Pending transitions still run.
+   */
+  forceStatus(
+    name: string,
+    status: EndpointStatus,
+    failureReason: string | undefined,
+    ctx: SimContext,
+  ): void {
+    const endpoint = this.require(name);
+    endpoint.failureReason = failureReason;
+    this.setStatus(endpoint, status, ctx);
+  }
+
   describe(input: Input): DescribeEndpointOutput {
     return this.describeEndpoint(this.require(requireName(input, 'EndpointName')));
   }

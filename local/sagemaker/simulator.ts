@@ -1,8 +1,12 @@
 // The simulated SageMaker service: checks each request against the operation's shape as SageMaker does
 // (validation.ts, request-shapes.ts), then dispatches to the resource modules. Inputs and outputs use
 // SageMaker's PascalCase shapes; output timestamps are Dates (the caller picks the encoding).
-import type { DescribeEndpointOutput, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
-import type { SimContext } from '../clock';
+import type {
+  DescribeEndpointOutput,
+  DescribeTrainingJobResponse,
+  EndpointStatus,
+} from '@aws-sdk/client-sagemaker';
+import { realClock, TimeScale, type SimContext } from '../clock';
 import { countChecked } from '../conformance';
 import { Endpoints } from './endpoints';
 import { SageMakerApiError } from './errors';
@@ -86,6 +90,14 @@ export class SageMakerSimulator {
   /** Resolves with DescribeEndpoint's output once the endpoint is InService, Failed or otherwise settled. */
   async waitForEndpoint(name: string, signal?: AbortSignal): Promise<DescribeEndpointOutput> {
     return copy(await this.endpoints.waitUntilSettled(name, signal));
+  }
+
+  /** Scenario hook for tests: see Endpoints.forceStatus. */
+  forceEndpointStatus(name: string, status: EndpointStatus, failureReason?: string): void {
+    this.endpoints.forceStatus(name, status, failureReason, {
+      clock: realClock,
+      timeScale: new TimeScale(1),
+    });
   }
 
   /** Cancels every pending transition and rejects every waiter; later calls throw. */

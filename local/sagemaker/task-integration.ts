@@ -7,7 +7,11 @@ import { mapDates } from '../protocol';
 import { SageMakerApiError } from './errors';
 import type { SageMakerSimulator } from './simulator';
 
-export type TaskContext = SimContext & { signal?: AbortSignal };
+export type TaskContext = SimContext & {
+  signal?: AbortSignal;
+  /** Told the create call's response of a `.sync` task (history's TaskSubmitted), before its outcome. */
+  onSubmitted?: (response: unknown) => void;
+};
 export type TaskHandler = (params: Record<string, unknown>) => Promise<unknown>;
 type Integration = 'optimized' | 'aws-sdk';
 
@@ -27,9 +31,21 @@ function namedError(name: string, message: string): Error {
   return error;
 }
 
-/** The Error a Task state reports when the fault injector throttles it. */
-export function throttledTaskError(): Error {
-  return namedError('SageMaker.ThrottlingException', 'Rate exceeded');
+function integrationOf(resource: string): Integration | undefined {
+  const service = RESOURCE.exec(resource)?.[1];
+  if (service === undefined) return undefined;
+  return service === 'sagemaker' ? 'optimized' : 'aws-sdk';
+}
+
+/**
+ * The Error a Task state reports when SageMaker throttles its call, or undefined for a resource that is not
+ * SageMaker. Step Functions names no ThrottlingException here: throttling is an unmodelled SageMaker error,
+ * so it surfaces as SageMaker.AmazonSageMakerException (optimized) or SageMaker.SageMakerException (aws-sdk).
+ */
+export function throttledTaskError(resource: string): Error | undefined {
+  const integration = integrationOf(resource);
+  if (!integration) return undefined;
+  return asTaskError(integration, new SageMakerApiError('ThrottlingException', 'Rate exceeded')) as Error;
 }
 
 /** SageMaker's refusal, renamed and reworded the way Step Functions reports it for this integration. */
@@ -79,7 +95,8 @@ async function runTrainingJobSync(
   ctx: TaskContext,
 ): Promise<unknown> {
   ctx.signal?.throwIfAborted();
-  await callAs('optimized', sim, 'CreateTrainingJob', params, ctx);
+  const created = await callAs('optimized', sim, 'CreateTrainingJob', params, ctx);
+  ctx.onSubmitted?.(withSdkMetadata(datesToEpochMs(created) as Record<string, unknown>));
   const name = String(params.TrainingJobName);
   let described;
   try {
@@ -95,6 +112,24 @@ async function runTrainingJobSync(
   if (described.TrainingJobStatus !== 'Completed')
     throw namedError('States.TaskFailed', JSON.stringify(output));
   return output;
+}
+
+/**
+ * The create call's response as Step Functions hands it on for `.sync` tasks: the API's fields plus the
+ * Java SDK's response metadata (as in the recorded TaskSubmitted of services/test_ecs_task_service).
+ */
+function withSdkMetadata(response: Record<string, unknown>): Record<string, unknown> {
+  const requestId = randomUUID();
+  const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId };
+  return {
+    ...response,
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
+      HttpHeaders: headers,
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
 }
 
 function unsupported(resource: string): TaskHandler {

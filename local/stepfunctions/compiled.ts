@@ -9,7 +9,23 @@ type StateDef = Record<string, unknown>;
 export interface TaskStateInfo {
   resource: string;
   timeoutSeconds?: number;
+  /** Read from the state's input when the task starts (a reference path). */
+  timeoutSecondsPath?: string;
+  heartbeatSeconds?: number;
 }
+
+/** Where a state sits: at the top level, or in one branch of a Parallel or in a Map's iterations. */
+export interface StateScope {
+  parent?: { state: string; type: 'Parallel' | 'Map'; branch: number };
+}
+
+/**
+ * The longest timer Node keeps (2^31-1 ms, about 24.8 days). The interpreter's own task timer is set to it
+ * so that it never fires: aws-local-stepfunctions gives every Task without TimeoutSeconds a 60-real-second
+ * timeout (TaskStateAction's DEFAULT_TIMEOUT_SECONDS), which real Step Functions does not. The executor
+ * applies TimeoutSeconds itself, in scaled time.
+ */
+const NEVER_SECONDS = 2_147_483;
 
 export interface CompiledMachine {
   interpreter: StateMachine;
@@ -19,12 +35,16 @@ export interface CompiledMachine {
   waits: Map<string, number>;
   /** Retry intervals per state, in seconds, which the time scale shortens. */
   retries: Map<string, number[]>;
-  /** ItemsPath per Map state, to report each Map's length in history. */
-  mapItemsPaths: Map<string, string>;
+  /** InputPath then ItemsPath per Map state, to report each Map's length in history. */
+  mapItemsPaths: Map<string, [string, string]>;
+  /** Every state's place, to chain history events per branch and iteration as AWS does. */
+  scopes: Map<string, StateScope>;
+  /** The definition's top-level TimeoutSeconds, applied by the executor in scaled time. */
+  timeoutSeconds?: number;
 }
 
 export function compileDefinition(definition: string): CompiledMachine {
-  let parsed: { States?: Record<string, StateDef>; StartAt?: string };
+  let parsed: { States?: Record<string, StateDef>; StartAt?: string; TimeoutSeconds?: unknown };
   try {
     parsed = JSON.parse(definition) as typeof parsed;
   } catch (error) {
@@ -33,9 +53,12 @@ export function compileDefinition(definition: string): CompiledMachine {
       `Invalid State Machine Definition: '${(error as Error).message}'`,
     );
   }
+  // The runnable copy differs from what was validated only in its timers (see NEVER_SECONDS).
+  const runnable = withoutTimers(JSON.parse(definition) as StateDef);
   let interpreter: StateMachine;
   try {
-    interpreter = new StateMachine(parsed as never, { validationOptions: { checkArn: false } });
+    new StateMachine(parsed as never, { validationOptions: { checkArn: false } });
+    interpreter = new StateMachine(runnable as never, { validationOptions: { noValidate: true } });
   } catch (error) {
     throw new AwsError(
       'InvalidDefinition',
@@ -48,16 +71,51 @@ export function compileDefinition(definition: string): CompiledMachine {
     waits: new Map(),
     retries: new Map(),
     mapItemsPaths: new Map(),
+    scopes: new Map(),
+    timeoutSeconds: numberOr(parsed.TimeoutSeconds),
   };
-  collectStates(parsed.States ?? {}, compiled);
+  collectStates(parsed.States ?? {}, compiled, {});
   return compiled;
 }
 
-function collectStates(states: Record<string, StateDef>, into: CompiledMachine): void {
+/** A copy whose Task timers never fire and with no execution timer: the executor keeps time. */
+function withoutTimers(definition: StateDef): StateDef {
+  delete definition.TimeoutSeconds;
+  const visit = (states: Record<string, StateDef> | undefined): void => {
+    for (const state of Object.values(states ?? {})) {
+      if (state.Type === 'Task') {
+        state.TimeoutSeconds = NEVER_SECONDS;
+        delete state.TimeoutSecondsPath;
+        delete state.HeartbeatSeconds;
+        delete state.HeartbeatSecondsPath;
+      }
+      const processor = (state.ItemProcessor ?? state.Iterator) as
+        { States?: Record<string, StateDef> } | undefined;
+      visit(processor?.States);
+      for (const branch of (Array.isArray(state.Branches) ? state.Branches : []) as {
+        States?: Record<string, StateDef>;
+      }[]) {
+        visit(branch.States);
+      }
+    }
+  };
+  visit(definition.States as Record<string, StateDef> | undefined);
+  return definition;
+}
+
+const numberOr = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+function collectStates(states: Record<string, StateDef>, into: CompiledMachine, scope: StateScope): void {
   for (const [name, state] of Object.entries(states)) {
+    into.scopes.set(name, scope);
     if (state.Type === 'Task' && typeof state.Resource === 'string') {
-      const timeout = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
-      into.tasks.set(name, { resource: state.Resource, timeoutSeconds: timeout });
+      into.tasks.set(name, {
+        resource: state.Resource,
+        timeoutSeconds: numberOr(state.TimeoutSeconds),
+        timeoutSecondsPath:
+          typeof state.TimeoutSecondsPath === 'string' ? state.TimeoutSecondsPath : undefined,
+        heartbeatSeconds: numberOr(state.HeartbeatSeconds),
+      });
     }
     if (state.Type === 'Wait' && typeof state.Seconds === 'number') into.waits.set(name, state.Seconds);
     if (Array.isArray(state.Retry)) {
@@ -67,15 +125,18 @@ function collectStates(states: Record<string, StateDef>, into: CompiledMachine):
       );
     }
     if (state.Type === 'Map') {
-      into.mapItemsPaths.set(name, typeof state.ItemsPath === 'string' ? state.ItemsPath : '$');
+      const path = (key: string): string => (typeof state[key] === 'string' ? (state[key] as string) : '$');
+      into.mapItemsPaths.set(name, [path('InputPath'), path('ItemsPath')]);
       const processor = (state.ItemProcessor ?? state.Iterator) as
         { States?: Record<string, StateDef> } | undefined;
-      collectStates(processor?.States ?? {}, into);
+      collectStates(processor?.States ?? {}, into, { parent: { state: name, type: 'Map', branch: 0 } });
     }
     if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-      for (const branch of state.Branches as { States?: Record<string, StateDef> }[]) {
-        collectStates(branch.States ?? {}, into);
-      }
+      (state.Branches as { States?: Record<string, StateDef> }[]).forEach((branch, index) => {
+        collectStates(branch.States ?? {}, into, {
+          parent: { state: name, type: 'Parallel', branch: index },
+        });
+      });
     }
   }
 }

@@ -6,12 +6,22 @@ import { guarded, oneLine } from '../listeners';
 import type { SageMakerSimulator } from '../sagemaker/simulator';
 import { sageMakerTaskHandler } from '../sagemaker/task-integration';
 import { resolveSimplePath, type CompiledMachine, type TaskStateInfo } from './compiled';
-import { describeResource, HistoryRecorder, type InterpreterEvent } from './history';
+import {
+  describeResource,
+  failureCause,
+  HistoryRecorder,
+  type InterpreterEvent,
+} from './history';
+import { lambdaTaskHandler, type LocalFunction } from './lambda-tasks';
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord, StateMachineRecord } from './model';
+import { isStatesTimeout, withinTimeout } from './timeouts';
 
 export interface ExecutionDeps {
   region: string;
+  accountId: string;
   sim: SageMakerSimulator;
+  /** Lambda functions served locally, by name; any other function is not found. */
+  functions?: ReadonlyMap<string, LocalFunction>;
   timeScale: TimeScale;
   /** Called before each task call; throws to inject a fault (e.g. throttling) into the pipeline. */
   beforeTaskCall?: (resource: string) => void;
@@ -47,8 +57,10 @@ export function runExecution(
     execution,
     clock,
     machine.roleArn,
+    compiled.scopes,
     (state, input) => {
-      const items = resolveSimplePath(input, compiled.mapItemsPaths.get(state) ?? '$');
+      const [inputPath, itemsPath] = compiled.mapItemsPaths.get(state) ?? ['$', '$'];
+      const items = resolveSimplePath(resolveSimplePath(input, inputPath), itemsPath);
       return Array.isArray(items) ? items.length : undefined;
     },
     (event) => {
@@ -67,30 +79,63 @@ export function runExecution(
   }
 
   async function runTask(name: string, info: TaskStateInfo, params: unknown): Promise<unknown> {
-    await recorder.entered(name);
+    const instance = await recorder.claimTask(name);
     const resource = describeResource(info.resource);
-    bookkeeping(() => recorder.taskScheduled(resource, deps.region, params, info.timeoutSeconds));
+    const timeout = info.timeoutSeconds ?? timeoutFromPath(info, instance.input);
+    bookkeeping(() =>
+      recorder.taskScheduled(instance, resource, deps.region, params, {
+        timeoutInSeconds: timeout,
+        heartbeatInSeconds: info.heartbeatSeconds,
+      }),
+    );
+    // Stopped, timed out, or aborted with its Parallel or Map: the work stops and reports nothing more.
+    const attempt = new AbortController();
+    const signal = AbortSignal.any([taskAbort.signal, instance.abort.signal, attempt.signal]);
+    const live = (): boolean => !stopRequest && recorder.isOpen(instance);
     let output: unknown;
     try {
       deps.beforeTaskCall?.(info.resource);
-      const handler = sageMakerTaskHandler(info.resource, deps.sim, {
-        clock,
-        timeScale: deps.timeScale,
-        signal: taskAbort.signal,
+      const handler = taskHandler(info.resource, signal, (response) => {
+        if (live()) bookkeeping(() => recorder.taskSubmitted(instance, resource, response));
       });
-      if (!handler) throw unsupportedResource(info.resource);
-      output = await handler((params ?? {}) as Record<string, unknown>);
+      const limit = timeout === undefined ? undefined : deps.timeScale.realMs(timeout);
+      output = await withinTimeout(handler((params ?? {}) as Record<string, unknown>), limit, () =>
+        attempt.abort(),
+      );
     } catch (error) {
-      if (!stopRequest) {
+      if (live()) {
         bookkeeping(() => {
+          if (isStatesTimeout(error)) return recorder.taskTimedOut(instance, resource);
           const { name: errorName, message } = error as Error;
-          recorder.taskFailed(resource, errorName, message);
+          recorder.taskFailed(instance, resource, errorName, message);
         });
       }
+      recorder.release(instance);
       throw error;
     }
-    if (!stopRequest) bookkeeping(() => recorder.taskSucceeded(resource, output));
+    if (live()) bookkeeping(() => recorder.taskSucceeded(instance, resource, output));
     return output;
+  }
+
+  function taskHandler(
+    resource: string,
+    signal: AbortSignal,
+    onSubmitted: (response: unknown) => void,
+  ): (params: Record<string, unknown>) => Promise<unknown> {
+    const handler =
+      sageMakerTaskHandler(resource, deps.sim, {
+        clock,
+        timeScale: deps.timeScale,
+        signal,
+        onSubmitted,
+      }) ??
+      lambdaTaskHandler(resource, {
+        region: deps.region,
+        accountId: deps.accountId,
+        functions: deps.functions ?? new Map(),
+      });
+    if (!handler) throw unsupportedResource(resource);
+    return handler;
   }
 
   const startTime = new Date(execution.startDate).toISOString();
@@ -118,8 +163,20 @@ export function runExecution(
   // The result is read from the event log; a rejection here is already recorded there.
   run.result.catch(() => undefined);
 
+  // The execution's own TimeoutSeconds, in scaled time (the interpreter's real-time timer is removed).
+  let timedOut = false;
+  const executionTimer =
+    compiled.timeoutSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          taskAbort.abort();
+          run.abort();
+        }, deps.timeScale.realMs(compiled.timeoutSeconds));
+
   const finish = (status: ExecutionStatus, realMs: number, fields: Partial<ExecutionRecord>): void => {
     if (execution.status !== 'RUNNING') return;
+    clearTimeout(executionTimer);
     Object.assign(execution, fields, { status, stopDate: clock.fromReal(realMs) });
     taskAbort.abort();
     onFinished(execution);
@@ -127,6 +184,11 @@ export function runExecution(
 
   const events = (async () => {
     for await (const event of run.eventLogs as AsyncIterable<InterpreterEvent>) {
+      if (event.type === 'ExecutionAborted' && timedOut && !stopRequest) {
+        recorder.timedOut(event.timestamp);
+        finish('TIMED_OUT', event.timestamp, {});
+        continue;
+      }
       if (event.type === 'ExecutionAborted') {
         recorder.aborted(stopRequest?.error, stopRequest?.cause, event.timestamp);
         finish('ABORTED', event.timestamp, { error: stopRequest?.error, cause: stopRequest?.cause });
@@ -136,7 +198,7 @@ export function runExecution(
       const status = TERMINAL_EVENTS[event.type];
       if (status === 'SUCCEEDED')
         finish(status, event.timestamp, { output: JSON.stringify(event.output ?? null) });
-      else if (status) finish(status, event.timestamp, { error: event.Error, cause: causeOf(event) });
+      else if (status) finish(status, event.timestamp, { error: event.Error, cause: failureCause(event) });
     }
     if (execution.status === 'RUNNING') {
       finish('FAILED', Date.now(), {
@@ -171,16 +233,19 @@ export function runExecution(
   };
 }
 
-function causeOf(event: InterpreterEvent): string | undefined {
-  const cause = event.Cause;
-  if (cause === undefined || cause === null) return undefined;
-  return typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause);
+function unsupportedResource(resource: string): Error {
+  const error = new Error(
+    `The local AWS runs SageMaker and Lambda tasks only; ${resource} is not simulated.`,
+  );
+  error.name = 'States.Runtime';
+  return error;
 }
 
-function unsupportedResource(resource: string): Error {
-  const error = new Error(`The local AWS runs SageMaker tasks only; ${resource} is not simulated.`);
-  error.name = 'States.TaskFailed';
-  return error;
+/** TimeoutSecondsPath, read from the state's input; AWS wants a positive whole number of seconds. */
+function timeoutFromPath(info: TaskStateInfo, input: unknown): number | undefined {
+  if (info.timeoutSecondsPath === undefined) return undefined;
+  const value = resolveSimplePath(input, info.timeoutSecondsPath);
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 function mapValues<V, R>(map: Map<string, V>, fn: (value: V) => R): Record<string, R> {
