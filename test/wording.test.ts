@@ -526,6 +526,20 @@ describe('whyFailed', () => {
     );
   });
 
+  it("quotes SageMaker when the reason is SageMaker's, whatever error name the machine's Fail state gave", () => {
+    const f = failure({
+      step: 'step_4',
+      error: 'DeploymentFailed',
+      reason: 'The primary container did not pass the ping health check',
+    });
+    expect(whyFailed(f, NOW)).toBe(
+      'Your prod build failed 3 hours ago at step_4. The reason: The primary container did not pass the ping health check.',
+    );
+    expect(whyFailed({ ...f, reasonFromSageMaker: true }, NOW)).toBe(
+      'Your prod build failed 3 hours ago at step_4. SageMaker said: The primary container did not pass the ping health check.',
+    );
+  });
+
   it('phrases a quality gate failure', () => {
     const f = failure({
       step: 'Check quality gate',

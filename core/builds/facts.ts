@@ -110,6 +110,8 @@ export interface FailureFact {
   error: string;
   /** The cause, made readable: SageMaker's FailureReason when there is one, else the Fail state's cause. */
   reason: string;
+  /** True when `reason` is SageMaker's own (a job's or an endpoint's FailureReason). */
+  reasonFromSageMaker?: boolean;
 }
 
 export interface StartResult {

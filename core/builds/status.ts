@@ -151,11 +151,15 @@ export async function failureFactOf(
     error,
     reason: failure?.sageMakerReason ?? readableCause(failure?.cause) ?? error,
   };
+  if (failure?.sageMakerReason) fact.reasonFromSageMaker = true;
   const job = failure?.trainingJobName;
   if (job && !failure?.sageMakerReason && build.status !== 'ABORTED') {
     // The history did not carry SageMaker's reason (e.g. a Fail state with a fixed cause): ask SageMaker.
     const reason = (await trainingFact(ctx, job))?.failureReason;
-    if (reason) fact.reason = reason;
+    if (reason) {
+      fact.reason = reason;
+      fact.reasonFromSageMaker = true;
+    }
   }
   if (build.stoppedAt) fact.failedAt = build.stoppedAt;
   if (failure?.step) {

@@ -74,11 +74,13 @@ function reachable(machine: AslMachine, from: string): Set<string> {
 function insideOf(machine: AslMachine, name: string): string | undefined {
   const state = machine.States[name];
   if (!state) return undefined;
-  const branches = innerMachines(state).map((inner) => {
-    const work = orderedStates(inner).filter((n) => WORK_TYPES.has(inner.States[n]?.Type ?? ''));
-    // A Parallel's branch is named even when it only passes data on; a Map that only decides says nothing.
-    return (work.length > 0 || state.Type === 'Map' ? work : [inner.StartAt]).join(' then ');
-  }).filter((branch) => branch !== '');
+  const branches = innerMachines(state)
+    .map((inner) => {
+      const work = orderedStates(inner).filter((n) => WORK_TYPES.has(inner.States[n]?.Type ?? ''));
+      // A Parallel's branch is named even when it only passes data on; a Map that only decides says nothing.
+      return (work.length > 0 || state.Type === 'Map' ? work : [inner.StartAt]).join(' then ');
+    })
+    .filter((branch) => branch !== '');
   if (branches.length === 0) return undefined;
   return state.Type === 'Map' ? `${branches.join(', ')} for each item` : branches.join(', ');
 }
