@@ -2,7 +2,15 @@
 // machine after AWS's blog posts, and an odd hand-written one. Each runs end to end on the local AWS, and
 // the core answers about it through the real SDK clients, in sentences a person would say.
 
-import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { readHistory } from '../core/builds/history';
+import { parseDefinition } from '../core/machine/definition';
+import { machineRoles, roleOfResource } from '../core/machine/roles';
 import { parseConfig } from '../core/config/load';
 import { NoBuildsYet } from '../core/errors';
 import type { BuildStatusFact } from '../core/builds/facts';
@@ -438,5 +446,185 @@ describe('the continuous-deployment machine while it deploys', () => {
       expect.stringMatching(/^:hourglass_flowing_sand: WaitForDeploy · /),
     ]);
     await finish(executionArn);
+  });
+});
+
+describe('knowing a machine from its definition', () => {
+  const parsed = (machine: MachineFixture) => {
+    const definition = parseDefinition(machine.definition);
+    if (!definition) throw new Error(`${machine.file} does not parse`);
+    return definition;
+  };
+
+  test('each state gets its role from its Resource and shape, whatever it is called', () => {
+    expect(Object.fromEntries(machineRoles(parsed(continuousDeployment)))).toEqual({
+      TrainingJob: 'training',
+      CreateModel: 'model',
+      CreateEndpointConfig: 'endpoint-config',
+      CheckEndpointExists: 'endpoint-check',
+      CreateEndpoint: 'create-endpoint',
+      UpdateEndpoint: 'update-endpoint',
+      WaitForDeploy: 'endpoint-wait',
+      GetEndpointStatus: 'endpoint-wait',
+      IsDeployed: 'endpoint-wait',
+      DeploymentFailed: 'fail',
+      DeploymentSucceeded: 'succeed',
+    });
+    expect(Object.fromEntries(machineRoles(parsed(oddParallel)))).toMatchObject({
+      step_1: 'pass',
+      step_2: 'parallel',
+      'sm-train': 'training',
+      logging: 'pass',
+      step_3: 'model',
+    });
+    expect(roleOfResource('arn:aws:states:::lambda:invoke.waitForTaskToken')).toBe('approval');
+    expect(roleOfResource('arn:aws:lambda:us-east-1:123456789012:function:notify')).toBe('lambda');
+    expect(roleOfResource('createHyperParameterTuningJob.sync', 'sagemaker')).toBe('tuning');
+    expect(roleOfResource('arn:aws:states:::aws-sdk:sagemaker:createProcessingJob')).toBe('processing');
+    expect(roleOfResource('arn:aws:states:::sagemaker:createTransformJob.sync')).toBe('transform');
+  });
+
+  test('a definition SageBuild cannot read is no definition, never an error', () => {
+    expect(parseDefinition('not json')).toBeUndefined();
+    expect(parseDefinition('{"StartAt": "A"}')).toBeUndefined();
+    expect(parseDefinition(' '.repeat(1_048_577))).toBeUndefined();
+  });
+
+  test('a build that waits for approval in a Map is in the approval, not the Map', () => {
+    const events: HistoryEvent[] = [
+      { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: new Date(0) },
+      entered(2, 'Map', 'Approve each'),
+      { id: 3, previousEventId: 2, type: 'MapStateStarted', timestamp: new Date(0) },
+      entered(4, 'Task', 'Ask'),
+      scheduled(5, 4, 'lambda', 'invoke.waitForTaskToken', {}),
+    ];
+    const reading = readHistory(events.reverse());
+    expect(reading.current).toMatchObject({ name: 'Ask', type: 'Task' });
+    expect(reading.currentTask?.role).toBe('approval');
+  });
+});
+
+function entered(id: number, type: string, name: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: `${type}StateEntered` as HistoryEvent['type'],
+    timestamp: new Date(id * 1000),
+    stateEnteredEventDetails: { name, input: '{}' },
+  };
+}
+
+function exited(id: number, type: string, name: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: `${type}StateExited` as HistoryEvent['type'],
+    timestamp: new Date(id * 1000),
+    stateExitedEventDetails: { name, output: '{}' },
+  };
+}
+
+function scheduled(
+  id: number,
+  previousEventId: number,
+  resourceType: string,
+  resource: string,
+  parameters: object,
+): HistoryEvent {
+  return {
+    id,
+    previousEventId,
+    type: 'TaskScheduled',
+    timestamp: new Date(id * 1000),
+    taskScheduledEventDetails: {
+      resourceType,
+      resource,
+      region: 'us-east-1',
+      parameters: JSON.stringify(parameters),
+    },
+  };
+}
+
+/** A stop in the odd machine's Parallel, as real Step Functions records it: aborted events have no details. */
+function stoppedInParallel(): HistoryEvent[] {
+  const events: HistoryEvent[] = [
+    { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: new Date(1000) },
+    entered(2, 'Pass', 'step_1'),
+    exited(3, 'Pass', 'step_1'),
+    entered(4, 'Parallel', 'step_2'),
+    { id: 5, previousEventId: 4, type: 'ParallelStateStarted', timestamp: new Date(5000) },
+    entered(6, 'Task', 'sm-train'),
+    entered(7, 'Pass', 'logging'),
+    scheduled(8, 6, 'sagemaker', 'createTrainingJob.sync', { TrainingJobName: 'odd-real' }),
+    exited(9, 'Pass', 'logging'),
+    { id: 10, previousEventId: 8, type: 'TaskStarted', timestamp: new Date(10_000) },
+    { id: 11, previousEventId: 10, type: 'TaskSubmitted', timestamp: new Date(11_000) },
+  ];
+  return events;
+}
+
+describe('reading a history the way real Step Functions writes it', () => {
+  test('inside a Parallel, the step is the training still running, not the branch that finished', () => {
+    const reading = readHistory(stoppedInParallel().reverse());
+    expect(reading.current).toMatchObject({ name: 'sm-train', type: 'Task' });
+    expect(reading.currentTask).toMatchObject({
+      role: 'training',
+      parameters: { TrainingJobName: 'odd-real' },
+    });
+    expect(reading.trainingJobName).toBe('odd-real');
+  });
+
+  test('a stop keeps its step: TaskStateAborted and ParallelStateAborted carry no details', () => {
+    const events = [
+      ...stoppedInParallel(),
+      { id: 12, previousEventId: 11, type: 'TaskStateAborted', timestamp: new Date(12_000) },
+      { id: 13, previousEventId: 12, type: 'ParallelStateAborted', timestamp: new Date(13_000) },
+      {
+        id: 14,
+        previousEventId: 13,
+        type: 'ExecutionAborted',
+        timestamp: new Date(14_000),
+        executionAbortedEventDetails: { error: 'StoppedBySageBuild', cause: 'Stopped by Tess' },
+      },
+    ] as HistoryEvent[];
+    const reading = readHistory(events.reverse());
+    expect(reading.failure).toMatchObject({ step: 'sm-train', error: 'StoppedBySageBuild' });
+  });
+
+  test('an older local history that names the aborted state reads the same', () => {
+    const events = [
+      ...stoppedInParallel(),
+      {
+        id: 12,
+        previousEventId: 11,
+        type: 'TaskStateAborted',
+        timestamp: new Date(12_000),
+        stateExitedEventDetails: { name: 'sm-train' },
+      },
+      { id: 13, previousEventId: 12, type: 'ExecutionAborted', timestamp: new Date(13_000) },
+    ] as HistoryEvent[];
+    expect(readHistory(events.reverse()).failure?.step).toBe('sm-train');
+  });
+});
+
+describe('a machine SageBuild may not read', () => {
+  afterEach(() => local.faults.set({}));
+
+  test('without states:DescribeStateMachine, status still speaks, from the task it runs', async () => {
+    local.faults.set({ deny: ['states:DescribeStateMachine'] });
+    const cold = new SageBuild(core.config);
+    try {
+      const executionArn = await startBuild(dsSdkWorkflow, 'b8', { sagebuild_training_minutes: '600' });
+      const fact = await waitFor(async () => {
+        const f = await cold.status('workflow');
+        return f.currentStep?.name === 'Train Step' ? f : undefined;
+      });
+      expect(status(fact, now())).toMatch(/^Not yet\. Your workflow build has been training the model for /);
+      expect((await cold.statusOf('workflow', executionArn)).steps).toBeUndefined();
+      await cold.stop({ pipeline: 'workflow', requester: tester });
+      await finish(executionArn);
+    } finally {
+      cold.close();
+    }
   });
 });
