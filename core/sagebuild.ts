@@ -6,6 +6,7 @@ import { resolvePipeline } from './config/pipelines';
 import type { PipelineConfig, SageBuildConfig } from './config/schema';
 import type { BuildContext } from './builds/context';
 import { EtaCache } from './builds/eta';
+import { DefinitionCache } from './machine/definition';
 import type {
   BuildListFact,
   BuildStatusFact,
@@ -28,6 +29,7 @@ export class SageBuild {
   private readonly clients: AwsClientPool;
   private readonly now: () => Date;
   private readonly etaCache: EtaCache;
+  private readonly definitions: DefinitionCache;
 
   constructor(
     readonly config: SageBuildConfig,
@@ -36,6 +38,7 @@ export class SageBuild {
     this.clients = options.clients ?? new AwsClientPool(config.aws);
     this.now = options.now ?? (() => new Date());
     this.etaCache = new EtaCache(() => this.now().getTime());
+    this.definitions = new DefinitionCache(() => this.now().getTime());
   }
 
   get pipelines(): PipelineConfig[] {
@@ -89,6 +92,13 @@ export class SageBuild {
   private context(requested?: string): BuildContext {
     const pipeline = this.pipeline(requested);
     const { sfn, sagemaker } = this.clients.forRegion(pipeline.region);
-    return { pipeline, sfn, sagemaker, now: this.now, signal: AbortSignal.timeout(this.config.aws.budgetMs) };
+    return {
+      pipeline,
+      sfn,
+      sagemaker,
+      now: this.now,
+      signal: AbortSignal.timeout(this.config.aws.budgetMs),
+      definitions: this.definitions,
+    };
   }
 }

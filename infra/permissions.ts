@@ -32,7 +32,12 @@ export function buildStatements(config: SageBuildConfig, access: BuildAccess): P
   return [
     new PolicyStatement({
       sid: control ? 'StartAndListBuilds' : 'ListBuilds',
-      actions: control ? ['states:StartExecution', 'states:ListExecutions'] : ['states:ListExecutions'],
+      // DescribeStateMachine: core/machine/definition.ts reads the machine's definition to know its steps.
+      actions: [
+        ...(control ? ['states:StartExecution'] : []),
+        'states:ListExecutions',
+        'states:DescribeStateMachine',
+      ],
       resources: stateMachineArns(config),
     }),
     new PolicyStatement({
@@ -40,6 +45,8 @@ export function buildStatements(config: SageBuildConfig, access: BuildAccess): P
       actions: [
         'states:DescribeExecution',
         'states:GetExecutionHistory',
+        // The definition a build ran, when the machine has changed since (its resource is the execution).
+        'states:DescribeStateMachineForExecution',
         ...(control ? ['states:StopExecution'] : []),
       ],
       resources: executionArns(config),

@@ -79,7 +79,15 @@ describe('status cost', () => {
     const core = coreFor([{ name: 'long', stateMachineArn: longMachineArn }]);
     try {
       const short = await startLong('short-history', 10);
+      // A cold start reads the machine's definition once; every answer after that reuses it.
+      const coldCalls = await callsDuring(() => core.status('long'));
+      expect(coldCalls).toEqual([
+        'states:ListExecutions',
+        'states:GetExecutionHistory',
+        'states:DescribeStateMachine',
+      ]);
       const shortCalls = await callsDuring(() => core.status('long'));
+      expect(shortCalls).toEqual(['states:ListExecutions', 'states:GetExecutionHistory']);
       await sfn.send(new StopExecutionCommand({ executionArn: short }));
 
       const long = await startLong('long-history', 10_000);

@@ -207,6 +207,8 @@ describe('IAM', () => {
       'sagemaker:DescribeEndpointConfig',
       'sagemaker:DescribeTrainingJob',
       'states:DescribeExecution',
+      'states:DescribeStateMachine',
+      'states:DescribeStateMachineForExecution',
       'states:GetExecutionHistory',
       'states:ListExecutions',
     ];
@@ -235,6 +237,11 @@ describe('IAM', () => {
           .flatMap((s) => [s.Resource].flat())
           .sort();
       expect(resourcesOf('states:ListExecutions')).toEqual([DEV_ARN, PROD_ARN]);
+      expect(resourcesOf('states:DescribeStateMachine')).toEqual([DEV_ARN, PROD_ARN]);
+      expect(resourcesOf('states:DescribeStateMachineForExecution')).toEqual([
+        `arn:aws:states:${REGION}:${ACCOUNT}:execution:sagebuild-dev:*`,
+        `arn:aws:states:${REGION}:${ACCOUNT}:execution:sagebuild-prod:*`,
+      ]);
       expect(resourcesOf('states:GetExecutionHistory')).toEqual([
         `arn:aws:states:${REGION}:${ACCOUNT}:execution:sagebuild-dev:*`,
         `arn:aws:states:${REGION}:${ACCOUNT}:execution:sagebuild-prod:*`,

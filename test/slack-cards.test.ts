@@ -4,12 +4,13 @@
 import type { types } from '@slack/bolt';
 import type { BuildStatusFact } from '../core/builds/facts';
 import { buildChangeNotice } from '../core/wording';
+import { parseDefinition, allStates } from '../core/machine/definition';
+import { mainSteps } from '../core/machine/steps';
 import { referenceDefinition } from '../pipeline';
 import {
   CARD_ACTIONS,
   consoleUrlFor,
   parseButtonValue,
-  REFERENCE_STEPS,
   renderBuildCard,
   SLACK_LIMITS,
   type BuildCard,
@@ -38,6 +39,15 @@ function fact(overrides: Partial<BuildStatusFact> = {}): BuildStatusFact {
       startedAt: new Date('2026-11-20T10:08:00Z'),
     },
     eta: { typicalDurationMs: 1_500_000, basedOn: 5, remainingMs: 900_000 },
+    steps: [
+      { label: 'Train model', state: 'done' },
+      { label: 'Grade metrics', state: 'skipped' },
+      { label: 'Save model', state: 'running', startedAt: new Date('2026-11-20T10:08:00Z') },
+      { label: 'Create endpoint config', state: 'waiting' },
+      { label: 'Check endpoint', state: 'waiting' },
+      { label: 'Create endpoint / Update endpoint', state: 'waiting' },
+      { label: 'Wait for endpoint', state: 'waiting' },
+    ],
     ...overrides,
   };
 }
@@ -48,6 +58,11 @@ const failed = (overrides: Partial<BuildStatusFact> = {}) =>
     stoppedAt: new Date('2026-11-20T10:09:00Z'),
     elapsedMs: 540_000,
     currentStep: { name: 'Train model', label: 'training the model', state: 'failed' },
+    steps: [
+      { label: 'Train model', state: 'failed' },
+      { label: 'Grade metrics', state: 'skipped' },
+      { label: 'Save model', state: 'skipped' },
+    ],
     eta: undefined,
     failure: {
       pipeline: 'dev',
@@ -138,7 +153,7 @@ describe('the build card', () => {
     expect(head?.type === 'header' && head.text.text).toContain('dev build running');
     expect(sectionText(card, 'build_steps').split('\n')).toEqual([
       ':white_check_mark: Train model',
-      ':white_check_mark: Check quality gate',
+      ':heavy_minus_sign: Grade metrics',
       ':hourglass_flowing_sand: Save model · two minutes',
       ':white_circle: Create endpoint config',
       ':white_circle: Check endpoint',
@@ -155,42 +170,36 @@ describe('the build card', () => {
     );
   });
 
-  test('a check inside a step shows as that step; a branch the label names shows by its own name', () => {
-    const inGate = render(
-      fact({ currentStep: { name: 'Grade metrics', label: 'grading the metrics', state: 'running' } }),
+  test('without the machine steps, the card shows the step the build is in, by its own name', () => {
+    const other = render(
+      fact({ steps: undefined, currentStep: { name: 'Tune & score', label: 'tuning', state: 'running' } }),
     );
-    expect(sectionText(inGate, 'build_steps')).toContain(':hourglass_flowing_sand: Check quality gate\n');
-    const updating = render(
-      fact({ currentStep: { name: 'Update endpoint', label: 'updating the endpoint', state: 'running' } }),
-    );
-    expect(sectionText(updating, 'build_steps')).toContain(':hourglass_flowing_sand: Update endpoint\n');
+    expect(sectionText(other, 'build_steps')).toBe(':hourglass_flowing_sand: Tune &amp; score');
+    expect(block(render(fact({ steps: undefined, currentStep: undefined })), 'build_steps')).toBeUndefined();
   });
 
-  test('a step of another pipeline is shown alone; a succeeded build has done every step', () => {
-    const other = render(fact({ currentStep: { name: 'Tune & score', label: 'tuning', state: 'running' } }));
-    expect(sectionText(other, 'build_steps')).toBe(':hourglass_flowing_sand: Tune &amp; score');
-    const done = render(fact({ status: 'SUCCEEDED', stoppedAt: NOW }));
-    expect(sectionText(done, 'build_steps').match(/:white_check_mark:/g)).toHaveLength(
-      REFERENCE_STEPS.length,
-    );
-    const custom = renderBuildCard(fact(), {
-      steps: ['Prepare', 'Save model', 'Ship'],
-      consoleUrl: URL,
-      canStop: true,
-      now: NOW,
-    });
-    expect(sectionText(custom, 'build_steps')).toBe(
-      ':white_check_mark: Prepare\n:hourglass_flowing_sand: Save model · two minutes\n:white_circle: Ship',
-    );
+  test('a stopped step and a long machine: one section, the rest counted', () => {
+    const steps = Array.from({ length: 45 }, (_, i) => ({
+      label: `step_${i + 1}`,
+      state: 'waiting' as const,
+    }));
+    steps[0] = { label: 'step_1', state: 'stopped' as 'waiting' };
+    const card = render(failed({ status: 'ABORTED', steps }));
+    expectValidBlocks(card);
+    const lines = sectionText(card, 'build_steps').split('\n');
+    expect(lines[0]).toBe(':octagonal_sign: step_1');
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toBe(':white_circle: … and 25 more');
   });
 
   test('a failed card names the failed step and the reason; later steps are skipped', () => {
     const card = render(failed());
     expect(sectionText(card, 'build_failure')).toContain('*Failed step*\nTrain model');
     expect(sectionText(card, 'build_failure')).toContain('*Reason*\nAlgorithmError');
-    expect(sectionText(card, 'build_steps').split('\n').slice(0, 2)).toEqual([
+    expect(sectionText(card, 'build_steps').split('\n')).toEqual([
       ':x: Train model',
-      ':heavy_minus_sign: Check quality gate',
+      ':heavy_minus_sign: Grade metrics',
+      ':heavy_minus_sign: Save model',
     ]);
     expect(sectionText(card, 'build_facts')).toContain('*Finished*\na minute ago');
   });
@@ -265,19 +274,27 @@ describe('the build card', () => {
 });
 
 describe('the reference steps', () => {
-  const states = referenceDefinition.States as Record<string, { Type: string }>;
+  const machine = parseDefinition(JSON.stringify(referenceDefinition));
+  const steps = machine ? mainSteps(machine) : [];
 
-  test('name states of the reference pipeline, each once', () => {
-    const named = REFERENCE_STEPS.flatMap((s) => (typeof s === 'string' ? [s] : s.states));
-    expect(new Set(named).size).toBe(named.length);
-    for (const name of named) expect(Object.keys(states)).toContain(name);
+  test('come from the reference definition like any machine, in its order', () => {
+    expect(steps.map((s) => s.names.join(' / '))).toEqual([
+      'Train model',
+      'Grade metrics',
+      'Save model',
+      'Create endpoint config',
+      'Check endpoint',
+      'Create endpoint / Update endpoint',
+      'Wait for endpoint',
+    ]);
   });
 
-  test('cover every state a running build can be in', () => {
-    const named = new Set(REFERENCE_STEPS.flatMap((s) => (typeof s === 'string' ? [s] : s.states)));
-    const working = Object.entries(states)
-      .filter(([, s]) => s.Type !== 'Fail' && s.Type !== 'Succeed')
-      .map(([name]) => name);
-    expect(working.filter((name) => !named.has(name))).toEqual([]);
+  test('cover every state a running build can be in, each once', () => {
+    const named = steps.flatMap((s) => s.states);
+    expect(new Set(named).size).toBe(named.length);
+    const working = allStates(machine!)
+      .filter(({ state }) => state.Type !== 'Fail' && state.Type !== 'Succeed')
+      .map(({ name }) => name);
+    expect(working.filter((name) => !named.includes(name))).toEqual([]);
   });
 });

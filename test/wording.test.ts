@@ -22,6 +22,7 @@ import {
   liveModel,
   readableReason,
   relativeTime,
+  roleLabel,
   spokenDuration,
   spokenList,
   started,
@@ -231,6 +232,50 @@ describe('stepLabel', () => {
   it('names a step by its own name', () => {
     expect(stepNoun('Train model')).toBe('the Train model step');
     expect(stepNoun('Approval step')).toBe('the Approval step');
+    expect(stepNoun('step_1')).toBe('step_1');
+  });
+
+  // Names teams' own machines use, which once read "training the step" or "working on the step 1 step".
+  it.each([
+    ['Train Step', 'training'],
+    ['TrainingJob', 'training'],
+    ['Deploy stage', 'deploying'],
+    ['IsDeployed', 'checking whether it is deployed'],
+    ['step_1', 'working on step 1'],
+    ['Step 2', 'working on step 2'],
+    ['7', 'working on step 7'],
+  ])('stepLabel(%s) → %s, never a garbled form', (name, label) => {
+    expect(stepLabel(name)).toBe(label);
+  });
+});
+
+describe('roleLabel', () => {
+  it.each([
+    ['training', 'Train Step', 'training the model'],
+    ['training', 'TrainingJob', 'training the model'],
+    ['training', 'sm-train', 'training the model'],
+    ['model', 'Save model', 'saving the model'],
+    ['model', 'Create Model', 'saving the model'],
+    ['endpoint-config', 'Configure Endpoint', 'creating the endpoint config'],
+    ['create-endpoint', 'Deploy', 'creating the endpoint'],
+    ['update-endpoint', 'UpdateEndpoint', 'updating the endpoint'],
+    ['endpoint-wait', 'IsDeployed', 'waiting for the endpoint'],
+    ['endpoint-wait', 'GetEndpointStatus', 'waiting for the endpoint'],
+    ['endpoint-check', 'CheckEndpointExists', 'checking the endpoint'],
+    ['approval', 'step_9', 'waiting for approval'],
+    // The name first where the role says less than a good name, the role where the name reads badly.
+    ['processing', 'Preprocess data', 'preprocessing the data'],
+    ['processing', 'sm-proc', 'running the processing job'],
+    ['lambda', 'Notify team', 'notifying the team'],
+    ['pass', 'step_1', 'working on step 1'],
+    ['choice', 'Route', 'routing'],
+    ['choice', 'Gate', 'deciding what to do next'],
+  ] as const)('a %s state called %s is %s', (role, name, label) => {
+    expect(roleLabel(role, name)).toBe(label);
+  });
+
+  it('without a role, speaks from the name', () => {
+    expect(roleLabel(undefined, 'Train model')).toBe('training the model');
   });
 });
 
@@ -478,6 +523,20 @@ describe('whyFailed', () => {
   it('quotes SageMaker for a failed task', () => {
     expect(whyFailed(failure(), NOW)).toBe(
       'Your prod build failed 3 hours ago at the Train model step. SageMaker said: AlgorithmError: ran out of memory.',
+    );
+  });
+
+  it("quotes SageMaker when the reason is SageMaker's, whatever error name the machine's Fail state gave", () => {
+    const f = failure({
+      step: 'step_4',
+      error: 'DeploymentFailed',
+      reason: 'The primary container did not pass the ping health check',
+    });
+    expect(whyFailed(f, NOW)).toBe(
+      'Your prod build failed 3 hours ago at step_4. The reason: The primary container did not pass the ping health check.',
+    );
+    expect(whyFailed({ ...f, reasonFromSageMaker: true }, NOW)).toBe(
+      'Your prod build failed 3 hours ago at step_4. SageMaker said: The primary container did not pass the ping health check.',
     );
   });
 

@@ -14,6 +14,7 @@ import {
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { callAws } from '../aws/translate-error';
 import type { PipelineConfig } from '../config/schema';
+import type { DefinitionCache } from '../machine/definition';
 import { ConfigError } from '../errors';
 import type { BuildStatus, BuildSummary } from './facts';
 
@@ -24,6 +25,8 @@ export interface BuildContext {
   now: () => Date;
   /** Aborts every call of this operation once its time budget is spent: answers must fit Alexa's 8 s. */
   signal: AbortSignal;
+  /** The state machines' definitions, read once per cold start (per SageBuild instance); none: not cached. */
+  definitions?: DefinitionCache;
 }
 
 /** Newest first; `maxResults` small, so the answer never depends on how many builds there were. */
@@ -59,6 +62,38 @@ export async function recentHistory(
     ),
   );
   return page.events ?? [];
+}
+
+/** Pages read back at most, 100 events each: a question needing older events stops here. */
+const MAX_EXTRA_PAGES = 10;
+
+/**
+ * Reads a history back, newest first, one page of 100 at a time, until `found` says the pages read so far
+ * hold what it looks for (or the history or the page budget ends). Only for answers that need it.
+ */
+export async function historyUntil(
+  ctx: BuildContext,
+  executionArn: string,
+  found: (page: HistoryEvent[]) => boolean,
+): Promise<void> {
+  let nextToken: string | undefined;
+  for (let pages = 0; pages < MAX_EXTRA_PAGES; pages += 1) {
+    const page = await callAws('Step Functions', 'states:GetExecutionHistory', () =>
+      ctx.sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          reverseOrder: true,
+          maxResults: 100,
+          includeExecutionData: true,
+          nextToken,
+        }),
+        { abortSignal: ctx.signal },
+      ),
+    );
+    if (found(page.events ?? [])) return;
+    nextToken = page.nextToken;
+    if (!nextToken) return;
+  }
 }
 
 export function describeExecution(

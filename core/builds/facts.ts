@@ -32,6 +32,17 @@ export interface StepFact {
   endedAt?: Date;
 }
 
+export type StepLineState = StepState | 'skipped' | 'stopped';
+
+/** One of the machine's main steps, in its order, as a card lists them. */
+export interface StepLineFact {
+  /** The machine's own state name(s), e.g. "Train Step", "CreateEndpoint / UpdateEndpoint". */
+  label: string;
+  state: StepLineState;
+  /** When the running step began, where the history says. */
+  startedAt?: Date;
+}
+
 export interface TrainingFact {
   jobName: string;
   status: string; // InProgress | Completed | Failed | Stopping | Stopped
@@ -75,6 +86,8 @@ export interface BuildStatusFact extends BuildSummary {
   startedBy?: StartedBy;
   /** The step the build is in (running), or ended in (finished). */
   currentStep?: StepFact;
+  /** The machine's main steps, marked from the history; present when the machine's definition is known. */
+  steps?: StepLineFact[];
   training?: TrainingFact;
   endpoint?: EndpointFact;
   /** Present when running and there are successful builds to learn from; else etaMissing says why. */
@@ -97,6 +110,8 @@ export interface FailureFact {
   error: string;
   /** The cause, made readable: SageMaker's FailureReason when there is one, else the Fail state's cause. */
   reason: string;
+  /** True when `reason` is SageMaker's own (a job's or an endpoint's FailureReason). */
+  reasonFromSageMaker?: boolean;
 }
 
 export interface StartResult {

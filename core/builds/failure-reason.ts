@@ -23,3 +23,17 @@ function reasonInJson(cause: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * SageMaker's own FailureReason inside a failed task's cause (a .sync task reports the whole describe
+ * output), or undefined when the cause is something else, such as a Fail state's fixed words.
+ */
+export function sageMakerReason(cause: string | undefined): string | undefined {
+  if (!cause?.trimStart().startsWith('{')) return undefined;
+  try {
+    const reason = (JSON.parse(cause) as Record<string, unknown>).FailureReason;
+    return typeof reason === 'string' && reason ? readableCause(reason) : undefined;
+  } catch {
+    return undefined;
+  }
+}

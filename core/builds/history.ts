@@ -1,76 +1,207 @@
-// Reads one small page of execution history, newest first, for the facts a status answer needs: the
-// current step, the SageMaker resource it works on, who started the build, and why it failed.
+// Reads a page of execution history, newest first, for the facts an answer needs: the step the build is in
+// (the innermost state entered and not yet left, inside Parallel and Map too), the SageMaker resources its
+// tasks named (from the TaskScheduled parameters, whatever the machine calls them), who started the build,
+// and why it failed, SageMaker's own reason first.
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { roleOfResource, type StepRole } from '../machine/roles';
 import type { StartedBy } from './facts';
+import { readableCause, sageMakerReason } from './failure-reason';
 
 export interface TaskCall {
   resourceType: string;
   resource: string;
+  role: StepRole;
   parameters: Record<string, unknown>;
 }
 
+export interface EnteredState {
+  name: string;
+  type: string;
+  enteredAt?: Date;
+}
+
 export interface HistoryReading {
-  /** The newest state entered: where a running build is, or where a finished one ended. */
-  current?: { name: string; type: string; enteredAt?: Date };
-  /** The newest task call of the current state, e.g. the training job being waited on. */
+  /** Running: the innermost open state. Finished: the last state entered that did work or decided. */
+  current?: EnteredState;
+  /** The task call of the current state, e.g. the training job being waited on. */
   currentTask?: TaskCall;
+  /** Every state this page saw entered, and those of them still open (entered, not left). */
+  entered: Set<string>;
+  open: Set<string>;
+  /** Whether the page reaches back to ExecutionStarted, so `entered` is the whole story. */
+  complete: boolean;
   trainingJobName?: string;
+  modelName?: string;
+  endpointConfigName?: string;
   /** The endpoint a task of this page worked on: the build is deploying, or has deployed. */
   endpointName?: string;
   /** The newest endpoint status a task of this page saw, e.g. InService at the end of a build. */
   endpointStatus?: string;
-  /** The endpoint named in the build's input, whatever the build is doing. */
-  inputEndpointName?: string;
+  endpointFailureReason?: string;
   startedBy?: StartedBy;
-  failure?: { step?: string; error: string; cause?: string; trainingJobName?: string };
+  failure?: {
+    step?: string;
+    error: string;
+    cause?: string;
+    /** SageMaker's own reason (a failed job's or endpoint's FailureReason), when the history holds it. */
+    sageMakerReason?: string;
+    /** The training job of a failed training task, so SageMaker can be asked why when the history doesn't say. */
+    trainingJobName?: string;
+  };
 }
 
 const ENTERED = /^(\w+)StateEntered$/;
+const EXITED = /^(\w+)StateExited$/;
+/** States that only report an outcome: never "the step the build is in". */
+const OUTCOME_TYPES = new Set(['Fail', 'Succeed']);
+/** Containers: the step is what runs inside them, unless nothing does. */
+const CONTAINER_TYPES = new Set(['Parallel', 'Map']);
 
 export function readHistory(newestFirst: HistoryEvent[]): HistoryReading {
-  const reading: HistoryReading = {};
-  let pendingTask: TaskCall | undefined;
+  const reading: HistoryReading = { entered: new Set(), open: new Set(), complete: false };
+  const openStates = openStatesOf(newestFirst);
+  for (const state of openStates) reading.open.add(state.name);
+  const tasks = taskCallsByState(newestFirst);
   for (const event of newestFirst) {
     const type = event.type ?? '';
-    if (type === 'TaskScheduled') {
-      const details = event.taskScheduledEventDetails;
-      const call: TaskCall = {
-        resourceType: details?.resourceType ?? '',
-        resource: details?.resource ?? '',
-        parameters: parseObject(details?.parameters),
-      };
-      pendingTask ??= call;
-      reading.trainingJobName ??= stringField(call.parameters, 'TrainingJobName');
-      reading.endpointName ??= stringField(call.parameters, 'EndpointName');
-    }
-    const entered = ENTERED.exec(type);
-    if (entered && event.stateEnteredEventDetails?.name) {
-      const name = event.stateEnteredEventDetails.name;
-      const stateType = entered[1] as string;
-      if (!reading.current && stateType !== 'Fail') {
-        reading.current = { name, type: stateType, enteredAt: event.timestamp };
-        if (stateType === 'Task') reading.currentTask = pendingTask;
-      }
-      const input = parseObject(event.stateEnteredEventDetails.input);
-      reading.startedBy ??= startedByOf(input);
-      reading.inputEndpointName ??= stringField(input, 'endpointName');
-    }
-    if (type === 'TaskSucceeded') {
-      const output = parseObject(event.taskSucceededEventDetails?.output);
-      reading.endpointStatus ??= stringField(output, 'EndpointStatus');
-    }
     if (type === 'ExecutionStarted') {
+      reading.complete = true;
       reading.startedBy ??= startedByOf(parseObject(event.executionStartedEventDetails?.input));
     }
+    if (type === 'TaskScheduled') noteResources(reading, taskCallOf(event));
+    if (type === 'TaskSucceeded') {
+      const output = parseObject(event.taskSucceededEventDetails?.output);
+      if (reading.endpointStatus === undefined && typeof output.EndpointStatus === 'string') {
+        reading.endpointStatus = output.EndpointStatus;
+        const reason = output.FailureReason;
+        if (typeof reason === 'string' && reason) reading.endpointFailureReason = reason;
+      }
+    }
+    const entered = ENTERED.exec(type);
+    const name = event.stateEnteredEventDetails?.name;
+    if (entered && name) {
+      reading.entered.add(name);
+      reading.startedBy ??= startedByOf(parseObject(event.stateEnteredEventDetails?.input));
+    }
   }
-  const failure = failureOf(newestFirst);
+  const current = innermost(openStates) ?? lastDecisive(newestFirst);
+  if (current) {
+    reading.current = current;
+    const task = tasks.get(current.name);
+    if (current.type === 'Task' && task) reading.currentTask = task;
+  }
+  const failure = failureOf(newestFirst, openStates, reading);
   if (failure) reading.failure = failure;
   return reading;
 }
 
-/** The error, cause and failed step of a failed, timed-out or stopped execution. */
-function failureOf(newestFirst: HistoryEvent[]): HistoryReading['failure'] {
+/** The SageMaker names a task's parameters give, newest first: the first seen of each kind wins. */
+function noteResources(reading: HistoryReading, call: TaskCall): void {
+  const name = (field: string) => stringField(call.parameters, field);
+  switch (call.role) {
+    case 'training':
+      reading.trainingJobName ??= name('TrainingJobName');
+      return;
+    case 'model':
+      reading.modelName ??= name('ModelName');
+      return;
+    case 'endpoint-config':
+      reading.endpointConfigName ??= name('EndpointConfigName');
+      return;
+    case 'create-endpoint':
+    case 'update-endpoint':
+    case 'endpoint-wait':
+    case 'endpoint-check':
+      reading.endpointName ??= name('EndpointName');
+      return;
+    default:
+      return;
+  }
+}
+
+function taskCallOf(event: HistoryEvent): TaskCall {
+  const details = event.taskScheduledEventDetails;
+  const resourceType = details?.resourceType ?? '';
+  const resource = details?.resource ?? '';
+  return {
+    resourceType,
+    resource,
+    role: roleOfResource(resource, resourceType),
+    parameters: parseObject(details?.parameters),
+  };
+}
+
+/**
+ * Each task state's newest call. A TaskScheduled belongs to the Task state entered just before it: the one
+ * its previousEventId names (real histories chain events that way inside Parallel branches), else the
+ * nearest older TaskStateEntered.
+ */
+function taskCallsByState(newestFirst: HistoryEvent[]): Map<string, TaskCall> {
+  const byId = new Map(newestFirst.map((e) => [e.id, e]));
+  const calls = new Map<string, TaskCall>();
+  newestFirst.forEach((event, index) => {
+    if (event.type !== 'TaskScheduled') return;
+    const previous = byId.get(event.previousEventId);
+    const owner =
+      previous?.type === 'TaskStateEntered'
+        ? previous
+        : newestFirst.slice(index + 1).find((e) => e.type === 'TaskStateEntered');
+    const name = owner?.stateEnteredEventDetails?.name;
+    if (name && !calls.has(name)) calls.set(name, taskCallOf(event));
+  });
+  return calls;
+}
+
+/**
+ * States entered and not left, newest first. Walking back in time, each exit is owed an entry of the same
+ * name; an entry nobody owes is still open. Aborted events are not exits: real Step Functions records them
+ * with no details at all, older local histories with a name, and either way the state was never left.
+ */
+function openStatesOf(newestFirst: HistoryEvent[]): EnteredState[] {
+  const owed = new Map<string, number>();
+  const open: EnteredState[] = [];
+  for (const event of newestFirst) {
+    const type = event.type ?? '';
+    if (EXITED.test(type)) {
+      const name = event.stateExitedEventDetails?.name;
+      if (name) owed.set(name, (owed.get(name) ?? 0) + 1);
+      continue;
+    }
+    const entered = ENTERED.exec(type);
+    const name = event.stateEnteredEventDetails?.name;
+    if (!entered || !name) continue;
+    const debt = owed.get(name) ?? 0;
+    if (debt > 0) owed.set(name, debt - 1);
+    else open.push({ name, type: entered[1] as string, enteredAt: event.timestamp });
+  }
+  return open;
+}
+
+/** The innermost open state: the newest that is not a container, else the newest container. */
+function innermost(open: EnteredState[]): EnteredState | undefined {
+  const working = open.filter((s) => !OUTCOME_TYPES.has(s.type));
+  return working.find((s) => !CONTAINER_TYPES.has(s.type)) ?? working[0];
+}
+
+/** A finished build's last state that did work or decided (not the Fail or Succeed state that reported). */
+function lastDecisive(newestFirst: HistoryEvent[]): EnteredState | undefined {
+  for (const event of newestFirst) {
+    const entered = ENTERED.exec(event.type ?? '');
+    const name = event.stateEnteredEventDetails?.name;
+    if (entered && name && !OUTCOME_TYPES.has(entered[1] as string)) {
+      return { name, type: entered[1] as string, enteredAt: event.timestamp };
+    }
+  }
+  return undefined;
+}
+
+/** The error, cause, failed step and SageMaker's reason of a failed, timed-out or stopped execution. */
+function failureOf(
+  newestFirst: HistoryEvent[],
+  open: EnteredState[],
+  reading: HistoryReading,
+): HistoryReading['failure'] {
   const end = newestFirst.find((e) =>
     ['ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(e.type ?? ''),
   );
@@ -78,25 +209,42 @@ function failureOf(newestFirst: HistoryEvent[]): HistoryReading['failure'] {
   const details = end.executionFailedEventDetails ?? end.executionAbortedEventDetails;
   const error =
     details?.error ?? (end.type === 'ExecutionTimedOut' ? 'States.Timeout' : (end.type ?? 'Failed'));
-  const failure: NonNullable<HistoryReading['failure']> = {
-    step: failedStep(newestFirst),
-    error,
-    cause: details?.cause,
-  };
-  const job = failedTrainingJob(newestFirst);
-  if (job) failure.trainingJobName = job;
+  const failure: NonNullable<HistoryReading['failure']> = { error, cause: details?.cause };
+  const step =
+    end.type === 'ExecutionAborted' || end.type === 'ExecutionTimedOut'
+      ? (innermost(open)?.name ?? abortedStateName(newestFirst) ?? failedStep(newestFirst))
+      : failedStep(newestFirst);
+  if (step) failure.step = step;
+  const failedTask = failedTaskOf(newestFirst);
+  if (failedTask) {
+    const reason = sageMakerReason(failedTask.cause);
+    if (reason) failure.sageMakerReason = reason;
+    if (failedTask.call?.role === 'training') {
+      const job = stringField(failedTask.call.parameters, 'TrainingJobName');
+      if (job) failure.trainingJobName = job;
+    }
+  }
+  // An endpoint that failed (seen by the machine's own describeEndpoint) says why better than the machine.
+  if (!failure.sageMakerReason && reading.endpointStatus === 'Failed' && reading.endpointFailureReason) {
+    failure.sageMakerReason = readableCause(reading.endpointFailureReason);
+  }
   return failure;
 }
 
-/** The training job of a failed training task, so SageMaker can be asked why when the cause doesn't say. */
-function failedTrainingJob(newestFirst: HistoryEvent[]): string | undefined {
-  const taskFailed = newestFirst.findIndex((e) => e.type === 'TaskFailed');
-  if (taskFailed < 0) return undefined;
-  const scheduled = newestFirst
-    .slice(taskFailed)
-    .find((e) => e.type === 'TaskScheduled')?.taskScheduledEventDetails;
-  if (!scheduled?.resource?.startsWith('createTrainingJob')) return undefined;
-  return stringField(parseObject(scheduled.parameters), 'TrainingJobName');
+/** Older local histories named the stopped state on its aborted event. */
+function abortedStateName(newestFirst: HistoryEvent[]): string | undefined {
+  return newestFirst.find((e) => /StateAborted$/.test(e.type ?? ''))?.stateExitedEventDetails?.name;
+}
+
+/** The newest failed task call: its cause and, from the TaskScheduled before it, what it called. */
+function failedTaskOf(newestFirst: HistoryEvent[]): { cause?: string; call?: TaskCall } | undefined {
+  const index = newestFirst.findIndex((e) => e.type === 'TaskFailed');
+  if (index < 0) return undefined;
+  const scheduled = newestFirst.slice(index).find((e) => e.type === 'TaskScheduled');
+  return {
+    cause: newestFirst[index]?.taskFailedEventDetails?.cause,
+    call: scheduled ? taskCallOf(scheduled) : undefined,
+  };
 }
 
 /** The state where it went wrong: the task that failed, else the Map that failed, else the last state run. */
@@ -107,10 +255,12 @@ function failedStep(newestFirst: HistoryEvent[]): string | undefined {
     }
     return undefined;
   };
-  const aborted = newestFirst.find((e) => /StateAborted$/.test(e.type ?? ''));
-  if (aborted) return aborted.stateExitedEventDetails?.name;
   const taskFailed = newestFirst.findIndex((e) => e.type === 'TaskFailed');
-  if (taskFailed >= 0) return enteredAfter(taskFailed, 'Task');
+  const endAt = newestFirst.findIndex((e) => e.type === 'ExecutionFailed');
+  // A task failure caught long before (e.g. "does the endpoint exist?") is not what failed the build.
+  const caughtEarlier =
+    taskFailed >= 0 && newestFirst.slice(endAt + 1, taskFailed).some((e) => e.type === 'TaskStateEntered');
+  if (taskFailed >= 0 && !caughtEarlier) return enteredAfter(taskFailed, 'Task');
   const mapFailed = newestFirst.findIndex((e) => e.type === 'MapStateFailed');
   if (mapFailed >= 0) {
     // A Map's iterations name it, and sit closer than its MapStateEntered in a small page.

@@ -1,12 +1,13 @@
 // Read-only answers beyond status: recent builds, why the last failure failed, and which model is live.
 
 import { NoBuildsYet, NoFailedBuild } from '../errors';
-import { stepLabel } from '../wording/steps';
+import { definitionFor } from '../machine/definition';
+import { machineRoles } from '../machine/roles';
 import { listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
 import type { BuildListFact, FailureFact, LiveModelFact } from './facts';
-import { readableCause } from './failure-reason';
 import { readHistory } from './history';
-import { describeEndpoint, endpointFactOf, servingModel, trainingFact } from './sagemaker-facts';
+import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
+import { failureFactOf } from './status';
 
 export async function recentBuilds(ctx: BuildContext, limit: number): Promise<BuildListFact> {
   const items = await listExecutions(ctx, Math.min(Math.max(1, limit), 100));
@@ -23,35 +24,24 @@ export async function lastFailure(ctx: BuildContext): Promise<FailureFact> {
     recent.find((e) => e.status === 'ABORTED');
   if (!failed?.executionArn) throw new NoFailedBuild(ctx.pipeline.name);
   const reading = readHistory(await recentHistory(ctx, failed.executionArn));
-  const error = reading.failure?.error ?? failed.status ?? 'FAILED';
-  const fact: FailureFact = {
-    pipeline: ctx.pipeline.name,
+  const machine = await definitionFor(ctx, failed.executionArn, reading.entered);
+  const build = {
     executionArn: failed.executionArn,
     name: failed.name ?? '',
-    status: failed.status as FailureFact['status'],
-    error,
-    reason: readableCause(reading.failure?.cause) ?? error,
+    status: failed.status ?? 'FAILED',
+    stoppedAt: failed.stopDate,
   };
-  // A pipeline whose Fail state gives a fixed cause hides SageMaker's reason: ask SageMaker for it.
-  const job = reading.failure?.trainingJobName;
-  if (job && !reading.failure?.cause?.includes('FailureReason')) {
-    const reason = (await trainingFact(ctx, job))?.failureReason;
-    if (reason) fact.reason = reason;
-  }
-  if (failed.stopDate) fact.failedAt = failed.stopDate;
-  const step = reading.failure?.step;
-  if (step) {
-    fact.step = step;
-    fact.stepLabel = stepLabel(step);
-  }
-  return fact;
+  return failureFactOf(ctx, build, reading, machine ? machineRoles(machine) : undefined);
 }
 
-/** The pipeline's endpoint (named in its default input) and the model it serves. */
+/**
+ * The endpoint the latest successful build deployed (from its history, whatever the machine calls it) and
+ * the model it serves. The config's defaultInput.endpointName is only a fallback, for a pipeline with no
+ * successful build yet.
+ */
 export async function liveModel(ctx: BuildContext): Promise<LiveModelFact> {
-  const endpointName = ctx.pipeline.defaultInput.endpointName;
-  if (typeof endpointName !== 'string' || !endpointName)
-    return { pipeline: ctx.pipeline.name, exists: false };
+  const endpointName = (await deployedEndpoint(ctx)) ?? configuredEndpoint(ctx);
+  if (!endpointName) return { pipeline: ctx.pipeline.name, exists: false };
   const endpoint = await describeEndpoint(ctx, endpointName);
   if (!endpoint) return { pipeline: ctx.pipeline.name, exists: false };
   const fact = endpointFactOf(endpoint);
@@ -60,4 +50,15 @@ export async function liveModel(ctx: BuildContext): Promise<LiveModelFact> {
     if (model) fact.modelName = model;
   }
   return { pipeline: ctx.pipeline.name, exists: true, endpoint: fact };
+}
+
+async function deployedEndpoint(ctx: BuildContext): Promise<string | undefined> {
+  const [latest] = await listExecutions(ctx, 1, 'SUCCEEDED');
+  if (!latest?.executionArn) return undefined;
+  return readHistory(await recentHistory(ctx, latest.executionArn)).endpointName;
+}
+
+function configuredEndpoint(ctx: BuildContext): string | undefined {
+  const name = ctx.pipeline.defaultInput.endpointName;
+  return typeof name === 'string' && name ? name : undefined;
 }

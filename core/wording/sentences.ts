@@ -274,7 +274,8 @@ export function whyFailed(failure: FailureFact, now: Date): string {
   const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
   const at = failure.step ? ` at ${stepNoun(failure.step)}` : '';
   const reason = failureReason(failure);
-  switch (failureKind(failure.error, failure.status)) {
+  const kind = failureKind(failure.error, failure.status);
+  switch (kind === 'other' && failure.reasonFromSageMaker ? 'sagemaker' : kind) {
     case 'quality-gate':
       return `${subject} failed${when} because the model didn't pass the quality gate.${reasonSentence('The reason:', reason)}`;
     case 'aborted':

@@ -3,6 +3,9 @@
 // In order: a short table for names that read badly, questions ("Is quality gate met" → "checking whether the
 // quality gate is met"), outcome states ("Build succeeded" → "finishing up"), then the generic rule (verb → -ing,
 // "the" before the object). Unknown shapes fall back to "working on the <name> step", which is always grammatical.
+// When the core knows a state's role from the machine's definition, `roleLabel` speaks of that first.
+
+import type { StepRole } from '../machine/roles';
 
 /** Whole names that the generic rule would garble, keyed by lowercase words. */
 const SPECIAL: Record<string, string> = {
@@ -166,25 +169,94 @@ function questionLabel(first: string, rest: string[]): string | undefined {
   return ['checking whether', ...withArticles(rest.slice(0, split)), verb, ...rest.slice(split)].join(' ');
 }
 
+/** Words that name a step without saying what it does: "Train Step" is training, "TrainingJob" too. */
+const FILLER_NOUNS = new Set(['step', 'job', 'task', 'state', 'stage', 'phase']);
+
+/** "step 1", "stage_2", "3": numbered names say nothing but their number. */
+function numbered(words: string[]): string | undefined {
+  const [first, second] = words;
+  if (words.length === 1 && first !== undefined && /^\d+$/.test(first)) return `working on step ${first}`;
+  if (
+    words.length === 2 &&
+    first &&
+    second &&
+    FILLER_NOUNS.has(first.toLowerCase()) &&
+    /^\d+$/.test(second)
+  ) {
+    return `working on ${first.toLowerCase()} ${second}`;
+  }
+  return undefined;
+}
+
 /** A phrase to read after "has been" / "while": "training the model", "waiting for the endpoint". */
 export function stepLabel(stateName: string): string {
-  const words = stateWords(stateName);
-  const special = SPECIAL[words.join(' ').toLowerCase()];
+  const all = stateWords(stateName);
+  const special = SPECIAL[all.join(' ').toLowerCase()];
   if (special) return special;
+  const number = numbered(all);
+  if (number) return number;
+  // "Train Step", "TrainingJob": the verb alone says it, the filler noun would read "training the step".
+  const words =
+    all.length > 1 && all.slice(1).every((w) => FILLER_NOUNS.has(w.toLowerCase())) ? all.slice(0, 1) : all;
   const [first, ...rest] = words;
   if (first === undefined) return 'working on an unnamed step';
+  if ((first.toLowerCase() === 'is' || first.toLowerCase() === 'are') && rest.length === 1) {
+    // "IsDeployed": a yes/no check with no subject.
+    return `checking whether it ${first.toLowerCase()} ${rest[0]?.toLowerCase()}`;
+  }
   const question = questionLabel(first, rest);
   if (question) return question;
   const outcome = OUTCOMES[words[words.length - 1]?.toLowerCase() ?? ''];
   if (outcome) return outcome;
   if (isGerund(first)) return [first.toLowerCase(), ...withArticles(rest)].join(' ');
   if (isVerb(first)) return [gerund(first), ...withArticles(rest)].join(' ');
-  const name = words.join(' ');
+  const name = all.join(' ');
   return `working on the ${/ step$/i.test(name) ? name : `${name} step`}`;
+}
+
+/** What a step does, by role: the same words whatever the machine calls the state. */
+const ROLE_LABELS: Partial<Record<StepRole, string>> = {
+  training: 'training the model',
+  tuning: 'tuning the model',
+  model: 'saving the model',
+  'endpoint-config': 'creating the endpoint config',
+  'create-endpoint': 'creating the endpoint',
+  'update-endpoint': 'updating the endpoint',
+  'endpoint-wait': 'waiting for the endpoint',
+  'endpoint-check': 'checking the endpoint',
+  approval: 'waiting for approval',
+};
+
+/** Roles that say less than a well-chosen name ("Preprocess data" is a processing job): the name first. */
+const NAME_FIRST: Partial<Record<StepRole, string>> = {
+  processing: 'running the processing job',
+  transform: 'running the batch transform',
+  lambda: 'running a Lambda function',
+  task: 'running a task',
+  parallel: 'running steps in parallel',
+  map: 'working through the items',
+  wait: 'waiting',
+  choice: 'deciding what to do next',
+  succeed: 'finishing up',
+  fail: 'reporting the failure',
+};
+
+/**
+ * A step by its role first ("training the model" for any training task), by its name only when the role
+ * says nothing, and by a plain phrase for the role when the name reads badly ("sm-train", "step_1").
+ */
+export function roleLabel(role: StepRole | undefined, stateName: string): string {
+  const byRole = role ? ROLE_LABELS[role] : undefined;
+  if (byRole) return byRole;
+  const byName = stepLabel(stateName);
+  const fallback = role ? NAME_FIRST[role] : undefined;
+  return fallback && /^working on the /.test(byName) ? fallback : byName;
 }
 
 /** The step by its own name, for "failed at the Train model step". The name is kept verbatim. */
 export function stepNoun(stateName: string): string {
   const name = stateName.trim();
+  // "step_1" is already a step's name: "at step_1", not "at the step_1 step".
+  if (/^(step|stage|phase)[\s_-]*\d+$/i.test(name)) return name;
   return /\bstep$/i.test(name) ? `the ${name}` : `the ${name} step`;
 }

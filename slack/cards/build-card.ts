@@ -13,14 +13,12 @@ import {
 import type { BuildChange } from '../../core/wording';
 import { buttonValue, CARD_ACTIONS } from './actions';
 import { escapeMrkdwn, fit, link } from './mrkdwn';
-import { REFERENCE_STEPS, stepLines, type StepLine, type StepList } from './steps';
+import { stepLines, type StepLine } from './steps';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
 
 export interface BuildCardOptions {
-  /** The pipeline's main steps in order (default: the reference pipeline's). */
-  steps?: StepList;
   consoleUrl: string;
   /** Whether to offer Stop on a running build; the action handler still re-checks who clicks it. */
   canStop: boolean;
@@ -63,6 +61,7 @@ const STEP_ICONS: Record<StepLine['state'], string> = {
   running: ':hourglass_flowing_sand:',
   waiting: ':white_circle:',
   failed: ':x:',
+  stopped: ':octagonal_sign:',
   skipped: ':heavy_minus_sign:',
 };
 
@@ -84,7 +83,7 @@ export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): 
     header(fact),
     mrkdwnSection('build_summary', escapeMrkdwn(buildNotice(fact, false))),
   ];
-  const steps = stepLines(fact, opts.steps ?? REFERENCE_STEPS, opts.now);
+  const steps = stepLines(fact, opts.now);
   if (steps.length > 0) blocks.push(mrkdwnSection('build_steps', steps.map(stepText).join('\n')));
   blocks.push(fieldsSection('build_facts', factFields(fact, opts.now)));
   if (fact.failure && isFinished(fact.status) && fact.status !== 'SUCCEEDED') {

@@ -16,4 +16,4 @@ export {
 } from './actions';
 export { consoleUrlFor } from './console-url';
 export { escapeMrkdwn, fit, link, mention } from './mrkdwn';
-export { REFERENCE_STEPS, stepLines, type CardStep, type StepList, type StepLine } from './steps';
+export { stepLines, type StepLine } from './steps';

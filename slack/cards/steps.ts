@@ -1,55 +1,11 @@
-// The card's step list: the pipeline's main steps in order, each done, running, waiting, failed or skipped.
-// The core only knows the step a build is in (or ended in), so the list comes from a known order: steps
-// before the current one are done, later ones waiting (or skipped once the build has ended).
+// The card's step list: the machine's own main steps, in its order, as the core read them from the
+// machine's definition and marked from the build's history. When the core could not read the definition,
+// the card shows only the step the build is in (or ended in).
 
-import type { BuildStatusFact, StepState } from '../../core/builds/facts';
+import type { BuildStatusFact, StepLineState } from '../../core/builds/facts';
 import { spokenDuration } from '../../core/wording';
 
-/** A main step, and every state that counts as being in it (a branch taken instead, the checks inside it). */
-export interface CardStep {
-  label: string;
-  states: string[];
-}
-
-/** Main steps in order; a plain string is a step made of one state of that name. */
-export type StepList = readonly (string | CardStep)[];
-
-/**
- * The reference pipeline's (pipeline/sagemaker-deploy.asl.json) main steps. Written out rather than
- * imported, so the notifier's bundle does not carry the definition; a test keeps the two in step.
- */
-export const REFERENCE_STEPS: StepList = [
-  'Train model',
-  {
-    label: 'Check quality gate',
-    states: [
-      'Check quality gate',
-      'Grade metrics',
-      'Is quality gate met',
-      'Metric not reported',
-      'Choose inference image',
-      'Use training image',
-    ],
-  },
-  'Save model',
-  'Create endpoint config',
-  { label: 'Check endpoint', states: ['Check endpoint', 'Is endpoint missing'] },
-  { label: 'Create endpoint / Update endpoint', states: ['Create endpoint', 'Update endpoint'] },
-  {
-    label: 'Wait for endpoint',
-    states: [
-      'Wait for endpoint',
-      'Check endpoint status',
-      'Is endpoint in service',
-      'Explain endpoint failure',
-      'Explain endpoint rollback',
-      'Explain other endpoint config',
-      'Explain endpoint status',
-    ],
-  },
-];
-
-export type StepLineState = StepState | 'skipped';
+export type { StepLineState };
 
 export interface StepLine {
   label: string;
@@ -58,32 +14,30 @@ export interface StepLine {
   took?: string;
 }
 
-function normalize(steps: StepList): CardStep[] {
-  return steps.map((step) => (typeof step === 'string' ? { label: step, states: [step] } : step));
+/** A card's step list stays one section: at most this many lines, then how many more. */
+export const MAX_STEP_LINES = 20;
+
+function took(startedAt: Date | undefined, now: Date): string | undefined {
+  return startedAt ? spokenDuration(Math.max(0, now.getTime() - startedAt.getTime())) : undefined;
 }
 
-/**
- * The lines to show. A succeeded build has done every step. When the current step is not among the main
- * steps (another pipeline's states), the list can't be placed, so only the current step is shown.
- */
-export function stepLines(fact: BuildStatusFact, steps: StepList, now: Date): StepLine[] {
-  const main = normalize(steps);
-  if (fact.status === 'SUCCEEDED') return main.map((step) => ({ label: step.label, state: 'done' }));
+/** The lines to show, from the core's steps; the current step alone when the core has none. */
+export function stepLines(fact: BuildStatusFact, now: Date): StepLine[] {
+  if (fact.steps && fact.steps.length > 0) {
+    const lines = fact.steps.slice(0, MAX_STEP_LINES).map((step): StepLine => {
+      const line: StepLine = { label: step.label, state: step.state };
+      const running = step.state === 'running' ? took(step.startedAt, now) : undefined;
+      if (running) line.took = running;
+      return line;
+    });
+    const more = fact.steps.length - lines.length;
+    if (more > 0) lines.push({ label: `… and ${more} more`, state: 'waiting' });
+    return lines;
+  }
   const current = fact.currentStep;
   if (!current) return [];
-  const currentLine: StepLine = { label: current.name, state: current.state };
-  if (current.state === 'running' && current.startedAt) {
-    currentLine.took = spokenDuration(Math.max(0, now.getTime() - current.startedAt.getTime()));
-  }
-  const at = main.findIndex((step) => step.states.includes(current.name));
-  if (at < 0) return [currentLine];
-  const later: StepLineState = fact.status === 'RUNNING' ? 'waiting' : 'skipped';
-  return main.map((step, i): StepLine => {
-    if (i < at) return { label: step.label, state: 'done' };
-    // A branch the label names ("Update endpoint") is shown by its name; a check inside a step ("Grade
-    // metrics") under the step's.
-    if (i === at)
-      return { ...currentLine, label: step.label.includes(current.name) ? current.name : step.label };
-    return { label: step.label, state: later };
-  });
+  const line: StepLine = { label: current.name, state: current.state };
+  const running = current.state === 'running' ? took(current.startedAt, now) : undefined;
+  if (running) line.took = running;
+  return [line];
 }

@@ -23,7 +23,6 @@ import { errorSentence } from '../../core/wording';
 import { buildNotice, isFinished, renderBuildCard } from '../cards/build-card';
 import { consoleUrlFor } from '../cards/console-url';
 import { escapeMrkdwn, mention } from '../cards/mrkdwn';
-import type { StepList } from '../cards/steps';
 import type { CardMessage, CardRecord, SlackStore } from '../store/store';
 import {
   advances,
@@ -50,8 +49,6 @@ export interface NotifierDeps {
   config: SageBuildConfig;
   now?: () => Date;
   log?: NotifierLog;
-  /** A pipeline's main steps for its cards (default: the reference pipeline's). */
-  steps?: (pipeline: PipelineConfig) => StepList | undefined;
   /**
    * How long a handler may go without saving progress on a card before another may take its Slack calls
    * over (default 60 s; renewed at each save). Others wait about this long for a busy card, then give up.
@@ -318,9 +315,7 @@ export class BuildNotifier {
   }
 
   private render(pipeline: PipelineConfig, fact: BuildStatusFact) {
-    const steps = this.deps.steps?.(pipeline);
     return renderBuildCard(fact, {
-      ...(steps ? { steps } : {}),
       consoleUrl: consoleUrlFor(fact.executionArn),
       canStop: fact.status === 'RUNNING',
       now: this.now(),

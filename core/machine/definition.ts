@@ -1,0 +1,170 @@
+// A state machine's own definition: fetched once per cold start (DescribeStateMachine, or
+// DescribeStateMachineForExecution for the version a build ran), cached, and walked. SageBuild learns what
+// each state does from it, so any team's machine works unchanged.
+
+import { DescribeStateMachineCommand, DescribeStateMachineForExecutionCommand } from '@aws-sdk/client-sfn';
+import { callAws } from '../aws/translate-error';
+import type { BuildContext } from '../builds/context';
+
+/** Real definitions are at most 1 MB; anything larger is not parsed. */
+const MAX_DEFINITION_CHARS = 1_048_576;
+/** A failed lookup (e.g. a role without states:DescribeStateMachine) is retried after this long. */
+const RETRY_AFTER_MS = 5 * 60 * 1000;
+
+/** The parts of an Amazon States Language state SageBuild reads. */
+export interface AslState {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  End?: boolean;
+  Default?: string;
+  Choices?: { Next?: string }[];
+  Catch?: { Next?: string }[];
+  Branches?: AslMachine[];
+  ItemProcessor?: AslMachine;
+  Iterator?: AslMachine;
+  Comment?: string;
+}
+
+export interface AslMachine {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+/** A state with where it sits: at the top, or inside a Parallel branch or a Map's processor. */
+export interface PlacedState {
+  name: string;
+  state: AslState;
+  /** The Parallel or Map state this one runs inside, if any. */
+  parent?: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isMachine(value: unknown): value is AslMachine {
+  return (
+    isObject(value) &&
+    typeof value.StartAt === 'string' &&
+    isObject(value.States) &&
+    Object.values(value.States).every((s) => isObject(s) && typeof s.Type === 'string')
+  );
+}
+
+/** The definition, or undefined when it is not JSON ASL SageBuild can read (e.g. JSONata-only or huge). */
+export function parseDefinition(text: string | undefined): AslMachine | undefined {
+  if (!text || text.length > MAX_DEFINITION_CHARS) return undefined;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return isMachine(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machines a Parallel or Map state runs. */
+export function innerMachines(state: AslState): AslMachine[] {
+  if (state.Type === 'Parallel') return (state.Branches ?? []).filter(isMachine);
+  if (state.Type === 'Map') return [state.ItemProcessor ?? state.Iterator].filter(isMachine);
+  return [];
+}
+
+/** Every state, nested ones included, each with the Parallel or Map it runs in. */
+export function allStates(machine: AslMachine, parent?: string): PlacedState[] {
+  return Object.entries(machine.States).flatMap(([name, state]) => [
+    parent === undefined ? { name, state } : { name, state, parent },
+    ...innerMachines(state).flatMap((inner) => allStates(inner, name)),
+  ]);
+}
+
+/** The states a state can go to next: Next, Choices, Default, then Catch targets. */
+export function successors(state: AslState): string[] {
+  const next = [
+    state.Next,
+    ...(state.Choices ?? []).map((c) => c.Next),
+    state.Default,
+    ...(state.Catch ?? []).map((c) => c.Next),
+  ];
+  return [...new Set(next.filter((n): n is string => typeof n === 'string'))];
+}
+
+interface CacheEntry {
+  machine?: AslMachine;
+  at: number;
+}
+
+/**
+ * Definitions by state machine ARN and by execution ARN, per SageBuild instance. A build's definition never
+ * changes; a machine's may (an update), so a history naming a state the cached one lacks asks again.
+ */
+export class DefinitionCache {
+  private readonly entries = new Map<string, Promise<CacheEntry>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The definition, cached; undefined (and no error) when it can't be read. */
+  async get(key: string, fetch: () => Promise<string | undefined>): Promise<AslMachine | undefined> {
+    const cached = this.entries.get(key);
+    if (cached) {
+      const entry = await cached;
+      if (entry.machine || this.now() - entry.at < RETRY_AFTER_MS) return entry.machine;
+    }
+    const pending: Promise<CacheEntry> = fetch().then(
+      (text) => ({ machine: parseDefinition(text), at: this.now() }),
+      // Knowing the machine makes answers better, never possible: without it the core speaks from names.
+      () => ({ at: this.now() }),
+    );
+    this.entries.set(key, pending);
+    return (await pending).machine;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+function cacheOf(ctx: BuildContext): DefinitionCache {
+  return ctx.definitions ?? new DefinitionCache();
+}
+
+/** The pipeline's state machine as it is now. */
+export function currentDefinition(ctx: BuildContext): Promise<AslMachine | undefined> {
+  const arn = ctx.pipeline.stateMachineArn;
+  return cacheOf(ctx).get(arn, async () => {
+    const described = await callAws('Step Functions', 'states:DescribeStateMachine', () =>
+      ctx.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }), { abortSignal: ctx.signal }),
+    );
+    return described.definition;
+  });
+}
+
+/** The definition a build ran (the machine may have been updated since it started). */
+export function definitionForBuild(ctx: BuildContext, executionArn: string): Promise<AslMachine | undefined> {
+  return cacheOf(ctx).get(executionArn, async () => {
+    const described = await callAws('Step Functions', 'states:DescribeStateMachineForExecution', () =>
+      ctx.sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }), {
+        abortSignal: ctx.signal,
+      }),
+    );
+    return described.definition;
+  });
+}
+
+/**
+ * The definition that explains a build's history: the cached current one when it knows every state the
+ * history names, else the build's own version (one more call, only after the machine was changed).
+ */
+export async function definitionFor(
+  ctx: BuildContext,
+  executionArn: string,
+  stateNames: Iterable<string>,
+): Promise<AslMachine | undefined> {
+  const current = await currentDefinition(ctx);
+  if (!current) return undefined;
+  const known = new Set(allStates(current).map((s) => s.name));
+  for (const name of stateNames) {
+    if (!known.has(name)) return (await definitionForBuild(ctx, executionArn)) ?? current;
+  }
+  return current;
+}

@@ -1,0 +1,169 @@
+// The machine's main steps in its own order, for a card: each work state (Task, Parallel, Map) is a step,
+// alternatives (create or update the endpoint) share one, an endpoint polling loop is one, and the Pass,
+// Choice and Wait states around them count as part of the step before. Marked from the history.
+
+import type { BuildStatus, StepLineFact, StepLineState } from '../builds/facts';
+import type { HistoryReading } from '../builds/history';
+import { allStates, innerMachines, successors, type AslMachine } from './definition';
+import { machineRoles } from './roles';
+
+export interface MainStep {
+  /** The step's own states by name: one, or alternatives of which a build runs one. */
+  names: string[];
+  /** Every state that counts as being in this step, nested ones included. */
+  states: string[];
+  /** For a Parallel or Map: what runs inside, compactly. */
+  inside?: string;
+}
+
+/** A card shows at most this many steps; a longer machine is summed up after them. */
+export const MAX_STEPS = 30;
+
+const WORK_TYPES = new Set(['Task', 'Parallel', 'Map']);
+const OUTCOME_TYPES = new Set(['Succeed', 'Fail']);
+
+/**
+ * Top-level states in the order a build meets them: the longest path from StartAt to each (loops cut where
+ * they turn back), ties broken by the order the definition lists them.
+ */
+export function orderedStates(machine: AslMachine): string[] {
+  const states = machine.States;
+  const forward = new Map<string, string[]>();
+  const mark = new Map<string, 'open' | 'done'>();
+  const postorder: string[] = [];
+  const visit = (name: string): void => {
+    mark.set(name, 'open');
+    const ahead: string[] = [];
+    for (const next of successors(states[name] as NonNullable<(typeof states)[string]>)) {
+      if (!(next in states) || mark.get(next) === 'open') continue; // a loop turning back
+      ahead.push(next);
+      if (!mark.has(next)) visit(next);
+    }
+    forward.set(name, ahead);
+    mark.set(name, 'done');
+    postorder.push(name);
+  };
+  if (machine.StartAt in states) visit(machine.StartAt);
+  const rank = new Map<string, number>();
+  for (const name of postorder.reverse()) {
+    const here = rank.get(name) ?? 0;
+    for (const next of forward.get(name) ?? []) rank.set(next, Math.max(rank.get(next) ?? 0, here + 1));
+  }
+  const listed = Object.keys(states);
+  return postorder.sort(
+    (a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || listed.indexOf(a) - listed.indexOf(b),
+  );
+}
+
+function reachable(machine: AslMachine, from: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [from];
+  while (queue.length > 0) {
+    const state = machine.States[queue.pop() as string];
+    for (const next of state ? successors(state) : []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** "sm-train, logging": each branch of a Parallel (or a Map's processor) by its work states' names. */
+function insideOf(machine: AslMachine, name: string): string | undefined {
+  const state = machine.States[name];
+  if (!state) return undefined;
+  const branches = innerMachines(state)
+    .map((inner) => {
+      const work = orderedStates(inner).filter((n) => WORK_TYPES.has(inner.States[n]?.Type ?? ''));
+      // A Parallel's branch is named even when it only passes data on; a Map that only decides says nothing.
+      return (work.length > 0 || state.Type === 'Map' ? work : [inner.StartAt]).join(' then ');
+    })
+    .filter((branch) => branch !== '');
+  if (branches.length === 0) return undefined;
+  return state.Type === 'Map' ? `${branches.join(', ')} for each item` : branches.join(', ');
+}
+
+export function mainSteps(machine: AslMachine): MainStep[] {
+  const roles = machineRoles(machine);
+  const listed = Object.keys(machine.States);
+  const steps: MainStep[] = [];
+  let pollingStep: MainStep | undefined;
+  let workStep: MainStep | undefined;
+  for (const name of orderedStates(machine)) {
+    const state = machine.States[name];
+    if (!state || OUTCOME_TYPES.has(state.Type)) continue;
+    const nested = innerMachines(state).flatMap((inner) => allStates(inner).map((s) => s.name));
+    if (roles.get(name) === 'endpoint-wait') {
+      if (pollingStep) pollingStep.states.push(name);
+      else {
+        pollingStep = { names: [name], states: [name] };
+        steps.push(pollingStep);
+      }
+      continue;
+    }
+    const last = steps[steps.length - 1];
+    if (!WORK_TYPES.has(state.Type)) {
+      // Pass, Choice, Wait: part of the step before (they check or shape what it did); a leading one is its own.
+      if (last) last.states.push(name);
+      else steps.push({ names: [name], states: [name] });
+      continue;
+    }
+    // Neither reaches the other: alternatives, of which a build runs one (create or update the endpoint).
+    const alternative =
+      last !== undefined &&
+      last === workStep &&
+      last.names.every(
+        (other) => !reachable(machine, other).has(name) && !reachable(machine, name).has(other),
+      );
+    if (alternative) {
+      last.names.push(name);
+      last.names.sort((a, b) => listed.indexOf(a) - listed.indexOf(b));
+      last.states.push(name, ...nested);
+      continue;
+    }
+    const step: MainStep = { names: [name], states: [name, ...nested] };
+    const inside = insideOf(machine, name);
+    if (inside) step.inside = inside;
+    steps.push(step);
+    workStep = step;
+  }
+  return steps;
+}
+
+/**
+ * Each main step marked from a build's history: done, running, failed (or stopped), skipped when the build
+ * went another way, waiting when it has not got there yet. A page that does not reach back to the start
+ * leaves earlier steps unseen: they were done.
+ */
+export function markSteps(steps: MainStep[], reading: HistoryReading, status: BuildStatus): StepLineFact[] {
+  const indexOf = (state: string | undefined): number =>
+    state === undefined ? -1 : steps.findIndex((step) => step.states.includes(state));
+  const running = status === 'RUNNING' || status === 'PENDING_REDRIVE';
+  const currentAt = running ? indexOf(reading.current?.name) : -1;
+  const failedAt =
+    !running && status !== 'SUCCEEDED' ? indexOf(reading.failure?.step ?? reading.current?.name) : -1;
+  const seen = steps.map((step) => step.states.filter((s) => reading.entered.has(s)));
+  const firstSeen = seen.findIndex((names) => names.length > 0);
+  const lines = steps.map((step, i): StepLineFact => {
+    const ran = step.names.filter((n) => reading.entered.has(n));
+    const label = labelOf(step, ran.length === 1 ? ran : step.names);
+    let state: StepLineState;
+    if (i === currentAt) state = 'running';
+    else if (i === failedAt) state = status === 'ABORTED' ? 'stopped' : 'failed';
+    else if (seen[i]?.length) state = 'done';
+    else if (!reading.complete && firstSeen >= 0 && i < firstSeen) state = 'done';
+    else if (running && i > currentAt) state = 'waiting';
+    else state = 'skipped';
+    const line: StepLineFact = { label, state };
+    if (state === 'running' && reading.current?.enteredAt) line.startedAt = reading.current.enteredAt;
+    return line;
+  });
+  return lines;
+}
+
+function labelOf(step: MainStep, names: string[]): string {
+  const label = names.join(' / ');
+  return step.inside ? `${label} (${step.inside})` : label;
+}

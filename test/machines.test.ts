@@ -1,0 +1,630 @@
+// Teams' own state machines, unchanged: the DS SDK's Workflow and TrainingPipeline, a continuous-deployment
+// machine after AWS's blog posts, and an odd hand-written one. Each runs end to end on the local AWS, and
+// the core answers about it through the real SDK clients, in sentences a person would say.
+
+import {
+  CreateStateMachineCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { readHistory } from '../core/builds/history';
+import { parseDefinition } from '../core/machine/definition';
+import { machineRoles, roleOfResource } from '../core/machine/roles';
+import { parseConfig } from '../core/config/load';
+import { NoBuildsYet } from '../core/errors';
+import type { BuildStatusFact } from '../core/builds/facts';
+import { SageBuild } from '../core/sagebuild';
+import { details, errorSentence, liveModel, status, whyFailed } from '../core/wording';
+import { LocalAws } from '../local/local-aws';
+import { healthCheckFailure } from '../local/sagemaker/scenario';
+import { renderBuildCard } from '../slack/cards';
+import {
+  continuousDeployment,
+  dsSdkTrainingPipeline,
+  dsSdkWorkflow,
+  MACHINE_FIXTURES,
+  oddParallel,
+  type MachineFixture,
+} from './fixtures/machines';
+import { TEST_TIME_SCALE, tester, waitFor } from './support/local-stack';
+
+let local: LocalAws;
+let sfn: SFNClient;
+let core: SageBuild;
+const machineArns = new Map<string, string>();
+
+beforeAll(async () => {
+  local = await LocalAws.start({ timeScale: TEST_TIME_SCALE });
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  sfn = new SFNClient({});
+  for (const machine of MACHINE_FIXTURES) {
+    const created = await sfn.send(
+      new CreateStateMachineCommand({
+        name: `team-${machine.name}`,
+        definition: machine.definition,
+        roleArn: 'arn:aws:iam::123456789012:role/TeamStepFunctionsRole',
+      }),
+    );
+    machineArns.set(machine.name, created.stateMachineArn as string);
+  }
+  core = new SageBuild(
+    parseConfig(
+      {
+        region: local.region,
+        pipelines: MACHINE_FIXTURES.map((machine) => ({
+          name: machine.name,
+          stateMachineArn: machineArns.get(machine.name),
+          access: { start: ['*'], stop: ['*'] },
+        })),
+      },
+      'test',
+    ),
+  );
+});
+
+afterAll(async () => {
+  core.close();
+  sfn.destroy();
+  await local.close();
+});
+
+const now = () => new Date();
+
+/** Starts a build the way the team's own tooling does: StartExecution with a unique name and input. */
+async function startBuild(
+  machine: MachineFixture,
+  build: string,
+  hyperparameters: Record<string, string> = {},
+  inputChange: (input: Record<string, unknown>) => Record<string, unknown> = (input) => input,
+): Promise<string> {
+  const started = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: machineArns.get(machine.name),
+      name: build,
+      input: JSON.stringify(inputChange(machine.input(build, hyperparameters))),
+    }),
+  );
+  return started.executionArn as string;
+}
+
+async function finish(executionArn: string): Promise<void> {
+  await local.stepFunctions.waitFor(executionArn);
+}
+
+/** The card's step list as Slack shows it, one line per step. */
+async function cardSteps(machine: MachineFixture, executionArn: string): Promise<string[]> {
+  const fact = await core.statusOf(machine.name, executionArn);
+  const card = renderBuildCard(fact, { consoleUrl: 'https://console.example', canStop: true, now: now() });
+  const block = card.blocks.find((b) => b.block_id === 'build_steps');
+  expect(card.blocks.length).toBeLessThanOrEqual(50);
+  return block?.type === 'section' ? (block.text?.text ?? '').split('\n') : [];
+}
+
+const ICON = {
+  done: ':white_check_mark:',
+  running: ':hourglass_flowing_sand:',
+  waiting: ':white_circle:',
+  failed: ':x:',
+  stopped: ':octagonal_sign:',
+  skipped: ':heavy_minus_sign:',
+};
+
+/** "Train Step" etc. with an icon each; a running step also says how long it has run. */
+function lines(steps: [keyof typeof ICON, string][]): (string | RegExp)[] {
+  return steps.map(([state, label]) =>
+    state === 'running' ? new RegExp(`^${ICON.running} ${escape(label)} · .+$`) : `${ICON[state]} ${label}`,
+  );
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function expectLines(actual: string[], expected: (string | RegExp)[]): void {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((line, i) => {
+    if (typeof line === 'string') expect(actual[i]).toBe(line);
+    else expect(actual[i]).toMatch(line);
+  });
+}
+
+/** How each machine names things, and what its card lists. */
+interface Expectations {
+  machine: MachineFixture;
+  /** The state a training failure is reported at, by whyFailed. */
+  trainingStepNoun: string;
+  jobOf: (build: string) => string;
+  modelOf: (build: string) => string;
+  /** The card's steps for a build that is training (running first training step). */
+  trainingCard: [keyof typeof ICON, string][];
+  stoppedCard: [keyof typeof ICON, string][];
+  succeededCard: [keyof typeof ICON, string][];
+}
+
+const EXPECTATIONS: Expectations[] = [
+  {
+    machine: dsSdkWorkflow,
+    trainingStepNoun: 'the Train Step',
+    jobOf: (b) => `churn-${b}`,
+    modelOf: (b) => `churn-${b}`,
+    trainingCard: [
+      ['running', 'Train Step'],
+      ['waiting', 'Save model'],
+      ['waiting', 'Create Endpoint Config'],
+      ['waiting', 'Create Endpoint'],
+    ],
+    stoppedCard: [
+      ['stopped', 'Train Step'],
+      ['skipped', 'Save model'],
+      ['skipped', 'Create Endpoint Config'],
+      ['skipped', 'Create Endpoint'],
+    ],
+    succeededCard: [
+      ['done', 'Train Step'],
+      ['done', 'Save model'],
+      ['done', 'Create Endpoint Config'],
+      ['done', 'Create Endpoint'],
+    ],
+  },
+  {
+    machine: dsSdkTrainingPipeline,
+    trainingStepNoun: 'the Training step',
+    jobOf: (b) => `estimator-${b}`,
+    modelOf: (b) => b,
+    trainingCard: [
+      ['running', 'Training'],
+      ['waiting', 'Create Model'],
+      ['waiting', 'Configure Endpoint'],
+      ['waiting', 'Deploy'],
+    ],
+    stoppedCard: [
+      ['stopped', 'Training'],
+      ['skipped', 'Create Model'],
+      ['skipped', 'Configure Endpoint'],
+      ['skipped', 'Deploy'],
+    ],
+    succeededCard: [
+      ['done', 'Training'],
+      ['done', 'Create Model'],
+      ['done', 'Configure Endpoint'],
+      ['done', 'Deploy'],
+    ],
+  },
+  {
+    machine: continuousDeployment,
+    trainingStepNoun: 'the TrainingJob step',
+    jobOf: (b) => `churn-train-${b}`,
+    modelOf: (b) => `churn-model-${b}`,
+    trainingCard: [
+      ['running', 'TrainingJob'],
+      ['waiting', 'CreateModel'],
+      ['waiting', 'CreateEndpointConfig'],
+      ['waiting', 'CheckEndpointExists'],
+      ['waiting', 'CreateEndpoint / UpdateEndpoint'],
+      ['waiting', 'WaitForDeploy'],
+    ],
+    stoppedCard: [
+      ['stopped', 'TrainingJob'],
+      ['skipped', 'CreateModel'],
+      ['skipped', 'CreateEndpointConfig'],
+      ['skipped', 'CheckEndpointExists'],
+      ['skipped', 'CreateEndpoint / UpdateEndpoint'],
+      ['skipped', 'WaitForDeploy'],
+    ],
+    succeededCard: [
+      ['done', 'TrainingJob'],
+      ['done', 'CreateModel'],
+      ['done', 'CreateEndpointConfig'],
+      ['done', 'CheckEndpointExists'],
+      ['done', 'UpdateEndpoint'],
+      ['done', 'WaitForDeploy'],
+    ],
+  },
+  {
+    machine: oddParallel,
+    trainingStepNoun: 'the sm-train step',
+    jobOf: (b) => `odd-${b}`,
+    modelOf: (b) => `odd-${b}`,
+    trainingCard: [
+      ['done', 'step_1'],
+      ['running', 'step_2 (sm-train, logging)'],
+      ['waiting', 'step_3'],
+      ['waiting', 'step_4'],
+      ['waiting', 'step_5'],
+    ],
+    stoppedCard: [
+      ['done', 'step_1'],
+      ['stopped', 'step_2 (sm-train, logging)'],
+      ['skipped', 'step_3'],
+      ['skipped', 'step_4'],
+      ['skipped', 'step_5'],
+    ],
+    succeededCard: [
+      ['done', 'step_1'],
+      ['done', 'step_2 (sm-train, logging)'],
+      ['done', 'step_3'],
+      ['done', 'step_4'],
+      ['done', 'step_5'],
+    ],
+  },
+];
+
+/** Words that must never reach a sentence about these machines. */
+const GARBLED = [
+  /training the step/,
+  /training the job/,
+  /is deployed step/,
+  /step 1 step/,
+  /SageMakerTrainingJobFailed/,
+  /working on the/,
+];
+
+function expectNatural(sentence: string): void {
+  for (const bad of GARBLED) expect(sentence).not.toMatch(bad);
+}
+
+const HEALTH_CHECK = healthCheckFailure('AllTraffic').replace(/\.$/, '');
+/** The odd machine names its only production variant "variant-1". */
+const healthCheckOf = (machine: MachineFixture) =>
+  healthCheckFailure(machine === oddParallel ? 'variant-1' : 'AllTraffic').replace(/\.$/, '');
+const TRAINING_REASON_START = 'AlgorithmError: ExecuteUserScriptError: ExitCode 1';
+
+describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expected) => {
+  const { machine } = expected;
+  const pipeline = machine.name;
+
+  test('no builds yet: status and "which model is live" say so', async () => {
+    const error = await core.status(pipeline).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoBuildsYet);
+    expect(errorSentence(error)).toBe(`The ${pipeline} pipeline has no builds yet.`);
+    expect(liveModel(await core.endpoint(pipeline))).toBe(
+      `The ${pipeline} pipeline's endpoint doesn't exist yet.`,
+    );
+  });
+
+  test('a first build succeeds and says where it deployed', async () => {
+    await finish(await startBuild(machine, 'b1'));
+    const fact = await core.status(pipeline);
+    expect(fact.status).toBe('SUCCEEDED');
+    const said = status(fact, now());
+    expect(said).toMatch(
+      new RegExp(
+        `^Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${escape(machine.endpointOf('b1'))} (is being created|is in service)\\.$`,
+      ),
+    );
+  });
+
+  test('while training: the role, SageMaker phase, the ETA from past builds and the card', async () => {
+    const executionArn = await startBuild(machine, 'b2', { sagebuild_training_minutes: '600' });
+    const fact = await waitFor(async () => {
+      const f = await core.status(pipeline);
+      return f.training?.secondaryStatus === 'Training' ? f : undefined;
+    });
+    expect(fact.currentStep).toMatchObject({ label: 'training the model', state: 'running' });
+    expect(fact.eta).toMatchObject({ basedOn: 1 });
+    const said = status(fact, now());
+    expect(said).toMatch(
+      new RegExp(
+        `^Not yet\\. Your ${pipeline} build has been training the model for .+\\. Based on the last build it should be done (in .+|any minute now)\\.$`,
+      ),
+    );
+    expectNatural(said);
+    const more = details(await core.details(pipeline), now());
+    expect(more).toContain(
+      `The training job ${expected.jobOf('b2')} is training. SageMaker says: Training image download completed. Training in progress.`,
+    );
+    expectNatural(more);
+    expectLines(await cardSteps(machine, executionArn), lines(expected.trainingCard));
+
+    // A stop keeps the step it stopped in.
+    await core.stop({ pipeline, requester: tester });
+    await finish(executionArn);
+    const stopped = await core.status(pipeline);
+    expect(stopped.status).toBe('ABORTED');
+    expect(status(stopped, now())).toMatch(
+      new RegExp(`^Your ${pipeline} build was stopped .+, while training the model\\.$`),
+    );
+    expectLines(await cardSteps(machine, executionArn), lines(expected.stoppedCard));
+  });
+
+  test("a training failure: SageMaker's reason in status, why and the card, never a fixed cause", async () => {
+    const executionArn = await startBuild(machine, 'b3', { sagebuild_simulate: 'training-failure' });
+    await finish(executionArn);
+    const fact = await core.status(pipeline);
+    expect(fact.status).toBe('FAILED');
+    const said = status(fact, now());
+    expect(said).toMatch(
+      new RegExp(
+        `^No\\. Your ${pipeline} build failed .+ while training the model\\. The reason: ${escape(TRAINING_REASON_START)}`,
+      ),
+    );
+    expectNatural(said);
+    const why = whyFailed(await core.whyFailed(pipeline), now());
+    expect(why).toMatch(
+      new RegExp(
+        `^Your ${pipeline} build failed .+ at ${escape(expected.trainingStepNoun)}\\. SageMaker said: ${escape(TRAINING_REASON_START)}`,
+      ),
+    );
+    expectNatural(why);
+    const card = renderBuildCard(await core.statusOf(pipeline, executionArn), {
+      consoleUrl: 'https://console.example',
+      canStop: true,
+      now: now(),
+    });
+    const failure = card.blocks.find((b) => b.block_id === 'build_failure');
+    expect(JSON.stringify(failure)).toContain(TRAINING_REASON_START);
+    expect(JSON.stringify(card)).not.toContain('SageMakerTrainingJobFailed');
+  });
+
+  test("an endpoint failure is told with SageMaker's reason", async () => {
+    if (machine === continuousDeployment) {
+      // This machine waits for its endpoint: a new endpoint that fails its health check fails the build.
+      const executionArn = await startBuild(
+        machine,
+        'b4',
+        { sagebuild_simulate: 'endpoint-failure' },
+        (input) => ({
+          ...input,
+          EndpointName: 'churn-canary',
+        }),
+      );
+      await finish(executionArn);
+      const fact = await core.status(pipeline);
+      expect(fact.status).toBe('FAILED');
+      const said = status(fact, now());
+      expect(said).toMatch(
+        new RegExp(
+          `^No\\. Your cd build failed .+ while waiting for the endpoint\\. The reason: ${escape(HEALTH_CHECK)}\\.$`,
+        ),
+      );
+      expect(said).not.toContain('did not reach InService');
+      const why = whyFailed(await core.whyFailed(pipeline), now());
+      expect(why).toMatch(
+        new RegExp(
+          `^Your cd build failed .+ at the GetEndpointStatus step\\. SageMaker said: ${escape(HEALTH_CHECK)}\\.$`,
+        ),
+      );
+      return;
+    }
+    // DS SDK style machines create the endpoint and end: the endpoint fails afterwards, and is told.
+    await finish(await startBuild(machine, 'b4', { sagebuild_simulate: 'endpoint-failure' }));
+    const live = await waitFor(async () => {
+      const fact = await core.endpoint(pipeline);
+      return fact.endpoint?.status === 'Failed' ? fact : undefined;
+    });
+    expect(liveModel(live)).toBe(
+      `The ${machine.endpointOf('b4')} endpoint has failed. SageMaker said: ${healthCheckOf(machine)}.`,
+    );
+    const fact = await core.status(pipeline);
+    expect(status(fact, now())).toMatch(
+      new RegExp(
+        `^Yes\\. Your ${pipeline} build finished .+\\. The endpoint ${escape(machine.endpointOf('b4'))} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
+      ),
+    );
+  });
+
+  test('a second and third build succeed: details with metrics, the live model and the card', async () => {
+    for (const build of ['b5', 'b6']) await finish(await startBuild(machine, build));
+    const fact: BuildStatusFact = await core.details(pipeline);
+    expect(fact).toMatchObject({ status: 'SUCCEEDED', name: 'b6' });
+    const more = details(fact, now());
+    expect(more).toContain(
+      `The training job ${expected.jobOf('b6')} has completed. SageMaker says: Training job completed. The latest metrics: train:auc is 0.94, validation:auc is 0.91 and validation:rmse is 0.21.`,
+    );
+    expectNatural(more);
+    const live = await waitFor(async () => {
+      const model = await core.endpoint(pipeline);
+      return model.endpoint?.status === 'InService' && model.endpoint.modelName === expected.modelOf('b6')
+        ? model
+        : undefined;
+    });
+    expect(liveModel(live)).toBe(
+      `The ${machine.endpointOf('b6')} endpoint is in service, serving model ${expected.modelOf('b6')}.`,
+    );
+    const executionArn = `${(machineArns.get(pipeline) as string).replace(':stateMachine:', ':execution:')}:b6`;
+    expectLines(await cardSteps(machine, executionArn), lines(expected.succeededCard));
+  });
+});
+
+describe('the continuous-deployment machine while it deploys', () => {
+  test('says it is waiting for the endpoint, and what the endpoint is doing', async () => {
+    const executionArn = await startBuild(continuousDeployment, 'b7');
+    const fact = await waitFor(async () => {
+      const f = await core.status('cd');
+      return f.currentStep?.label === 'waiting for the endpoint' && f.endpoint ? f : undefined;
+    }, 60_000);
+    expect(fact.endpoint).toMatchObject({ endpointName: 'churn-live', status: 'Updating' });
+    const said = status(fact, now());
+    expect(said).toMatch(
+      /^Not yet\. Your cd build (has been|started .+ and has been) waiting for the endpoint for .+\./,
+    );
+    expectNatural(said);
+    const steps = await cardSteps(continuousDeployment, executionArn);
+    expect(steps.slice(-2)).toEqual([
+      `${ICON.done} UpdateEndpoint`,
+      expect.stringMatching(/^:hourglass_flowing_sand: WaitForDeploy · /),
+    ]);
+    await finish(executionArn);
+  });
+});
+
+describe('knowing a machine from its definition', () => {
+  const parsed = (machine: MachineFixture) => {
+    const definition = parseDefinition(machine.definition);
+    if (!definition) throw new Error(`${machine.file} does not parse`);
+    return definition;
+  };
+
+  test('each state gets its role from its Resource and shape, whatever it is called', () => {
+    expect(Object.fromEntries(machineRoles(parsed(continuousDeployment)))).toEqual({
+      TrainingJob: 'training',
+      CreateModel: 'model',
+      CreateEndpointConfig: 'endpoint-config',
+      CheckEndpointExists: 'endpoint-check',
+      CreateEndpoint: 'create-endpoint',
+      UpdateEndpoint: 'update-endpoint',
+      WaitForDeploy: 'endpoint-wait',
+      GetEndpointStatus: 'endpoint-wait',
+      IsDeployed: 'endpoint-wait',
+      DeploymentFailed: 'fail',
+      DeploymentSucceeded: 'succeed',
+    });
+    expect(Object.fromEntries(machineRoles(parsed(oddParallel)))).toMatchObject({
+      step_1: 'pass',
+      step_2: 'parallel',
+      'sm-train': 'training',
+      logging: 'pass',
+      step_3: 'model',
+    });
+    expect(roleOfResource('arn:aws:states:::lambda:invoke.waitForTaskToken')).toBe('approval');
+    expect(roleOfResource('arn:aws:lambda:us-east-1:123456789012:function:notify')).toBe('lambda');
+    expect(roleOfResource('createHyperParameterTuningJob.sync', 'sagemaker')).toBe('tuning');
+    expect(roleOfResource('arn:aws:states:::aws-sdk:sagemaker:createProcessingJob')).toBe('processing');
+    expect(roleOfResource('arn:aws:states:::sagemaker:createTransformJob.sync')).toBe('transform');
+  });
+
+  test('a definition SageBuild cannot read is no definition, never an error', () => {
+    expect(parseDefinition('not json')).toBeUndefined();
+    expect(parseDefinition('{"StartAt": "A"}')).toBeUndefined();
+    expect(parseDefinition(' '.repeat(1_048_577))).toBeUndefined();
+  });
+
+  test('a build that waits for approval in a Map is in the approval, not the Map', () => {
+    const events: HistoryEvent[] = [
+      { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: new Date(0) },
+      entered(2, 'Map', 'Approve each'),
+      { id: 3, previousEventId: 2, type: 'MapStateStarted', timestamp: new Date(0) },
+      entered(4, 'Task', 'Ask'),
+      scheduled(5, 4, 'lambda', 'invoke.waitForTaskToken', {}),
+    ];
+    const reading = readHistory(events.reverse());
+    expect(reading.current).toMatchObject({ name: 'Ask', type: 'Task' });
+    expect(reading.currentTask?.role).toBe('approval');
+  });
+});
+
+function entered(id: number, type: string, name: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: `${type}StateEntered` as HistoryEvent['type'],
+    timestamp: new Date(id * 1000),
+    stateEnteredEventDetails: { name, input: '{}' },
+  };
+}
+
+function exited(id: number, type: string, name: string): HistoryEvent {
+  return {
+    id,
+    previousEventId: id - 1,
+    type: `${type}StateExited` as HistoryEvent['type'],
+    timestamp: new Date(id * 1000),
+    stateExitedEventDetails: { name, output: '{}' },
+  };
+}
+
+function scheduled(
+  id: number,
+  previousEventId: number,
+  resourceType: string,
+  resource: string,
+  parameters: object,
+): HistoryEvent {
+  return {
+    id,
+    previousEventId,
+    type: 'TaskScheduled',
+    timestamp: new Date(id * 1000),
+    taskScheduledEventDetails: {
+      resourceType,
+      resource,
+      region: 'us-east-1',
+      parameters: JSON.stringify(parameters),
+    },
+  };
+}
+
+/** A stop in the odd machine's Parallel, as real Step Functions records it: aborted events have no details. */
+function stoppedInParallel(): HistoryEvent[] {
+  const events: HistoryEvent[] = [
+    { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: new Date(1000) },
+    entered(2, 'Pass', 'step_1'),
+    exited(3, 'Pass', 'step_1'),
+    entered(4, 'Parallel', 'step_2'),
+    { id: 5, previousEventId: 4, type: 'ParallelStateStarted', timestamp: new Date(5000) },
+    entered(6, 'Task', 'sm-train'),
+    entered(7, 'Pass', 'logging'),
+    scheduled(8, 6, 'sagemaker', 'createTrainingJob.sync', { TrainingJobName: 'odd-real' }),
+    exited(9, 'Pass', 'logging'),
+    { id: 10, previousEventId: 8, type: 'TaskStarted', timestamp: new Date(10_000) },
+    { id: 11, previousEventId: 10, type: 'TaskSubmitted', timestamp: new Date(11_000) },
+  ];
+  return events;
+}
+
+describe('reading a history the way real Step Functions writes it', () => {
+  test('inside a Parallel, the step is the training still running, not the branch that finished', () => {
+    const reading = readHistory(stoppedInParallel().reverse());
+    expect(reading.current).toMatchObject({ name: 'sm-train', type: 'Task' });
+    expect(reading.currentTask).toMatchObject({
+      role: 'training',
+      parameters: { TrainingJobName: 'odd-real' },
+    });
+    expect(reading.trainingJobName).toBe('odd-real');
+  });
+
+  test('a stop keeps its step: TaskStateAborted and ParallelStateAborted carry no details', () => {
+    const events = [
+      ...stoppedInParallel(),
+      { id: 12, previousEventId: 11, type: 'TaskStateAborted', timestamp: new Date(12_000) },
+      { id: 13, previousEventId: 12, type: 'ParallelStateAborted', timestamp: new Date(13_000) },
+      {
+        id: 14,
+        previousEventId: 13,
+        type: 'ExecutionAborted',
+        timestamp: new Date(14_000),
+        executionAbortedEventDetails: { error: 'StoppedBySageBuild', cause: 'Stopped by Tess' },
+      },
+    ] as HistoryEvent[];
+    const reading = readHistory(events.reverse());
+    expect(reading.failure).toMatchObject({ step: 'sm-train', error: 'StoppedBySageBuild' });
+  });
+
+  test('an older local history that names the aborted state reads the same', () => {
+    const events = [
+      ...stoppedInParallel(),
+      {
+        id: 12,
+        previousEventId: 11,
+        type: 'TaskStateAborted',
+        timestamp: new Date(12_000),
+        stateExitedEventDetails: { name: 'sm-train' },
+      },
+      { id: 13, previousEventId: 12, type: 'ExecutionAborted', timestamp: new Date(13_000) },
+    ] as HistoryEvent[];
+    expect(readHistory(events.reverse()).failure?.step).toBe('sm-train');
+  });
+});
+
+describe('a machine SageBuild may not read', () => {
+  afterEach(() => local.faults.set({}));
+
+  test('without states:DescribeStateMachine, status still speaks, from the task it runs', async () => {
+    local.faults.set({ deny: ['states:DescribeStateMachine'] });
+    const cold = new SageBuild(core.config);
+    try {
+      const executionArn = await startBuild(dsSdkWorkflow, 'b8', { sagebuild_training_minutes: '600' });
+      const fact = await waitFor(async () => {
+        const f = await cold.status('workflow');
+        return f.currentStep?.name === 'Train Step' ? f : undefined;
+      });
+      expect(status(fact, now())).toMatch(/^Not yet\. Your workflow build has been training the model for /);
+      expect((await cold.statusOf('workflow', executionArn)).steps).toBeUndefined();
+      await cold.stop({ pipeline: 'workflow', requester: tester });
+      await finish(executionArn);
+    } finally {
+      cold.close();
+    }
+  });
+});
