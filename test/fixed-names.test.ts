@@ -1,7 +1,8 @@
 // Which SageMaker names a machine takes from a value that is the same for every build: pure analysis of the
 // definition and the default input, no network.
 
-import { fixedNameFindings, parseReference } from '../core/machine/fixed-names';
+import { fixedNameFindings } from '../core/machine/fixed-names';
+import { parseReference } from '../core/machine/input-flow';
 import { trainingPipelineDefinition, trainingPipelineInput } from './support/training-pipeline-asl';
 
 const TRAIN = 'arn:aws:states:::sagemaker:createTrainingJob.sync';

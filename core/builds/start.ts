@@ -13,6 +13,7 @@ import {
   type BuildContext,
 } from './context';
 import type { Requester, StartResult } from './facts';
+import { firstStartWarnings } from '../machine/first-start-check';
 import { executionArnFor, executionName } from './names';
 import { buildInput } from './overrides';
 
@@ -61,7 +62,8 @@ export async function startBuild(ctx: BuildContext, request: StartRequest): Prom
     return rethrowMissingMachine(ctx, error);
   }
   await yieldToEarlierStart(ctx, name, executionArn);
-  return result(ctx, executionArn, name, startedAt, true);
+  const warnings = await firstStartWarnings(ctx);
+  return { ...result(ctx, executionArn, name, startedAt, true), ...(warnings.length ? { warnings } : {}) };
 }
 
 /**

@@ -6,6 +6,15 @@
 // "{build}" is not. What can't be known (a path into a previous state's result) is never reported.
 
 import { formatInputPath, type PathSegment } from '../config/input-path';
+import {
+  intrinsicReferences,
+  isObject,
+  parseReference,
+  valueAt,
+  walkStates,
+  type Base,
+  type Json,
+} from './input-flow';
 import { BUILD_PLACEHOLDER } from '../builds/overrides';
 
 export type FixedNameFinding =
@@ -42,150 +51,34 @@ const FRESH_INTRINSICS = /\bStates\.(UUID|MathRandom)\s*\(/;
 const FRESH_JSONATA =
   /\$states\.context\.(Execution\.(Name|Id|StartTime)|State\.EnteredTime)\b|\$(uuid|random|now|millis)\(/;
 
-/** Nested Parallel/Map states deeper than this are not looked into (real machines nest two or three). */
-const MAX_DEPTH = 8;
-const MAX_STATES = 2000;
-
-type Json = Record<string, unknown>;
-
-/** Where a state's `$` points: a path into the execution input, or undefined when that is unknown. */
-type Base = PathSegment[] | undefined;
-
-interface Walk {
-  input: Json;
-  findings: FixedNameFinding[];
-  seen: number;
-  jsonata: boolean;
-}
-
 export function fixedNameFindings(definition: unknown, defaultInput: Json): FixedNameFinding[] {
-  if (!isObject(definition)) return [];
-  const walk: Walk = {
-    input: defaultInput,
-    findings: [],
-    seen: 0,
-    jsonata: definition.QueryLanguage === 'JSONata',
-  };
-  walkMachine(walk, definition, [], 0);
-  return walk.findings;
+  const findings: FixedNameFinding[] = [];
+  walkStates(definition, ({ name, state, base, jsonata }) => {
+    const finding = checkTask(defaultInput, state, base, jsonata);
+    if (finding) findings.push({ state: name, ...finding } as FixedNameFinding);
+  });
+  return findings;
 }
 
-/** One machine or branch: its states, with `$` of its first state at `base`. */
-function walkMachine(walk: Walk, machine: Json, base: Base, depth: number): void {
-  const states = machine.States;
-  if (!isObject(states) || depth > MAX_DEPTH) return;
-  const bases = statesBases(states, typeof machine.StartAt === 'string' ? machine.StartAt : '', base);
-  for (const [name, state] of Object.entries(states)) {
-    walk.seen += 1;
-    if (!isObject(state) || walk.seen > MAX_STATES) continue;
-    const jsonata = state.QueryLanguage ? state.QueryLanguage === 'JSONata' : walk.jsonata;
-    const effective = jsonata ? undefined : narrowed(bases.get(name), state.InputPath);
-    checkTask(walk, name, state, effective, jsonata);
-    if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-      // Each branch starts from the Parallel's effective input (Parameters replace it with unknowns).
-      const branchBase = state.Parameters === undefined ? effective : undefined;
-      state.Branches.filter(isObject).forEach((branch) => walkMachine(walk, branch, branchBase, depth + 1));
-    }
-    if (state.Type === 'Map') {
-      // An iteration's input is one item, never the execution input: only $$.Execution.Input resolves there.
-      const processor = isObject(state.ItemProcessor) ? state.ItemProcessor : state.Iterator;
-      if (isObject(processor)) walkMachine(walk, processor, undefined, depth + 1);
-    }
-  }
-}
-
-/**
- * For each state, where its raw input points in the execution input: known for the first state, and for a
- * state all of whose predecessors pass their input on (a Choice, a Wait, or a Task whose ResultPath puts the
- * result beside the input). Starts from "all known" and drops what a predecessor spoils, until nothing changes.
- */
-function statesBases(states: Json, startAt: string, base: Base): Map<string, Base> {
-  const edges = new Map<string, { to: string; keeps: boolean }[]>();
-  for (const [name, state] of Object.entries(states)) {
-    if (isObject(state)) edges.set(name, successors(state));
-  }
-  const known = new Set(base === undefined ? [] : edges.keys());
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const [from, outs] of edges) {
-      for (const { to, keeps } of outs) {
-        if (known.has(to) && (!known.has(from) || !keeps)) {
-          known.delete(to);
-          changed = true;
-        }
-      }
-    }
-  }
-  const reachable = new Set<string>([startAt]);
-  for (const name of reachable) edges.get(name)?.forEach(({ to }) => reachable.add(to));
-  return new Map(
-    [...edges.keys()].map((name) => [name, known.has(name) && reachable.has(name) ? base : undefined]),
-  );
-}
-
-/** Where a state can go next, and whether what it passes on still holds its raw input unchanged. */
-function successors(state: Json): { to: string; keeps: boolean }[] {
-  const outs: { to: string; keeps: boolean }[] = [];
-  const passes = passesInputOn(state);
-  if (typeof state.Next === 'string') outs.push({ to: state.Next, keeps: passes });
-  if (typeof state.Default === 'string') outs.push({ to: state.Default, keeps: passes });
-  for (const choice of Array.isArray(state.Choices) ? state.Choices : []) {
-    if (isObject(choice) && typeof choice.Next === 'string') outs.push({ to: choice.Next, keeps: passes });
-  }
-  for (const caught of Array.isArray(state.Catch) ? state.Catch : []) {
-    if (isObject(caught) && typeof caught.Next === 'string') {
-      outs.push({ to: caught.Next, keeps: keepsBeside(caught.ResultPath) && !('Output' in caught) });
-    }
-  }
-  return outs;
-}
-
-function passesInputOn(state: Json): boolean {
-  if (!isWhole(state.OutputPath) || 'Output' in state) return false;
-  switch (state.Type) {
-    case 'Choice':
-    case 'Wait':
-      return isWhole(state.InputPath);
-    case 'Pass':
-      if (state.Result === undefined && state.Parameters === undefined && isWhole(state.InputPath)) {
-        return isWhole(state.ResultPath) || keepsBeside(state.ResultPath);
-      }
-      return keepsBeside(state.ResultPath);
-    case 'Task':
-    case 'Parallel':
-    case 'Map':
-      return keepsBeside(state.ResultPath);
-    default:
-      return false;
-  }
-}
-
-/** A ResultPath that keeps the raw input: null (result dropped) or "$.x" (result beside the input). */
-function keepsBeside(resultPath: unknown): boolean {
-  return resultPath === null || (typeof resultPath === 'string' && resultPath.startsWith('$.'));
-}
-
-function isWhole(path: unknown): boolean {
-  return path === undefined || path === '$';
-}
-
-/** The effective input after InputPath: "$.Training" moves the base down to Training. */
-function narrowed(base: Base, inputPath: unknown): Base {
-  if (base === undefined || isWhole(inputPath)) return base;
-  if (inputPath === null || typeof inputPath !== 'string') return undefined;
-  const ref = parseReference(inputPath);
-  return ref && ref.root === '$' ? [...base, ...ref.segments] : undefined;
-}
-
-function checkTask(walk: Walk, name: string, state: Json, base: Base, jsonata: boolean): void {
-  if (state.Type !== 'Task' || typeof state.Resource !== 'string') return;
-  const action = SAGEMAKER_RESOURCE.exec(state.Resource)?.[1];
-  const field = action === undefined ? undefined : NAME_FIELDS[action];
-  if (field === undefined) return;
+function checkTask(
+  input: Json,
+  state: Json,
+  base: Base,
+  jsonata: boolean,
+): (Why & { field: string }) | undefined {
+  const field = createdNameField(state);
+  if (field === undefined) return undefined;
   const finding = jsonata
-    ? fromJsonata(walk, state.Arguments, field)
-    : fromJsonPath(walk, state.Parameters, field, base);
-  if (finding) walk.findings.push({ state: name, field, ...finding } as FixedNameFinding);
+    ? fromJsonata(input, state.Arguments, field)
+    : fromJsonPath(input, state.Parameters, field, base);
+  return finding && { field, ...finding };
+}
+
+/** "TrainingJobName" for a createTrainingJob task: the name SageMaker needs new each build; else undefined. */
+export function createdNameField(state: Json): string | undefined {
+  if (state.Type !== 'Task' || typeof state.Resource !== 'string') return undefined;
+  const action = SAGEMAKER_RESOURCE.exec(state.Resource)?.[1];
+  return action === undefined ? undefined : NAME_FIELDS[action];
 }
 
 type Why =
@@ -193,27 +86,27 @@ type Why =
   | { why: 'context'; path: string }
   | { why: 'input'; inputPath: string; value?: unknown };
 
-function fromJsonPath(walk: Walk, parameters: unknown, field: string, base: Base): Why | undefined {
+function fromJsonPath(input: Json, parameters: unknown, field: string, base: Base): Why | undefined {
   if (parameters === undefined) {
     // No Parameters: the effective input itself is the request.
-    return base === undefined ? undefined : fromInput(walk, [...base, field]);
+    return base === undefined ? undefined : fromInput(input, [...base, field]);
   }
   if (!isObject(parameters)) return undefined;
   if (typeof parameters[field] === 'string') return { why: 'literal', value: parameters[field] };
   const expression = parameters[`${field}.$`];
   if (typeof expression !== 'string') return undefined;
-  if (expression.trim().startsWith('States.')) return fromIntrinsic(walk, expression, base);
-  const found = fromReference(walk, expression, base);
+  if (expression.trim().startsWith('States.')) return fromIntrinsic(input, expression, base);
+  const found = fromReference(input, expression, base);
   return found === 'fresh' ? undefined : found;
 }
 
 /** A single path such as $$.Execution.Input['Training'].TrainingJobName or $.jobName. */
-function fromReference(walk: Walk, expression: string, base: Base): Why | 'fresh' | undefined {
+function fromReference(input: Json, expression: string, base: Base): Why | 'fresh' | undefined {
   const ref = parseReference(expression.trim());
   if (!ref) return undefined;
-  if (ref.root === '$') return base === undefined ? undefined : fromInput(walk, [...base, ...ref.segments]);
+  if (ref.root === '$') return base === undefined ? undefined : fromInput(input, [...base, ...ref.segments]);
   const [first, second, ...rest] = ref.segments;
-  if (first === 'Execution' && second === 'Input') return fromInput(walk, rest);
+  if (first === 'Execution' && second === 'Input') return fromInput(input, rest);
   const dotted = ref.segments.join('.');
   if (FRESH_CONTEXT.some((fresh) => dotted === fresh)) return 'fresh';
   if (first === 'StateMachine' || (first === 'State' && second === 'Name')) {
@@ -226,87 +119,30 @@ function fromReference(walk: Walk, expression: string, base: Base): Why | 'fresh
  * States.Format('churn-{}', $$.Execution.Name) and the like: fine when any argument is fresh or an input
  * value with {build}; fixed when every argument is known to be fixed.
  */
-function fromIntrinsic(walk: Walk, expression: string, base: Base): Why | undefined {
+function fromIntrinsic(input: Json, expression: string, base: Base): Why | undefined {
   if (FRESH_INTRINSICS.test(expression)) return undefined;
-  const results = intrinsicReferences(expression).map((ref) => fromReference(walk, ref, base));
+  const results = intrinsicReferences(expression).map((ref) => fromReference(input, ref, base));
   if (results.some((r) => r === undefined || r === 'fresh')) return undefined;
   const fixed = results as Why[];
   return fixed.find((r) => r.why === 'input') ?? fixed[0] ?? { why: 'literal', value: expression };
 }
 
-function fromInput(walk: Walk, path: PathSegment[]): Why | undefined {
-  const value = valueAt(walk.input, path);
+function fromInput(input: Json, path: PathSegment[]): Why | undefined {
+  const value = valueAt(input, path);
   if (typeof value === 'string' && value.includes(BUILD_PLACEHOLDER)) return undefined;
   const inputPath = formatInputPath({ segments: path, wildcard: false });
   return value === undefined ? { why: 'input', inputPath } : { why: 'input', inputPath, value };
 }
 
-function fromJsonata(walk: Walk, args: unknown, field: string): Why | undefined {
+function fromJsonata(input: Json, args: unknown, field: string): Why | undefined {
   if (!isObject(args)) return undefined;
   const value = args[field];
   if (typeof value !== 'string') return undefined;
   const expression = /^\{%([\s\S]*)%\}$/.exec(value.trim())?.[1]?.trim();
   if (expression === undefined) return { why: 'literal', value };
   if (FRESH_JSONATA.test(expression)) return undefined;
-  const input = /^\$states\.(?:input|context\.Execution\.Input)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(
-    expression,
-  );
   // $states.input is the execution input only in the first state; only the context form is certain.
-  if (input?.[1] && expression.startsWith('$states.context.')) {
-    return fromInput(walk, input[1].slice(1).split('.'));
-  }
+  const path = /^\$states\.context\.Execution\.Input((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(expression)?.[1];
+  if (path) return fromInput(input, path.slice(1).split('.'));
   return undefined;
-}
-
-/** The path references inside an intrinsic call, skipping its quoted string arguments. */
-function intrinsicReferences(expression: string): string[] {
-  const refs: string[] = [];
-  for (let i = 0; i < expression.length; i += 1) {
-    const char = expression[i];
-    if (char === "'") {
-      for (i += 1; i < expression.length && expression[i] !== "'"; i += 1) if (expression[i] === '\\') i += 1;
-    } else if (char === '$') {
-      let end = i;
-      while (end < expression.length && !/[\s,)]/.test(expression[end] as string)) {
-        if (expression[end] === '[' && /['"]/.test(expression[end + 1] ?? '')) {
-          const close = expression.indexOf(`${expression[end + 1]}]`, end + 2);
-          end = close < 0 ? expression.length : close + 2;
-        } else end += 1;
-      }
-      refs.push(expression.slice(i, end));
-      i = end - 1;
-    }
-  }
-  return refs;
-}
-
-/** "$" or "$$" then .key, ['key'], ["key"] or [n] parts; undefined for anything else (wildcards, filters). */
-export function parseReference(text: string): { root: '$' | '$$'; segments: PathSegment[] } | undefined {
-  const root = text.startsWith('$$') ? '$$' : text.startsWith('$') ? '$' : undefined;
-  if (!root) return undefined;
-  const segments: PathSegment[] = [];
-  const part = /\.([^.[\]'"\s*()]+)|\[(?:'([^']*)'|"([^"]*)"|(\d{1,4}))\]/y;
-  part.lastIndex = root.length;
-  while (part.lastIndex < text.length) {
-    const match = part.exec(text);
-    if (!match) return undefined;
-    const [, dotted, single, double, index] = match;
-    segments.push(index !== undefined ? Number(index) : ((dotted ?? single ?? double) as string));
-  }
-  return { root, segments };
-}
-
-function valueAt(input: unknown, path: PathSegment[]): unknown {
-  let node = input;
-  for (const segment of path) {
-    if (typeof segment === 'number' ? !Array.isArray(node) : !isObject(node)) return undefined;
-    const holder = node as Record<string | number, unknown>;
-    if (!Object.hasOwn(holder, segment)) return undefined;
-    node = holder[segment];
-  }
-  return node;
-}
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
