@@ -1,6 +1,7 @@
 // What a command line asks for: one grammar for every typed front. The CLI (`sagebuild start dev`) and
 // Slack's slash command (`/sagebuild start dev`) both parse here, so they never drift apart.
 
+import { splitAssignment } from '../core/config/input-path';
 import type { PipelineConfig } from '../core/config/schema';
 
 /** Commands that only read: each answers with one of the core's sentences. */
@@ -55,9 +56,33 @@ export function isHelp(words: string[]): boolean {
   return words.length === 0 || ['help', '--help', '-h'].includes(words[0] as string);
 }
 
-/** Splits a line into words, keeping "quoted phrases" together. */
+/**
+ * Splits a line into words, keeping "quoted phrases" together (quote marks dropped). A quote opens only at the
+ * start of a word or after "=", "." or "[", so "it's" stays one word; quotes right inside brackets stay, since
+ * ['Create Model'].ModelName=x is how an input path names a key with spaces or dots.
+ */
 export function words(line: string): string[] {
-  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  const found: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line[i] as string;
+    if (/\s/.test(char)) {
+      if (word !== undefined) found.push(word);
+      word = undefined;
+      continue;
+    }
+    const before = line[i - 1] ?? ' ';
+    const close = char === '"' || char === "'" ? line.indexOf(char, i + 1) : -1;
+    if (close > 0 && (/\s/.test(before) || '=.['.includes(before))) {
+      const keepQuotes = before === '[' && line[close + 1] === ']';
+      word = (word ?? '') + (keepQuotes ? line.slice(i, close + 1) : line.slice(i + 1, close));
+      i = close;
+    } else {
+      word = (word ?? '') + char;
+    }
+  }
+  if (word !== undefined) found.push(word);
+  return found;
 }
 
 export function parseCommand(words: string[], pipelines: readonly PipelineConfig[]): ParsedCommand {
@@ -80,8 +105,9 @@ function splitOverrides(args: string[]): { pipeline?: string; overrides: Record<
   const pairs: [string, string][] = [];
   const plain: string[] = [];
   for (const arg of args) {
-    const eq = arg.indexOf('=');
-    if (eq > 0) pairs.push([arg.slice(0, eq), arg.slice(eq + 1)]);
+    // The first "=" outside a quoted ['key'], so a key may itself hold "=".
+    const assignment = splitAssignment(arg);
+    if (assignment) pairs.push([assignment.key, assignment.value]);
     else plain.push(arg);
   }
   // fromEntries keeps a key like "__proto__" as data, so the core can refuse it by name.

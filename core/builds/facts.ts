@@ -1,5 +1,7 @@
 // Facts the core gathers about builds. Fronts render these; the wording module turns them into sentences.
 
+import type { FixedNameFinding } from '../machine/fixed-names';
+
 export type BuildStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
 /** Who asked for something: the core never knows which front, only an identity it can check and name. */
@@ -121,6 +123,14 @@ export interface StartResult {
   startedAt: Date;
   /** False when the same request had already started this build (idempotent retry). */
   created: boolean;
+  /** Things to fix before the next build, said on a pipeline's first start in this process. */
+  warnings?: StartWarning[];
+}
+
+/** A machine that will fail its next build: it takes names SageMaker needs new each build from fixed values. */
+export interface StartWarning {
+  kind: 'fixed-names';
+  findings: FixedNameFinding[];
 }
 
 export interface StopResult {

@@ -13,8 +13,9 @@ import {
   type BuildContext,
 } from './context';
 import type { Requester, StartResult } from './facts';
+import { firstStartWarnings } from '../machine/first-start-check';
 import { executionArnFor, executionName } from './names';
-import { applyOverrides } from './overrides';
+import { buildInput } from './overrides';
 
 export interface StartRequest {
   overrides?: Record<string, string>;
@@ -28,9 +29,10 @@ const RUNNING_PAGE = 10;
 export async function startBuild(ctx: BuildContext, request: StartRequest): Promise<StartResult> {
   const { pipeline } = ctx;
   assertAllowed(pipeline, 'start', request.requester);
-  const input = applyOverrides(pipeline.defaultInput, request.overrides ?? {}, pipeline.allowedInputKeys);
-  input.startedBy = startedBy(request.requester);
   const name = executionName(pipeline.name, request.idempotencyKey);
+  const overrides = request.overrides ?? {};
+  const input = buildInput(pipeline.defaultInput, overrides, pipeline.allowedInputKeys, name);
+  input.startedBy = startedBy(request.requester);
   const executionArn = executionArnFor(pipeline.stateMachineArn, name);
 
   const running = await listExecutions(ctx, RUNNING_PAGE, 'RUNNING');
@@ -60,7 +62,8 @@ export async function startBuild(ctx: BuildContext, request: StartRequest): Prom
     return rethrowMissingMachine(ctx, error);
   }
   await yieldToEarlierStart(ctx, name, executionArn);
-  return result(ctx, executionArn, name, startedAt, true);
+  const warnings = await firstStartWarnings(ctx);
+  return { ...result(ctx, executionArn, name, startedAt, true), ...(warnings.length ? { warnings } : {}) };
 }
 
 /**

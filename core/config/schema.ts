@@ -2,6 +2,7 @@
 // with the field named, instead of as a confusing AWS error in the middle of a build. zod/mini, not zod: the
 // same checks with a functional API, and about 90 KiB less in the Alexa skill's Lambda bundle.
 import * as z from 'zod/mini';
+import { InputPathError, parseInputPath } from './input-path';
 
 export const DEFAULT_ALLOWED_INPUT_KEYS = [
   'hyperparameters.*',
@@ -81,11 +82,18 @@ const alias = matching(
   'must be 1-40 letters, digits, spaces or hyphens',
 );
 
-// Dotted paths into the execution input; a trailing ".*" allows every key below. A bare "*" is refused on
-// purpose: the input also carries role ARNs and S3 locations that chat users must not redirect.
-const inputKey = matching(
-  /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?$/,
-  'must be a dotted key like trainingInstanceType or hyperparameters.*',
+// Paths into the execution input (see input-path.ts); a trailing ".*" allows every key below. A bare "*" is
+// refused on purpose: the input also carries role ARNs and S3 locations that chat users must not redirect.
+const inputKey = z.string().check(
+  z.superRefine((key, ctx) => {
+    try {
+      parseInputPath(key, { allowWildcard: true });
+    } catch (error) {
+      if (!(error instanceof InputPathError)) throw error;
+      const message = `must be a dotted key path like trainingInstanceType, hyperparameters.* or Create Model.ModelName: it ${error.message}`;
+      ctx.addIssue({ code: 'custom', message });
+    }
+  }),
 );
 
 const slackChannelId = matching(

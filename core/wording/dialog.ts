@@ -5,6 +5,7 @@
 import type { BuildStatusFact, StartedBy, StartResult, StopResult } from '../builds/facts';
 import { spokenDuration } from './duration';
 import { spokenList } from './sentences';
+import { startWarnings } from './start-warnings';
 import { stepLabel } from './steps';
 
 export const NOT_STARTED = "Okay, I didn't start anything.";
@@ -25,7 +26,7 @@ export function stopQuestion(fact: BuildStatusFact): string {
  * of naming the person (a chat mention, a name); the sentence is the core's.
  */
 export function someoneStarted(who: string, result: StartResult): string {
-  return `${who} started a new ${result.pipeline} build, ${result.name}.`;
+  return `${who} started a new ${result.pipeline} build, ${result.name}.${startWarnings(result)}`;
 }
 
 /** A stop told to everyone, with who did it: "Ana stopped the dev build dev-abc." */

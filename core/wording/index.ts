@@ -25,4 +25,5 @@ export {
   startQuestion,
   stopQuestion,
 } from './dialog';
+export { fixedNamesProblem, startWarnings } from './start-warnings';
 export { buildChangeNotice, stepNotice, type BuildChange } from './notices';

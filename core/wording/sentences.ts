@@ -15,6 +15,7 @@ import type {
 } from '../builds/facts';
 import { subjectName } from './dialog';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
+import { startWarnings } from './start-warnings';
 import { stepLabel, stepNoun } from './steps';
 
 /** Reasons longer than this are cut at a word boundary: nobody listens to a stack of log lines. */
@@ -343,7 +344,8 @@ export function liveModel(fact: LiveModelFact): string {
 
 /** Confirms a start; a retried request that had already started the build says so. */
 export function started(result: StartResult, now: Date): string {
-  if (result.created) return `Started a new ${result.pipeline} build, ${result.name}.`;
+  if (result.created)
+    return `Started a new ${result.pipeline} build, ${result.name}.${startWarnings(result)}`;
   return `That ${result.pipeline} build was already started ${relativeTime(result.startedAt, now)}: ${result.name}.`;
 }
 
