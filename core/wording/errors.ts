@@ -55,7 +55,7 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
   }
   if (error instanceof BuildAlreadyStarting) {
     return (
-      `A ${error.pipeline} build is already starting: ${error.buildName}, asked for ${relativeTime(error.since, now)}. ` +
+      `A ${error.pipeline} build is already starting: ${error.buildName}, requested ${relativeTime(error.since, now)}. ` +
       `I didn't start another one. ${howToCheckStart(error.pipeline)}`
     );
   }
