@@ -7,7 +7,8 @@
 import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { runCommandOutcome } from '../cli/commands';
-import { createClaimsTable, DynamoDbClaims } from '../core/claims/dynamodb-claims';
+import { createClaimsTable } from '../core/claims/claims-table';
+import { DynamoDbClaims } from '../core/claims/dynamodb-claims';
 import { MemoryClaims } from '../core/claims/memory-claims';
 import { START_CLAIM_TTL_MS, type StartClaims } from '../core/claims/start-claims';
 import type { SageBuildConfig } from '../core/config/schema';

@@ -1,15 +1,13 @@
 // Start claims in a DynamoDB table, shared by every Lambda container: one conditional PutItem takes a claim.
 // Items: pk "start#<key>", holder, claimedAt and until (epoch ms), expiresAt (epoch s, the table's TTL, which
-// deletes late: conditions read `until`, never rely on the item being gone).
+// deletes late: conditions read `until`, never rely on the item being gone). The table itself: claims-table.ts
+// (tests, local runs) and infra/start-claims.ts (deployed).
 
 import {
   ConditionalCheckFailedException,
-  CreateTableCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -117,32 +115,4 @@ export class DynamoDbClaims implements StartClaims {
 
 function keyOf(key: string): Item {
   return { [CLAIMS_KEY_ATTRIBUTE]: { S: `start#${key}` } };
-}
-
-/** Creates the claims table (on demand, string key pk, TTL on expiresAt) for tests and local runs. */
-export async function createClaimsTable(client: DynamoDBClient, name: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: CLAIMS_KEY_ATTRIBUTE, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: CLAIMS_KEY_ATTRIBUTE, KeyType: 'HASH' }],
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceInUseException') throw error;
-  }
-  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: name });
-  try {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: name,
-        TimeToLiveSpecification: { Enabled: true, AttributeName: CLAIMS_TTL_ATTRIBUTE },
-      }),
-    );
-  } catch (error) {
-    // dynalite has no TTL; `until` is what counts anyway.
-    if ((error as Error).name !== 'UnknownOperationException') throw error;
-  }
 }
