@@ -76,6 +76,39 @@ export class BuildAlreadyRunning extends SageBuildError {
   }
 }
 
+/**
+ * Another start of the pipeline holds its start claim: that build is starting (its StartExecution may still be
+ * on its way) or already running, and ListExecutions may not show it yet.
+ */
+export class BuildAlreadyStarting extends SageBuildError {
+  readonly code = 'BuildAlreadyStarting';
+  constructor(
+    readonly pipeline: string,
+    /** The other start's build (execution) name. */
+    readonly buildName: string,
+    /** When the other start claimed the pipeline. */
+    readonly since: Date,
+  ) {
+    super(`A ${pipeline} build (${buildName}) is already starting or running.`);
+  }
+}
+
+/**
+ * A start was sent to AWS but its answer did not come in time: the build may or may not have started. The
+ * fronts say how to find out; they never say "try again" (a new request would be a second build).
+ */
+export class StartOutcomeUnknown extends SageBuildError {
+  readonly code = 'StartOutcomeUnknown';
+  constructor(
+    readonly pipeline: string,
+    /** The build (execution) name the start asked for: what to look for. */
+    readonly buildName: string,
+    readonly executionArn: string,
+  ) {
+    super(`No answer in time to the start of ${pipeline} build ${buildName}: it may have started.`);
+  }
+}
+
 export class NothingToStop extends SageBuildError {
   readonly code = 'NothingToStop';
   constructor(

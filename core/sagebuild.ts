@@ -2,6 +2,8 @@
 // facts back; core/wording turns the facts into sentences. The core never knows which front asked.
 
 import { AwsClientPool } from './aws/clients';
+import { startClaimsFor } from './claims/from-config';
+import type { StartClaims } from './claims/start-claims';
 import { resolvePipeline } from './config/pipelines';
 import type { PipelineConfig, SageBuildConfig } from './config/schema';
 import type { BuildContext } from './builds/context';
@@ -23,6 +25,8 @@ import { stopBuild, type StopRequest } from './builds/stop';
 export interface SageBuildOptions {
   clients?: AwsClientPool;
   now?: () => Date;
+  /** Where starts claim their pipeline; by default from the config (aws.startClaimsTable, else memory). */
+  claims?: StartClaims;
 }
 
 export class SageBuild {
@@ -30,6 +34,7 @@ export class SageBuild {
   private readonly now: () => Date;
   private readonly etaCache: EtaCache;
   private readonly definitions: DefinitionCache;
+  private readonly claims: StartClaims;
 
   constructor(
     readonly config: SageBuildConfig,
@@ -39,6 +44,7 @@ export class SageBuild {
     this.now = options.now ?? (() => new Date());
     this.etaCache = new EtaCache(() => this.now().getTime());
     this.definitions = new DefinitionCache(() => this.now().getTime());
+    this.claims = options.claims ?? startClaimsFor(config, this.now);
   }
 
   get pipelines(): PipelineConfig[] {
@@ -51,7 +57,7 @@ export class SageBuild {
   }
 
   async start(request: StartRequest & { pipeline?: string }): Promise<StartResult> {
-    return startBuild(this.context(request.pipeline), request);
+    return startBuild(this.context(request.pipeline), request, this.claims);
   }
 
   async stop(request: StopRequest & { pipeline?: string }): Promise<StopResult> {
@@ -86,6 +92,7 @@ export class SageBuild {
 
   close(): void {
     this.clients.destroy();
+    this.claims.close?.();
   }
 
   // Methods are async so that a bad pipeline name rejects like any other error, never throws synchronously.

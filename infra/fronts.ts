@@ -22,6 +22,7 @@ export function skillFront(
   config: SageBuildConfig,
   skillId: string,
   code: Code,
+  claimStatements: PolicyStatement[],
 ): SageBuildFunction {
   const skill = sageBuildFunction(scope, 'Skill', {
     description: 'SageBuild Alexa skill',
@@ -29,7 +30,7 @@ export function skillFront(
     code,
     timeout: SKILL_TIMEOUT,
     memorySize: REQUEST_PATH_MEMORY_MB,
-    statements: buildStatements(config, 'control'),
+    statements: [...buildStatements(config, 'control'), ...claimStatements],
   });
   const region = Stack.of(scope).region;
   if (!ALEXA_LAMBDA_REGIONS.includes(region)) {
@@ -59,6 +60,7 @@ export function slackBotFront(
   config: SageBuildConfig,
   code: Code,
   slackStatements: PolicyStatement[],
+  claimStatements: PolicyStatement[],
 ): SlackBotFront {
   const bot = sageBuildFunction(scope, 'SlackBot', {
     description: 'SageBuild Slack bot (slash commands, mentions, buttons)',
@@ -66,7 +68,7 @@ export function slackBotFront(
     code,
     timeout: SLACK_BOT_TIMEOUT,
     memorySize: REQUEST_PATH_MEMORY_MB,
-    statements: [...buildStatements(config, 'control'), ...slackStatements],
+    statements: [...buildStatements(config, 'control'), ...claimStatements, ...slackStatements],
   });
   // No IAM auth: Slack cannot sign AWS requests. It signs its own, and the bot rejects any bad signature.
   const url = bot.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });

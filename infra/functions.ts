@@ -1,6 +1,6 @@
 // One SageBuild Lambda: Node 22 on arm64, the bundle's `index.handler`, JSON logs to its own log group with a
-// retention, and a role of its own that holds only the statements it is given (no managed policies: the basic
-// execution policy would allow logging anywhere).
+// retention, active X-Ray tracing, and a role of its own that holds only the statements it is given (no managed
+// policies: the basic execution policy would allow logging anywhere).
 
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import {
   LoggingFormat,
   Runtime,
   SystemLogLevel,
+  Tracing,
   type Code,
   type FunctionProps,
 } from 'aws-cdk-lib/aws-lambda';
@@ -69,6 +70,9 @@ export function sageBuildFunction(
     applicationLogLevelV2: ApplicationLogLevel.INFO,
     // INFO keeps Lambda's START and REPORT lines: durations, memory and init time per request.
     systemLogLevelV2: SystemLogLevel.INFO,
+    // X-Ray: each request's time in Lambda and its AWS calls. CDK grants the two xray actions this needs
+    // (PutTraceSegments, PutTelemetryRecords), which IAM cannot scope to a resource.
+    tracing: Tracing.ACTIVE,
     environment: {
       SAGEBUILD_CONFIG: DEPLOYED_CONFIG_PATH,
       POWERTOOLS_SERVICE_NAME: spec.serviceName,

@@ -10,6 +10,7 @@ export const OUTPUTS = {
   notifierRoleArn: 'NotifierRoleArn',
   slackSecretName: 'SlackSecretName',
   storeTableName: 'StoreTableName',
+  startClaimsTableName: 'StartClaimsTableName',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
   referencePipelineArn: 'ReferencePipelineArn',
   sageMakerRoleArn: 'SageMakerRoleArn',

@@ -1,5 +1,5 @@
-// The IAM statements of each function, from the calls the code makes (core/builds, slack/store, slack/secrets)
-// and nothing more: named actions only, on the configured state machines, their executions, and SageMaker
+// The IAM statements of each function, from the calls the code makes (core/builds, core/claims, slack/store,
+// slack/secrets) and nothing more: named actions only, on the configured state machines, their executions, and SageMaker
 // resources of the state machines' own account and region.
 
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -80,6 +80,13 @@ export const STORE_ACTIONS = [
 
 export function storeStatement(tableArn: string): PolicyStatement {
   return new PolicyStatement({ sid: 'SlackStore', actions: STORE_ACTIONS, resources: [tableArn] });
+}
+
+/** core/claims/dynamodb-claims.ts: a conditional PutItem takes a claim, GetItem reads its holder, DeleteItem releases. */
+export const CLAIMS_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'];
+
+export function claimsStatement(tableArn: string): PolicyStatement {
+  return new PolicyStatement({ sid: 'StartClaims', actions: CLAIMS_ACTIONS, resources: [tableArn] });
 }
 
 /** slack/secrets.ts reads the tokens once per cold start; DescribeSecret and the rest are not needed. */

@@ -1,14 +1,18 @@
 // The reference pipeline (pipeline/sagemaker-deploy.asl.json) as a Standard state machine, when the config asks
 // for it with infra.referencePipeline: the state machine gets that pipeline's name from its stateMachineArn, and
 // a role with exactly what the definition's tasks call. The SageMaker execution role it passes on comes from the
-// pipeline's defaultInput.roleArn: an existing role, or one this stack makes (infra.createSageMakerRole).
+// pipeline's defaultInput.roleArn: an existing role, or one this stack makes (infra.createSageMakerRole). It logs
+// every state with its data to a log group of its own, and traces with X-Ray.
 
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../core/config/schema';
 import { ConfigError } from '../core/errors';
 import { referenceDefinition } from '../pipeline';
+import { LOG_RETENTION } from './functions';
 import { stateMachineArnParts, type DeploymentTarget } from './target';
 
 /** The rule Step Functions manages in the account to learn when a `.sync` training job ends. */
@@ -17,6 +21,8 @@ export const SYNC_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
 export interface ReferencePipeline {
   stateMachine: StateMachine;
   role: Role;
+  /** Where the state machine logs every state, with its data. */
+  logGroup: LogGroup;
   /** Only with infra.createSageMakerRole. */
   sageMakerRole?: Role;
 }
@@ -95,14 +101,26 @@ export function referencePipeline(
   ];
   for (const statement of statements) role.addToPolicy(statement);
 
+  // Every state's entry and exit with its input and output (hyperparameters, job names, endpoint statuses; no
+  // secrets), a month long: why a build went the way it did, beyond the 25,000-event history. The vended-logs
+  // prefix keeps CloudWatch Logs' resource policy for Step Functions' log delivery short.
+  const logGroup = new LogGroup(scope, 'ReferencePipelineLogs', {
+    logGroupName: `/aws/vendedlogs/states/${arn.name}`,
+    retention: LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const stateMachine = new StateMachine(scope, 'ReferencePipeline', {
     stateMachineName: arn.name,
     stateMachineType: StateMachineType.STANDARD,
     // The committed ASL as is: the core reads its state names aloud.
     definitionBody: DefinitionBody.fromString(JSON.stringify(referenceDefinition)),
     role,
+    logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    // X-Ray: each build's states and SageMaker calls on one trace. CDK grants the role the xray actions, and the
+    // log delivery actions the logs need: IAM scopes neither to a resource.
+    tracingEnabled: true,
   });
-  return { stateMachine, role, ...(sageMakerRole ? { sageMakerRole } : {}) };
+  return { stateMachine, role, logGroup, ...(sageMakerRole ? { sageMakerRole } : {}) };
 }
 
 interface RoleArn {

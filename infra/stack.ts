@@ -2,7 +2,8 @@
 //   alexa  -> the skill Lambda and its Alexa Skills Kit trigger
 //   slack  -> the Slack bot (function URL), the notifier with its EventBridge rule, dead-letter queue and alarm,
 //             the store's table and the tokens' secret
-//   infra.referencePipeline -> the reference state machine for that pipeline
+//   infra.referencePipeline -> the reference state machine for that pipeline, with its logs and X-Ray tracing
+//   always   -> the start claims' table, which the skill and the bot share (one build per intent)
 // A config with neither front has nothing to deploy and is refused.
 
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
@@ -14,9 +15,10 @@ import { skillFront, slackBotFront } from './fronts';
 import { lambdaCode } from './lambda-code';
 import { notifications } from './notifications';
 import { OUTPUTS, type OutputName } from './outputs';
-import { secretStatement, storeStatement } from './permissions';
+import { claimsStatement, secretStatement, storeStatement } from './permissions';
 import { referencePipeline } from './reference-pipeline';
 import { slackStoreTable, slackTokensSecret } from './slack-state';
+import { startClaimsTable, startClaimsTableName } from './start-claims';
 import { deploymentTarget, type DeploymentTarget } from './target';
 
 export interface SageBuildStackProps extends Omit<StackProps, 'env'> {
@@ -55,13 +57,20 @@ export class SageBuildStack extends Stack {
     if (slack) {
       deployed.slack = { ...(deployed.slack as object), tokensSecretId: slack.tokens.secretId };
     }
+    // The fronts that start builds share the start claims' table (the notifier never starts one).
+    // The name itself, not the table's token: the config file is written at synth time, unresolved.
+    const claimsTableName = startClaimsTableName(this, config.aws.startClaimsTable);
+    const claimsTable = startClaimsTable(this, claimsTableName);
+    deployed.aws = { ...(deployed.aws as object), startClaimsTable: claimsTableName };
+    const claimStatements = [claimsStatement(claimsTable.tableArn)];
+    output(OUTPUTS.startClaimsTableName, claimsTable.tableName, 'Start claims: one build per intent');
     const configJson = JSON.stringify(deployed, null, 2) + '\n';
 
     if (slack) {
       const { table, tokens } = slack;
       const slackStatements = [storeStatement(table.tableArn), secretStatement(tokens.policyArn)];
       const botCode = lambdaCode(bundlesDir, 'slack-bot', configJson);
-      const bot = slackBotFront(this, config, botCode, slackStatements);
+      const bot = slackBotFront(this, config, botCode, slackStatements, claimStatements);
       const notifierCode = lambdaCode(bundlesDir, 'notifier', configJson);
       const { notifier, deadLetters } = notifications(this, config, notifierCode, slackStatements);
       output(OUTPUTS.slackBotFunctionUrl, bot.url.url, "The Slack app's request URL");
@@ -74,7 +83,7 @@ export class SageBuildStack extends Stack {
 
     if (config.alexa) {
       const code = lambdaCode(bundlesDir, 'skill', configJson);
-      const skill = skillFront(this, config, config.alexa.skillId, code);
+      const skill = skillFront(this, config, config.alexa.skillId, code, claimStatements);
       output(OUTPUTS.skillFunctionArn, skill.fn.functionArn, "The Alexa skill's endpoint");
       output(OUTPUTS.skillRoleArn, skill.role.roleArn, "The Alexa skill's IAM role");
     }

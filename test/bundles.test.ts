@@ -155,7 +155,8 @@ function nodeModulesAbove(dir: string): string[] {
 }
 
 test('the bundles stay within their size budgets', () => {
-  expect(built.get('skill')?.bytes).toBeLessThan(400_000);
+  // The skill carries a DynamoDB client for the start claims (about 30 KB).
+  expect(built.get('skill')?.bytes).toBeLessThan(420_000);
   expect(built.get('notifier')?.bytes).toBeLessThan(400_000);
   expect(built.get('slack-bot')?.bytes).toBeLessThan(1_200_000);
 });

@@ -117,6 +117,20 @@ function synth(raw: Json) {
   return { stack, template: Template.fromJSON(json), json, resources, fn, statements, policiesOf, assetFile };
 }
 
+/** What active tracing needs: CDK grants these two, on "*" (X-Ray has no resources to scope to). */
+const XRAY_WRITE = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+/** What Step Functions needs to deliver logs to CloudWatch Logs (AWS's documented policy, on "*"). */
+const LOG_DELIVERY = [
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+];
+
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat()).sort();
 const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
@@ -131,6 +145,7 @@ describe('the Lambdas', () => {
         Handler: 'index.handler',
         LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
         Environment: { Variables: { SAGEBUILD_CONFIG: '/var/task/sagebuild.config.json' } },
+        TracingConfig: { Mode: 'Active' },
       });
     }
     template.resourceCountIs('AWS::Logs::LogGroup', 3);
@@ -155,6 +170,7 @@ describe('the Lambdas', () => {
       const deployed = JSON.parse(assetFile(service, 'sagebuild.config.json')) as Json;
       expect(deployed.infra).toBeUndefined();
       expect(deployed.slack).toEqual({ storeTable: 'team-sagebuild', tokensSecretId: 'sagebuild/slack' });
+      expect(deployed.aws).toEqual({ startClaimsTable: 'SageBuild-start-claims' });
       expect(parseConfig(deployed, service).pipelines.map((p) => p.name)).toEqual(['prod', 'dev']);
     }
   });
@@ -177,7 +193,16 @@ describe('IAM', () => {
   test('no statement has a wildcard action, or "*" as a resource where the action has a scope', () => {
     const { resources } = everything();
     // The only actions IAM cannot scope to a resource.
-    const unscoped = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
+    const unscoped = new Set([
+      'ecr:GetAuthorizationToken',
+      'cloudwatch:PutMetricData',
+      // X-Ray, for the Lambdas and the state machine.
+      ...XRAY_WRITE,
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+      // Step Functions' log delivery to CloudWatch Logs (AWS documents "*" for these).
+      ...LOG_DELIVERY,
+    ]);
     const policies = resources('AWS::IAM::Policy');
     expect(policies.length).toBeGreaterThanOrEqual(5);
     for (const [id, policy] of policies) {
@@ -201,7 +226,8 @@ describe('IAM', () => {
       (s) => (fn(s)[1].Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0],
     );
     expect(new Set(roles).size).toBe(3);
-    const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+    const logs = ['logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY_WRITE];
+    const claims = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'];
     const read = [
       'sagemaker:DescribeEndpoint',
       'sagemaker:DescribeEndpointConfig',
@@ -220,8 +246,10 @@ describe('IAM', () => {
       'dynamodb:Query',
       'secretsmanager:GetSecretValue',
     ];
-    expect(actionsOf(statements('sagebuild-skill'))).toEqual([...logs, ...control].sort());
-    expect(actionsOf(statements('sagebuild-slack-bot'))).toEqual([...logs, ...control, ...slack].sort());
+    expect(actionsOf(statements('sagebuild-skill'))).toEqual([...logs, ...control, ...claims].sort());
+    expect(actionsOf(statements('sagebuild-slack-bot'))).toEqual(
+      [...logs, ...control, ...claims, ...slack].sort(),
+    );
     expect(actionsOf(statements('sagebuild-notifier'))).toEqual(
       [...logs, ...read, ...slack, 'sqs:SendMessage'].sort(),
     );
@@ -428,6 +456,67 @@ describe('the Slack side', () => {
   });
 });
 
+describe('one build per intent: the start claims', () => {
+  test("the table has DynamoDbClaims' key and TTL, on demand, and goes with the stack", () => {
+    const { template, resources } = synth(baseConfig());
+    const [[, table]] = resources('AWS::DynamoDB::Table').filter(
+      ([, r]) => r.Properties.TableName === 'SageBuild-start-claims',
+    ) as [[string, Resource]];
+    expect(table.Properties).toEqual({
+      TableName: 'SageBuild-start-claims',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table.DeletionPolicy).toBe('Delete');
+    template.hasOutput(OUTPUTS.startClaimsTableName, { Value: { Ref: Match.anyValue() } });
+  });
+
+  test('the skill and the bot may take, read and release claims on that table only; the notifier not at all', () => {
+    const { statements, resources } = synth(baseConfig());
+    const [[tableId]] = resources('AWS::DynamoDB::Table').filter(
+      ([, r]) => r.Properties.TableName === 'SageBuild-start-claims',
+    ) as [[string, Resource]];
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+      const claims = statements(service).filter((s) => s.Sid === 'StartClaims');
+      expect(claims.map((s) => ({ ...s, Action: [s.Action].flat().sort() }))).toEqual([
+        {
+          Sid: 'StartClaims',
+          Effect: 'Allow',
+          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: getAtt(tableId),
+        },
+      ]);
+    }
+    const notifierResources = statements('sagebuild-notifier').flatMap((s) => [s.Resource].flat());
+    expect(notifierResources).not.toContainEqual(getAtt(tableId));
+  });
+
+  test('a configured aws.startClaimsTable names the table, and the Lambdas get that name', () => {
+    const raw = { ...baseConfig(), aws: { budgetMs: 5000, startClaimsTable: 'team-claims' } };
+    const { template, assetFile } = synth(raw);
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'team-claims' });
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+      const deployed = JSON.parse(assetFile(service, 'sagebuild.config.json')) as Json;
+      expect(deployed.aws).toEqual({ budgetMs: 5000, startClaimsTable: 'team-claims' });
+    }
+  });
+});
+
+describe('tracing', () => {
+  test('every Lambda traces actively with X-Ray, and its role may send the traces', () => {
+    const { fn, statements } = synth(baseConfig());
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot', 'sagebuild-notifier']) {
+      expect(fn(service)[1].Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      const xray = statements(service).filter((s) => [s.Action].flat().some((a) => a.startsWith('xray:')));
+      expect(xray.map((s) => ({ actions: [s.Action].flat().sort(), resource: s.Resource }))).toEqual([
+        { actions: XRAY_WRITE, resource: '*' },
+      ]);
+    }
+  });
+});
+
 describe('the Alexa side', () => {
   test('only the configured skill may invoke the skill function', () => {
     const { template, fn } = synth(baseConfig());
@@ -455,6 +544,7 @@ describe('what the config switches on', () => {
         OUTPUTS.notifierRoleArn,
         OUTPUTS.slackSecretName,
         OUTPUTS.storeTableName,
+        OUTPUTS.startClaimsTableName,
         OUTPUTS.deadLetterQueueUrl,
       ].sort(),
     );
@@ -466,15 +556,14 @@ describe('what the config switches on', () => {
     const { slack: _slack, ...raw } = baseConfig();
     const { template, json } = synth(raw);
     template.resourceCountIs('AWS::Lambda::Function', 1);
-    for (const type of [
-      'AWS::DynamoDB::Table',
-      'AWS::SecretsManager::Secret',
-      'AWS::SQS::Queue',
-      'AWS::Events::Rule',
-    ]) {
+    // Only the start claims' table.
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::Events::Rule']) {
       template.resourceCountIs(type, 0);
     }
-    expect(outputNames(json)).toEqual([OUTPUTS.skillFunctionArn, OUTPUTS.skillRoleArn].sort());
+    expect(outputNames(json)).toEqual(
+      [OUTPUTS.skillFunctionArn, OUTPUTS.skillRoleArn, OUTPUTS.startClaimsTableName].sort(),
+    );
   });
 
   test('no alexa section: no skill', () => {
@@ -550,6 +639,11 @@ describe('the reference pipeline', () => {
         'sagemaker:ListTags',
         'sagemaker:StopTrainingJob',
         'sagemaker:UpdateEndpoint',
+        // Logs and tracing (see "logs every state ... and traces" below).
+        ...LOG_DELIVERY,
+        ...XRAY_WRITE,
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
       ].sort(),
     );
     expect(statements.find((s) => s.Action === 'iam:PassRole')).toMatchObject({
@@ -561,6 +655,23 @@ describe('the reference pipeline', () => {
     );
     template.hasOutput(OUTPUTS.referencePipelineArn, {});
     expect(json.Outputs?.[OUTPUTS.sageMakerRoleArn]).toBeUndefined();
+  });
+
+  test('logs every state with its data to a log group of its own, and traces with X-Ray', () => {
+    const { template, resources } = synth({ ...baseConfig(), infra: { referencePipeline: 'dev' } });
+    const [[groupId, group]] = resources('AWS::Logs::LogGroup').filter(
+      ([, r]) => r.Properties.LogGroupName === '/aws/vendedlogs/states/sagebuild-dev',
+    ) as [[string, Resource]];
+    expect(group.Properties.RetentionInDays).toBe(30);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'sagebuild-dev',
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: getAtt(groupId) } }],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
   });
 
   test("can make the SageMaker execution role the pipeline's input names, and passes only that", () => {

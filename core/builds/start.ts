@@ -1,10 +1,28 @@
 // Starting a build: authorized, idempotent (the execution name comes from the request's key), and never a
 // silent second build while one is running, even when two people press start at the same moment.
+//
+// ListExecutions is eventually consistent and StartExecution can be slow, so "nothing running" is not enough:
+// each start first claims the pipeline (core/claims) under its build's name. A second start within the
+// claim's time is told which build is starting; a retry of the same request holds the same claim. A start
+// whose answer does not come in time keeps its claim (it may have started) and says so: StartOutcomeUnknown.
 
 import { StartExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { callAws } from '../aws/translate-error';
+import {
+  START_CLAIM_TTL_MS,
+  type ClaimOutcome,
+  type StartClaim,
+  type StartClaims,
+} from '../claims/start-claims';
 import { assertAllowed } from '../config/authorize';
-import { BuildAlreadyRunning } from '../errors';
+import {
+  AwsUnavailable,
+  BuildAlreadyRunning,
+  BuildAlreadyStarting,
+  isSageBuildError,
+  StartOutcomeUnknown,
+} from '../errors';
+import { requestLog } from '../log/request';
 import {
   describeExecution,
   listExecutions,
@@ -26,7 +44,11 @@ export interface StartRequest {
 
 const RUNNING_PAGE = 10;
 
-export async function startBuild(ctx: BuildContext, request: StartRequest): Promise<StartResult> {
+export async function startBuild(
+  ctx: BuildContext,
+  request: StartRequest,
+  claims: StartClaims,
+): Promise<StartResult> {
   const { pipeline } = ctx;
   assertAllowed(pipeline, 'start', request.requester);
   const name = executionName(pipeline.name, request.idempotencyKey);
@@ -35,11 +57,18 @@ export async function startBuild(ctx: BuildContext, request: StartRequest): Prom
   input.startedBy = startedBy(request.requester);
   const executionArn = executionArnFor(pipeline.stateMachineArn, name);
 
-  const running = await listExecutions(ctx, RUNNING_PAGE, 'RUNNING');
-  const same = running.find((e) => e.name === name);
-  if (same) return result(ctx, executionArn, name, same.startDate ?? ctx.now(), false);
-  const other = running[0];
-  if (other) throw alreadyRunning(ctx, other);
+  const claim = await claimPipeline(ctx, claims, name);
+  try {
+    const running = await listExecutions(ctx, RUNNING_PAGE, 'RUNNING');
+    const same = running.find((e) => e.name === name);
+    if (same) return result(ctx, executionArn, name, same.startDate ?? ctx.now(), false);
+    const other = running[0];
+    if (other) throw alreadyRunning(ctx, other);
+  } catch (error) {
+    // Nothing was asked of Step Functions yet: the claim must not block the next start.
+    await claim.release();
+    throw error;
+  }
   let startedAt: Date;
   try {
     const started = await callAws('Step Functions', 'states:StartExecution', () =>
@@ -56,9 +85,13 @@ export async function startBuild(ctx: BuildContext, request: StartRequest): Prom
   } catch (error) {
     // The same request came back after its build finished: report that build, start nothing.
     if ((error as Error).name === 'ExecutionAlreadyExists') {
+      await claim.release();
       const existing = await describeExecution(ctx, executionArn);
       return result(ctx, executionArn, name, existing.startDate ?? ctx.now(), false);
     }
+    // The request went out and no answer came back: the build may be starting. Keep the claim, and say so.
+    if (mayHaveStarted(error)) throw new StartOutcomeUnknown(pipeline.name, name, executionArn);
+    await claim.release();
     return rethrowMissingMachine(ctx, error);
   }
   await yieldToEarlierStart(ctx, name, executionArn);
@@ -66,12 +99,82 @@ export async function startBuild(ctx: BuildContext, request: StartRequest): Prom
   return { ...result(ctx, executionArn, name, startedAt, true), ...(warnings.length ? { warnings } : {}) };
 }
 
+interface HeldClaim {
+  release(): Promise<void>;
+}
+
 /**
- * Two starts can both see "nothing running" and both start. Each then looks again: every running build
- * but the earliest (ties broken by name, so both sides agree) stops itself and reports the other.
+ * Claims the pipeline for `name`, or says which build holds it. A claims store that cannot be reached does not
+ * stop people from starting builds: the start goes on with ListExecutions as its only guard, and a log line says so.
+ */
+async function claimPipeline(ctx: BuildContext, claims: StartClaims, name: string): Promise<HeldClaim> {
+  const key = ctx.pipeline.stateMachineArn;
+  const claim = (replacing?: string) =>
+    claims.claim(key, name, START_CLAIM_TTL_MS, { replacing, signal: ctx.signal });
+  let outcome: ClaimOutcome;
+  try {
+    outcome = await claim();
+    if (!outcome.taken && (await holderFinished(ctx, outcome.heldBy))) {
+      outcome = await claim(outcome.heldBy.holder);
+    }
+  } catch (error) {
+    if (isSageBuildError(error)) throw error;
+    requestLog().warn('start claim unavailable: starting with ListExecutions as the only guard', { error });
+    return { release: async () => undefined };
+  }
+  if (!outcome.taken) {
+    throw new BuildAlreadyStarting(ctx.pipeline.name, outcome.heldBy.holder, outcome.heldBy.claimedAt);
+  }
+  return {
+    release: () =>
+      claims.release(key, name, ctx.signal).catch((error: unknown) => {
+        // It runs out on its own within a minute.
+        requestLog().warn('start claim not released', { error });
+      }),
+  };
+}
+
+/**
+ * Whether the claim's build is over (a build that failed in seconds must not block the next start for the
+ * claim's minute). Running: that build is the answer. Not found yet, or no answer: it is still starting.
+ */
+async function holderFinished(ctx: BuildContext, claim: StartClaim): Promise<boolean> {
+  const executionArn = executionArnFor(ctx.pipeline.stateMachineArn, claim.holder);
+  const described = await describeExecution(ctx, executionArn).catch(() => undefined);
+  if (described?.status === 'RUNNING') {
+    throw new BuildAlreadyRunning(
+      ctx.pipeline.name,
+      executionArn,
+      claim.holder,
+      described.startDate ?? claim.claimedAt,
+    );
+  }
+  return described !== undefined;
+}
+
+/**
+ * Whether a failed StartExecution may still have started the build: no answer in time (our timeout or the
+ * answer's budget), or a server error after the request arrived. Throttling, refusals and a connection that
+ * never opened mean it did not.
+ */
+function mayHaveStarted(error: unknown): boolean {
+  if (!(error instanceof AwsUnavailable)) return false;
+  return error.reason === 'timeout' || error.reason === 'server-error';
+}
+
+/**
+ * Two starts can both see "nothing running" and both start (without a shared claim, or once one ran out).
+ * Each then looks again: every running build but the earliest (ties broken by name, so both sides agree)
+ * stops itself and reports the other. This build has started: a look that fails leaves it running, reported.
  */
 async function yieldToEarlierStart(ctx: BuildContext, name: string, executionArn: string): Promise<void> {
-  const running = await listExecutions(ctx, RUNNING_PAGE, 'RUNNING');
+  let running: ExecutionListItem[];
+  try {
+    running = await listExecutions(ctx, RUNNING_PAGE, 'RUNNING');
+  } catch (error) {
+    requestLog().warn('started, but could not look for a start at the same moment', { error });
+    return;
+  }
   const winner = [...running].sort(byStartThenName)[0];
   if (!winner || winner.name === name || !running.some((e) => e.name === name)) return;
   await stopExecution(ctx, executionArn, 'DuplicateBuild', `${winner.name} started at the same moment.`);

@@ -155,6 +155,11 @@ const aws = z.prefault(
     maxAttempts: wholeNumber(1, 5, DEFAULT_AWS.maxAttempts),
     // All calls of one answer together: Alexa waits 8 s, and the front needs a moment to speak.
     budgetMs: wholeNumber(500, 30000, DEFAULT_AWS.budgetMs),
+    /**
+     * DynamoDB table where a start claims its pipeline for a minute, so starts in several processes (Lambda
+     * containers) settle on one build. The deployed stack fills it in; without it, claims live in memory.
+     */
+    startClaimsTable: z.optional(matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
   }),
   {},
 );

@@ -5,6 +5,7 @@ import {
   AwsCredentialsInvalid,
   AwsUnavailable,
   BuildAlreadyRunning,
+  BuildAlreadyStarting,
   BuildNotFound,
   ConfigError,
   InvalidInput,
@@ -14,6 +15,7 @@ import {
   NothingToStop,
   PipelineAmbiguous,
   PipelineNotFound,
+  StartOutcomeUnknown,
 } from '../errors';
 import { relativeTime } from './duration';
 import { readableReason, spokenList } from './sentences';
@@ -27,6 +29,11 @@ function knownPipelines(known: string[]): string {
   if (known.length === 0) return 'No pipelines are set up yet.';
   if (known.length === 1) return `The only pipeline is ${known[0]}.`;
   return `The pipelines are ${spokenList(known)}.`;
+}
+
+/** How to find out whether a start went through: every front understands this question. */
+function howToCheckStart(pipeline: string): string {
+  return `Ask me in a minute whether the ${pipeline} build is running.`;
 }
 
 /** `now` is only used to say when a running build started. */
@@ -44,6 +51,19 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
     return (
       `A ${error.pipeline} build is already running: ${error.buildName}, started ${relativeTime(error.startedAt, now)}. ` +
       `I didn't start another one.`
+    );
+  }
+  if (error instanceof BuildAlreadyStarting) {
+    return (
+      `A ${error.pipeline} build is already starting: ${error.buildName}, requested ${relativeTime(error.since, now)}. ` +
+      `I didn't start another one. ${howToCheckStart(error.pipeline)}`
+    );
+  }
+  if (error instanceof StartOutcomeUnknown) {
+    // Never "try again": the build may have started, and a new request would be a second build.
+    return (
+      `I asked AWS to start the ${error.pipeline} build ${error.buildName}, but its answer didn't come in time, ` +
+      `so I can't tell yet whether it started. ${howToCheckStart(error.pipeline)}`
     );
   }
   if (error instanceof NothingToStop) {

@@ -1,5 +1,6 @@
 // The last line: every error a handler throws becomes a spoken sentence, never an empty or failed response.
-// Core errors use the core's sentences; the skill's own deadline says AWS is slow.
+// Core errors use the core's sentences (a start without an answer, StartOutcomeUnknown, says how to check); the
+// skill's own deadline on a question says AWS is slow.
 
 import type { ErrorHandler } from 'ask-sdk-core';
 import { isSageBuildError } from '../../core/errors';

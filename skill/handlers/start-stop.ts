@@ -3,13 +3,15 @@
 // 2. the pipeline (named, the only one allowed, the running one for stop, the default, or asked for);
 // 3. Dialog.ConfirmIntent with a question naming what will happen; the same intent comes back CONFIRMED or DENIED;
 // 4. only CONFIRMED acts. Start's idempotency key is the confirmed request's id, so Alexa retrying that
-//    request never starts a second build.
+//    request never starts a second build. A start whose answer doesn't come in time (the core's budget or the
+//    skill's deadline) is StartOutcomeUnknown: "can't tell yet, ask me in a minute", never "try again".
 
 import type { Intent, Response } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../../core/builds/facts';
+import { executionArnFor, executionName } from '../../core/builds/names';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
-import { NothingToStop, NotAuthorized, type GuardedAction } from '../../core/errors';
+import { NothingToStop, NotAuthorized, StartOutcomeUnknown, type GuardedAction } from '../../core/errors';
 import { annotate, noteError } from '../../core/log/request';
 import { errorSentence, noAnswerInTime, spokenList, started, stopped } from '../../core/wording';
 import { SkillDeadline } from '../budget';
@@ -42,8 +44,12 @@ const START: Guarded = {
     const { core, requester, requestId } = turn;
     const result = await turn.budget
       .run(() => core.start({ pipeline: pipeline.name, requester, idempotencyKey: requestId }))
-      .catch(unanswered('start'));
-    return typeof result === 'string' ? result : started(result, turn.now());
+      .catch((error: unknown) => {
+        // The skill's own deadline passed first: the start may be on its way, under the name the key gives.
+        if (!(error instanceof SkillDeadline)) throw error;
+        throw startUnanswered(pipeline, requestId);
+      });
+    return started(result, turn.now());
   },
 };
 
@@ -78,8 +84,14 @@ const STOP: Guarded = {
   },
 };
 
+/** The start's build name follows from the request id, so the answer can name the build to ask about. */
+function startUnanswered(pipeline: PipelineConfig, requestId: string): StartOutcomeUnknown {
+  const name = executionName(pipeline.name, requestId);
+  return new StartOutcomeUnknown(pipeline.name, name, executionArnFor(pipeline.stateMachineArn, name));
+}
+
 /** The deadline passed after asking AWS to act: the change may still happen, so don't say it didn't. */
-function unanswered(action: GuardedAction) {
+function unanswered(action: 'stop') {
   return (error: unknown): string => {
     if (error instanceof SkillDeadline) {
       noteError(error);
