@@ -208,10 +208,25 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
   });
   const actions = (...elements: unknown[]) => ({ type: 'actions', elements });
 
+  /** A client that keeps quiet: WebClient logs each refusal's `errors` lines, which these tests ask for. */
+  const quiet = () =>
+    new WebClient(TEST_BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+        setLevel: () => undefined,
+        getLevel: () => LogLevel.ERROR,
+        setName: () => undefined,
+      },
+    });
+
   /** The Web API's answer to a post of these blocks, refused or not. */
   async function post(blocks: unknown[], text = 'the words'): Promise<Record<string, unknown>> {
     try {
-      return (await client.chat.postMessage({ channel: 'C0DEVBUILDS', text, blocks } as never)) as never;
+      return (await quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text, blocks } as never)) as never;
     } catch (error) {
       return (error as { data: Record<string, unknown> }).data;
     }
@@ -424,13 +439,13 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
   });
 
   test('chat.update and chat.postEphemeral are held to the same rules, and a refused update changes nothing', async () => {
-    const posted = await client.chat.postMessage({
+    const posted = await quiet().chat.postMessage({
       channel: 'C0DEVBUILDS',
       text: 'card',
       blocks: [section('a', 'one')],
     });
     await expect(
-      client.chat.update({
+      quiet().chat.update({
         channel: 'C0DEVBUILDS',
         ts: posted.ts!,
         text: 'card',
@@ -439,7 +454,7 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
     ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
     expect(slack.message('C0DEVBUILDS', posted.ts!)?.versions).toHaveLength(1);
     await expect(
-      client.chat.postEphemeral({
+      quiet().chat.postEphemeral({
         channel: 'C0DEVBUILDS',
         user: 'U0ALICE',
         text: 'psst',
@@ -455,40 +470,42 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
         () => 'ok',
         (error: { data: { error: string } }) => error.data.error,
       );
-    expect(await code(client.chat.postMessage({ channel: 'C0DEVBUILDS' } as never))).toBe('no_text');
-    expect(await code(client.chat.postMessage({ channel: 'C0DEVBUILDS', text: 'x'.repeat(40001) }))).toBe(
+    expect(await code(quiet().chat.postMessage({ channel: 'C0DEVBUILDS' } as never))).toBe('no_text');
+    expect(await code(quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text: 'x'.repeat(40001) }))).toBe(
       'msg_too_long',
     );
-    expect(await code(client.chat.postMessage({ channel: 'C0DEVBUILDS', text: 'x'.repeat(40000) }))).toBe(
+    expect(await code(quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text: 'x'.repeat(40000) }))).toBe(
       'ok',
     );
     expect(
       await code(
-        client.apiCall('chat.postMessage', { channel: 'C0DEVBUILDS', text: 'x', blocks: '{not json' }),
+        quiet().apiCall('chat.postMessage', { channel: 'C0DEVBUILDS', text: 'x', blocks: '{not json' }),
       ),
     ).toBe('invalid_blocks_format');
-    expect(await code(client.chat.postMessage({ text: 'x' } as never))).toBe('channel_not_found');
+    expect(await code(quiet().chat.postMessage({ text: 'x' } as never))).toBe('channel_not_found');
     const theirs = slack.postAs('C0DEVBUILDS', 'U0ALICE', 'my words');
-    expect(await code(client.chat.update({ channel: 'C0DEVBUILDS', ts: theirs.ts, text: 'edited' }))).toBe(
+    expect(await code(quiet().chat.update({ channel: 'C0DEVBUILDS', ts: theirs.ts, text: 'edited' }))).toBe(
       'cant_update_message',
     );
-    expect(await code(client.chat.delete({ channel: 'C0DEVBUILDS', ts: theirs.ts }))).toBe(
+    expect(await code(quiet().chat.delete({ channel: 'C0DEVBUILDS', ts: theirs.ts }))).toBe(
       'cant_delete_message',
     );
     expect(slack.message('C0DEVBUILDS', theirs.ts)?.text).toBe('my words');
   });
 
   test('blocks without top-level text pass, as in Slack, but are noted as a lapse of our own rule', async () => {
-    await client.chat.postMessage({ channel: 'C0DEVBUILDS', blocks: [section('only blocks')] } as never);
+    await quiet().chat.postMessage({ channel: 'C0DEVBUILDS', blocks: [section('only blocks')] } as never);
     expect(slack.lapses).toEqual(['chat.postMessage: blocks without top-level text']);
   });
 
   test('views.publish: the Home tab holds 100 blocks with unique block_ids, else invalid_arguments', async () => {
     const publish = (blocks: unknown[]) =>
-      client.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks } as never }).then(
-        (answer) => answer as unknown as Record<string, unknown>,
-        (error: { data: Record<string, unknown> }) => error.data,
-      );
+      quiet()
+        .views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks } as never })
+        .then(
+          (answer) => answer as unknown as Record<string, unknown>,
+          (error: { data: Record<string, unknown> }) => error.data,
+        );
     expect(await publish(Array.from({ length: 100 }, () => ({ type: 'divider' })))).toMatchObject({
       ok: true,
     });
@@ -509,7 +526,7 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
   });
 
   test('a response_url refuses bad blocks with HTTP 400 and the code, and leaves the message alone', async () => {
-    const card = await client.chat.postMessage({ channel: 'C0DEVBUILDS', text: 'dev: running' });
+    const card = await quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text: 'dev: running' });
     const answer = await fetch(slack.responseUrl('A2', { channel: 'C0DEVBUILDS', messageTs: card.ts! }), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
