@@ -119,12 +119,16 @@ export class NothingToStop extends SageBuildError {
   }
 }
 
+/** The build actions a person may be refused: starting and stopping. */
 export type GuardedAction = 'start' | 'stop';
+
+/** Everything the access rules guard: the build actions, and subscribing a Slack channel to a pipeline's cards. */
+export type AccessAction = GuardedAction | 'subscribe';
 
 export class NotAuthorized extends SageBuildError {
   readonly code = 'NotAuthorized';
   constructor(
-    readonly action: GuardedAction,
+    readonly action: AccessAction,
     readonly pipeline: string,
     readonly requester: string,
   ) {

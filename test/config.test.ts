@@ -52,7 +52,7 @@ describe('parseConfig', () => {
       defaultInput: {},
       allowedInputKeys: DEFAULT_ALLOWED_INPUT_KEYS,
       slack: { channels: [] },
-      access: { start: [], stop: [], channels: [] },
+      access: { start: [], stop: [], subscribe: [], channels: [] },
     });
   });
 
@@ -412,6 +412,41 @@ describe('authorization', () => {
     expect(isAllowed(p, 'start', { id: 'slack:U1', place: 'slack:C0123' })).toBe(true);
     expect(isAllowed(p, 'start', { id: 'slack:U1', place: 'slack:C999' })).toBe(false);
     expect(isAllowed(p, 'start', { id: 'slack:U1' })).toBe(false);
+  });
+
+  it('lets "alexa" be a place, so a channel-limited pipeline can also be used by voice', () => {
+    const p = withAccess({ start: ['*'], channels: ['slack:C0123', 'alexa'] });
+    expect(p.access.channels).toEqual(['slack:C0123', 'alexa']);
+    // The skill's requester: its place is "alexa".
+    expect(isAllowed(p, 'start', { id: 'alexa:amzn1.ask.account.X', place: 'alexa' })).toBe(true);
+    expect(isAllowed(p, 'start', { id: 'slack:U1', place: 'slack:C999' })).toBe(false);
+    expect(
+      isAllowed(withAccess({ start: ['*'], channels: ['slack:C0123'] }), 'start', {
+        id: 'a',
+        place: 'alexa',
+      }),
+    ).toBe(false);
+    expect(
+      configError(config({ pipelines: [pipeline({ access: { channels: ['alexa '] } })] })).message,
+    ).toContain('must be "alexa", "*", "prefix:*" or "prefix:id"');
+  });
+
+  it('subscribing takes its own rule, by default whoever may stop', () => {
+    const byDefault = withAccess({ start: ['*'], stop: ['slack:U0456', 'slack-group:S0123'] });
+    expect(byDefault.access.subscribe).toEqual(['slack:U0456', 'slack-group:S0123']);
+    expect(isAllowed(byDefault, 'subscribe', { id: 'slack:U0456' })).toBe(true);
+    expect(isAllowed(byDefault, 'subscribe', { id: 'slack:U9', groups: ['slack-group:S0123'] })).toBe(true);
+    expect(isAllowed(byDefault, 'subscribe', { id: 'slack:U0123' })).toBe(false);
+    const own = withAccess({ stop: ['slack:U0456'], subscribe: ['slack:U0789'] });
+    expect(isAllowed(own, 'subscribe', { id: 'slack:U0789' })).toBe(true);
+    expect(isAllowed(own, 'subscribe', { id: 'slack:U0456' })).toBe(false);
+    expect(isAllowed(withAccess({}), 'subscribe', { id: 'slack:U0456' })).toBe(false);
+    // Limited to its channels like start and stop.
+    const limited = withAccess({ subscribe: ['*'], channels: ['slack:C0123'] });
+    expect(isAllowed(limited, 'subscribe', { id: 'slack:U1', place: 'slack:C999' })).toBe(false);
+    expect(() => assertAllowed(limited, 'subscribe', { id: 'slack:U1', place: 'slack:C999' })).toThrow(
+      NotAuthorized,
+    );
   });
 
   it('throws NotAuthorized naming action, pipeline and requester', () => {

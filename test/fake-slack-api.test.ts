@@ -3,6 +3,7 @@
 
 import { isValidSlackRequest } from '@slack/bolt';
 import { LogLevel, WebClient } from '@slack/web-api';
+import { checkedCounts } from '../local/conformance';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
 import {
   TEST_BOT_TOKEN,
@@ -191,6 +192,366 @@ test('response_url payloads are recorded, and replace_original edits the tied me
     body: JSON.stringify({ response_type: 'in_channel', text: 'alice started dev' }),
   });
   expect(slack.responses[1]).toMatchObject({ id: 'R000001', responseType: 'in_channel' });
+});
+
+describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Slack's codes", () => {
+  const section = (text: string, blockId?: string) => ({
+    type: 'section',
+    ...(blockId ? { block_id: blockId } : {}),
+    text: { type: 'mrkdwn', text },
+  });
+  const button = (actionId: string, extra: Record<string, unknown> = {}) => ({
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: 'Go' },
+    ...extra,
+  });
+  const actions = (...elements: unknown[]) => ({ type: 'actions', elements });
+
+  /** A client that keeps quiet: WebClient logs each refusal's `errors` lines, which these tests ask for. */
+  const quiet = () =>
+    new WebClient(TEST_BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+        setLevel: () => undefined,
+        getLevel: () => LogLevel.ERROR,
+        setName: () => undefined,
+      },
+    });
+
+  /** The Web API's answer to a post of these blocks, refused or not. */
+  async function post(blocks: unknown[], text = 'the words'): Promise<Record<string, unknown>> {
+    try {
+      return (await quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text, blocks } as never)) as never;
+    } catch (error) {
+      return (error as { data: Record<string, unknown> }).data;
+    }
+  }
+
+  /** The first problem Slack lists for these blocks. */
+  async function refusal(blocks: unknown[]): Promise<string | undefined> {
+    const answer = await post(blocks);
+    expect(answer).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    return (answer.errors as string[])[0];
+  }
+
+  test('a refusal has Slack shape: errors with json pointers, and the same lines in response_metadata', async () => {
+    const answer = await post([section('a', 'build_header'), section('b', 'build_header')]);
+    expect(answer).toEqual({
+      ok: false,
+      error: 'invalid_blocks',
+      errors: ['duplicate block_id: build_header [json-pointer:/blocks/1/block_id]'],
+      response_metadata: {
+        messages: ['[ERROR] duplicate block_id: build_header [json-pointer:/blocks/1/block_id]'],
+      },
+    });
+    // A refused post changes nothing.
+    expect(slack.messages('C0DEVBUILDS')).toEqual([]);
+    expect(slack.callsTo('chat.postMessage')[0]?.outcome).toBe('invalid_blocks');
+  });
+
+  test.each([
+    [
+      '51 blocks',
+      Array.from({ length: 51 }, () => ({ type: 'divider' })),
+      'must provide no more than 50 items [json-pointer:/blocks]',
+    ],
+    [
+      'section text of 3001',
+      [section('x'.repeat(3001))],
+      'must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ],
+    [
+      'an empty section text',
+      [section('')],
+      'must be more than 0 characters [json-pointer:/blocks/0/text/text]',
+    ],
+    [
+      'a section with neither text nor fields',
+      [{ type: 'section' }],
+      'must define either `text` or `fields` [json-pointer:/blocks/0]',
+    ],
+    [
+      '11 fields',
+      [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) }],
+      'must provide no more than 10 items [json-pointer:/blocks/0/fields]',
+    ],
+    [
+      'a field of 2001',
+      [{ type: 'section', fields: [{ type: 'mrkdwn', text: 'f'.repeat(2001) }] }],
+      'must be less than 2001 characters [json-pointer:/blocks/0/fields/0/text]',
+    ],
+    [
+      'a mrkdwn header',
+      [{ type: 'header', text: { type: 'mrkdwn', text: 'dev' } }],
+      'must be of type plain_text [json-pointer:/blocks/0/text/type]',
+    ],
+    [
+      'a header of 151',
+      [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }],
+      'must be less than 151 characters [json-pointer:/blocks/0/text/text]',
+    ],
+    [
+      '11 context elements',
+      [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'c' })) }],
+      'must provide no more than 10 items [json-pointer:/blocks/0/elements]',
+    ],
+    [
+      '26 buttons',
+      [actions(...Array.from({ length: 26 }, (_, i) => button(`b${i}`)))],
+      'must provide no more than 25 items [json-pointer:/blocks/0/elements]',
+    ],
+    [
+      'an action_id twice in a block',
+      [actions(button('build_stop'), button('build_stop'))],
+      'duplicate action_id: build_stop [json-pointer:/blocks/0/elements/1/action_id]',
+    ],
+    [
+      'button text of 76',
+      [actions({ ...button('a'), text: { type: 'plain_text', text: 't'.repeat(76) } })],
+      'must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]',
+    ],
+    [
+      'a mrkdwn button text',
+      [actions({ ...button('a'), text: { type: 'mrkdwn', text: 'Go' } })],
+      'must be of type plain_text [json-pointer:/blocks/0/elements/0/text/type]',
+    ],
+    [
+      'a button value of 2001',
+      [actions(button('a', { value: 'v'.repeat(2001) }))],
+      'must be less than 2001 characters [json-pointer:/blocks/0/elements/0/value]',
+    ],
+    [
+      'a button url of 3001',
+      [actions(button('a', { url: `https://x/${'u'.repeat(2992)}` }))],
+      'must be less than 3001 characters [json-pointer:/blocks/0/elements/0/url]',
+    ],
+    [
+      'an action_id of 256',
+      [actions(button('a'.repeat(256)))],
+      'must be less than 256 characters [json-pointer:/blocks/0/elements/0/action_id]',
+    ],
+    [
+      'a block_id of 256',
+      [section('s', 'b'.repeat(256))],
+      'must be less than 256 characters [json-pointer:/blocks/0/block_id]',
+    ],
+    [
+      'a button style Slack lacks',
+      [actions(button('a', { style: 'warning' }))],
+      'must be one of primary, danger [json-pointer:/blocks/0/elements/0/style]',
+    ],
+    [
+      'a confirm title of 101',
+      [
+        actions(
+          button('a', {
+            confirm: {
+              title: { type: 'plain_text', text: 't'.repeat(101) },
+              text: { type: 'plain_text', text: 'Sure?' },
+              confirm: { type: 'plain_text', text: 'Yes' },
+              deny: { type: 'plain_text', text: 'No' },
+            },
+          }),
+        ),
+      ],
+      'must be less than 101 characters [json-pointer:/blocks/0/elements/0/confirm/title/text]',
+    ],
+    [
+      'a confirm text of 301',
+      [
+        actions(
+          button('a', {
+            confirm: {
+              title: { type: 'plain_text', text: 'Sure?' },
+              text: { type: 'mrkdwn', text: 't'.repeat(301) },
+              confirm: { type: 'plain_text', text: 'Yes' },
+              deny: { type: 'plain_text', text: 'No' },
+            },
+          }),
+        ),
+      ],
+      'must be less than 301 characters [json-pointer:/blocks/0/elements/0/confirm/text/text]',
+    ],
+    [
+      'a confirm button of 31',
+      [
+        actions(
+          button('a', {
+            confirm: {
+              title: { type: 'plain_text', text: 'Sure?' },
+              text: { type: 'plain_text', text: 'Sure?' },
+              confirm: { type: 'plain_text', text: 'y'.repeat(31) },
+              deny: { type: 'plain_text', text: 'No' },
+            },
+          }),
+        ),
+      ],
+      'must be less than 31 characters [json-pointer:/blocks/0/elements/0/confirm/confirm/text]',
+    ],
+    [
+      'a confirm without deny',
+      [
+        actions(
+          button('a', {
+            confirm: {
+              title: { type: 'plain_text', text: 'Sure?' },
+              text: { type: 'plain_text', text: 'Sure?' },
+              confirm: { type: 'plain_text', text: 'Yes' },
+            },
+          }),
+        ),
+      ],
+      'missing required field: deny [json-pointer:/blocks/0/elements/0/confirm]',
+    ],
+    [
+      'a block type the product does not send',
+      [{ type: 'video', title: 'x' }],
+      'unsupported type: video [json-pointer:/blocks/0/type]',
+    ],
+    [
+      'a field Slack does not know',
+      [{ type: 'divider', colour: 'red' }],
+      'invalid additional property: colour [json-pointer:/blocks/0/colour]',
+    ],
+  ])('%s is refused with invalid_blocks', async (_, blocks, expected) => {
+    expect(await refusal(blocks)).toBe(expected);
+    expect(slack.messages()).toEqual([]);
+  });
+
+  test('the limits themselves are accepted: 50 blocks, 3000 characters, 10 fields, 25 buttons', async () => {
+    const fine = [
+      section('x'.repeat(3000), 'text'),
+      {
+        type: 'section',
+        block_id: 'fields',
+        fields: Array.from({ length: 10 }, () => ({ type: 'mrkdwn', text: 'f'.repeat(2000) })),
+      },
+      { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(150), emoji: true } },
+      actions(...Array.from({ length: 25 }, (_, i) => button(`b${i}`, { value: 'v'.repeat(2000) }))),
+      ...Array.from({ length: 46 }, () => ({ type: 'divider' })),
+    ];
+    expect(await post(fine)).toMatchObject({ ok: true });
+  });
+
+  test('chat.update and chat.postEphemeral are held to the same rules, and a refused update changes nothing', async () => {
+    const posted = await quiet().chat.postMessage({
+      channel: 'C0DEVBUILDS',
+      text: 'card',
+      blocks: [section('a', 'one')],
+    });
+    await expect(
+      quiet().chat.update({
+        channel: 'C0DEVBUILDS',
+        ts: posted.ts!,
+        text: 'card',
+        blocks: [section('a', 'x'), section('b', 'x')],
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    expect(slack.message('C0DEVBUILDS', posted.ts!)?.versions).toHaveLength(1);
+    await expect(
+      quiet().chat.postEphemeral({
+        channel: 'C0DEVBUILDS',
+        user: 'U0ALICE',
+        text: 'psst',
+        blocks: [section('')],
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    expect(slack.ephemerals).toEqual([]);
+  });
+
+  test('no_text, msg_too_long, invalid_blocks_format, and the message errors Slack names', async () => {
+    const code = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'ok',
+        (error: { data: { error: string } }) => error.data.error,
+      );
+    expect(await code(quiet().chat.postMessage({ channel: 'C0DEVBUILDS' } as never))).toBe('no_text');
+    expect(await code(quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text: 'x'.repeat(40001) }))).toBe(
+      'msg_too_long',
+    );
+    expect(await code(quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text: 'x'.repeat(40000) }))).toBe(
+      'ok',
+    );
+    expect(
+      await code(
+        quiet().apiCall('chat.postMessage', { channel: 'C0DEVBUILDS', text: 'x', blocks: '{not json' }),
+      ),
+    ).toBe('invalid_blocks_format');
+    expect(await code(quiet().chat.postMessage({ text: 'x' } as never))).toBe('channel_not_found');
+    const theirs = slack.postAs('C0DEVBUILDS', 'U0ALICE', 'my words');
+    expect(await code(quiet().chat.update({ channel: 'C0DEVBUILDS', ts: theirs.ts, text: 'edited' }))).toBe(
+      'cant_update_message',
+    );
+    expect(await code(quiet().chat.delete({ channel: 'C0DEVBUILDS', ts: theirs.ts }))).toBe(
+      'cant_delete_message',
+    );
+    expect(slack.message('C0DEVBUILDS', theirs.ts)?.text).toBe('my words');
+  });
+
+  test('blocks without top-level text pass, as in Slack, but are noted as a lapse of our own rule', async () => {
+    await quiet().chat.postMessage({ channel: 'C0DEVBUILDS', blocks: [section('only blocks')] } as never);
+    expect(slack.lapses).toEqual(['chat.postMessage: blocks without top-level text']);
+  });
+
+  test('views.publish: the Home tab holds 100 blocks with unique block_ids, else invalid_arguments', async () => {
+    const publish = (blocks: unknown[]) =>
+      quiet()
+        .views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks } as never })
+        .then(
+          (answer) => answer as unknown as Record<string, unknown>,
+          (error: { data: Record<string, unknown> }) => error.data,
+        );
+    expect(await publish(Array.from({ length: 100 }, () => ({ type: 'divider' })))).toMatchObject({
+      ok: true,
+    });
+    expect(await publish(Array.from({ length: 101 }, () => ({ type: 'divider' })))).toEqual({
+      ok: false,
+      error: 'invalid_arguments',
+      response_metadata: {
+        messages: ['[ERROR] must provide no more than 100 items [json-pointer:/view/blocks]'],
+      },
+    });
+    expect(await publish([section('dev', 'build_header'), section('prod', 'build_header')])).toMatchObject({
+      error: 'invalid_arguments',
+      response_metadata: {
+        messages: ['[ERROR] duplicate block_id: build_header [json-pointer:/view/blocks/1/block_id]'],
+      },
+    });
+    expect(slack.views).toHaveLength(1);
+  });
+
+  test('a response_url refuses bad blocks with HTTP 400 and the code, and leaves the message alone', async () => {
+    const card = await quiet().chat.postMessage({ channel: 'C0DEVBUILDS', text: 'dev: running' });
+    const answer = await fetch(slack.responseUrl('A2', { channel: 'C0DEVBUILDS', messageTs: card.ts! }), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        replace_original: true,
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'plain_text', text: '' } }],
+      }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toBe('invalid_blocks');
+    expect(slack.refusedResponses).toEqual([expect.objectContaining({ id: 'A2', error: 'invalid_blocks' })]);
+    expect(slack.responses).toEqual([]);
+    expect(slack.message('C0DEVBUILDS', card.ts!)?.versions).toHaveLength(1);
+  });
+
+  test('what it checked and refused is counted for the suite report', async () => {
+    const before = checkedCounts();
+    await post([section('ok', 'a')]);
+    await post([section('', 'b')]);
+    const after = checkedCounts();
+    const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    expect(delta('slack: block kit payloads checked')).toBe(2);
+    expect(delta('slack: payloads refused')).toBe(1);
+  });
 });
 
 describe('signed requests', () => {

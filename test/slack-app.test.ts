@@ -15,6 +15,7 @@ import { createSlackApp, type SlackBot } from '../slack/app';
 import { buttonValue, CARD_ACTIONS } from '../slack/cards/actions';
 import { renderBuildCard } from '../slack/cards/build-card';
 import { consoleUrlFor } from '../slack/cards/console-url';
+import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLambdaHandler } from '../slack/lambda';
@@ -148,6 +149,11 @@ afterAll(async () => {
   sfn?.destroy();
   await fake?.close();
   await stack?.close();
+});
+
+afterEach(() => {
+  // Slack would take blocks without top-level text; our rule is to always send it.
+  expect(fake.lapses).toEqual([]);
 });
 
 // ---- Slack's side -------------------------------------------------------------------------------------------
@@ -337,19 +343,41 @@ describe('/sagebuild questions answer privately', () => {
 
 describe('subscriptions', () => {
   test('subscribe and unsubscribe this channel; bad input says how', async () => {
-    expect(await ephemeral('subscribe prod', { channel: OTHER_CHANNEL })).toBe(
-      'This channel will now hear about every prod build.',
+    expect(await ephemeral('subscribe dev', { channel: OTHER_CHANNEL })).toBe(
+      'This channel will now hear about every dev build.',
     );
-    expect(await store.subscriptions('prod')).toEqual([OTHER_CHANNEL]);
-    expect(await ephemeral('unsubscribe live', { channel: OTHER_CHANNEL })).toBe(
-      'This channel will no longer hear about prod builds.',
+    expect(await store.subscriptions('dev')).toEqual([OTHER_CHANNEL]);
+    expect(await ephemeral('unsubscribe staging', { channel: OTHER_CHANNEL })).toBe(
+      'This channel will no longer hear about dev builds.',
     );
-    expect(await store.subscriptions('prod')).toEqual([]);
+    expect(await store.subscriptions('dev')).toEqual([]);
     expect(await ephemeral('subscribe')).toBe('Say which pipeline: /sagebuild subscribe &lt;pipeline&gt;.');
     expect(await ephemeral('subscribe prdo')).toContain('Did you mean prod?');
     expect(await ephemeral('unsubscribe dev', { channel: DEV_CHANNEL })).toContain(
       "through SageBuild's configuration",
     );
+  });
+
+  test('subscribing takes permission: anyone else is refused, and nothing changes', async () => {
+    const refusal = (pipeline: string) =>
+      `Sorry, you're not allowed to change which channels hear about ${pipeline} builds. Nothing was changed.`;
+    // Someone with no access sends prod's cards, failure reasons included, to #random: refused.
+    expect(await ephemeral('subscribe prod', { user: NOBODY, channel: OTHER_CHANNEL })).toBe(refusal('prod'));
+    expect(await ephemeral('subscribe dev', { user: NOBODY, channel: OTHER_CHANNEL })).toBe(refusal('dev'));
+    // prod may only be changed from its own channel: its cards don't go elsewhere, whoever asks.
+    expect(await ephemeral('subscribe live', { channel: OTHER_CHANNEL })).toBe(refusal('prod'));
+    expect(await store.subscriptions('prod')).toEqual([]);
+    expect(await store.subscriptions('dev')).toEqual([]);
+    // A member of a group allowed to stop dev builds may subscribe too (the default rule); only they may undo it.
+    expect(await ephemeral('subscribe dev', { user: GROUPIE, channel: OTHER_CHANNEL })).toBe(
+      'This channel will now hear about every dev build.',
+    );
+    expect(await ephemeral('unsubscribe dev', { user: NOBODY, channel: OTHER_CHANNEL })).toBe(refusal('dev'));
+    expect(await store.subscriptions('dev')).toEqual([OTHER_CHANNEL]);
+    expect(await ephemeral('unsubscribe dev', { user: GROUPIE, channel: OTHER_CHANNEL })).toBe(
+      'This channel will no longer hear about dev builds.',
+    );
+    expect(await store.subscriptions('dev')).toEqual([]);
   });
 });
 
@@ -786,20 +814,73 @@ describe('card buttons', () => {
 });
 
 describe('Home tab', () => {
+  /** The block_ids of a view, each once: Slack refuses a view whose block_ids repeat. */
+  function blockIdsOf(view: Record<string, unknown>): string[] {
+    const blocks = view.blocks as { block_id?: string }[];
+    return blocks.flatMap((b) => (b.block_id ? [b.block_id] : []));
+  }
+
+  /** Opens the Home tab for `user` on a receiver; returns the view Slack accepted, after no refused publish. */
+  async function openHome(url: string, user: string): Promise<Record<string, unknown>> {
+    const res = await postSigned(
+      url,
+      eventBody({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1.1' }),
+      JSON_TYPE,
+    );
+    expect(res.status).toBe(200);
+    const call = await waitFor(() => fake.callsTo('views.publish').find((c) => c.args.user_id === user));
+    expect(call.outcome).toBe('ok');
+    const view = fake.views.find((v) => v.userId === user);
+    if (!view) throw new Error('no view published');
+    return view.view;
+  }
+
   test('app_home_opened publishes the latest build of each pipeline, with the card buttons', async () => {
-    await sendEvent({
-      type: 'app_home_opened',
-      user: ALLOWED,
-      channel: 'D0ALLOWED',
-      tab: 'home',
-      event_ts: '1.1',
-    });
-    const view = await waitFor(() => fake.views.find((v) => v.userId === ALLOWED));
-    expect(view.view.type).toBe('home');
-    const blocks = JSON.stringify(view.view.blocks);
+    const view = await openHome(receiver.url, ALLOWED);
+    expect(view.type).toBe('home');
+    const blocks = JSON.stringify(view.blocks);
     expect(blocks).toContain('prod-nightly-4');
     expect(blocks).toContain('dev build');
     expect(blocks).toContain(CARD_ACTIONS.refresh);
+    // Two cards, each block_id once: each card's carry its pipeline's name.
+    const ids = blockIdsOf(view);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(
+      expect.arrayContaining(['prod.build_header', 'dev.build_header', 'dev.build_actions']),
+    );
+  });
+
+  test("the example config's two pipelines make one Home view that Slack accepts", async () => {
+    const example = JSON.parse(readFileSync('sagebuild.config.example.json', 'utf8')) as {
+      pipelines: { name: string; stateMachineArn: string }[];
+    };
+    expect(example.pipelines.map((p) => p.name)).toEqual(['prod', 'dev']);
+    // Its pipelines as written, pointed at the local AWS's machines of the same names.
+    for (const pipeline of example.pipelines) pipeline.stateMachineArn = arnOf(pipeline.name);
+    const exampleConfig = parseConfig({ ...example, region: stack.local.region }, 'the example config');
+    const exampleCore = new SageBuild(exampleConfig);
+    const exampleReceiver = createHttpReceiver({ signingSecret: TEST_SIGNING_SECRET });
+    const exampleBot = createSlackApp({
+      core: exampleCore,
+      config: exampleConfig,
+      store: new MemoryStore(),
+      receiver: exampleReceiver,
+      botToken: TEST_BOT_TOKEN,
+      webClientOptions: { slackApiUrl: fake.apiUrl },
+    });
+    await exampleBot.start();
+    try {
+      const view = await openHome(exampleReceiver.url, 'U0123ABCD');
+      const ids = blockIdsOf(view);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.filter((id) => id.endsWith('.build_header'))).toEqual([
+        'prod.build_header',
+        'dev.build_header',
+      ]);
+    } finally {
+      await exampleBot.stop();
+      exampleCore.close();
+    }
   });
 });
 

@@ -104,6 +104,11 @@ beforeEach(() => {
   warnings.length = 0;
 });
 
+afterEach(() => {
+  // Slack would take blocks without top-level text; our rule is to always send it.
+  expect(fake.lapses).toEqual([]);
+});
+
 async function settle(): Promise<void> {
   while (pending.length > 0) {
     const batch = pending;
@@ -377,6 +382,30 @@ describe('the build notifier', () => {
     expect(await notifierWith(store).handle(stranger)).toBe('unknown-machine');
     expect(fake.calls).toEqual([]);
     expect(await store.claimEvent('stranger-1')).toBe(true);
+  });
+
+  test('an event whose id is missing or not a string is refused with a log line, and nothing is posted', async () => {
+    const { executionArn } = await build();
+    const { running } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const { id: _id, ...withoutId } = running;
+    const unusable: unknown[] = [
+      withoutId,
+      { ...running, id: 42 },
+      { ...running, id: '' },
+      { ...running, id: null },
+    ];
+    for (const event of unusable) {
+      expect(await notifierWith(store).handle(event as ExecutionStatusChangeEvent)).toBe('unusable-event');
+    }
+    expect(fake.calls).toEqual([]);
+    expect(await store.getCard(executionArn)).toBeUndefined();
+    expect(warnings).toEqual(
+      Array.from({ length: 4 }, () => 'Slack notifier: an event was not posted because it has no id.'),
+    );
+    // The same event with its id is posted as usual.
+    expect(await notifierWith(store).handle(running)).toBe('posted');
   });
 
   test('channels subscribed in the store get the card too, each updated in place', async () => {

@@ -1,5 +1,6 @@
-// Who may start or stop a pipeline's builds. Access is opt-in: an empty list allows nobody.
-import { NotAuthorized, type GuardedAction } from '../errors';
+// Who may start or stop a pipeline's builds, or subscribe a channel to them. Access is opt-in: an empty list
+// allows nobody.
+import { NotAuthorized, type AccessAction } from '../errors';
 import type { Requester } from '../builds/facts';
 import type { PipelineConfig } from './schema';
 
@@ -8,7 +9,7 @@ export type AccessRequester = Pick<Requester, 'id' | 'groups' | 'place'>;
 
 export function isAllowed(
   pipeline: PipelineConfig,
-  action: GuardedAction,
+  action: AccessAction,
   requester: AccessRequester,
 ): boolean {
   const { channels } = pipeline.access;
@@ -20,7 +21,7 @@ export function isAllowed(
 
 export function assertAllowed(
   pipeline: PipelineConfig,
-  action: GuardedAction,
+  action: AccessAction,
   requester: AccessRequester,
 ): void {
   if (!isAllowed(pipeline, action, requester)) throw new NotAuthorized(action, pipeline.name, requester.id);

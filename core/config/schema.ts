@@ -107,12 +107,23 @@ const principal = matching(
   'must be "*", "prefix:*" or "prefix:id", like slack:U0123',
 );
 
+/** Where a request comes from: "slack:C0123" (a channel), "slack:*", or "alexa" (the skill's requests). */
+const place = matching(
+  /^(\*|alexa|[a-z][a-z0-9-]*:(\*|[^\s*]+))$/,
+  'must be "alexa", "*", "prefix:*" or "prefix:id", like slack:C0123',
+);
+
 const access = z.prefault(
   z.strictObject({
     start: list(principal),
     stop: list(principal),
-    /** Places (e.g. "slack:C0123") that start/stop are limited to; empty means anywhere. */
-    channels: list(principal),
+    /**
+     * Who may subscribe a Slack channel to the pipeline's cards (failure reasons included), or unsubscribe
+     * one. Left out: whoever may stop its builds.
+     */
+    subscribe: z.optional(z.array(principal)),
+    /** Places (e.g. "slack:C0123", "alexa") that start, stop and subscribe are limited to; empty means anywhere. */
+    channels: list(place),
   }),
   {},
 );
@@ -146,6 +157,7 @@ const pipeline = z.pipe(
   z.transform((p: z.output<typeof pipelineFields>) => ({
     ...p,
     region: p.region ?? arnRegion(p.stateMachineArn),
+    access: { ...p.access, subscribe: p.access.subscribe ?? p.access.stop },
   })),
 );
 

@@ -72,7 +72,11 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
       : `No ${error.pipeline} build is running, so there's nothing to stop.`;
   }
   if (error instanceof NotAuthorized) {
-    return `Sorry, you're not allowed to ${error.action} ${error.pipeline} builds. Nothing was changed.`;
+    const what =
+      error.action === 'subscribe'
+        ? `change which channels hear about ${error.pipeline} builds`
+        : `${error.action} ${error.pipeline} builds`;
+    return `Sorry, you're not allowed to ${what}. Nothing was changed.`;
   }
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;
   if (error instanceof AwsUnavailable) {

@@ -43,6 +43,13 @@ export interface SlackCall {
   outcome: string;
 }
 
+export interface RefusedResponse {
+  id: string;
+  /** Slack's error code, e.g. invalid_blocks. */
+  error: string;
+  payload: SlackArgs;
+}
+
 export interface FakeSlackOptions extends WorkspaceOptions {
   /** When set, only this token is accepted (invalid_auth otherwise); by default any xox… token is. */
   token?: string;
@@ -86,6 +93,13 @@ export interface FakeSlack {
   responses: FakeResponse[];
   /** Every views.publish, oldest first. */
   views: FakeView[];
+  /** response_url posts refused (HTTP 400), oldest first. */
+  refusedResponses: RefusedResponse[];
+  /**
+   * What Slack would accept but SageBuild's rules forbid, e.g. "chat.postMessage: blocks without top-level
+   * text". Tests expect none.
+   */
+  lapses: string[];
   /**
    * A response_url on this server for a slash command or action payload. Tie it to the message the action
    * came from (`target`) so replace_original/delete_original change that message.
@@ -124,6 +138,7 @@ const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const workspace = new FakeWorkspace(options);
   const calls: SlackCall[] = [];
+  const refusedResponses: RefusedResponse[] = [];
   let faults: Fault[] = [];
   let throttle: (ThrottleOptions & { recent: number[] }) | undefined;
   let responseCounter = 0;
@@ -158,13 +173,22 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     } catch (error) {
       if (!(error instanceof SlackMethodError)) throw error;
       call.outcome = error.error;
-      sendJson(res, 200, { ok: false, error: error.error });
+      sendJson(res, 200, { ok: false, error: error.error, ...error.details });
     }
   }
 
+  /** A response_url answers like an incoming webhook: HTTP 400 and the error code when it refuses a payload. */
   async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const payload = parseArgs(await readText(req), req.headers['content-type']).args;
-    workspace.respond(id, payload);
+    try {
+      workspace.respond(id, payload);
+    } catch (error) {
+      if (!(error instanceof SlackMethodError)) throw error;
+      refusedResponses.push({ id, error: error.error, payload });
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(error.error);
+      return;
+    }
     sendJson(res, 200, { ok: true });
   }
 
@@ -202,6 +226,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     ephemerals: workspace.ephemerals,
     responses: workspace.responses,
     views: workspace.views,
+    refusedResponses,
+    lapses: workspace.lapses,
     responseUrl(id, target) {
       const key = id ?? `R${String((responseCounter += 1)).padStart(6, '0')}`;
       workspace.expectResponse(key, target);
@@ -229,6 +255,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     onActivity: (listener) => workspace.onActivity(listener),
     reset() {
       calls.length = 0;
+      refusedResponses.length = 0;
       faults = [];
       throttle = undefined;
       workspace.reset();

@@ -2,16 +2,12 @@
 // this behind `POST /api/<method>`. Shapes follow Slack's method reference (docs.slack.dev/reference/methods):
 // `{ ok: true, ... }` on success, `{ ok: false, error }` on failure, with Slack's own error codes.
 
+import { countChecked } from '../conformance';
+import { checkMessagePayload, checkViewPayload } from './payload-rules';
+import { SlackMethodError, type SlackArgs } from './slack-method-error';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
-export type SlackArgs = Record<string, unknown>;
-
-/** A Web API error answer (`{ ok: false, error }`), e.g. message_not_found. */
-export class SlackMethodError extends Error {
-  constructor(readonly error: string) {
-    super(error);
-  }
-}
+export { SlackMethodError, type SlackArgs };
 
 export interface MessageVersion {
   text: string;
@@ -101,6 +97,9 @@ export interface ResponseTarget {
 
 type Method = (args: SlackArgs) => SlackArgs;
 
+/** Methods whose arguments are a message: text, blocks, attachments. */
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+
 const FIRST_TS_SECONDS = 1_700_000_000;
 
 export class FakeWorkspace {
@@ -111,6 +110,11 @@ export class FakeWorkspace {
   readonly ephemerals: FakeEphemeral[] = [];
   readonly responses: FakeResponse[] = [];
   readonly views: FakeView[] = [];
+  /**
+   * What Slack accepts but SageBuild's own rules forbid, one line each: blocks without top-level `text`
+   * (notifications and screen readers read the text). Tests expect none.
+   */
+  readonly lapses: string[] = [];
   private readonly responseTargets = new Map<string, ResponseTarget>();
   private readonly listeners = new Set<(activity: SlackActivity) => void>();
   private tsCounter = 0;
@@ -129,6 +133,7 @@ export class FakeWorkspace {
     this.ephemerals.length = 0;
     this.responses.length = 0;
     this.views.length = 0;
+    this.lapses.length = 0;
     this.responseTargets.clear();
     this.overrides.clear();
     this.tsCounter = 0;
@@ -171,11 +176,35 @@ export class FakeWorkspace {
   call(method: string, args: SlackArgs): SlackArgs {
     const handler = this.overrides.get(method) ?? this.methods[method];
     if (!handler) throw new SlackMethodError('unknown_method');
+    this.check(method, args);
     return handler(args);
+  }
+
+  /** Holds what the product sends to Slack's rules before any method acts on it: a refusal changes nothing. */
+  private check(method: string, args: SlackArgs): void {
+    try {
+      if (MESSAGE_METHODS.has(method)) this.noteLapse(method, checkMessagePayload(args, method));
+      if (method === 'views.publish') checkViewPayload(args.view);
+    } catch (error) {
+      if (error instanceof SlackMethodError) countChecked('slack: payloads refused');
+      throw error;
+    }
+  }
+
+  private noteLapse(where: string, lapse: string | undefined): void {
+    if (lapse) this.lapses.push(`${where}: ${lapse}`);
   }
 
   /** A response_url payload. Acts on the original message when the URL was tied to one. */
   respond(id: string, payload: SlackArgs): FakeResponse {
+    if (!flag(payload.delete_original)) {
+      try {
+        this.noteLapse('response_url', checkMessagePayload(payload, 'response_url'));
+      } catch (error) {
+        if (error instanceof SlackMethodError) countChecked('slack: payloads refused');
+        throw error;
+      }
+    }
     const response: FakeResponse = {
       id,
       responseType: payload.response_type === 'in_channel' ? 'in_channel' : 'ephemeral',
@@ -225,7 +254,10 @@ export class FakeWorkspace {
         channel: requireString(args.channel, 'channel_not_found'),
         ts: String(args.ts),
       };
-      if (!this.remove(channel, ts)) throw new SlackMethodError('message_not_found');
+      const message = this.message(channel, ts);
+      if (!message) throw new SlackMethodError('message_not_found');
+      if (message.botId !== LOCAL_BOT.botId) throw new SlackMethodError('cant_delete_message');
+      this.remove(channel, ts);
       return { channel, ts };
     },
     'chat.postEphemeral': (args) => {
@@ -357,6 +389,8 @@ export class FakeWorkspace {
     const channel = requireString(args.channel, 'channel_not_found');
     const message = this.message(channel, String(args.ts ?? ''));
     if (!message) throw new SlackMethodError('message_not_found');
+    // A bot may only edit its own messages.
+    if (message.botId !== LOCAL_BOT.botId) throw new SlackMethodError('cant_update_message');
     if (typeof args.text === 'string') message.text = args.text;
     if (args.blocks !== undefined) message.blocks = list(args.blocks);
     if (args.attachments !== undefined) message.attachments = list(args.attachments);

@@ -106,6 +106,17 @@ export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): 
   return { text: escapeMrkdwn(buildNotice(fact, true)), blocks };
 }
 
+/**
+ * The card's blocks with their block_ids made unique to `scope` (e.g. the pipeline's name), for a view that
+ * shows several cards: Slack refuses a view whose block_ids repeat. The buttons keep their action_ids, which
+ * the action handlers match on.
+ */
+export function scopeBlockIds(blocks: KnownBlock[], scope: string): KnownBlock[] {
+  return blocks.map((block) =>
+    block.block_id ? { ...block, block_id: `${scope}.${block.block_id}` } : block,
+  );
+}
+
 function header(fact: BuildStatusFact): KnownBlock {
   const look = STATUS_LOOK[fact.status];
   return {

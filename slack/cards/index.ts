@@ -1,6 +1,7 @@
 // The build card's API for the Bolt app, the notifier and the local console.
 export {
   renderBuildCard,
+  scopeBlockIds,
   buildNotice,
   isFinished,
   SLACK_LIMITS,

@@ -34,7 +34,7 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
   const [verb = '', target] = said;
   if (verb.toLowerCase() === 'subscribe' || verb.toLowerCase() === 'unsubscribe') {
     annotate({ action: verb.toLowerCase() });
-    return subscription(deps, verb.toLowerCase() as 'subscribe' | 'unsubscribe', target, person);
+    return subscription(deps, client, verb.toLowerCase() as 'subscribe' | 'unsubscribe', target, person);
   }
   const parsed = parseCommand(said, deps.config.pipelines);
   // The subcommand, not the words: "unknown" rather than whatever was typed.

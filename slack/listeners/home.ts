@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { errorSentence } from '../../core/wording';
+import { scopeBlockIds } from '../cards/build-card';
 import { escapeMrkdwn, section } from '../replies';
 import { cardFor } from './card';
 import type { SlackDeps } from './deps';
@@ -14,15 +15,19 @@ const MAX_PIPELINES = 8;
 
 export async function homeBlocks(deps: SlackDeps): Promise<KnownBlock[]> {
   const pipelines = deps.config.pipelines.slice(0, MAX_PIPELINES);
-  const facts = await Promise.allSettled(pipelines.map((p) => deps.core.status(p.name)));
-  const now = deps.now();
+  const cards = await Promise.all(
+    pipelines.map((pipeline) =>
+      deps.core.status(pipeline.name).then(
+        // Each card's block_ids carry its pipeline's name (unique in the config): Slack refuses a view
+        // whose block_ids repeat.
+        (fact) => scopeBlockIds(cardFor(fact, deps.now()).blocks, pipeline.name),
+        // A pipeline without builds, or one AWS would not answer for, says so in its place.
+        (error: unknown) => [section(escapeMrkdwn(errorSentence(error, deps.now())))],
+      ),
+    ),
+  );
   const blocks: KnownBlock[] = [section(PROMPTS.homeIntro)];
-  for (const fact of facts) {
-    blocks.push({ type: 'divider' });
-    // A pipeline without builds, or one AWS would not answer for, says so in its place.
-    if (fact.status === 'fulfilled') blocks.push(...cardFor(fact.value, now).blocks);
-    else blocks.push(section(escapeMrkdwn(errorSentence(fact.reason, now))));
-  }
+  for (const card of cards) blocks.push({ type: 'divider' }, ...card);
   return blocks;
 }
 

@@ -5,6 +5,7 @@
 import type { WebClient } from '@slack/web-api';
 import { answerQuestion } from '../../cli/questions';
 import { HELP_USAGE, USAGE, usageLines, type Question } from '../../cli/parse';
+import { assertAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import { AwsUnavailable, isSageBuildError, type GuardedAction } from '../../core/errors';
 import { annotate, noteError, requestLog } from '../../core/log/request';
@@ -172,6 +173,7 @@ export function stop(deps: SlackDeps, client: WebClient, person: Person, request
 /** `subscribe <pipeline>` / `unsubscribe <pipeline>` for the channel the command came from. */
 export function subscription(
   deps: SlackDeps,
+  client: WebClient,
   verb: 'subscribe' | 'unsubscribe',
   named: string | undefined,
   person: Person,
@@ -181,6 +183,10 @@ export function subscription(
     if (!named || !channel) return privately(PROMPTS.subscribeUsage(deps.commandName, verb));
     const pipeline = deps.core.pipeline(named);
     annotate({ pipeline: pipeline.name });
+    // Subscribing sends the pipeline's cards, failure reasons included, to this channel: it takes the
+    // pipeline's subscribe permission, checked before anything changes (unsubscribing too).
+    const requester = await deps.groups.requester(client, person, pipeline, 'subscribe');
+    assertAllowed(pipeline, 'subscribe', requester);
     if (verb === 'subscribe') {
       await deps.store.subscribe(pipeline.name, channel);
       return privately(PROMPTS.subscribed(pipeline.name));

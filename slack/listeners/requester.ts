@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Requester } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
-import type { GuardedAction } from '../../core/errors';
+import type { AccessAction } from '../../core/errors';
 import { requestLog } from '../../core/log/request';
 import { GROUP_LOOKUP_MS, within } from './deadline';
 
@@ -40,7 +40,7 @@ export class GroupDirectory {
     client: WebClient,
     person: Person,
     pipeline: PipelineConfig,
-    action: GuardedAction,
+    action: AccessAction,
   ): Promise<Requester> {
     const base = baseRequester(person);
     const named = pipeline.access[action]

@@ -22,6 +22,20 @@ export interface StatusChangeEvent {
   };
 }
 
+/** Event ids are UUIDs; anything much longer is not one, and is never used as a store key. */
+const MAX_EVENT_ID = 128;
+
+/**
+ * Why an event can't be handled safely, or undefined when it can. The notifier dedupes by `id` (EventBridge
+ * may deliver an event twice), so an event without a usable one would be posted again at every delivery.
+ */
+export function eventProblem(event: StatusChangeEvent): string | undefined {
+  const { id } = event as { id?: unknown };
+  if (typeof id !== 'string' || id.trim() === '') return 'it has no id';
+  if (id.length > MAX_EVENT_ID) return `its id is longer than ${MAX_EVENT_ID} characters`;
+  return undefined;
+}
+
 export type CardStatus = Extract<BuildStatus, 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'>;
 
 const RANK: Record<CardStatus, number> = { RUNNING: 1, SUCCEEDED: 2, FAILED: 2, TIMED_OUT: 2, ABORTED: 2 };

@@ -26,6 +26,7 @@ import { escapeMrkdwn, mention } from '../cards/mrkdwn';
 import type { CardMessage, CardRecord, SlackStore } from '../store/store';
 import {
   advances,
+  eventProblem,
   factFromEvent,
   isCardStatus,
   slackUserOf,
@@ -60,7 +61,14 @@ export interface NotifierDeps {
 
 /** What became of an event: for logs, tests and the bench. */
 export type NotifyOutcome =
-  'posted' | 'updated' | 'stale' | 'duplicate' | 'unknown-machine' | 'unknown-status' | 'no-channels';
+  | 'posted'
+  | 'updated'
+  | 'stale'
+  | 'duplicate'
+  | 'unknown-machine'
+  | 'unknown-status'
+  | 'no-channels'
+  | 'unusable-event';
 
 const DEFAULT_CARD_LEASE_MS = 60_000;
 const DEFAULT_EVENT_LEASE_MS = 120_000;
@@ -92,6 +100,12 @@ export class BuildNotifier {
   }
 
   async handle(event: StatusChangeEvent): Promise<NotifyOutcome> {
+    const problem = eventProblem(event);
+    if (problem) {
+      // Nothing from the event itself in the line: it is not one we can trust.
+      this.log.warn(`Slack notifier: an event was not posted because ${problem}.`);
+      return 'unusable-event';
+    }
     const pipeline = this.deps.config.pipelines.find(
       (p) => p.stateMachineArn === event.detail.stateMachineArn,
     );

@@ -1,0 +1,294 @@
+// Slack's Block Kit rules for the blocks and elements SageBuild sends, so the fake Web API refuses what Slack
+// refuses. Facts from Slack's Block Kit reference (docs.slack.dev/reference/block-kit) and @slack/types:
+// - at most 50 blocks in a message, 100 in a Home tab or modal; block_ids unique in the message or view,
+//   at most 255 characters; action_ids unique in their block, at most 255 characters;
+// - text objects: plain_text (may carry `emoji`) or mrkdwn (may carry `verbatim`), 1 to 3000 characters;
+// - section: text (3000) and/or fields (at most 10, each 2000), an optional button accessory;
+// - header: plain_text only, 150; context: 1 to 10 text or image elements; actions: 1 to 25 elements;
+// - button: plain_text text 75, value 2000, url 3000, style primary|danger, accessibility_label 75;
+// - confirm dialog: plain_text title 100, text 300 (plain_text or mrkdwn), plain_text confirm and deny 30.
+// Slack answers a bad message with invalid_blocks and one "<what> [json-pointer:<where>]" per problem, and a bad
+// view with invalid_arguments (both seen in Slack's answers). Only the block and element types SageBuild uses
+// are modelled: any other is refused, so a new one gets its rules here before the product sends it.
+
+export interface BlockKitProblem {
+  /** What is wrong, in the words of Slack's answers where we have seen them ("must be less than 3001 characters"). */
+  message: string;
+  /** Where, as a JSON pointer into the request's arguments: "/blocks/2/text/text". */
+  pointer: string;
+}
+
+export const BLOCK_KIT_LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  blockId: 255,
+  actionId: 255,
+  text: 3000,
+  sectionText: 3000,
+  fields: 10,
+  field: 2000,
+  headerText: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  url: 3000,
+  accessibilityLabel: 75,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  privateMetadata: 3000,
+  callbackId: 255,
+} as const;
+
+/** "the message" says where a problem is, as Slack's answers do. */
+export function describeProblem(problem: BlockKitProblem): string {
+  return `${problem.message} [json-pointer:${problem.pointer}]`;
+}
+
+type Json = Record<string, unknown>;
+
+/** Collects problems while walking one payload; block_ids are unique across all of it. */
+class Walk {
+  readonly problems: BlockKitProblem[] = [];
+  private readonly blockIds = new Set<string>();
+
+  fail(pointer: string, message: string): void {
+    this.problems.push({ pointer, message });
+  }
+
+  blocks(value: unknown, at: string, max: number): void {
+    if (!Array.isArray(value)) return this.fail(at, 'must be an array');
+    if (value.length > max) this.fail(at, `must provide no more than ${max} items`);
+    value.forEach((block, i) => this.block(block, `${at}/${i}`));
+  }
+
+  private block(value: unknown, at: string): void {
+    const block = this.object(value, at);
+    if (!block) return;
+    const type = block.type;
+    const check = typeof type === 'string' && Object.hasOwn(BLOCKS, type) ? BLOCKS[type] : undefined;
+    if (!check) return this.fail(`${at}/type`, `unsupported type: ${String(type)}`);
+    this.keys(block, at, ['type', 'block_id', ...check.keys]);
+    if (block.block_id !== undefined) this.blockId(block.block_id, `${at}/block_id`);
+    check.walk(this, block, at);
+  }
+
+  private blockId(value: unknown, at: string): void {
+    if (!this.string(value, at, BLOCK_KIT_LIMITS.blockId)) return;
+    const id = value as string;
+    if (this.blockIds.has(id)) this.fail(at, `duplicate block_id: ${id}`);
+    this.blockIds.add(id);
+  }
+
+  /** A plain object, or a problem saying it is not one. */
+  object(value: unknown, at: string): Json | undefined {
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Json;
+    this.fail(at, 'must be an object');
+    return undefined;
+  }
+
+  /** Slack refuses fields it does not know. */
+  keys(object: Json, at: string, allowed: readonly string[]): void {
+    for (const key of Object.keys(object)) {
+      if (!allowed.includes(key)) this.fail(`${at}/${key}`, `invalid additional property: ${key}`);
+    }
+  }
+
+  required(object: Json, key: string, at: string): boolean {
+    if (object[key] !== undefined) return true;
+    this.fail(at, `missing required field: ${key}`);
+    return false;
+  }
+
+  /** A non-empty string of at most `max` characters. */
+  string(value: unknown, at: string, max: number): boolean {
+    if (typeof value !== 'string') {
+      this.fail(at, 'must be a string');
+      return false;
+    }
+    if (value.length === 0) this.fail(at, 'must be more than 0 characters');
+    if (value.length > max) this.fail(at, `must be less than ${max + 1} characters`);
+    return value.length > 0 && value.length <= max;
+  }
+
+  /** A text object: plain_text or mrkdwn, as `kinds` allows, its text at most `max` characters. */
+  text(value: unknown, at: string, max: number, kinds: readonly TextKind[] = ['plain_text', 'mrkdwn']): void {
+    const text = this.object(value, at);
+    if (!text) return;
+    const kind = text.type;
+    if (kind !== 'plain_text' && kind !== 'mrkdwn') {
+      return this.fail(`${at}/type`, `unsupported type: ${String(kind)}`);
+    }
+    if (!kinds.includes(kind)) return this.fail(`${at}/type`, `must be of type ${kinds.join(' or ')}`);
+    this.keys(text, at, kind === 'plain_text' ? ['type', 'text', 'emoji'] : ['type', 'text', 'verbatim']);
+    const flag = kind === 'plain_text' ? 'emoji' : 'verbatim';
+    if (text[flag] !== undefined && typeof text[flag] !== 'boolean')
+      this.fail(`${at}/${flag}`, 'must be a boolean');
+    if (this.required(text, 'text', at)) this.string(text.text, `${at}/text`, max);
+  }
+
+  optionalString(object: Json, key: string, at: string, max: number): void {
+    if (object[key] !== undefined) this.string(object[key], `${at}/${key}`, max);
+  }
+
+  /** An element list of `min` to `max` items, each checked by `element`. */
+  list(value: unknown, at: string, min: number, max: number, element: (item: unknown, at: string) => void) {
+    if (!Array.isArray(value)) return this.fail(at, 'must be an array');
+    if (value.length < min) this.fail(at, `must provide at least ${min} items`);
+    if (value.length > max) this.fail(at, `must provide no more than ${max} items`);
+    value.forEach((item, i) => element(item, `${at}/${i}`));
+  }
+}
+
+type TextKind = 'plain_text' | 'mrkdwn';
+
+interface BlockRule {
+  /** Fields besides type and block_id. */
+  keys: readonly string[];
+  walk(walk: Walk, block: Json, at: string): void;
+}
+
+const STYLES = ['primary', 'danger'];
+
+function button(walk: Walk, value: unknown, at: string): string | undefined {
+  const element = walk.object(value, at);
+  if (!element) return undefined;
+  if (element.type !== 'button') {
+    walk.fail(`${at}/type`, `unsupported type: ${String(element.type)}`);
+    return undefined;
+  }
+  const L = BLOCK_KIT_LIMITS;
+  walk.keys(element, at, [
+    'type',
+    'text',
+    'action_id',
+    'value',
+    'url',
+    'style',
+    'confirm',
+    'accessibility_label',
+  ]);
+  if (walk.required(element, 'text', at)) walk.text(element.text, `${at}/text`, L.buttonText, ['plain_text']);
+  walk.optionalString(element, 'action_id', at, L.actionId);
+  walk.optionalString(element, 'value', at, L.buttonValue);
+  walk.optionalString(element, 'url', at, L.url);
+  walk.optionalString(element, 'accessibility_label', at, L.accessibilityLabel);
+  if (element.style !== undefined && !STYLES.includes(element.style as string)) {
+    walk.fail(`${at}/style`, 'must be one of primary, danger');
+  }
+  if (element.confirm !== undefined) confirmDialog(walk, element.confirm, `${at}/confirm`);
+  return typeof element.action_id === 'string' ? element.action_id : undefined;
+}
+
+function confirmDialog(walk: Walk, value: unknown, at: string): void {
+  const dialog = walk.object(value, at);
+  if (!dialog) return;
+  const L = BLOCK_KIT_LIMITS;
+  walk.keys(dialog, at, ['title', 'text', 'confirm', 'deny', 'style']);
+  if (walk.required(dialog, 'title', at))
+    walk.text(dialog.title, `${at}/title`, L.confirmTitle, ['plain_text']);
+  if (walk.required(dialog, 'text', at)) walk.text(dialog.text, `${at}/text`, L.confirmText);
+  if (walk.required(dialog, 'confirm', at)) {
+    walk.text(dialog.confirm, `${at}/confirm`, L.confirmButton, ['plain_text']);
+  }
+  if (walk.required(dialog, 'deny', at))
+    walk.text(dialog.deny, `${at}/deny`, L.confirmButton, ['plain_text']);
+  if (dialog.style !== undefined && !STYLES.includes(dialog.style as string)) {
+    walk.fail(`${at}/style`, 'must be one of primary, danger');
+  }
+}
+
+/** A context element: a text object, or an image. */
+function contextElement(walk: Walk, value: unknown, at: string): void {
+  const element = walk.object(value, at);
+  if (!element) return;
+  if (element.type !== 'image') return walk.text(element, at, BLOCK_KIT_LIMITS.text);
+  walk.keys(element, at, ['type', 'image_url', 'alt_text']);
+  if (walk.required(element, 'image_url', at))
+    walk.string(element.image_url, `${at}/image_url`, BLOCK_KIT_LIMITS.url);
+  if (walk.required(element, 'alt_text', at)) walk.string(element.alt_text, `${at}/alt_text`, 2000);
+}
+
+const BLOCKS: Record<string, BlockRule> = {
+  divider: { keys: [], walk: () => undefined },
+  header: {
+    keys: ['text'],
+    walk(walk, block, at) {
+      if (walk.required(block, 'text', at)) {
+        walk.text(block.text, `${at}/text`, BLOCK_KIT_LIMITS.headerText, ['plain_text']);
+      }
+    },
+  },
+  section: {
+    keys: ['text', 'fields', 'accessory', 'expand'],
+    walk(walk, block, at) {
+      const L = BLOCK_KIT_LIMITS;
+      if (block.text === undefined && block.fields === undefined) {
+        walk.fail(at, 'must define either `text` or `fields`');
+      }
+      if (block.text !== undefined) walk.text(block.text, `${at}/text`, L.sectionText);
+      if (block.fields !== undefined) {
+        walk.list(block.fields, `${at}/fields`, 1, L.fields, (field, where) =>
+          walk.text(field, where, L.field),
+        );
+      }
+      if (block.accessory !== undefined) button(walk, block.accessory, `${at}/accessory`);
+      if (block.expand !== undefined && typeof block.expand !== 'boolean')
+        walk.fail(`${at}/expand`, 'must be a boolean');
+    },
+  },
+  context: {
+    keys: ['elements'],
+    walk(walk, block, at) {
+      if (!walk.required(block, 'elements', at)) return;
+      walk.list(block.elements, `${at}/elements`, 1, BLOCK_KIT_LIMITS.contextElements, (element, where) =>
+        contextElement(walk, element, where),
+      );
+    },
+  },
+  actions: {
+    keys: ['elements'],
+    walk(walk, block, at) {
+      if (!walk.required(block, 'elements', at)) return;
+      const seen = new Set<string>();
+      walk.list(block.elements, `${at}/elements`, 1, BLOCK_KIT_LIMITS.actionsElements, (element, where) => {
+        const actionId = button(walk, element, where);
+        if (actionId === undefined) return;
+        if (seen.has(actionId)) walk.fail(`${where}/action_id`, `duplicate action_id: ${actionId}`);
+        seen.add(actionId);
+      });
+    },
+  },
+};
+
+/** The problems with a message's `blocks` (chat.postMessage, chat.update, chat.postEphemeral, response_url). */
+export function messageBlockProblems(blocks: unknown, at = '/blocks'): BlockKitProblem[] {
+  const walk = new Walk();
+  walk.blocks(blocks, at, BLOCK_KIT_LIMITS.messageBlocks);
+  return walk.problems;
+}
+
+/** The problems with a Home tab view (views.publish); modals are not sent by SageBuild. */
+export function homeViewProblems(view: unknown, at = '/view'): BlockKitProblem[] {
+  const walk = new Walk();
+  const object = walk.object(view, at);
+  if (!object) return walk.problems;
+  if (object.type !== 'home') {
+    walk.fail(`${at}/type`, `unsupported type: ${String(object.type)}`);
+    return walk.problems;
+  }
+  walk.keys(object, at, ['type', 'blocks', 'private_metadata', 'callback_id', 'external_id']);
+  if (walk.required(object, 'blocks', at))
+    walk.blocks(object.blocks, `${at}/blocks`, BLOCK_KIT_LIMITS.viewBlocks);
+  if (object.private_metadata !== undefined && typeof object.private_metadata === 'string') {
+    if (object.private_metadata.length > BLOCK_KIT_LIMITS.privateMetadata) {
+      walk.fail(
+        `${at}/private_metadata`,
+        `must be less than ${BLOCK_KIT_LIMITS.privateMetadata + 1} characters`,
+      );
+    }
+  }
+  walk.optionalString(object, 'callback_id', at, BLOCK_KIT_LIMITS.callbackId);
+  return walk.problems;
+}
