@@ -2,6 +2,7 @@
 // Slack's slash command (`/sagebuild start dev`) both parse here, so they never drift apart.
 
 import type { PipelineConfig } from '../core/config/schema';
+import { quoteCut } from '../core/input-limits';
 
 /** Commands that only read: each answers with one of the core's sentences. */
 export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint'] as const;
@@ -69,7 +70,8 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
   if ((QUESTIONS as readonly string[]).includes(name)) {
     return withPipeline({ kind: 'question', question: name as Question }, args[0]);
   }
-  return { kind: 'unknown', name: first };
+  // Only ever quoted back ("I don't know the command …"): its start is enough.
+  return { kind: 'unknown', name: quoteCut(first) };
 }
 
 function withPipeline<T extends object>(parsed: T, pipeline: string | undefined): T & { pipeline?: string } {

@@ -6,7 +6,7 @@
 import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { parseCommand, words } from '../../cli/parse';
-import { INPUT_LIMITS, quoteCut, tooLong } from '../../core/input-limits';
+import { INPUT_LIMITS, tooLong } from '../../core/input-limits';
 import { annotate, noteError } from '../../core/log/request';
 import { errorSentence } from '../../core/wording';
 import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
@@ -53,7 +53,7 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
       return stop(deps, client, person, parsed);
     case 'unknown':
       // Not an error: whoever typed it learns what works.
-      return help(deps, PROMPTS.unknownCommand(quoteCut(parsed.name)));
+      return help(deps, PROMPTS.unknownCommand(parsed.name));
     default:
       return help(deps);
   }

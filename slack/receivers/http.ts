@@ -71,7 +71,11 @@ async function screen(
   boltListener: RequestListener,
 ): Promise<void> {
   const body = await readBounded(req);
-  if (!body) return answer(res, REFUSAL_STATUS['too-large']);
+  if (!body) {
+    // The rest is read and dropped, so the connection stays usable and the client hears the 413.
+    req.resume();
+    return answer(res, REFUSAL_STATUS['too-large']);
+  }
   const verdict = verifySlackRequest(signingSecret, {
     rawBody: body.toString('utf8'),
     bytes: body.length,
@@ -98,7 +102,6 @@ function readBounded(req: IncomingMessage): Promise<Buffer | undefined> {
       if (size <= MAX_SLACK_BODY_BYTES) return void chunks.push(chunk);
       // Stop keeping it, but leave the socket alone so the 413 can still be sent.
       req.off('data', onData);
-      req.resume();
       resolve(undefined);
     };
     req.on('data', onData);
@@ -112,7 +115,5 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 function answer(res: ServerResponse, status: number): void {
-  if (res.headersSent) return;
-  // Close the connection: a refused body may still be arriving, and is not worth reading.
-  res.writeHead(status, { connection: 'close' }).end();
+  if (!res.headersSent) res.writeHead(status).end();
 }
