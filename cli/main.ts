@@ -4,6 +4,7 @@
 import { userInfo } from 'node:os';
 import { loadConfig } from '../core/config/load';
 import { ConfigError } from '../core/errors';
+import { INPUT_LIMITS, tooLong } from '../core/input-limits';
 import { SageBuild } from '../core/sagebuild';
 import { errorSentence } from '../core/wording';
 import { readSession, useLocalSession } from '../local/session-file';
@@ -16,6 +17,12 @@ function configure(): SageBuild {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Bounded before anything reads it, as every front bounds what it is sent.
+  const length = argv.join(' ').length;
+  if (length > INPUT_LIMITS.requestChars) {
+    console.error(errorSentence(tooLong('command line', length, INPUT_LIMITS.requestChars)));
+    return 2;
+  }
   if (isHelp(argv) && !process.env.SAGEBUILD_CONFIG && !readSession(process.cwd())) {
     console.log(`Usage: sagebuild <command> [pipeline]\n${helpText()}`);
     return 0;

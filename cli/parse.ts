@@ -3,6 +3,7 @@
 
 import { splitAssignment } from '../core/config/input-path';
 import type { PipelineConfig } from '../core/config/schema';
+import { quoteCut } from '../core/input-limits';
 
 /** Commands that only read: each answers with one of the core's sentences. */
 export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint'] as const;
@@ -94,7 +95,8 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
   if ((QUESTIONS as readonly string[]).includes(name)) {
     return withPipeline({ kind: 'question', question: name as Question }, args[0]);
   }
-  return { kind: 'unknown', name: first };
+  // Only ever quoted back ("I don't know the command …"): its start is enough.
+  return { kind: 'unknown', name: quoteCut(first) };
 }
 
 function withPipeline<T extends object>(parsed: T, pipeline: string | undefined): T & { pipeline?: string } {

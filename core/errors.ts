@@ -146,6 +146,19 @@ export class InvalidInput extends SageBuildError {
   }
 }
 
+/**
+ * A request that is not one its service sends (a malformed Alexa envelope, another skill's ID): refused before
+ * any handler runs. `reason` names the broken part and never quotes the request.
+ */
+export class RequestRefused extends SageBuildError {
+  readonly code = 'RequestRefused';
+  constructor(readonly reason: string) {
+    super(`Request refused: ${reason}.`);
+    // Not a fault in SageBuild: the Lambda runtime's error line needs no stack frames.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
 /** AWS could not be reached, timed out, kept throttling, or failed on its side. */
 export class AwsUnavailable extends SageBuildError {
   readonly code = 'AwsUnavailable';

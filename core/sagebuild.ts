@@ -5,6 +5,7 @@ import { AwsClientPool } from './aws/clients';
 import { startClaimsFor } from './claims/from-config';
 import type { StartClaims } from './claims/start-claims';
 import { resolvePipeline } from './config/pipelines';
+import { assertLength, assertOverridesBounded, INPUT_LIMITS } from './input-limits';
 import type { PipelineConfig, SageBuildConfig } from './config/schema';
 import type { BuildContext } from './builds/context';
 import { EtaCache } from './builds/eta';
@@ -57,10 +58,12 @@ export class SageBuild {
   }
 
   async start(request: StartRequest & { pipeline?: string }): Promise<StartResult> {
+    assertOverridesBounded(request.overrides ?? {});
     return startBuild(this.context(request.pipeline), request, this.claims);
   }
 
   async stop(request: StopRequest & { pipeline?: string }): Promise<StopResult> {
+    if (request.build !== undefined) assertBuildName(request.build);
     return stopBuild(this.context(request.pipeline), request);
   }
 
@@ -70,6 +73,7 @@ export class SageBuild {
 
   /** One build's status, by name or execution ARN (for a card or a button on an older build). */
   async statusOf(pipeline: string | undefined, build: string): Promise<BuildStatusFact> {
+    assertBuildName(build);
     return buildStatusOf(this.context(pipeline), this.etaCache, build);
   }
 
@@ -108,4 +112,9 @@ export class SageBuild {
       definitions: this.definitions,
     };
   }
+}
+
+/** A build name or ARN past any real one's length is refused before it is looked for (or quoted back). */
+function assertBuildName(build: string): void {
+  assertLength('build name', build, INPUT_LIMITS.buildNameChars);
 }

@@ -2,13 +2,12 @@
 // problem is a ConfigError at cold start, so a broken deployment fails loudly in its logs instead of answering
 // with some other pipelines (there is no local fallback).
 
-import type { Skill as CustomSkill } from 'ask-sdk-core';
 import { loadConfig } from '../core/config/load';
 import { ConfigError } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
-import { createSkill } from './skill';
+import { createSkill, type SageBuildSkill } from './skill';
 
-export function skillFromConfig(env: NodeJS.ProcessEnv = process.env): CustomSkill {
+export function skillFromConfig(env: NodeJS.ProcessEnv = process.env): SageBuildSkill {
   const config = loadConfig(env);
   if (!config.alexa) {
     throw new ConfigError(

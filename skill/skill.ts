@@ -1,6 +1,6 @@
-// The Alexa skill: a thin voice front on the core. ask-sdk-core checks the skill ID before any handler runs,
-// every handler answers with core sentences wrapped by speech.ts, and the error handler makes sure no request
-// ever gets an empty or failed response.
+// The Alexa skill: a thin voice front on the core. envelope.ts checks the request's shape, size and skill ID
+// before ask-sdk-core sees it (the SDK checks the ID again), every handler answers with core sentences wrapped
+// by speech.ts, and the error handler makes sure no verified request ever gets an empty or failed response.
 
 import {
   DefaultApiClient,
@@ -8,12 +8,12 @@ import {
   type HandlerInput,
   type RequestHandler,
   type RequestInterceptor,
-  type Skill as CustomSkill,
 } from 'ask-sdk-core';
-import type { IntentRequest } from 'ask-sdk-model';
+import type { IntentRequest, ResponseEnvelope } from 'ask-sdk-model';
 import { ConfigError } from '../core/errors';
 import { annotate } from '../core/log/request';
 import type { SageBuild } from '../core/sagebuild';
+import { verifiedEnvelope } from './envelope';
 import { errorHandler, HANDLERS, type TurnHandler } from './handlers';
 import { Turn, type SkillSettings } from './turn';
 
@@ -33,7 +33,12 @@ export interface SkillDeps {
   deadlineMs?: number;
 }
 
-export function createSkill(deps: SkillDeps): CustomSkill {
+/** The skill as Lambda and the simulators call it: any event in, a response out, or a RequestRefused. */
+export interface SageBuildSkill {
+  invoke(event: unknown, context?: unknown): Promise<ResponseEnvelope>;
+}
+
+export function createSkill(deps: SkillDeps): SageBuildSkill {
   const now = deps.now ?? (() => new Date());
   const settings: SkillSettings = {
     core: deps.core,
@@ -43,13 +48,17 @@ export function createSkill(deps: SkillDeps): CustomSkill {
     deadlineMs: deps.deadlineMs ?? DEFAULT_DEADLINE_MS,
   };
   assertBudgetFits(deps.core.config.aws.budgetMs, settings.deadlineMs);
-  return SkillBuilders.custom()
+  const skill = SkillBuilders.custom()
     .withSkillId(deps.skillId)
     .withApiClient(new DefaultApiClient())
     .addRequestInterceptors(LOG_CONTEXT)
     .addRequestHandlers(...HANDLERS.map((h) => requestHandler(h, settings)))
     .addErrorHandlers(errorHandler(now))
     .create();
+  return {
+    // Async, so a refusal is a rejected promise like any other failure, never a synchronous throw.
+    invoke: async (event, context) => skill.invoke(verifiedEnvelope(event, deps.skillId), context),
+  };
 }
 
 /**

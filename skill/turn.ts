@@ -75,10 +75,14 @@ export class Turn {
   get pipelineSlot(): string | undefined {
     const slot = this.intent?.slots?.pipeline;
     if (!slot) return undefined;
-    for (const authority of slot.resolutions?.resolutionsPerAuthority ?? []) {
-      const id = authority.status.code === 'ER_SUCCESS_MATCH' ? authority.values[0]?.value.id : undefined;
-      if (id) return id;
+    // Shapes checked as read: skill/envelope.ts vouches for the slot, not for what Alexa nests inside it.
+    const authorities = slot.resolutions?.resolutionsPerAuthority;
+    for (const authority of Array.isArray(authorities) ? authorities : []) {
+      const id =
+        authority?.status?.code === 'ER_SUCCESS_MATCH' ? authority.values?.[0]?.value?.id : undefined;
+      if (typeof id === 'string' && id) return id;
     }
+    // Any length goes to the core, which bounds a name before matching it and quotes only its start.
     return slot.value?.trim() || undefined;
   }
 

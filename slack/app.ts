@@ -6,6 +6,7 @@ import { App, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { SageBuildConfig } from '../core/config/schema';
 import type { LogFields } from '../core/log/logger';
+import { tooLong } from '../core/input-limits';
 import { annotate, noteError } from '../core/log/request';
 import type { SageBuild } from '../core/sagebuild';
 import { modelFor } from '../interaction-models/build-model';
@@ -84,8 +85,15 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     logLevel: options.logLevel ?? LogLevel.WARN,
   });
   // Before any listener: what the request is and who sent it; a listener's throw is the request's failure.
-  app.use(async ({ body, next }) => {
+  app.use(async (args) => {
+    const { body, next } = args;
     annotate(logFields(body as SlackBody));
+    // A button value longer than Slack allows was not written by this app: acked, answered by nothing.
+    if (oversizedAction(body as SlackBody)) {
+      noteError(tooLong('button value', longestValue(body as SlackBody), MAX_ACTION_VALUE_CHARS), 'refused');
+      if ('ack' in args && typeof args.ack === 'function') await args.ack();
+      return;
+    }
     try {
       await next();
     } catch (error) {
@@ -100,14 +108,32 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   return { app, deps, start: () => receiver.start(), stop: () => receiver.stop() };
 }
 
-/** The parts of a request body the log reads. */
+/** Slack's own limit for a button's value; action_ids stop at 255. */
+const MAX_ACTION_VALUE_CHARS = 2000;
+const MAX_ACTION_ID_CHARS = 255;
+
+/** The parts of a request body the log (and the size check) reads. */
 interface SlackBody {
   type?: string;
   command?: string;
   user_id?: string;
   user?: { id?: string };
-  actions?: { action_id?: string }[];
+  actions?: { action_id?: string; value?: unknown }[];
   event?: { type?: string; user?: unknown };
+}
+
+function longestValue(body: SlackBody): number {
+  const actions = Array.isArray(body.actions) ? body.actions : [];
+  return Math.max(0, ...actions.map((a) => (typeof a?.value === 'string' ? a.value.length : 0)));
+}
+
+/** Whether an action payload carries more than Slack ever sends: a value or action_id past its limit. */
+function oversizedAction(body: SlackBody): boolean {
+  if (!Array.isArray(body.actions)) return false;
+  return (
+    longestValue(body) > MAX_ACTION_VALUE_CHARS ||
+    body.actions.some((a) => typeof a?.action_id === 'string' && a.action_id.length > MAX_ACTION_ID_CHARS)
+  );
 }
 
 /**
@@ -116,8 +142,10 @@ interface SlackBody {
  */
 function logFields(body: SlackBody): LogFields {
   const user = body.user_id ?? body.user?.id ?? body.event?.user;
+  const action = body.command ?? body.actions?.[0]?.action_id ?? body.event?.type ?? body.type;
   return {
-    action: body.command ?? body.actions?.[0]?.action_id ?? body.event?.type ?? body.type,
+    // Bounded: a forged action_id of any length must not become a megabyte log field.
+    action: typeof action === 'string' ? action.slice(0, MAX_ACTION_ID_CHARS) : undefined,
     ...(typeof user === 'string' ? { user: `slack:${user}` } : {}),
   };
 }

@@ -56,18 +56,26 @@ function logged(handle: LambdaHandler, log?: Logger): LambdaHandler {
     async (event: AwsEvent, context) => {
       const response = await handle(event, context);
       annotate({ status: response.statusCode });
-      if (response.statusCode === 401) noteError(signatureRejected(), 'refused');
+      const refusal = REFUSALS[response.statusCode];
+      if (refusal) noteError(refusal(), 'refused');
       return response;
     },
     log,
   );
 }
 
-/** Bolt answers 401 to a bad signature or an old timestamp, and says nothing else about it. */
-function signatureRejected(): Error {
-  return Object.assign(new Error('The request signature or timestamp did not verify.'), {
-    name: 'InvalidSignature',
-  });
+/**
+ * What the receiver's gate (slack/receivers/verify.ts) refused, by the status it answered. It says nothing
+ * else about it, and neither does the log: no header, no body text.
+ */
+const REFUSALS: Record<number, () => Error> = {
+  400: () => refusal('UnreadableBody', 'The request was signed but its body is not one Slack sends.'),
+  401: () => refusal('InvalidSignature', 'The request signature or timestamp did not verify.'),
+  413: () => refusal('BodyTooLarge', 'The request body is larger than any Slack sends.'),
+};
+
+function refusal(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
 }
 
 function botHandler(options: BotParts): LambdaHandler {

@@ -1,5 +1,8 @@
 // Finds the pipeline a person meant from what they typed or said ("prod", "the production pipeline", "Prod").
+// What was asked for is bounded before any matching: a name past INPUT_LIMITS.pipelineNameChars matches no
+// pipeline (none is that long), and the refusal quotes only its start.
 import { PipelineAmbiguous, PipelineNotFound } from '../errors';
+import { INPUT_LIMITS, quoteCut } from '../input-limits';
 import { nameKey, type PipelineConfig, type SageBuildConfig } from './schema';
 
 export function pipelineNames(config: SageBuildConfig): string[] {
@@ -8,6 +11,9 @@ export function pipelineNames(config: SageBuildConfig): string[] {
 
 export function resolvePipeline(config: SageBuildConfig, requested?: string): PipelineConfig {
   const names = pipelineNames(config);
+  if (requested !== undefined && requested.length > INPUT_LIMITS.pipelineNameChars) {
+    throw new PipelineNotFound(quoteCut(requested.trim()), names);
+  }
   const wanted = nameKey(requested ?? '');
   // The exact form first, so an alias that itself ends in "build" still matches.
   const exact = wanted ? findByKey(config, wanted) : undefined;
@@ -16,7 +22,7 @@ export function resolvePipeline(config: SageBuildConfig, requested?: string): Pi
   if (trimmed === '') return defaultPipeline(config, names);
   const found = findByKey(config, trimmed);
   if (found) return found;
-  throw new PipelineNotFound((requested ?? '').trim(), names, suggest(config, trimmed));
+  throw new PipelineNotFound(quoteCut((requested ?? '').trim()), names, suggest(config, trimmed));
 }
 
 function defaultPipeline(config: SageBuildConfig, names: string[]): PipelineConfig {
@@ -45,9 +51,11 @@ function suggest(config: SageBuildConfig, key: string): string | undefined {
   for (const p of config.pipelines) {
     for (const word of [p.name, ...p.aliases]) {
       const candidate = nameKey(word);
-      const distance = editDistance(key, candidate);
       // About one slip per three letters: "prdo" → "prod", but not "qa" → "dev".
       const allowed = Math.max(1, Math.floor(Math.max(key.length, candidate.length) / 3));
+      // Lengths further apart than that are never close enough: no table to fill.
+      if (Math.abs(key.length - candidate.length) > allowed) continue;
+      const distance = editDistance(key, candidate);
       if (distance <= allowed && (!best || distance < best.distance)) best = { name: p.name, distance };
     }
   }

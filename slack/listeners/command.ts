@@ -6,8 +6,10 @@
 import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { parseCommand, words } from '../../cli/parse';
-import { annotate } from '../../core/log/request';
-import { forRespond, unescapeSlack, type Reply } from '../replies';
+import { INPUT_LIMITS, tooLong } from '../../core/input-limits';
+import { annotate, noteError } from '../../core/log/request';
+import { errorSentence } from '../../core/wording';
+import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { ask, help, start, stop, subscription } from './operations';
 import { PROMPTS } from './prompts';
@@ -30,7 +32,10 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
     userName: command.user_name,
     channelId: command.channel_id,
   };
-  const said = words(unescapeSlack(command.text ?? ''));
+  const text = command.text ?? '';
+  // Bounded before any parsing or matching: a megabyte of text is one comparison and a short answer.
+  if (text.length > INPUT_LIMITS.requestChars) return refuseTooLong(text.length);
+  const said = words(unescapeSlack(text));
   const [verb = '', target] = said;
   if (verb.toLowerCase() === 'subscribe' || verb.toLowerCase() === 'unsubscribe') {
     annotate({ action: verb.toLowerCase() });
@@ -52,6 +57,14 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
     default:
       return help(deps);
   }
+}
+
+/** Too long to read: says how long, quotes none of it. */
+export function refuseTooLong(length: number): Reply {
+  const error = tooLong('request', length, INPUT_LIMITS.requestChars);
+  annotate({ action: 'too-long' });
+  noteError(error, 'refused');
+  return privately(errorSentence(error));
 }
 
 export function registerCommand(app: App, deps: SlackDeps): void {

@@ -11,10 +11,12 @@ import type { WebClient } from '@slack/web-api';
 import type { Question } from '../../cli/parse';
 import { isAllowed } from '../../core/config/authorize';
 import { NotAuthorized, NothingToStop } from '../../core/errors';
+import { INPUT_LIMITS } from '../../core/input-limits';
 import { annotate } from '../../core/log/request';
 import { matchUtterance } from '../../interaction-models/matcher';
 import { hasButtons, unescapeSlack, withButton, type Reply } from '../replies';
 import { START_ACTION, startButton, stopButton } from './buttons';
+import { refuseTooLong } from './command';
 import { PROMPTS } from './prompts';
 import type { SlackDeps } from './deps';
 import { ask, help, pipelineFor, replyingToErrors } from './operations';
@@ -44,6 +46,8 @@ export async function understand(
   person: Person,
   text: string,
 ): Promise<Reply> {
+  // Bounded before the matcher sees it, like the slash command.
+  if (text.length > INPUT_LIMITS.requestChars) return refuseTooLong(text.length);
   const match = matchUtterance(deps.model, plainWords(text));
   annotate({ action: match.intent });
   const slot = match.slots.pipeline;
