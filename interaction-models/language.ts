@@ -58,6 +58,8 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
   BuildStatusIntent: [
     `(is|isn't) ${THE_BUILD} (done|finished|complete|ready) [yet]`,
     `is the last [{pipeline}] ${BUILD} (done|finished)`,
+    // "ask sage build if my build is done": Alexa hears what follows "if".
+    `${THE_BUILD} is (done|finished)`,
     `has ${THE_LAST_BUILD} finished [yet]`,
     `${HOW_IS} ${THE_BUILD} (going|doing)`,
     `${HOW_IS} (it|the {pipeline} pipeline) (going|doing)`,

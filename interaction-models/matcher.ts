@@ -4,7 +4,14 @@
 // aside (virtual-alexa, a third-party simulator, holds it to that in test/virtual-alexa.test.ts). Anything else
 // is AMAZON.FallbackIntent. Nothing here is Alexa-only: Slack asks the same model the same way.
 import type { InteractionModelData } from './build-model';
-import { grammarOf, isPlaceholder, occursAt, type Grammar, type GrammarIntent, type SlotValue } from './grammar';
+import {
+  grammarOf,
+  isPlaceholder,
+  occursAt,
+  type Grammar,
+  type GrammarIntent,
+  type SlotValue,
+} from './grammar';
 import { FALLBACK_INTENT } from './language';
 import { words } from './normalize';
 
@@ -151,12 +158,14 @@ export function matchSlotValue(
   if (text.length === 0) return undefined;
   const values = grammar.values.get(slotType) ?? [];
   for (const unknown of [false, isUnknown(grammar)] as const) {
-    for (const sample of grammar.slotSamples.get(slotType) ?? []) {
-      const fill = matchPattern(sample, text, () => values, unknown)?.[0];
-      if (!fill) continue;
-      const value = fill.words.join(' ');
-      return fill.value ? { value, resolution: { id: fill.value.id, name: fill.value.name } } : { value };
-    }
+    // The sample that leaves the fewest words to the slot: "the foo one" names "foo", not "the foo one".
+    const fills = (grammar.slotSamples.get(slotType) ?? []).flatMap(
+      (sample) => matchPattern(sample, text, () => values, unknown)?.slice(0, 1) ?? [],
+    );
+    const [fill] = fills.sort((a, b) => a.words.length - b.words.length);
+    if (!fill) continue;
+    const value = fill.words.join(' ');
+    return fill.value ? { value, resolution: { id: fill.value.id, name: fill.value.name } } : { value };
   }
   return undefined;
 }

@@ -127,7 +127,11 @@ async function say(alexa: VirtualAlexaType, words: string): Promise<{ heard: Hea
 }
 
 /** Answers a Dialog.ConfirmIntent with "yes" or "no": the same intent comes back CONFIRMED or DENIED. */
-async function confirm(alexa: VirtualAlexaType, intent: string, answer: 'yes' | 'no'): Promise<SkillResponse> {
+async function confirm(
+  alexa: VirtualAlexaType,
+  intent: string,
+  answer: 'yes' | 'no',
+): Promise<SkillResponse> {
   expect(heardBy(alexa, answer)?.intent).toBe(answer === 'yes' ? 'AMAZON.YesIntent' : 'AMAZON.NoIntent');
   const dialog = alexa.dialogManager();
   expect(dialog.isDialog()).toBe(true);
@@ -165,7 +169,8 @@ const PROD_DONE =
   /^Yes\. Your prod build finished .+ ago, after .+\. The endpoint churn-prod is in service\. Want the details\?$/;
 const DEV_FAILED =
   /^No\. Your dev build failed .+ ago while grading the metrics\. The reason: validation:auc was 0\.71, below the threshold 0\.8\. Want the details\?$/;
-const PROD_DETAILS = /^The prod build prod-nightly-4 finished .+ The training job prod-nightly-4 has completed\./;
+const PROD_DETAILS =
+  /^The prod build prod-nightly-4 finished .+ The training job prod-nightly-4 has completed\./;
 const DEV_DETAILS = /^The dev build dev-ana-3 failed .+ ago while grading the metrics\./;
 const PROD_ETA = /^Your prod build isn't running\. The last one finished .+ ago, after .+\.$/;
 const DEV_ETA = /^Your dev build isn't running\. The last one failed .+ ago while grading the metrics\.$/;
@@ -180,7 +185,8 @@ const START_DEV = /^Start a new dev build\?$/;
 const START_PROD = /^Start a new prod build\?$/;
 const NO_PROD_TO_STOP = /^No prod build is running, so there's nothing to stop\.$/;
 const NO_DEV_TO_STOP = /^No dev build is running, so there's nothing to stop\.$/;
-const HELP = /^You can ask: is my build done, .+ Your pipelines are prod and dev\. What would you like to do\?$/;
+const HELP =
+  /^You can ask: is my build done, .+ Your pipelines are prod and dev\. What would you like to do\?$/;
 const FALLBACK = /^Sorry, SageBuild can't help with that\. You can ask: is my build done, /;
 
 const ROWS: Record<string, Row[]> = {
