@@ -5,12 +5,13 @@ import { nameKey, type SageBuildConfig } from '../core/config/schema';
 import {
   BUILT_IN_INTENTS,
   CUSTOM_INTENTS,
-  CUSTOM_SAMPLES,
+  CUSTOM_PHRASINGS,
   INVOCATION_NAME,
   PIPELINE_SLOT,
   PIPELINE_SLOT_SAMPLES,
   type CustomIntentName,
 } from './language';
+import { expandPhrasings } from './phrasing';
 
 export type InteractionModelData = v1.skill.interactionModel.InteractionModelData;
 type Intent = v1.skill.interactionModel.Intent;
@@ -80,11 +81,16 @@ function pipelineType(pipelines: readonly PipelineNames[]): SlotType {
 
 const pipelineSlot = { name: PIPELINE_SLOT.name, type: PIPELINE_SLOT.type };
 
+/** Every sample of an intent: its phrasing templates, expanded (see phrasing.ts). */
+export function customSamples(name: CustomIntentName): string[] {
+  return expandPhrasings(CUSTOM_PHRASINGS[name]);
+}
+
 function customIntent(name: CustomIntentName): Intent {
   return {
     name,
     slots: [{ ...pipelineSlot, samples: [...PIPELINE_SLOT_SAMPLES] }],
-    samples: [...CUSTOM_SAMPLES[name]],
+    samples: customSamples(name),
   };
 }
 

@@ -1,7 +1,7 @@
 // The matcher's view of an interaction model: every sample as a list of normal-form words with `{slot}`
 // placeholders, and every slot type's values as word lists. Compiled once per model object.
 import type { InteractionModelData } from './build-model';
-import { BUILT_IN_PHRASES, EQUIVALENT_WORDS, FILLER_PHRASES, MINOR_WORDS } from './language';
+import { BUILT_IN_PHRASES } from './language';
 import { normalizeSample, words } from './normalize';
 
 export interface SlotValue {
@@ -23,12 +23,8 @@ export interface Grammar {
   values: Map<string, SlotValue[]>;
   /** The samples people answer "which one?" with, per slot type. */
   slotSamples: Map<string, string[][]>;
-  /** Filler phrases (and the invocation name) as word lists, longest first. */
-  fillers: string[][];
   /** Every literal word of every sample: an unknown slot value is a word from outside it. */
   vocabulary: Set<string>;
-  /** How telling each canonical word is: high for a word few intents use ("details"), low for "build". */
-  weights: Map<string, number>;
 }
 
 export function isPlaceholder(word: string): boolean {
@@ -62,10 +58,10 @@ function slotTypeValues(model: InteractionModelData): Map<string, SlotValue[]> {
 }
 
 function compile(model: InteractionModelData): Grammar {
-  const { invocationName, intents } = model.interactionModel.languageModel;
+  // Alexa knows its built-ins' phrases without samples in the model; the matcher needs them spelled out.
   const builtInPhrases: Readonly<Record<string, readonly string[]>> = BUILT_IN_PHRASES;
   const slotSamples = new Map<string, string[][]>();
-  const grammarIntents = intents.map((intent): GrammarIntent => {
+  const grammarIntents = model.interactionModel.languageModel.intents.map((intent): GrammarIntent => {
     const slots = (intent.slots ?? []).map((slot) => ({ name: slot.name, type: slot.type ?? '' }));
     for (const slot of intent.slots ?? []) {
       const known = slotSamples.get(slot.type ?? '') ?? [];
@@ -77,50 +73,10 @@ function compile(model: InteractionModelData): Grammar {
     const samples = [...(intent.samples ?? []), ...(builtInPhrases[intent.name] ?? [])];
     return { name: intent.name, slots, samples: samples.map(sampleWords) };
   });
-  const invocation = words(invocationName);
-  const fillers = byLengthDescending(
-    [...FILLER_PHRASES.map(words), invocation, [invocation.join('')]],
-    (f) => f.length,
-  );
-  // Slot samples with more fixed words first, so "the foo one" leaves "foo", not "the foo one", to the slot.
-  for (const [type, samples] of slotSamples) {
-    slotSamples.set(
-      type,
-      byLengthDescending(samples, (s) => s.filter((w) => !isPlaceholder(w)).length),
-    );
-  }
   const vocabulary = new Set(
     grammarIntents.flatMap((i) => i.samples.flat()).filter((w) => !isPlaceholder(w)),
   );
-  return {
-    intents: grammarIntents,
-    values: slotTypeValues(model),
-    slotSamples,
-    fillers,
-    vocabulary,
-    weights: wordWeights(grammarIntents, fillers),
-  };
-}
-
-/** Inverse document frequency over intents, lowered further for minor words ("the", "is"). */
-function wordWeights(intents: readonly GrammarIntent[], fillers: readonly string[][]): Map<string, number> {
-  const intentsUsing = new Map<string, number>();
-  for (const intent of intents) {
-    const used = new Set(intent.samples.flatMap((s) => withoutFillers({ fillers }, s).map(canonicalWord)));
-    for (const word of used) intentsUsing.set(word, (intentsUsing.get(word) ?? 0) + 1);
-  }
-  const weights = new Map<string, number>();
-  for (const [word, count] of intentsUsing) {
-    weights.set(word, Math.log(1 + intents.length / count) * (MINOR_WORDS.has(word) ? 0.4 : 1));
-  }
-  return weights;
-}
-
-/** A word's weight; one no sample uses weighs as much as the rarest. */
-export function wordWeight(grammar: Grammar, word: string): number {
-  return (
-    grammar.weights.get(word) ?? Math.log(1 + grammar.intents.length) * (MINOR_WORDS.has(word) ? 0.4 : 1)
-  );
+  return { intents: grammarIntents, values: slotTypeValues(model), slotSamples, vocabulary };
 }
 
 const compiled = new WeakMap<InteractionModelData, Grammar>();
@@ -137,29 +93,4 @@ export function grammarOf(model: InteractionModelData): Grammar {
 /** Whether `phrase` occurs in `words` at `at`. */
 export function occursAt(text: readonly string[], at: number, phrase: readonly string[]): boolean {
   return phrase.length > 0 && phrase.every((word, k) => text[at + k] === word);
-}
-
-/** The words without filler phrases; the words themselves when nothing else would be left. */
-export function withoutFillers(grammar: { fillers: readonly string[][] }, text: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < text.length;) {
-    const filler = grammar.fillers.find((f) => occursAt(text, i, f));
-    if (filler) {
-      i += filler.length;
-    } else {
-      kept.push(text[i] ?? '');
-      i += 1;
-    }
-  }
-  return kept.length > 0 ? kept : [...text];
-}
-
-/** The form the tolerant comparison uses: synonyms merged, simple suffixes dropped ("failed" = "fail"). */
-export function canonicalWord(word: string): string {
-  if (isPlaceholder(word)) return word;
-  const merged = EQUIVALENT_WORDS[word] ?? word;
-  for (const suffix of ['ing', 'ed', 'es', 's']) {
-    if (merged.endsWith(suffix) && merged.length - suffix.length >= 3) return merged.slice(0, -suffix.length);
-  }
-  return merged;
 }

@@ -1,19 +1,18 @@
 // Turns what a person says (or types) into what Alexa's language understanding would send: an intent and its
-// slots, read from the interaction model itself, so the model and the matcher can never disagree. Nothing here
-// is Alexa-only: Slack asks the same model the same way.
+// slots, read from the interaction model itself, so the model and the matcher can never disagree. It is exactly
+// as strict as the model: a sentence resolves only when it is one of the samples, word for word, slot values
+// aside (virtual-alexa, a third-party simulator, holds it to that in test/virtual-alexa.test.ts). Anything else
+// is AMAZON.FallbackIntent. Nothing here is Alexa-only: Slack asks the same model the same way.
 import type { InteractionModelData } from './build-model';
 import {
-  canonicalWord,
   grammarOf,
   isPlaceholder,
   occursAt,
-  withoutFillers,
   type Grammar,
   type GrammarIntent,
   type SlotValue,
-  wordWeight,
 } from './grammar';
-import { FALLBACK_INTENT, MINOR_WORDS, QUESTION_WORDS } from './language';
+import { FALLBACK_INTENT } from './language';
 import { words } from './normalize';
 
 export { stripInvocation, type Invocation } from './invocation';
@@ -34,15 +33,18 @@ export interface SlotMatch {
 export interface UtteranceMatch {
   intent: string;
   slots: Record<string, SlotMatch>;
-  /** 1 for a sample said word for word, lower the more tolerance it took. */
+  /** 1 for a sample with known slot values, 0.9 when a slot took words that name no value, 0 for Fallback. */
   score: number;
 }
 
-// How much each kind of match is worth; below THRESHOLD the answer is Fallback, as Alexa's would be.
-const SCORE = { exact: 1, withoutFillers: 0.95, unknownSlotValue: 0.9, tolerant: 0.85 };
-export const MATCH_THRESHOLD = 0.5;
+const SCORE = { known: 1, unknownSlotValue: 0.9 };
 /** An unknown slot value is at most this many words: longer captures are guesses, not names. */
 const MAX_UNKNOWN_SLOT_WORDS = 3;
+/**
+ * Longer text is no request anyone speaks (Alexa's samples stay far below this): it is Fallback before any
+ * work is done on it, so a megabyte of text costs nothing.
+ */
+export const MAX_UTTERANCE_LENGTH = 500;
 
 interface Fill {
   slot: string;
@@ -97,96 +99,22 @@ function matchPattern(
 
 const isUnknown = (grammar: Grammar) => (word: string) => !grammar.vocabulary.has(word);
 
-/** The first sample of any intent that `text` says word for word, tried from the surest kind of match down. */
-function exactMatch(grammar: Grammar, text: string[], intents = grammar.intents): Candidate | undefined {
-  const plain = withoutFillers(grammar, text);
+/** The sample `text` says word for word: with known slot values first, then with a name the model lacks. */
+function sampleMatch(grammar: Grammar, text: readonly string[]): Candidate | undefined {
   const attempts = [
-    { text, unknown: false, strip: false, score: SCORE.exact },
-    { text: plain, unknown: false, strip: true, score: SCORE.withoutFillers },
-    { text, unknown: true, strip: false, score: SCORE.unknownSlotValue },
-    { text: plain, unknown: true, strip: true, score: SCORE.withoutFillers * SCORE.unknownSlotValue },
+    { unknown: false, score: SCORE.known },
+    { unknown: true, score: SCORE.unknownSlotValue },
   ];
   for (const attempt of attempts) {
-    for (const intent of intents) {
+    for (const intent of grammar.intents) {
+      const unknown = attempt.unknown && isUnknown(grammar);
       for (const sample of intent.samples) {
-        const pattern = attempt.strip ? withoutFillers(grammar, sample) : sample;
-        const unknown = attempt.unknown && isUnknown(grammar);
-        const fills = matchPattern(pattern, attempt.text, valuesForIntent(grammar, intent), unknown);
+        const fills = matchPattern(sample, text, valuesForIntent(grammar, intent), unknown);
         if (fills) return { intent, fills, score: attempt.score };
       }
     }
   }
   return undefined;
-}
-
-/** Where the longest known value of a slot type occurs in `text`, if anywhere. */
-function findValue(
-  values: readonly SlotValue[],
-  text: readonly string[],
-): { at: number; value: SlotValue } | undefined {
-  for (const value of values) {
-    const at = text.findIndex((_, i) => occursAt(text, i, value.words));
-    if (at >= 0) return { at, value };
-  }
-  return undefined;
-}
-
-/** Weighted longest common subsequence: how much of two word lists lines up in order. */
-function commonWeight(a: readonly string[], b: readonly string[], weight: (word: string) => number): number {
-  let previous = new Array<number>(b.length + 1).fill(0);
-  for (const wordA of a) {
-    const row = [0];
-    b.forEach((wordB, j) => {
-      const diagonal = wordA === wordB ? (previous[j] ?? 0) + weight(wordA) : 0;
-      row.push(Math.max(diagonal, previous[j + 1] ?? 0, row[j] ?? 0));
-    });
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/**
- * How well `said` fits `sample`, 0 to 1: mostly how much of the sample was said, partly how much of what was
- * said the sample explains. Sharing only question and minor words ("what is the weather") counts half.
- */
-function similarity(grammar: Grammar, said: readonly string[], sample: readonly string[]): number {
-  const weight = (word: string) => wordWeight(grammar, word);
-  const total = (text: readonly string[]) => text.reduce((sum, word) => sum + weight(word), 0);
-  const common = commonWeight(said, sample, weight);
-  if (common === 0) return 0;
-  const fit = 0.6 * (common / total(sample)) + 0.4 * (common / total(said));
-  const telling = (word: string) => !MINOR_WORDS.has(word) && !QUESTION_WORDS.has(word);
-  return said.some((word) => telling(word) && sample.includes(word)) ? fit : fit / 2;
-}
-
-/**
- * The tolerant pass: the sample closest to what was said, after fillers are dropped. A known slot value in the
- * utterance stands in for the intent's placeholder, and fills the slot even where the sample has none.
- */
-function closestMatch(grammar: Grammar, text: string[]): Candidate | undefined {
-  const plain = withoutFillers(grammar, text);
-  let best: Candidate | undefined;
-  for (const intent of grammar.intents) {
-    const fills: Fill[] = [];
-    let marked = plain;
-    for (const slot of intent.slots) {
-      const found = findValue(grammar.values.get(slot.type) ?? [], marked);
-      if (!found) continue;
-      fills.push({ slot: slot.name, words: found.value.words, value: found.value });
-      marked = [
-        ...marked.slice(0, found.at),
-        `{${slot.name}}`,
-        ...marked.slice(found.at + found.value.words.length),
-      ];
-    }
-    const said = marked.map(canonicalWord);
-    for (const sample of intent.samples) {
-      const score =
-        SCORE.tolerant * similarity(grammar, said, withoutFillers(grammar, sample).map(canonicalWord));
-      if (!best || score > best.score) best = { intent, fills, score };
-    }
-  }
-  return best;
 }
 
 function slotsOf(candidate: Candidate): Record<string, SlotMatch> {
@@ -203,47 +131,41 @@ function slotsOf(candidate: Candidate): Record<string, SlotMatch> {
   return slots;
 }
 
-/** What the model understands `utterance` to ask: its best intent and slots, or AMAZON.FallbackIntent. */
+/** What the model understands `utterance` to ask: the intent whose sample it is, or AMAZON.FallbackIntent. */
 export function matchUtterance(model: InteractionModelData, utterance: string): UtteranceMatch {
-  const grammar = grammarOf(model);
+  const fallback = { intent: FALLBACK_INTENT, slots: {}, score: 0 };
+  if (utterance.length > MAX_UTTERANCE_LENGTH) return fallback;
   const text = words(utterance);
-  const candidate =
-    text.length === 0 ? undefined : (exactMatch(grammar, text) ?? closestMatch(grammar, text));
-  if (!candidate || candidate.score < MATCH_THRESHOLD) {
-    return { intent: FALLBACK_INTENT, slots: {}, score: candidate?.score ?? 0 };
-  }
+  const candidate = text.length === 0 ? undefined : sampleMatch(grammarOf(model), text);
+  if (!candidate) return fallback;
   return { intent: candidate.intent.name, slots: slotsOf(candidate), score: candidate.score };
 }
 
 /**
- * The answer to "which pipeline?" (or any slot the skill asks for): a known value named anywhere in it
- * ("the production one"), else a short unknown name in a slot sample's shape ("the foo one" → "foo").
- * Undefined when it names nothing, or is a built-in phrase ("cancel", "yes") meant for something else.
+ * The answer to "which pipeline?" (or any slot the skill asks for), by the slot's own samples ("prod", "the
+ * production one", "i mean staging"): a known value, else a short unknown name in a sample's shape ("the foo
+ * one" → "foo"). Undefined when it is no slot sample, e.g. a built-in phrase ("cancel", "yes") meant for
+ * something else: the simulator then hears it as a new request.
  */
 export function matchSlotValue(
   model: InteractionModelData,
   slotType: string,
   utterance: string,
 ): { value: string; resolution?: SlotResolution } | undefined {
+  if (utterance.length > MAX_UTTERANCE_LENGTH) return undefined;
   const grammar = grammarOf(model);
   const text = words(utterance);
   if (text.length === 0) return undefined;
   const values = grammar.values.get(slotType) ?? [];
-  const known = findValue(values, text);
-  const resolved = known && {
-    value: known.value.words.join(' '),
-    resolution: { id: known.value.id, name: known.value.name },
-  };
-  // A name said on its own is the answer, even one that sounds like a built-in phrase.
-  if (resolved && known.value.words.length === text.length) return resolved;
-  const builtIns = grammar.intents.filter((intent) => intent.name.startsWith('AMAZON.'));
-  if (exactMatch(grammar, text, builtIns)) return undefined;
-  if (resolved) return resolved;
-  for (const said of [text, withoutFillers(grammar, text)]) {
-    for (const sample of grammar.slotSamples.get(slotType) ?? []) {
-      const fill = matchPattern(sample, said, () => values, isUnknown(grammar))?.[0];
-      if (fill) return { value: fill.words.join(' ') };
-    }
+  for (const unknown of [false, isUnknown(grammar)] as const) {
+    // The sample that leaves the fewest words to the slot: "the foo one" names "foo", not "the foo one".
+    const fills = (grammar.slotSamples.get(slotType) ?? []).flatMap(
+      (sample) => matchPattern(sample, text, () => values, unknown)?.slice(0, 1) ?? [],
+    );
+    const [fill] = fills.sort((a, b) => a.words.length - b.words.length);
+    if (!fill) continue;
+    const value = fill.words.join(' ');
+    return fill.value ? { value, resolution: { id: fill.value.id, name: fill.value.name } } : { value };
   }
   return undefined;
 }

@@ -1,49 +1,7 @@
 // One normal form for samples, slot values and what people say or type, so comparing them is comparing words:
-// lowercase, contractions spelled out ("what's" = "what is"), punctuation and hyphens gone, single spaces.
-
-// "'s" is only "is" after these; elsewhere it is a possessive ("last night's build") and just loses the mark.
-const IS_CONTRACTIONS = new Set([
-  'what',
-  'how',
-  'where',
-  'when',
-  'who',
-  'it',
-  'that',
-  'there',
-  'here',
-  'he',
-  'she',
-]);
-const IRREGULAR: Readonly<Record<string, string>> = {
-  "won't": 'will not',
-  "can't": 'can not',
-  cannot: 'can not',
-  "shan't": 'shall not',
-  "let's": 'let us',
-};
-const SUFFIXES: readonly [string, string][] = [
-  ["n't", ' not'],
-  ["'re", ' are'],
-  ["'ll", ' will'],
-  ["'ve", ' have'],
-  ["'m", ' am'],
-  ["'d", ' would'],
-];
-
-function expandWord(word: string): string {
-  const irregular = IRREGULAR[word];
-  if (irregular !== undefined) return irregular;
-  if (word.endsWith("'s")) {
-    const stem = word.slice(0, -2);
-    return IS_CONTRACTIONS.has(stem) ? `${stem} is` : stem;
-  }
-  for (const [suffix, expansion] of SUFFIXES) {
-    if (word.endsWith(suffix) && word.length > suffix.length)
-      return word.slice(0, -suffix.length) + expansion;
-  }
-  return word.replace(/'/g, '');
-}
+// lowercase, typographic apostrophes made plain, other punctuation and hyphens gone, single spaces. Nothing
+// more: "what's" and "what is" stay different words, as they are to Alexa's model and to virtual-alexa, so the
+// language source lists both (a matcher that merged them would understand what the model does not).
 
 /** The normal form of free text; slot references like `{pipeline}` do not survive (see `normalizeSample`). */
 export function normalizeText(text: string): string {
@@ -54,7 +12,6 @@ export function normalizeText(text: string): string {
     .split(' ')
     .map((word) => word.replace(/^'+|'+$/g, ''))
     .filter((word) => word !== '')
-    .map(expandWord)
     .join(' ');
 }
 

@@ -161,6 +161,14 @@ describe('envelopes', () => {
     });
   });
 
+  test.each(['please tell me why my build failed', 'is my build done mate', 'what is the weather'])(
+    'words no sample says reach the skill as AMAZON.FallbackIntent, as from Alexa: "%s"',
+    async (utterance) => {
+      await simulator().say(utterance);
+      expect(skill.lastIntent.intent).toEqual({ name: 'AMAZON.FallbackIntent', confirmationStatus: 'NONE' });
+    },
+  );
+
   test('words that name no value resolve to ER_SUCCESS_NO_MATCH; built-in slot types get no resolutions', () => {
     expect(slot('pipeline', { value: 'banana' }, SKILL_ID, 'PIPELINE_NAME').resolutions).toEqual({
       resolutionsPerAuthority: [
@@ -359,6 +367,20 @@ describe('dialog directives', () => {
       },
     });
     expect(turn.request.session?.new).toBe(false);
+  });
+
+  test('after Dialog.ElicitSlot, a sentence that is no slot sample is a new request', async () => {
+    const alexa = simulator();
+    skill.next = {
+      directives: [{ type: 'Dialog.ElicitSlot', slotToElicit: 'pipeline' }],
+      shouldEndSession: false,
+    };
+    await alexa.say('start a build');
+    await alexa.say('is my test build done');
+    expect(skill.lastIntent).toMatchObject({
+      dialogState: 'STARTED',
+      intent: { name: 'BuildStatusIntent', slots: { pipeline: { value: 'test' } } },
+    });
   });
 });
 
