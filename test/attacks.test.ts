@@ -216,6 +216,16 @@ describe('7: a validly signed request dated outside the 5-minute window', () => 
     expect(await executionCount()).toBe(before);
   });
 
+  test('a request dated 299 s ahead (a clock a little fast) is served', async () => {
+    const body = startCommand('help');
+    const answer = await lambda(captureLog().log)(
+      urlEvent(body, { 'content-type': FORM, ...signedHeaders(body, String(nowS() + 299)) }),
+      {},
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body ?? '').text).toContain('/sagebuild status [pipeline]');
+  });
+
   test('the same request dated now is served (the attacks above fail on their date alone)', async () => {
     const body = startCommand('help');
     const answer = await postHttp(body, { 'content-type': FORM, ...signedHeaders(body, String(nowS())) });
@@ -588,6 +598,16 @@ describe('11: malformed Alexa envelopes are refused before any handler', () => {
       type: 'Dialog.ElicitSlot',
       slotToElicit: 'pipeline',
     });
+  });
+
+  test('entity resolutions of the wrong shape are read as none: the spoken name is used', async () => {
+    const envelope = broken((e) => {
+      e.request.intent.slots.pipeline.resolutions = { resolutionsPerAuthority: 'dev' };
+    }) as RequestEnvelope;
+    const response = await skill.invoke(envelope);
+    const speech = (response.response.outputSpeech as { ssml?: string }).ssml ?? '';
+    // Before: a TypeError inside the handler, and the error handler's apology instead of an answer.
+    expect(speech).toMatch(/^<speak>No\. Your dev build failed .* ago while grading the metrics\./);
   });
 
   test('a well-formed request is still answered', async () => {
