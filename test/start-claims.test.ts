@@ -11,7 +11,7 @@ import { createClaimsTable } from '../core/claims/claims-table';
 import { DynamoDbClaims } from '../core/claims/dynamodb-claims';
 import { MemoryClaims } from '../core/claims/memory-claims';
 import { executionName } from '../core/builds/names';
-import { outcomeOf } from '../core/log/request';
+import { inRequest, outcomeOf } from '../core/log/request';
 import { START_CLAIM_TTL_MS, type StartClaims } from '../core/claims/start-claims';
 import type { SageBuildConfig } from '../core/config/schema';
 import {
@@ -385,6 +385,26 @@ describe('starts across processes', () => {
     // And the check the answers suggest finds that build (at the test's time scale it may have finished already).
     stack.local.faults.set({});
     expect(await cliCore.status('dev')).toMatchObject({ name: devBuild });
+  });
+
+  test('a claims table that cannot be used does not stop starts: ListExecutions guards alone, and a warning says so', async () => {
+    const broken = new DynamoDbClaims(new DynamoDBClient({ endpoint: dynamo.endpoint }), 'no-such-table');
+    const core = new SageBuild(shared, { claims: broken });
+    cores.push(core);
+    const captured = captureLog();
+    const started = await inRequest(captured.log, { front: 'test' }, () =>
+      core.start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey(), overrides: LONG }),
+    );
+    expect(started).toMatchObject({ pipeline: 'dev', created: true });
+    const warning = captured.lines().find((line) => line.level === 'WARN');
+    expect(warning).toMatchObject({
+      message: 'start claim unavailable: starting with ListExecutions as the only guard',
+      error: { name: 'ResourceNotFoundException' },
+    });
+    const again = inRequest(captured.log, { front: 'test' }, () =>
+      core.start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey() }),
+    );
+    await expect(again).rejects.toBeInstanceOf(BuildAlreadyRunning);
   });
 
   test("the skill's own deadline on a start says the same, naming the build its request id gives", async () => {
