@@ -151,8 +151,8 @@ async function holderFinished(ctx: BuildContext, claim: StartClaim): Promise<boo
 
 /**
  * Whether a failed StartExecution may still have started the build: no answer in time (our timeout or the
- * answer's budget), or a server error after the request arrived. Throttling, refusals and a connection that
- * never opened mean it did not.
+ * answer's budget), or a server error after the request arrived. Throttling and refusals mean it did not;
+ * connection failures are taken to mean so too (almost always the connection never opened).
  */
 function mayHaveStarted(error: unknown): boolean {
   if (!(error instanceof AwsUnavailable)) return false;
