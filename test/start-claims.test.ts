@@ -387,6 +387,27 @@ describe('starts across processes', () => {
     expect(await cliCore.status('dev')).toMatchObject({ name: devBuild });
   });
 
+  test('a start that ran out of time before asking Step Functions gives its claim back', async () => {
+    const slow = instance({ ...shared, aws: { ...shared.aws, timeoutMs: 400, budgetMs: 600 } });
+    stack.local.faults.set({ latencyMs: 10_000, operations: ['ListExecutions'] });
+    const error = await slow
+      .start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey() })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AwsUnavailable', reason: 'timeout' });
+    // Nothing was started, so Alexa's "slow to answer, try again" is true, and trying again works.
+    expect(errorSentence(error)).toBe(
+      'AWS Step Functions is slow to answer right now. Please try again in a minute.',
+    );
+    stack.local.faults.set({});
+    const again = await instance().start({
+      pipeline: 'dev',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: LONG,
+    });
+    expect(again).toMatchObject({ created: true });
+  });
+
   test('a claims table that cannot be used does not stop starts: ListExecutions guards alone, and a warning says so', async () => {
     const broken = new DynamoDbClaims(new DynamoDBClient({ endpoint: dynamo.endpoint }), 'no-such-table');
     const core = new SageBuild(shared, { claims: broken });

@@ -42,6 +42,8 @@ export interface StartRequest {
 }
 
 const RUNNING_PAGE = 10;
+/** A claim's release is one small write: a few milliseconds, this at most. */
+const RELEASE_MS = 500;
 
 export async function startBuild(
   ctx: BuildContext,
@@ -123,8 +125,9 @@ async function claimPipeline(ctx: BuildContext, claims: StartClaims, name: strin
     throw new BuildAlreadyStarting(ctx.pipeline.name, outcome.heldBy.holder, outcome.heldBy.claimedAt);
   }
   return {
+    // Its own short deadline, not the answer's: a start given up for lack of time must still give its claim back.
     release: () =>
-      claims.release(key, name, ctx.signal).catch((error: unknown) => {
+      claims.release(key, name, AbortSignal.timeout(RELEASE_MS)).catch((error: unknown) => {
         // It runs out on its own within a minute.
         requestLog().warn('start claim not released', { error });
       }),
