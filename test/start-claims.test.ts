@@ -10,6 +10,8 @@ import { runCommandOutcome } from '../cli/commands';
 import { createClaimsTable } from '../core/claims/claims-table';
 import { DynamoDbClaims } from '../core/claims/dynamodb-claims';
 import { MemoryClaims } from '../core/claims/memory-claims';
+import { executionName } from '../core/builds/names';
+import { inRequest, outcomeOf } from '../core/log/request';
 import { START_CLAIM_TTL_MS, type StartClaims } from '../core/claims/start-claims';
 import type { SageBuildConfig } from '../core/config/schema';
 import {
@@ -154,6 +156,11 @@ describe.each(adapters)('%s start claims', (_name, make) => {
     await expect(claims.claim('k'.repeat(301), 'dev-aaa', 1000)).rejects.toThrow(RangeError);
     await expect(claims.claim('', 'dev-aaa', 1000)).rejects.toThrow(RangeError);
   });
+});
+
+test('in the request log, a start without an answer is a failure; a claim held by another start, a refusal', () => {
+  expect(outcomeOf(new StartOutcomeUnknown('dev', 'dev-0123456789ab', ''))).toBe('failed');
+  expect(outcomeOf(new BuildAlreadyStarting('dev', 'dev-0123456789ab', new Date()))).toBe('refused');
 });
 
 // --- starts across SageBuild instances (Lambda containers) ---
@@ -380,7 +387,75 @@ describe('starts across processes', () => {
     expect(await cliCore.status('dev')).toMatchObject({ name: devBuild });
   });
 
-  test('a start whose answer timed out keeps its claim; a throttled one gives it back', async () => {
+  test('a start that ran out of time before asking Step Functions gives its claim back', async () => {
+    const slow = instance({ ...shared, aws: { ...shared.aws, timeoutMs: 400, budgetMs: 600 } });
+    stack.local.faults.set({ latencyMs: 10_000, operations: ['ListExecutions'] });
+    const error = await slow
+      .start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey() })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AwsUnavailable', reason: 'timeout' });
+    // Nothing was started, so Alexa's "slow to answer, try again" is true, and trying again works.
+    expect(errorSentence(error)).toBe(
+      'AWS Step Functions is slow to answer right now. Please try again in a minute.',
+    );
+    stack.local.faults.set({});
+    const again = await instance().start({
+      pipeline: 'dev',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: LONG,
+    });
+    expect(again).toMatchObject({ created: true });
+  });
+
+  test('a claims table that cannot be used does not stop starts: ListExecutions guards alone, and a warning says so', async () => {
+    const broken = new DynamoDbClaims(new DynamoDBClient({ endpoint: dynamo.endpoint }), 'no-such-table');
+    const core = new SageBuild(shared, { claims: broken });
+    cores.push(core);
+    const captured = captureLog();
+    const started = await inRequest(captured.log, { front: 'test' }, () =>
+      core.start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey(), overrides: LONG }),
+    );
+    expect(started).toMatchObject({ pipeline: 'dev', created: true });
+    const warning = captured.lines().find((line) => line.level === 'WARN');
+    expect(warning).toMatchObject({
+      message: 'start claim unavailable: starting with ListExecutions as the only guard',
+      error: { name: 'ResourceNotFoundException' },
+    });
+    const again = inRequest(captured.log, { front: 'test' }, () =>
+      core.start({ pipeline: 'dev', requester: tester, idempotencyKey: newKey() }),
+    );
+    await expect(again).rejects.toBeInstanceOf(BuildAlreadyRunning);
+  });
+
+  test("the skill's own deadline on a start says the same, naming the build its request id gives", async () => {
+    const config = { ...shared, aws: { ...shared.aws, timeoutMs: 400, budgetMs: 500 } };
+    const core = instance(config);
+    // A start that never answers: the skill stops waiting at its deadline, before the core's budget ends it.
+    const never = jest.spyOn(core, 'start').mockReturnValue(new Promise(() => undefined));
+    try {
+      const skill = createSkill({ core, skillId: LOCAL_SKILL_ID, deadlineMs: 600, progressiveAfterMs: 5000 });
+      const alexa = new AlexaSimulator({
+        model: modelFor(config),
+        invoke: (event) => skill.invoke(event),
+        skillId: LOCAL_SKILL_ID,
+        userId: 'amzn1.ask.account.KITCHEN',
+        apiEndpoint: alexaApi.url,
+      });
+      await alexa.say('ask sage build to start a new dev build');
+      const yes = await alexa.say('yes');
+      const name = executionName('dev', yes.request.request.requestId);
+      expect(yes.speech).toBe(
+        `I asked AWS to start the dev build ${name}, but its answer didn't come in time, so I can't tell yet ` +
+          'whether it started. Ask me in a minute whether the dev build is running.',
+      );
+      expect(yes.ended).toBe(true);
+    } finally {
+      never.mockRestore();
+    }
+  });
+
+  test('a throttled start gives its claim back; a claim whose build is not visible yet refuses as starting', async () => {
     const [a, b] = [instance(), instance()];
     stack.local.faults.set({ throttleRate: 1, operations: ['StartExecution'] });
     const throttled = await a

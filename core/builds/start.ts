@@ -43,6 +43,8 @@ export interface StartRequest {
 }
 
 const RUNNING_PAGE = 10;
+/** A claim's release is one small write: a few milliseconds, this at most. */
+const RELEASE_MS = 500;
 
 export async function startBuild(
   ctx: BuildContext,
@@ -126,8 +128,9 @@ async function claimPipeline(ctx: BuildContext, claims: StartClaims, name: strin
     throw new BuildAlreadyStarting(ctx.pipeline.name, outcome.heldBy.holder, outcome.heldBy.claimedAt);
   }
   return {
+    // Its own short deadline, not the answer's: a start given up for lack of time must still give its claim back.
     release: () =>
-      claims.release(key, name, ctx.signal).catch((error: unknown) => {
+      claims.release(key, name, AbortSignal.timeout(RELEASE_MS)).catch((error: unknown) => {
         // It runs out on its own within a minute.
         requestLog().warn('start claim not released', { error });
       }),
@@ -154,8 +157,8 @@ async function holderFinished(ctx: BuildContext, claim: StartClaim): Promise<boo
 
 /**
  * Whether a failed StartExecution may still have started the build: no answer in time (our timeout or the
- * answer's budget), or a server error after the request arrived. Throttling, refusals and a connection that
- * never opened mean it did not.
+ * answer's budget), or a server error after the request arrived. Throttling and refusals mean it did not;
+ * connection failures are taken to mean so too (almost always the connection never opened).
  */
 function mayHaveStarted(error: unknown): boolean {
   if (!(error instanceof AwsUnavailable)) return false;

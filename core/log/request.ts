@@ -50,7 +50,14 @@ export function noteError(error: unknown, outcome: Outcome = outcomeOf(error)): 
 }
 
 /** Typed core errors that mean SageBuild or AWS could not do it, rather than that the request was refused. */
-const FAILURES = new Set(['ConfigError', 'AwsUnavailable', 'AwsCredentialsInvalid', 'AccessDenied']);
+const FAILURES = new Set([
+  'ConfigError',
+  'AwsUnavailable',
+  'AwsCredentialsInvalid',
+  'AccessDenied',
+  // A start sent without an answer back: not a refusal.
+  'StartOutcomeUnknown',
+]);
 
 export function outcomeOf(error: unknown): Outcome {
   return isSageBuildError(error) && !FAILURES.has(error.code) ? 'refused' : 'failed';
