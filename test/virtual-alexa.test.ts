@@ -98,7 +98,7 @@ function device(core: SageBuild = stack.core): VirtualAlexaType {
     captureLog().log,
   );
   const alexa = VirtualAlexa.Builder()
-    .handler(handler as unknown as string)
+    .handler(handler)
     .interactionModelFile(MODEL_FILE)
     .applicationID(LOCAL_SKILL_ID)
     .create();
@@ -420,7 +420,7 @@ describe('our matcher agrees with virtual-alexa', () => {
   const model = buildInteractionModel(localPipelineNames());
   const alexa = () =>
     VirtualAlexa.Builder()
-      .handler((async () => ({})) as unknown as string)
+      .handler(async () => ({}))
       .interactionModel(model)
       .create();
 
