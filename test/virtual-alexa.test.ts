@@ -17,6 +17,7 @@
 // - its dialog manager follows Dialog.ConfirmIntent but does not turn the "yes" that answers it into the intent
 //   CONFIRMED (Alexa does); `confirm` below checks "yes" resolves to AMAZON.YesIntent and sends that.
 
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { resolve } from 'node:path';
@@ -28,9 +29,9 @@ import { parseConfig } from '../core/config/load';
 import { loggedLambda } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
 import { NothingToStop } from '../core/errors';
-import { buildInteractionModel } from '../interaction-models/build-model';
-import { localPipelineNames } from '../interaction-models/files';
-import { BUILT_IN_PHRASES, FALLBACK_INTENT } from '../interaction-models/language';
+import { noAnswerInTime } from '../core/wording';
+import type { InteractionModelData } from '../interaction-models/build-model';
+import { BUILT_IN_PHRASES, FALLBACK_INTENT, INVOCATION_NAME } from '../interaction-models/language';
 import { matchUtterance } from '../interaction-models/matcher';
 import { normalizeText } from '../interaction-models/normalize';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
@@ -56,6 +57,11 @@ const { Utterance } = require('virtual-core') as typeof import('virtual-core');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const MODEL_FILE = resolve(__dirname, '..', 'skill-package/interactionModels/custom/en-US.json');
+/** The file virtual-alexa reads, as our matcher reads it. */
+const MODEL = JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as InteractionModelData;
+const MANIFEST = JSON.parse(readFileSync(resolve(__dirname, '..', 'skill-package/skill.json'), 'utf8')) as {
+  manifest: { publishingInformation: { locales: Record<string, { examplePhrases: string[] }> } };
+};
 const USER_ID = 'amzn1.ask.account.VIRTUAL';
 /** Keeps a build in training for 600 simulated minutes: about 12 s at the test time scale. */
 const LONG = { 'hyperparameters.sagebuild_training_minutes': '600' };
@@ -288,7 +294,7 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       const { heard, reply } = await say(alexa, words);
       expect(heard).toEqual({ intent, slots: pipeline === undefined ? {} : { pipeline } });
       // Our matcher hears the same.
-      const ours = matchUtterance(buildInteractionModel(localPipelineNames()), words);
+      const ours = matchUtterance(MODEL, words);
       expect([ours.intent, ours.slots.pipeline?.value]).toEqual([intent, pipeline]);
       expect(spoken(reply)).toMatch(answer);
     });
@@ -320,9 +326,28 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       'StartBuildIntent',
       'StopBuildIntent',
     ]);
-    // The answer to "Want the details?" and the "Ask "is my build done"" of a slow start resolve too.
+    // The answers to "Want the details?" resolve too.
     expect(heardBy(alexa, 'yes')?.intent).toBe('AMAZON.YesIntent');
     expect(heardBy(alexa, 'no')?.intent).toBe('AMAZON.NoIntent');
+  });
+
+  test('every other question a sentence or the skill package suggests resolves', () => {
+    const alexa = device();
+    // 'I asked AWS, but ... Ask "is my build done" in a minute.'
+    const quoted = [...noAnswerInTime('start').matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
+    // The skill's example phrases in skill.json: "Alexa, ask sage build is my build done".
+    const lead = `Alexa, ask ${INVOCATION_NAME} `;
+    const examples = Object.values(MANIFEST.manifest.publishingInformation.locales).flatMap((locale) =>
+      locale.examplePhrases.map((phrase) => phrase.slice(lead.length)),
+    );
+    expect(quoted).toEqual(['is my build done']);
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const phrase of [...quoted, ...examples]) {
+      expect([phrase, heardBy(alexa, phrase)?.intent]).toEqual([
+        phrase,
+        expect.stringMatching(/^[A-Z]\w+Intent$/),
+      ]);
+    }
   });
 });
 
@@ -417,11 +442,11 @@ describe('virtual-alexa: conversations', () => {
 });
 
 describe('our matcher agrees with virtual-alexa', () => {
-  const model = buildInteractionModel(localPipelineNames());
+  const model = MODEL;
   const alexa = () =>
     VirtualAlexa.Builder()
       .handler(async () => ({}))
-      .interactionModel(model)
+      .interactionModelFile(MODEL_FILE)
       .create();
 
   test('on every sample, with every way of saying a pipeline, and on what no sample says', () => {
