@@ -14,6 +14,8 @@
 //   launch phrase ("launch a new build", "tell me more" become LaunchRequests), and it throws where Alexa would
 //   send AMAZON.FallbackIntent. `say` below resolves with virtual-alexa's own Utterance matcher instead and sends
 //   Fallback for no match, as Alexa does.
+// - it resolves a custom slot only to a listed value or synonym; a name the model lacks ("is my banana build
+//   done"), which Alexa passes through unresolved, is covered with the local simulator (test/skill.test.ts).
 // - its dialog manager follows Dialog.ConfirmIntent but does not turn the "yes" that answers it into the intent
 //   CONFIRMED (Alexa does); `confirm` below checks "yes" resolves to AMAZON.YesIntent and sends that.
 
@@ -220,6 +222,7 @@ const ROWS: Record<string, Row[]> = {
     ['who started the latest development build', 'BuildDetailsIntent', 'development', DEV_DETAILS],
     ['tell me more', 'BuildDetailsIntent', undefined, PROD_DETAILS],
     ['dev job details', 'BuildDetailsIntent', 'dev', DEV_DETAILS],
+    ['give me details about the last build', 'BuildDetailsIntent', undefined, PROD_DETAILS],
   ],
   TimeLeftIntent: [
     ['how long until it is done', 'TimeLeftIntent', undefined, PROD_ETA],
@@ -237,6 +240,7 @@ const ROWS: Record<string, Row[]> = {
     ["why didn't the latest staging build work", 'WhyFailedIntent', 'staging', DEV_WHY],
     ['what went wrong with the dev job', 'WhyFailedIntent', 'dev', DEV_WHY],
     ['what went wrong on dev', 'WhyFailedIntent', 'dev', DEV_WHY],
+    ['why did the current dev build fail', 'WhyFailedIntent', 'dev', DEV_WHY],
     ["what's the error on the prod build", 'WhyFailedIntent', 'prod', PROD_WHY],
   ],
   LastBuildsIntent: [
