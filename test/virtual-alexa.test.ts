@@ -26,7 +26,7 @@ import { resolve } from 'node:path';
 import type { IModel } from 'virtual-core';
 import type { SkillResponse, VirtualAlexa as VirtualAlexaType } from 'virtual-alexa';
 import type { ConfirmationStatus } from 'virtual-alexa/lib/src/dialog/DialogManager';
-import type { RequestEnvelope } from 'ask-sdk-model';
+import type { RequestEnvelope, ui } from 'ask-sdk-model';
 import { parseConfig } from '../core/config/load';
 import { loggedLambda } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
@@ -37,6 +37,7 @@ import { BUILT_IN_PHRASES, FALLBACK_INTENT, INVOCATION_NAME } from '../interacti
 import { matchUtterance } from '../interaction-models/matcher';
 import { normalizeText } from '../interaction-models/normalize';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
+import { spokenText } from '../local/alexa/speech';
 import { LOCAL_SKILL_ID } from '../local/local-config';
 import { createSkill } from '../skill/skill';
 import { captureLog } from './support/log';
@@ -149,17 +150,9 @@ async function confirm(
   return alexa.request().intent(intent, status).send();
 }
 
-/** The answer's words: SSML without tags or entities. */
+/** The answer's words, as a person hears them. */
 function spoken(reply: SkillResponse): string {
-  const ssml = String(reply.response?.outputSpeech?.ssml ?? '');
-  return ssml
-    .replace(/<[^>]+>/g, '')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .trim();
+  return spokenText(reply.response?.outputSpeech as ui.OutputSpeech | undefined);
 }
 
 function directiveTypes(reply: SkillResponse): string[] {
