@@ -106,10 +106,11 @@ function sampleMatch(grammar: Grammar, text: readonly string[]): Candidate | und
     { unknown: true, score: SCORE.unknownSlotValue },
   ];
   for (const attempt of attempts) {
+    const unknown = attempt.unknown && isUnknown(grammar);
     for (const intent of grammar.intents) {
-      const unknown = attempt.unknown && isUnknown(grammar);
+      const valuesFor = valuesForIntent(grammar, intent);
       for (const sample of intent.samples) {
-        const fills = matchPattern(sample, text, valuesForIntent(grammar, intent), unknown);
+        const fills = matchPattern(sample, text, valuesFor, unknown);
         if (fills) return { intent, fills, score: attempt.score };
       }
     }

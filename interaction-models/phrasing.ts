@@ -3,12 +3,9 @@
 // `[x]` is optional, and both nest. The expanded samples are what the Alexa model lists, word for word: Alexa's
 // model format has no such syntax, and a simulator that matches samples only (virtual-alexa) must see them all.
 
-/** A parse error names the template, so a typo in the language source is found at once. */
-export class PhrasingError extends Error {
-  constructor(template: string, why: string) {
-    super(`Bad phrasing template "${template}": ${why}.`);
-    this.name = 'PhrasingError';
-  }
+/** A template error names the template, so a typo in the language source is found when the model is built. */
+function badTemplate(template: string, why: string): Error {
+  return new Error(`Bad phrasing template "${template}": ${why}.`);
 }
 
 /** Longest template accepted: the language source is ours, but every length is bounded before work. */
@@ -37,7 +34,7 @@ function parseSequence(template: string, at: number, close?: string): { nodes: N
       i = group.end + 1;
     } else if (char === ')' || char === ']' || char === '|') {
       if (close === undefined || (char !== close && char !== '|')) {
-        throw new PhrasingError(template, `unexpected "${char}" at ${i}`);
+        throw badTemplate(template, `unexpected "${char}" at ${i}`);
       }
       flush();
       return { nodes, end: i };
@@ -46,7 +43,7 @@ function parseSequence(template: string, at: number, close?: string): { nodes: N
       i += 1;
     }
   }
-  if (close !== undefined) throw new PhrasingError(template, `missing "${close}"`);
+  if (close !== undefined) throw badTemplate(template, `missing "${close}"`);
   flush();
   return { nodes, end: i };
 }
@@ -70,7 +67,7 @@ function expandNodes(nodes: readonly Node[], template: string): string[] {
       typeof node === 'string' ? [node] : node.flatMap((choice) => expandNodes(choice, template));
     results = results.flatMap((head) => options.map((tail) => head + tail));
     if (results.length > MAX_EXPANSIONS) {
-      throw new PhrasingError(template, `more than ${MAX_EXPANSIONS} phrasings`);
+      throw badTemplate(template, `more than ${MAX_EXPANSIONS} phrasings`);
     }
   }
   return results;
@@ -79,7 +76,7 @@ function expandNodes(nodes: readonly Node[], template: string): string[] {
 /** Every sample a template stands for, spaces tidied, in order, without repeats. */
 export function expandPhrasing(template: string): string[] {
   if (template.length > MAX_TEMPLATE_LENGTH) {
-    throw new PhrasingError(template.slice(0, 40), `longer than ${MAX_TEMPLATE_LENGTH} characters`);
+    throw badTemplate(template.slice(0, 40), `longer than ${MAX_TEMPLATE_LENGTH} characters`);
   }
   const { nodes } = parseSequence(template, 0);
   const tidy = expandNodes(nodes, template).map((s) => s.replace(/\s+/g, ' ').trim());

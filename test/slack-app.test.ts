@@ -905,8 +905,8 @@ describe('the Lambda entry point', () => {
     const handler = lambdaHandler();
     expect(handler.length).toBe(2);
     const ts = '1800000000.000900';
-    // Form bodies are percent-encoded ASCII; an Events API body is JSON and carries "é" and "✓" as UTF-8.
-    const body = eventBody(appMentionEvent('is my prod build done? café ✓', ALLOWED, PROD_CHANNEL, ts));
+    // Form bodies are percent-encoded ASCII; an Events API body is JSON and carries "¿" and "✓" as UTF-8.
+    const body = eventBody(appMentionEvent('¿is my prod build done? ✓', ALLOWED, PROD_CHANNEL, ts));
     expect(Buffer.byteLength(body)).toBeGreaterThan(body.length);
     const event = functionUrlEvent(body, JSON_TYPE);
 

@@ -14,26 +14,30 @@
 //   launch phrase ("launch a new build", "tell me more" become LaunchRequests), and it throws where Alexa would
 //   send AMAZON.FallbackIntent. `say` below resolves with virtual-alexa's own Utterance matcher instead and sends
 //   Fallback for no match, as Alexa does.
+// - it resolves a custom slot only to a listed value or synonym; a name the model lacks ("is my banana build
+//   done"), which Alexa passes through unresolved, is covered with the local simulator (test/skill.test.ts).
 // - its dialog manager follows Dialog.ConfirmIntent but does not turn the "yes" that answers it into the intent
 //   CONFIRMED (Alexa does); `confirm` below checks "yes" resolves to AMAZON.YesIntent and sends that.
 
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { resolve } from 'node:path';
 import type { IModel } from 'virtual-core';
 import type { SkillResponse, VirtualAlexa as VirtualAlexaType } from 'virtual-alexa';
 import type { ConfirmationStatus } from 'virtual-alexa/lib/src/dialog/DialogManager';
-import type { RequestEnvelope } from 'ask-sdk-model';
+import type { RequestEnvelope, ui } from 'ask-sdk-model';
 import { parseConfig } from '../core/config/load';
 import { loggedLambda } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
 import { NothingToStop } from '../core/errors';
-import { buildInteractionModel } from '../interaction-models/build-model';
-import { localPipelineNames } from '../interaction-models/files';
-import { BUILT_IN_PHRASES, FALLBACK_INTENT } from '../interaction-models/language';
+import { noAnswerInTime } from '../core/wording';
+import type { InteractionModelData } from '../interaction-models/build-model';
+import { BUILT_IN_PHRASES, FALLBACK_INTENT, INVOCATION_NAME } from '../interaction-models/language';
 import { matchUtterance } from '../interaction-models/matcher';
 import { normalizeText } from '../interaction-models/normalize';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
+import { spokenText } from '../local/alexa/speech';
 import { LOCAL_SKILL_ID } from '../local/local-config';
 import { createSkill } from '../skill/skill';
 import { captureLog } from './support/log';
@@ -56,6 +60,11 @@ const { Utterance } = require('virtual-core') as typeof import('virtual-core');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const MODEL_FILE = resolve(__dirname, '..', 'skill-package/interactionModels/custom/en-US.json');
+/** The file virtual-alexa reads, as our matcher reads it. */
+const MODEL = JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as InteractionModelData;
+const MANIFEST = JSON.parse(readFileSync(resolve(__dirname, '..', 'skill-package/skill.json'), 'utf8')) as {
+  manifest: { publishingInformation: { locales: Record<string, { examplePhrases: string[] }> } };
+};
 const USER_ID = 'amzn1.ask.account.VIRTUAL';
 /** Keeps a build in training for 600 simulated minutes: about 12 s at the test time scale. */
 const LONG = { 'hyperparameters.sagebuild_training_minutes': '600' };
@@ -98,7 +107,7 @@ function device(core: SageBuild = stack.core): VirtualAlexaType {
     captureLog().log,
   );
   const alexa = VirtualAlexa.Builder()
-    .handler(handler as unknown as string)
+    .handler(handler)
     .interactionModelFile(MODEL_FILE)
     .applicationID(LOCAL_SKILL_ID)
     .create();
@@ -141,17 +150,9 @@ async function confirm(
   return alexa.request().intent(intent, status).send();
 }
 
-/** The answer's words: SSML without tags or entities. */
+/** The answer's words, as a person hears them. */
 function spoken(reply: SkillResponse): string {
-  const ssml = String(reply.response?.outputSpeech?.ssml ?? '');
-  return ssml
-    .replace(/<[^>]+>/g, '')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .trim();
+  return spokenText(reply.response?.outputSpeech as ui.OutputSpeech | undefined);
 }
 
 function directiveTypes(reply: SkillResponse): string[] {
@@ -214,6 +215,7 @@ const ROWS: Record<string, Row[]> = {
     ['who started the latest development build', 'BuildDetailsIntent', 'development', DEV_DETAILS],
     ['tell me more', 'BuildDetailsIntent', undefined, PROD_DETAILS],
     ['dev job details', 'BuildDetailsIntent', 'dev', DEV_DETAILS],
+    ['give me details about the last build', 'BuildDetailsIntent', undefined, PROD_DETAILS],
   ],
   TimeLeftIntent: [
     ['how long until it is done', 'TimeLeftIntent', undefined, PROD_ETA],
@@ -231,6 +233,7 @@ const ROWS: Record<string, Row[]> = {
     ["why didn't the latest staging build work", 'WhyFailedIntent', 'staging', DEV_WHY],
     ['what went wrong with the dev job', 'WhyFailedIntent', 'dev', DEV_WHY],
     ['what went wrong on dev', 'WhyFailedIntent', 'dev', DEV_WHY],
+    ['why did the current dev build fail', 'WhyFailedIntent', 'dev', DEV_WHY],
     ["what's the error on the prod build", 'WhyFailedIntent', 'prod', PROD_WHY],
   ],
   LastBuildsIntent: [
@@ -288,7 +291,7 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       const { heard, reply } = await say(alexa, words);
       expect(heard).toEqual({ intent, slots: pipeline === undefined ? {} : { pipeline } });
       // Our matcher hears the same.
-      const ours = matchUtterance(buildInteractionModel(localPipelineNames()), words);
+      const ours = matchUtterance(MODEL, words);
       expect([ours.intent, ours.slots.pipeline?.value]).toEqual([intent, pipeline]);
       expect(spoken(reply)).toMatch(answer);
     });
@@ -320,9 +323,28 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       'StartBuildIntent',
       'StopBuildIntent',
     ]);
-    // The answer to "Want the details?" and the "Ask "is my build done"" of a slow start resolve too.
+    // The answers to "Want the details?" resolve too.
     expect(heardBy(alexa, 'yes')?.intent).toBe('AMAZON.YesIntent');
     expect(heardBy(alexa, 'no')?.intent).toBe('AMAZON.NoIntent');
+  });
+
+  test('every other question a sentence or the skill package suggests resolves', () => {
+    const alexa = device();
+    // 'I asked AWS, but ... Ask "is my build done" in a minute.'
+    const quoted = [...noAnswerInTime('start').matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
+    // The skill's example phrases in skill.json: "Alexa, ask sage build is my build done".
+    const lead = `Alexa, ask ${INVOCATION_NAME} `;
+    const examples = Object.values(MANIFEST.manifest.publishingInformation.locales).flatMap((locale) =>
+      locale.examplePhrases.map((phrase) => phrase.slice(lead.length)),
+    );
+    expect(quoted).toEqual(['is my build done']);
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const phrase of [...quoted, ...examples]) {
+      expect([phrase, heardBy(alexa, phrase)?.intent]).toEqual([
+        phrase,
+        expect.stringMatching(/^[A-Z]\w+Intent$/),
+      ]);
+    }
   });
 });
 
@@ -417,11 +439,11 @@ describe('virtual-alexa: conversations', () => {
 });
 
 describe('our matcher agrees with virtual-alexa', () => {
-  const model = buildInteractionModel(localPipelineNames());
+  const model = MODEL;
   const alexa = () =>
     VirtualAlexa.Builder()
-      .handler((async () => ({})) as unknown as string)
-      .interactionModel(model)
+      .handler(async () => ({}))
+      .interactionModelFile(MODEL_FILE)
       .create();
 
   test('on every sample, with every way of saying a pipeline, and on what no sample says', () => {
@@ -475,7 +497,8 @@ describe('our matcher agrees with virtual-alexa', () => {
     expect(unknownNames).toBeGreaterThan(0);
     expect(disagreements).toEqual([]);
     expect(corpus.size).toBeGreaterThan(3000);
-  });
+    // virtual-alexa tries every sample's pattern for each of the 3,000+ sentences: give a busy machine room.
+  }, 300_000);
 
   test('on the built-in phrases virtual-alexa knows, which ours include', () => {
     const va = alexa();
