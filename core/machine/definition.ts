@@ -10,6 +10,8 @@ import type { BuildContext } from '../builds/context';
 const MAX_DEFINITION_CHARS = 1_048_576;
 /** A failed lookup (e.g. a role without states:DescribeStateMachine) is retried after this long. */
 const RETRY_AFTER_MS = 5 * 60 * 1000;
+/** Definitions kept at most (machines, and builds that ran an older version); the oldest go first. */
+export const MAX_CACHED_DEFINITIONS = 100;
 
 /** The parts of an Amazon States Language state SageBuild reads. */
 export interface AslState {
@@ -115,12 +117,16 @@ export class DefinitionCache {
       // Knowing the machine makes answers better, never possible: without it the core speaks from names.
       () => ({ at: this.now() }),
     );
+    this.entries.delete(key);
     this.entries.set(key, pending);
+    if (this.entries.size > MAX_CACHED_DEFINITIONS) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
     return (await pending).machine;
   }
 
-  forget(key: string): void {
-    this.entries.delete(key);
+  get size(): number {
+    return this.entries.size;
   }
 }
 

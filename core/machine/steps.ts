@@ -16,9 +16,6 @@ export interface MainStep {
   inside?: string;
 }
 
-/** A card shows at most this many steps; a longer machine is summed up after them. */
-export const MAX_STEPS = 30;
-
 const WORK_TYPES = new Set(['Task', 'Parallel', 'Map']);
 const OUTCOME_TYPES = new Set(['Succeed', 'Fail']);
 
