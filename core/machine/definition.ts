@@ -91,6 +91,31 @@ export function successors(state: AslState): string[] {
   return [...new Set(next.filter((n): n is string => typeof n === 'string'))];
 }
 
+/**
+ * Which states each state can lead to, following every transition; each state's set is worked out once.
+ * `stateOf` finds a state by name (names are unique across a whole machine, nested ones included).
+ */
+export function reachability(stateOf: (name: string) => AslState | undefined): (from: string) => Set<string> {
+  const known = new Map<string, Set<string>>();
+  return (from) => {
+    const cached = known.get(from);
+    if (cached) return cached;
+    const seen = new Set<string>();
+    const queue = [from];
+    while (queue.length > 0) {
+      const state = stateOf(queue.pop() as string);
+      for (const next of state ? successors(state) : []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    known.set(from, seen);
+    return seen;
+  };
+}
+
 interface CacheEntry {
   machine?: AslMachine;
   at: number;
