@@ -6,7 +6,9 @@ import type { BuildStatus } from '../core/builds/facts';
 import { readableCause } from '../core/builds/failure-reason';
 import { parseObject, startedByOf } from '../core/builds/history';
 import { buildChangeNotice, stepNotice, type BuildChange } from '../core/wording/notices';
-import { stepLabel } from '../core/wording/steps';
+import { parseDefinition } from '../core/machine/definition';
+import { machineRoles, type StepRole } from '../core/machine/roles';
+import { roleLabel } from '../core/wording/steps';
 import type { ExecutionStatusChangeEvent } from './events';
 import type { LocalAws } from './local-aws';
 
@@ -20,14 +22,28 @@ export function narrateBuilds(
   print: (line: string) => void,
 ): () => void {
   const seenSteps = new Map<string, Set<string>>();
+  // Each machine's roles, read once from its definition: a team's "sm-train" is narrated as training.
+  const roles = new Map<string, Map<string, StepRole>>();
+  const rolesOf = (stateMachineArn: string): Map<string, StepRole> => {
+    let known = roles.get(stateMachineArn);
+    if (!known) {
+      const { definition } = local.stepFunctions.describeStateMachine({ stateMachineArn });
+      const machine = parseDefinition(typeof definition === 'string' ? definition : undefined);
+      known = machine ? machineRoles(machine) : new Map<string, StepRole>();
+      roles.set(stateMachineArn, known);
+    }
+    return known;
+  };
   const unsubscribeHistory = local.onHistoryEvent((execution, event) => {
     const name = event.stateEnteredEventDetails?.name as string | undefined;
     if (!name || !NARRATED.test(event.type) || execution.status !== 'RUNNING') return;
     const seen = seenSteps.get(execution.arn) ?? new Set<string>();
     seenSteps.set(execution.arn, seen);
-    if (seen.has(name)) return; // the endpoint wait loop repeats: say each step once
-    seen.add(name);
-    print(`  ${stepNotice(pipelineOf(execution.stateMachineArn), execution.name, stepLabel(name))}`);
+    const label = roleLabel(rolesOf(execution.stateMachineArn).get(name), name);
+    // The endpoint wait loop repeats, and its states share one phrase: say each once.
+    if (seen.has(label)) return;
+    seen.add(label);
+    print(`  ${stepNotice(pipelineOf(execution.stateMachineArn), execution.name, label)}`);
   });
   const unsubscribeEvents = local.events.subscribe((event) => {
     print(`${MARKS[event.detail.status] ?? '✖'} ${buildChangeNotice(changeOf(event, pipelineOf))}`);

@@ -122,6 +122,16 @@ test("a training failure: whyFailed names the step and SageMaker's reason", asyn
   expect(why.reason).toBe(job.FailureReason?.replace(/\s+/g, ' ').trim());
   const status = await stack.core.status('prod');
   expect(status).toMatchObject({ status: 'FAILED', failure: { step: 'Train model' } });
+  const card = await stack.core.statusOf('prod', started.executionArn);
+  expect(card.steps?.map((step) => `${step.state} ${step.label}`)).toEqual([
+    'failed Train model',
+    'skipped Grade metrics',
+    'skipped Save model',
+    'skipped Create endpoint config',
+    'skipped Check endpoint',
+    'skipped Create endpoint / Update endpoint',
+    'skipped Wait for endpoint',
+  ]);
 });
 
 test('a quality-gate failure leaves the endpoint on the old model', async () => {
@@ -177,6 +187,17 @@ test('statusOf answers for a named build, not just the latest', async () => {
   });
   const status = await stack.core.statusOf('dev', older.name);
   expect(status).toMatchObject({ name: older.name, status: 'SUCCEEDED', startedBy: { id: tester.id } });
+  // The card's steps come from the reference definition like any machine's, marked from the history:
+  // the endpoint existed, so it was updated, not created.
+  expect(status.steps).toEqual([
+    { label: 'Train model', state: 'done' },
+    { label: 'Grade metrics', state: 'done' },
+    { label: 'Save model', state: 'done' },
+    { label: 'Create endpoint config', state: 'done' },
+    { label: 'Check endpoint', state: 'done' },
+    { label: 'Update endpoint', state: 'done' },
+    { label: 'Wait for endpoint', state: 'done' },
+  ]);
   const byArn = await stack.core.statusOf('dev', newer.executionArn);
   expect(byArn).toMatchObject({ name: newer.name, status: 'RUNNING' });
   await expect(stack.core.statusOf('dev', 'dev-nope')).rejects.toBeInstanceOf(BuildNotFound);

@@ -9,7 +9,14 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { readHistory } from '../core/builds/history';
-import { parseDefinition } from '../core/machine/definition';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { BuildContext } from '../core/builds/context';
+import {
+  DefinitionCache,
+  definitionFor,
+  MAX_CACHED_DEFINITIONS,
+  parseDefinition,
+} from '../core/machine/definition';
 import { machineRoles, roleOfResource } from '../core/machine/roles';
 import { parseConfig } from '../core/config/load';
 import { NoBuildsYet } from '../core/errors';
@@ -626,5 +633,43 @@ describe('a machine SageBuild may not read', () => {
     } finally {
       cold.close();
     }
+  });
+});
+
+describe('the definition a build ran', () => {
+  test("a history naming states the machine's current definition lacks is read with the build's own", async () => {
+    // The workflow pipeline's config pointed at the template machine: as if the machine had been replaced.
+    const definitions = new DefinitionCache();
+    const clients = { sfn, sagemaker: new SageMakerClient({}) };
+    const ctx: BuildContext = {
+      pipeline: { ...core.pipeline('template') },
+      ...clients,
+      now,
+      signal: AbortSignal.timeout(5000),
+      definitions,
+    };
+    try {
+      const workflowBuild = `${(machineArns.get('workflow') as string).replace(':stateMachine:', ':execution:')}:b1`;
+      const before = local.callCount;
+      const ran = await definitionFor(ctx, workflowBuild, ['Train Step', 'Save model']);
+      expect(Object.keys(ran?.States ?? {})).toContain('Train Step');
+      expect(local.callsSince(before)).toEqual([
+        'states:DescribeStateMachine',
+        'states:DescribeStateMachineForExecution',
+      ]);
+      const again = local.callCount;
+      await definitionFor(ctx, workflowBuild, ['Train Step']);
+      expect(local.callsSince(again)).toEqual([]);
+    } finally {
+      clients.sagemaker.destroy();
+    }
+  });
+
+  test('the cache keeps a bounded number of definitions', async () => {
+    const cache = new DefinitionCache();
+    for (let i = 0; i < MAX_CACHED_DEFINITIONS + 20; i += 1) {
+      await cache.get(`machine-${i}`, () => Promise.resolve(dsSdkWorkflow.definition));
+    }
+    expect(cache.size).toBe(MAX_CACHED_DEFINITIONS);
   });
 });

@@ -10,6 +10,8 @@ import type { BuildContext } from '../builds/context';
 const MAX_DEFINITION_CHARS = 1_048_576;
 /** A failed lookup (e.g. a role without states:DescribeStateMachine) is retried after this long. */
 const RETRY_AFTER_MS = 5 * 60 * 1000;
+/** Definitions kept at most (machines, and builds that ran an older version); the oldest go first. */
+export const MAX_CACHED_DEFINITIONS = 100;
 
 /** The parts of an Amazon States Language state SageBuild reads. */
 export interface AslState {
@@ -89,6 +91,31 @@ export function successors(state: AslState): string[] {
   return [...new Set(next.filter((n): n is string => typeof n === 'string'))];
 }
 
+/**
+ * Which states each state can lead to, following every transition; each state's set is worked out once.
+ * `stateOf` finds a state by name (names are unique across a whole machine, nested ones included).
+ */
+export function reachability(stateOf: (name: string) => AslState | undefined): (from: string) => Set<string> {
+  const known = new Map<string, Set<string>>();
+  return (from) => {
+    const cached = known.get(from);
+    if (cached) return cached;
+    const seen = new Set<string>();
+    const queue = [from];
+    while (queue.length > 0) {
+      const state = stateOf(queue.pop() as string);
+      for (const next of state ? successors(state) : []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    known.set(from, seen);
+    return seen;
+  };
+}
+
 interface CacheEntry {
   machine?: AslMachine;
   at: number;
@@ -115,12 +142,16 @@ export class DefinitionCache {
       // Knowing the machine makes answers better, never possible: without it the core speaks from names.
       () => ({ at: this.now() }),
     );
+    this.entries.delete(key);
     this.entries.set(key, pending);
+    if (this.entries.size > MAX_CACHED_DEFINITIONS) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
     return (await pending).machine;
   }
 
-  forget(key: string): void {
-    this.entries.delete(key);
+  get size(): number {
+    return this.entries.size;
   }
 }
 

@@ -1,7 +1,7 @@
 // What each state does, from its Resource and its shape, whatever it is called: "TrainingJob", "Train Step"
 // and "sm-train" are all the training. The wording speaks of a step by its role first.
 
-import { allStates, successors, type AslMachine, type AslState } from './definition';
+import { allStates, reachability, type AslMachine, type AslState } from './definition';
 
 export type StepRole =
   | 'training'
@@ -67,14 +67,29 @@ export function roleOfState(state: AslState): StepRole {
   return TYPE_ROLES[state.Type] ?? 'task';
 }
 
-/** Every state's role, nested ones included, with each endpoint polling loop marked as waiting. */
+const rolesByMachine = new WeakMap<AslMachine, Map<string, StepRole>>();
+
+/**
+ * Every state's role, nested ones included, with each endpoint polling loop marked as waiting. Worked out
+ * once per definition (definitions are cached).
+ */
 export function machineRoles(machine: AslMachine): Map<string, StepRole> {
+  let roles = rolesByMachine.get(machine);
+  if (!roles) {
+    roles = findRoles(machine);
+    rolesByMachine.set(machine, roles);
+  }
+  return roles;
+}
+
+function findRoles(machine: AslMachine): Map<string, StepRole> {
   const placed = allStates(machine);
   const roles = new Map(placed.map(({ name, state }) => [name, roleOfState(state)]));
   const byName = new Map(placed.map(({ name, state }) => [name, state]));
+  const reach = reachability((name) => byName.get(name));
   for (const { name } of placed) {
     if (roles.get(name) !== 'endpoint-check') continue;
-    const loop = loopThrough(name, byName);
+    const loop = loopThrough(name, reach);
     // A polling loop waits: a describeEndpoint that comes round again through a Wait.
     if (![...loop].some((member) => byName.get(member)?.Type === 'Wait')) continue;
     for (const member of loop) {
@@ -87,21 +102,7 @@ export function machineRoles(machine: AslMachine): Map<string, StepRole> {
 }
 
 /** The states on a cycle through `start`: reachable from it, and reaching it again. */
-function loopThrough(start: string, byName: Map<string, AslState>): Set<string> {
-  const reach = (from: string): Set<string> => {
-    const seen = new Set<string>();
-    const queue = [from];
-    while (queue.length > 0) {
-      const state = byName.get(queue.pop() as string);
-      for (const next of state ? successors(state) : []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      }
-    }
-    return seen;
-  };
+function loopThrough(start: string, reach: (from: string) => Set<string>): Set<string> {
   const fromStart = reach(start);
   if (!fromStart.has(start)) return new Set();
   return new Set([...fromStart].filter((name) => name === start || reach(name).has(start)));

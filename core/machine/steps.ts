@@ -4,7 +4,7 @@
 
 import type { BuildStatus, StepLineFact, StepLineState } from '../builds/facts';
 import type { HistoryReading } from '../builds/history';
-import { allStates, innerMachines, successors, type AslMachine } from './definition';
+import { allStates, innerMachines, reachability, successors, type AslMachine } from './definition';
 import { machineRoles } from './roles';
 
 export interface MainStep {
@@ -15,9 +15,6 @@ export interface MainStep {
   /** For a Parallel or Map: what runs inside, compactly. */
   inside?: string;
 }
-
-/** A card shows at most this many steps; a longer machine is summed up after them. */
-export const MAX_STEPS = 30;
 
 const WORK_TYPES = new Set(['Task', 'Parallel', 'Map']);
 const OUTCOME_TYPES = new Set(['Succeed', 'Fail']);
@@ -35,7 +32,7 @@ export function orderedStates(machine: AslMachine): string[] {
     mark.set(name, 'open');
     const ahead: string[] = [];
     for (const next of successors(states[name] as NonNullable<(typeof states)[string]>)) {
-      if (!(next in states) || mark.get(next) === 'open') continue; // a loop turning back
+      if (!Object.hasOwn(states, next) || mark.get(next) === 'open') continue; // a loop turning back
       ahead.push(next);
       if (!mark.has(next)) visit(next);
     }
@@ -43,7 +40,7 @@ export function orderedStates(machine: AslMachine): string[] {
     mark.set(name, 'done');
     postorder.push(name);
   };
-  if (machine.StartAt in states) visit(machine.StartAt);
+  if (Object.hasOwn(states, machine.StartAt)) visit(machine.StartAt);
   const rank = new Map<string, number>();
   for (const name of postorder.reverse()) {
     const here = rank.get(name) ?? 0;
@@ -53,21 +50,6 @@ export function orderedStates(machine: AslMachine): string[] {
   return postorder.sort(
     (a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || listed.indexOf(a) - listed.indexOf(b),
   );
-}
-
-function reachable(machine: AslMachine, from: string): Set<string> {
-  const seen = new Set<string>();
-  const queue = [from];
-  while (queue.length > 0) {
-    const state = machine.States[queue.pop() as string];
-    for (const next of state ? successors(state) : []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  return seen;
 }
 
 /** "sm-train, logging": each branch of a Parallel (or a Map's processor) by its work states' names. */
@@ -85,8 +67,23 @@ function insideOf(machine: AslMachine, name: string): string | undefined {
   return state.Type === 'Map' ? `${branches.join(', ')} for each item` : branches.join(', ');
 }
 
+const stepsByMachine = new WeakMap<AslMachine, MainStep[]>();
+
+/** The machine's main steps, worked out once per definition (definitions are cached). */
 export function mainSteps(machine: AslMachine): MainStep[] {
+  let steps = stepsByMachine.get(machine);
+  if (!steps) {
+    steps = findMainSteps(machine);
+    stepsByMachine.set(machine, steps);
+  }
+  return steps;
+}
+
+function findMainSteps(machine: AslMachine): MainStep[] {
   const roles = machineRoles(machine);
+  const reach = reachability((name) =>
+    Object.hasOwn(machine.States, name) ? machine.States[name] : undefined,
+  );
   const listed = Object.keys(machine.States);
   const steps: MainStep[] = [];
   let pollingStep: MainStep | undefined;
@@ -114,9 +111,7 @@ export function mainSteps(machine: AslMachine): MainStep[] {
     const alternative =
       last !== undefined &&
       last === workStep &&
-      last.names.every(
-        (other) => !reachable(machine, other).has(name) && !reachable(machine, name).has(other),
-      );
+      last.names.every((other) => !reach(other).has(name) && !reach(name).has(other));
     if (alternative) {
       last.names.push(name);
       last.names.sort((a, b) => listed.indexOf(a) - listed.indexOf(b));
