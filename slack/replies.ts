@@ -3,7 +3,8 @@
 // top-level `text`, which notifications and screen readers use.
 
 import type { Block, Button, KnownBlock } from '@slack/types';
-import { escapeMrkdwn, mention } from './cards/mrkdwn';
+import { SLACK_LIMITS } from './cards/build-card';
+import { escapeMrkdwn, fit, mention } from './cards/mrkdwn';
 
 export { escapeMrkdwn, mention };
 
@@ -43,8 +44,9 @@ export function hasButtons(reply: Reply): boolean {
   return (reply.blocks ?? []).some((block) => block.type === 'actions');
 }
 
+/** A section of mrkdwn, cut to Slack's 3000 characters (the reply's top-level text keeps every word). */
 export function section(mrkdwn: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn } };
+  return { type: 'section', text: { type: 'mrkdwn', text: fit(mrkdwn, SLACK_LIMITS.sectionText) } };
 }
 
 /** Help: a lead sentence, then the usage lines as a code block so the columns line up. */

@@ -39,7 +39,9 @@ import {
   slashCommandBody,
   TEST_BOT_TOKEN,
   TEST_BOT_USER_ID,
+  TEST_APP_ID,
   TEST_SIGNING_SECRET,
+  TEST_TEAM_ID,
   type BlockAction,
 } from './support/slack';
 
@@ -848,6 +850,33 @@ describe('Home tab', () => {
     expect(ids).toEqual(
       expect.arrayContaining(['prod.build_header', 'dev.build_header', 'dev.build_actions']),
     );
+  });
+
+  test('a card button on the Home tab still works under the scoped block_ids: Refresh publishes it again', async () => {
+    const view = await openHome(receiver.url, GROUPIE);
+    const viewId = fake.views.find((v) => v.userId === GROUPIE)?.id;
+    const blocks = view.blocks as { block_id?: string; elements?: Record<string, unknown>[] }[];
+    const refresh = blocks
+      .find((b) => b.block_id === 'dev.build_actions')
+      ?.elements?.find((e) => e.action_id === CARD_ACTIONS.refresh);
+    if (!refresh || !viewId) throw new Error('no Refresh on the Home tab');
+    const publishes = () => fake.callsTo('views.publish').filter((c) => c.args.user_id === GROUPIE);
+    const before = publishes().length;
+    // A click on the Home tab, as Slack sends it: a view container, no channel, no response_url.
+    const payload = {
+      type: 'block_actions',
+      user: { id: GROUPIE, username: 'groupie', team_id: TEST_TEAM_ID },
+      api_app_id: TEST_APP_ID,
+      container: { type: 'view', view_id: viewId },
+      trigger_id: '1.home',
+      team: { id: TEST_TEAM_ID, domain: 'sagebuild-local' },
+      view: { id: viewId, type: 'home', blocks },
+      actions: [{ ...refresh, block_id: 'dev.build_actions', action_ts: `${Date.now() / 1000}` }],
+    };
+    const res = await postSigned(receiver.url, blockActionBody(payload), FORM);
+    expect(res.status).toBe(200);
+    await waitFor(() => (publishes().length > before ? true : undefined), 10000);
+    expect(publishes().map((c) => c.outcome)).toEqual(publishes().map(() => 'ok'));
   });
 
   test("the example config's two pipelines make one Home view that Slack accepts", async () => {

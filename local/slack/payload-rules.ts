@@ -33,12 +33,13 @@ export function checkMessagePayload(args: SlackArgs, where: string): string | un
     const problems = messageBlockProblems(blocks);
     if (problems.length > 0) throw refusal('invalid_blocks', problems, true);
   }
-  const hasText = typeof text === 'string' && text.trim() !== '';
   const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
   const hasAttachments = Array.isArray(attachments) && attachments.length > 0;
-  if (where === 'response_url' && !hasText && !hasBlocks && !hasAttachments)
+  // chat.update may leave the text as it was; a new message must say something.
+  if (where !== 'chat.update' && !text && !hasBlocks && !hasAttachments)
     throw new SlackMethodError('no_text');
-  return hasBlocks && !hasText ? 'blocks without top-level text' : undefined;
+  const readable = typeof text === 'string' && text.trim() !== '';
+  return hasBlocks && !readable ? 'blocks without top-level text' : undefined;
 }
 
 /** Throws Slack's refusal for a views.publish view. */

@@ -29,8 +29,7 @@ const MAX_EVENT_ID = 128;
  * Why an event can't be handled safely, or undefined when it can. The notifier dedupes by `id` (EventBridge
  * may deliver an event twice), so an event without a usable one would be posted again at every delivery.
  */
-export function eventProblem(event: StatusChangeEvent): string | undefined {
-  const { id } = event as { id?: unknown };
+export function eventProblem({ id }: { id?: unknown }): string | undefined {
   if (typeof id !== 'string' || id.trim() === '') return 'it has no id';
   if (id.length > MAX_EVENT_ID) return `its id is longer than ${MAX_EVENT_ID} characters`;
   return undefined;
