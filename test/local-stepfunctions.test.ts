@@ -787,3 +787,70 @@ async function machineFrom(definition: unknown): Promise<string> {
   );
   return stateMachineArn as string;
 }
+
+describe('a Task whose Resource is a Lambda function ARN', () => {
+  it('records LambdaFunction events, as AWS does for this older form', async () => {
+    const unregister = local.registerFunction('check-metrics', (payload) => ({ Return: payload }));
+    try {
+      const { events, described } = await run(
+        {
+          step1: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:check-metrics',
+            End: true,
+          },
+        },
+        'step1',
+        { auc: 0.91 },
+      );
+
+      expect(described.status).toBe('SUCCEEDED');
+      // As services/test_lambda_task test_invoke_pipe records it.
+      expect(events.map(comparable)).toEqual([
+        [
+          1,
+          0,
+          'ExecutionStarted',
+          { input: { auc: 0.91 }, inputDetails: { truncated: false }, roleArn: ROLE },
+        ],
+        [
+          2,
+          0,
+          'TaskStateEntered',
+          { name: 'step1', input: { auc: 0.91 }, inputDetails: { truncated: false } },
+        ],
+        [
+          3,
+          2,
+          'LambdaFunctionScheduled',
+          {
+            resource: 'arn:aws:lambda:us-east-1:123456789012:function:check-metrics',
+            input: { auc: 0.91 },
+            inputDetails: { truncated: false },
+          },
+        ],
+        [4, 3, 'LambdaFunctionStarted'],
+        [
+          5,
+          4,
+          'LambdaFunctionSucceeded',
+          { output: { Return: { auc: 0.91 } }, outputDetails: { truncated: false } },
+        ],
+        [
+          6,
+          5,
+          'TaskStateExited',
+          { name: 'step1', output: { Return: { auc: 0.91 } }, outputDetails: { truncated: false } },
+        ],
+        [
+          7,
+          6,
+          'ExecutionSucceeded',
+          { output: { Return: { auc: 0.91 } }, outputDetails: { truncated: false } },
+        ],
+      ]);
+    } finally {
+      unregister();
+    }
+  });
+});
