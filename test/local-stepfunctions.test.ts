@@ -171,6 +171,18 @@ describe('a .sync training task', () => {
     expect(['Stopping', 'Stopped']).toContain(job.TrainingJobStatus);
   });
 
+  it('reads TimeoutSecondsPath from the state input', async () => {
+    const { events, described } = await run(
+      { Training: trainState({ End: true }, { TimeoutSecondsPath: '$.limits.training' }) },
+      'Training',
+      { 'Training job name': 'team-train-path', limits: { training: 300 } },
+    );
+
+    expect(described).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(byType(events, 'TaskScheduled')[0]?.taskScheduledEventDetails?.timeoutInSeconds).toBe(300);
+    expect(byType(events, 'TaskTimedOut')).toHaveLength(1);
+  });
+
   it('lets States.Timeout be caught by name, never by States.TaskFailed', async () => {
     const { events, described } = await run(
       {
