@@ -7,6 +7,7 @@
 
 import type { Clock } from '../clock';
 import { countChecked } from '../conformance';
+import { guarded } from '../listeners';
 import type { StateScope } from './compiled';
 import type { ExecutionRecord, HistoryEventRecord } from './model';
 
@@ -138,7 +139,9 @@ export class HistoryRecorder {
    */
   record(event: InterpreterEvent): void {
     if (event.type === 'MapIterationStarted') {
-      if (this.heldStarts.push(event) === 1) setImmediate(() => this.flushStarts());
+      if (this.heldStarts.push(event) === 1) {
+        setImmediate(() => guarded('recording Map iterations', () => this.flushStarts()));
+      }
       return;
     }
     if (event.type !== 'MapIterationSucceeded' && event.type !== 'MapIterationFailed') this.flushStarts();
