@@ -247,6 +247,32 @@ describe('a stop', () => {
     },
   );
 
+  it('inside a Parallel aborts the running task, then the Parallel, then the execution', async () => {
+    const arn = await start(
+      await machine(
+        {
+          'Train and log': {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
+              { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
+            ],
+            End: true,
+          },
+        },
+        'Train and log',
+      ),
+      { 'Training job name': 'team-stop-parallel' },
+    );
+    await waitForEvent(arn, 'TaskSubmitted');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+    const events = await history(arn);
+
+    expect(types(events).slice(-3)).toEqual(['TaskStateAborted', 'ParallelStateAborted', 'ExecutionAborted']);
+    expect(events.slice(-3, -1).every((e) => Object.keys(e).length === 4)).toBe(true);
+    expect(types(events)).not.toContain('TaskSucceeded');
+  });
+
   it('of a Wait records ExecutionAborted alone, as the recording shows', async () => {
     const arn = await start(
       await machine({ Pause: { Type: 'Wait', Seconds: 86_400, End: true } }, 'Pause'),
