@@ -10,7 +10,11 @@ export interface FaultSettings {
   throttleRate: number;
   /** Share of API calls (0..1) answered with a 5xx error. */
   errorRate: number;
-  /** Share of pipeline task calls (0..1) that Step Functions sees throttled by SageMaker. */
+  /**
+   * Share of pipeline SageMaker task calls (0..1) that SageMaker throttles. Step Functions reports them as
+   * it really does (see throttledTaskError): SageMaker.AmazonSageMakerException for optimized integrations,
+   * SageMaker.SageMakerException for aws-sdk ones. Never a ThrottlingException.
+   */
   taskThrottleRate: number;
   /** IAM actions denied to the caller, e.g. "states:StopExecution". */
   deny: string[];
@@ -77,7 +81,7 @@ export class FaultInjector {
     }
   }
 
-  /** Whether the next pipeline task call should be throttled. */
+  /** Whether the next pipeline SageMaker task call should be throttled. */
   throttleTask(): boolean {
     return this.chance(this.settings.taskThrottleRate);
   }

@@ -171,6 +171,18 @@ describe('a .sync training task', () => {
     expect(['Stopping', 'Stopped']).toContain(job.TrainingJobStatus);
   });
 
+  it('reads TimeoutSecondsPath from the state input', async () => {
+    const { events, described } = await run(
+      { Training: trainState({ End: true }, { TimeoutSecondsPath: '$.limits.training' }) },
+      'Training',
+      { 'Training job name': 'team-train-path', limits: { training: 300 } },
+    );
+
+    expect(described).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(byType(events, 'TaskScheduled')[0]?.taskScheduledEventDetails?.timeoutInSeconds).toBe(300);
+    expect(byType(events, 'TaskTimedOut')).toHaveLength(1);
+  });
+
   it('lets States.Timeout be caught by name, never by States.TaskFailed', async () => {
     const { events, described } = await run(
       {
@@ -234,6 +246,32 @@ describe('a stop', () => {
       expect(events.at(-1)?.executionAbortedEventDetails).toEqual(reason);
     },
   );
+
+  it('inside a Parallel aborts the running task, then the Parallel, then the execution', async () => {
+    const arn = await start(
+      await machine(
+        {
+          'Train and log': {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
+              { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
+            ],
+            End: true,
+          },
+        },
+        'Train and log',
+      ),
+      { 'Training job name': 'team-stop-parallel' },
+    );
+    await waitForEvent(arn, 'TaskSubmitted');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+    const events = await history(arn);
+
+    expect(types(events).slice(-3)).toEqual(['TaskStateAborted', 'ParallelStateAborted', 'ExecutionAborted']);
+    expect(events.slice(-3, -1).every((e) => Object.keys(e).length === 4)).toBe(true);
+    expect(types(events)).not.toContain('TaskSucceeded');
+  });
 
   it('of a Wait records ExecutionAborted alone, as the recording shows', async () => {
     const arn = await start(
@@ -787,3 +825,70 @@ async function machineFrom(definition: unknown): Promise<string> {
   );
   return stateMachineArn as string;
 }
+
+describe('a Task whose Resource is a Lambda function ARN', () => {
+  it('records LambdaFunction events, as AWS does for this older form', async () => {
+    const unregister = local.registerFunction('check-metrics', (payload) => ({ Return: payload }));
+    try {
+      const { events, described } = await run(
+        {
+          step1: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:check-metrics',
+            End: true,
+          },
+        },
+        'step1',
+        { auc: 0.91 },
+      );
+
+      expect(described.status).toBe('SUCCEEDED');
+      // As services/test_lambda_task test_invoke_pipe records it.
+      expect(events.map(comparable)).toEqual([
+        [
+          1,
+          0,
+          'ExecutionStarted',
+          { input: { auc: 0.91 }, inputDetails: { truncated: false }, roleArn: ROLE },
+        ],
+        [
+          2,
+          0,
+          'TaskStateEntered',
+          { name: 'step1', input: { auc: 0.91 }, inputDetails: { truncated: false } },
+        ],
+        [
+          3,
+          2,
+          'LambdaFunctionScheduled',
+          {
+            resource: 'arn:aws:lambda:us-east-1:123456789012:function:check-metrics',
+            input: { auc: 0.91 },
+            inputDetails: { truncated: false },
+          },
+        ],
+        [4, 3, 'LambdaFunctionStarted'],
+        [
+          5,
+          4,
+          'LambdaFunctionSucceeded',
+          { output: { Return: { auc: 0.91 } }, outputDetails: { truncated: false } },
+        ],
+        [
+          6,
+          5,
+          'TaskStateExited',
+          { name: 'step1', output: { Return: { auc: 0.91 } }, outputDetails: { truncated: false } },
+        ],
+        [
+          7,
+          6,
+          'ExecutionSucceeded',
+          { output: { Return: { auc: 0.91 } }, outputDetails: { truncated: false } },
+        ],
+      ]);
+    } finally {
+      unregister();
+    }
+  });
+});

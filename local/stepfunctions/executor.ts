@@ -6,12 +6,7 @@ import { guarded, oneLine } from '../listeners';
 import type { SageMakerSimulator } from '../sagemaker/simulator';
 import { sageMakerTaskHandler } from '../sagemaker/task-integration';
 import { resolveSimplePath, type CompiledMachine, type TaskStateInfo } from './compiled';
-import {
-  describeResource,
-  failureCause,
-  HistoryRecorder,
-  type InterpreterEvent,
-} from './history';
+import { describeResource, failureCause, HistoryRecorder, type InterpreterEvent } from './history';
 import { lambdaTaskHandler, type LocalFunction } from './lambda-tasks';
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord, StateMachineRecord } from './model';
 import { isStatesTimeout, withinTimeout } from './timeouts';

@@ -7,6 +7,7 @@
 
 import type { Clock } from '../clock';
 import { countChecked } from '../conformance';
+import { guarded } from '../listeners';
 import type { StateScope } from './compiled';
 import type { ExecutionRecord, HistoryEventRecord } from './model';
 
@@ -44,6 +45,11 @@ export interface StateInstance {
 }
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
+/**
+ * States that can be caught mid-way and record `<Type>StateAborted`. Pass, Choice, Succeed and Fail states
+ * are over at once on AWS, and a stopped Wait records nothing (test_sfn_api test_stop_execution).
+ */
+const ABORTABLE = new Set(['Task', 'Map', 'Parallel']);
 const noTruncation = { truncated: false };
 const TOP = '';
 
@@ -133,7 +139,9 @@ export class HistoryRecorder {
    */
   record(event: InterpreterEvent): void {
     if (event.type === 'MapIterationStarted') {
-      if (this.heldStarts.push(event) === 1) setImmediate(() => this.flushStarts());
+      if (this.heldStarts.push(event) === 1) {
+        setImmediate(() => guarded('recording Map iterations', () => this.flushStarts()));
+      }
       return;
     }
     if (event.type !== 'MapIterationSucceeded' && event.type !== 'MapIterationFailed') this.flushStarts();
@@ -208,7 +216,7 @@ export class HistoryRecorder {
     this.flushStarts();
     for (const instance of [...this.instances].reverse()) {
       instance.abort.abort();
-      if (['Task', 'Map', 'Parallel'].includes(instance.type)) {
+      if (ABORTABLE.has(instance.type)) {
         this.add(`${instance.type}StateAborted`, undefined, realMs, this.laneLast.get(instance.lane));
       }
     }
@@ -235,6 +243,19 @@ export class HistoryRecorder {
     parameters: unknown,
     limits: { timeoutInSeconds?: number; heartbeatInSeconds?: number },
   ): void {
+    if (isFunctionArn(resource)) {
+      this.inLane(instance, 'LambdaFunctionScheduled', [
+        'lambdaFunctionScheduledEventDetails',
+        {
+          resource: resource.resource,
+          input: json(parameters),
+          inputDetails: noTruncation,
+          timeoutInSeconds: limits.timeoutInSeconds,
+        },
+      ]);
+      this.inLane(instance, 'LambdaFunctionStarted');
+      return;
+    }
     this.inLane(instance, 'TaskScheduled', [
       'taskScheduledEventDetails',
       { ...resource, region, parameters: json(parameters), ...limits },
@@ -251,6 +272,13 @@ export class HistoryRecorder {
   }
 
   taskSucceeded(instance: StateInstance, resource: TaskResource, output: unknown): void {
+    if (isFunctionArn(resource)) {
+      this.inLane(instance, 'LambdaFunctionSucceeded', [
+        'lambdaFunctionSucceededEventDetails',
+        { output: json(output), outputDetails: noTruncation },
+      ]);
+      return;
+    }
     this.inLane(instance, 'TaskSucceeded', [
       'taskSucceededEventDetails',
       { ...resource, output: json(output), outputDetails: noTruncation },
@@ -258,11 +286,22 @@ export class HistoryRecorder {
   }
 
   taskFailed(instance: StateInstance, resource: TaskResource, error: string, cause: string): void {
+    if (isFunctionArn(resource)) {
+      this.inLane(instance, 'LambdaFunctionFailed', ['lambdaFunctionFailedEventDetails', { error, cause }]);
+      return;
+    }
     this.inLane(instance, 'TaskFailed', ['taskFailedEventDetails', { ...resource, error, cause }]);
   }
 
   /** TimeoutSeconds ran out: States.Timeout, no cause (as recorded in timeouts/test_timeouts). */
   taskTimedOut(instance: StateInstance, resource: TaskResource): void {
+    if (isFunctionArn(resource)) {
+      this.inLane(instance, 'LambdaFunctionTimedOut', [
+        'lambdaFunctionTimedOutEventDetails',
+        { error: 'States.Timeout' },
+      ]);
+      return;
+    }
     this.inLane(instance, 'TaskTimedOut', [
       'taskTimedOutEventDetails',
       { ...resource, error: 'States.Timeout' },
@@ -412,6 +451,8 @@ export class HistoryRecorder {
     for (const instance of openInside.reverse()) {
       instance.abort.abort();
       this.instances.splice(this.instances.indexOf(instance), 1);
+      // Only states still working are aborted; the interpreter may merely not have reported others' exit.
+      if (!ABORTABLE.has(instance.type)) continue;
       this.add(`${instance.type}StateAborted`, undefined, at, source);
       const iteration = /^"\[(\d+)\]"\]/.exec(instance.lane.slice(inside.length));
       if (iteration && !iterations.has(iteration[1] as string)) {
@@ -502,6 +543,14 @@ export class HistoryRecorder {
     if (instance) this.instances.splice(this.instances.indexOf(instance), 1);
     return instance;
   }
+}
+
+/**
+ * A Task whose Resource is a Lambda function's ARN records LambdaFunction* events, not Task* events
+ * (services/test_lambda_task test_invoke_pipe).
+ */
+function isFunctionArn(resource: TaskResource): boolean {
+  return resource.resourceType === 'lambda' && resource.resource.startsWith('arn:');
 }
 
 /**
