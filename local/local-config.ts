@@ -11,7 +11,7 @@ export const LOCAL_SKILL_ID = 'amzn1.ask.skill.sagebuild-local';
 /** The local Slack bot's user ID, as the console's fake Slack workspace knows it. */
 export const LOCAL_SLACK_BOT_USER = 'U0SAGEBUILD';
 
-export function localConfig(pipelines: LocalPipeline[], region: string): SageBuildConfig {
+export function localConfig(pipelines: LocalPipeline<object>[], region: string): SageBuildConfig {
   return parseConfig(
     {
       region,

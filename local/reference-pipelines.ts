@@ -6,13 +6,15 @@ import { exampleInput, referenceDefinition, type PipelineInput } from '../pipeli
 import { replayClock, TimeScale } from './clock';
 import type { LocalAws } from './local-aws';
 
-export interface LocalPipeline {
+export interface LocalPipeline<Input extends object = PipelineInput> {
   name: string;
   aliases: string[];
   stateMachineArn: string;
-  defaultInput: PipelineInput;
+  defaultInput: Input;
   /** The local Slack channel that hears about this pipeline's builds. */
   slackChannel: string;
+  /** The definition file a team's own pipeline came from (`npm start -- --pipeline <file>`). */
+  file?: string;
 }
 
 interface PastBuild {
@@ -55,20 +57,30 @@ const PAST: Record<string, PastBuild[]> = {
 /** Seeded builds run this much faster than live ones: a whole build takes a fraction of a second. */
 const REPLAY_SPEEDUP = 300;
 
+const ALIASES = {
+  prod: ['production', 'live'],
+  dev: ['development', 'staging', 'test'],
+};
+
+/** The names and aliases the reference pipelines take, so a team's own pipeline picks another. */
+export function referencePipelineNames(): string[] {
+  return Object.entries(ALIASES).flatMap(([name, aliases]) => [name, ...aliases]);
+}
+
 export function referencePipelines(local: LocalAws): LocalPipeline[] {
   const arn = (name: string) =>
     `arn:aws:states:${local.region}:${local.accountId}:stateMachine:sagebuild-${name}`;
   return [
     {
       name: 'prod',
-      aliases: ['production', 'live'],
+      aliases: ALIASES.prod,
       stateMachineArn: arn('prod'),
       defaultInput: exampleInput('churn-prod'),
       slackChannel: 'C0PRODBUILDS',
     },
     {
       name: 'dev',
-      aliases: ['development', 'staging', 'test'],
+      aliases: ALIASES.dev,
       stateMachineArn: arn('dev'),
       defaultInput: exampleInput('churn-dev', { trainingInstanceType: 'ml.m5.large' }),
       slackChannel: 'C0DEVBUILDS',

@@ -1,5 +1,6 @@
 // `npm start`: the local AWS with the prod and dev pipelines and their past, plus a console in this
-// terminal for the CLI's commands. Build events print as they happen. Ctrl-C shuts everything down.
+// terminal for the CLI's commands. `npm start -- --pipeline my-machine.asl.json` (repeatable) adds a team's own
+// machine as one more pipeline (see own-pipeline.ts). Build events print as they happen. Ctrl-C shuts everything down.
 
 import { userInfo } from 'node:os';
 import { helpText, runCommand, words } from '../cli/commands';
@@ -10,7 +11,8 @@ import { LocalConsole } from './console';
 import { LocalAws } from './local-aws';
 import { localConfig } from './local-config';
 import { narrateBuilds } from './narrator';
-import { loadReferencePipelines } from './reference-pipelines';
+import { addOwnPipeline, OwnPipelineError, readOwnMachine, type OwnMachine } from './own-pipeline';
+import { loadReferencePipelines, referencePipelineNames, type LocalPipeline } from './reference-pipelines';
 import { removeSession, writeSession } from './session-file';
 import { startSlack } from './slack/front';
 
@@ -37,13 +39,61 @@ async function listenLocalAws(port: number, timeScale: number): Promise<LocalAws
   }
 }
 
+/** The files after --pipeline (repeatable); anything else on the command line is refused in one line. */
+function pipelineFiles(args: string[]): string[] {
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    const file = arg.startsWith('--pipeline=')
+      ? arg.slice('--pipeline='.length)
+      : arg === '--pipeline'
+        ? args[++i]
+        : undefined;
+    if (file === undefined) {
+      throw new OwnPipelineError(
+        arg === '--pipeline'
+          ? '--pipeline needs a file: npm start -- --pipeline my-machine.asl.json'
+          : `Unknown option "${arg.slice(0, 60)}". Try: npm start -- --pipeline my-machine.asl.json`,
+      );
+    }
+    if (file === '')
+      throw new OwnPipelineError('--pipeline needs a file: npm start -- --pipeline my-machine.asl.json');
+    files.push(file);
+  }
+  return files;
+}
+
+/** The teams' own machines, read before anything listens so a bad file costs nothing. */
+function readOwnMachines(args: string[]): OwnMachine[] {
+  const machines: OwnMachine[] = [];
+  const taken = referencePipelineNames();
+  for (const file of pipelineFiles(args)) {
+    const machine = readOwnMachine(file, [...taken, ...machines.map((m) => m.name)]);
+    machines.push(machine);
+  }
+  return machines;
+}
+
+function describePipeline(p: LocalPipeline<object>): string {
+  if (p.file) return `${p.name} (your ${p.file})`;
+  const endpoint = (p.defaultInput as { endpointName?: unknown }).endpointName;
+  return typeof endpoint === 'string' ? `${p.name} (endpoint ${endpoint})` : p.name;
+}
+
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const own = readOwnMachines(process.argv.slice(2));
   const timeScale = numberFromEnv('SAGEBUILD_TIME_SCALE', DEFAULT_TIME_SCALE);
   // LOCAL_AWS_PORT=0 means "any free port".
   const port = numberFromEnv('LOCAL_AWS_PORT', DEFAULT_PORT, { allowZero: true });
   const local = await listenLocalAws(port, timeScale);
-  const pipelines = await loadReferencePipelines(local);
+  let pipelines: LocalPipeline<object>[];
+  try {
+    pipelines = [...(await loadReferencePipelines(local)), ...own.map((m) => addOwnPipeline(local, m))];
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
   const config = localConfig(pipelines, local.region);
 
   // The core reaches the local AWS exactly as it would reach AWS: through the SDK and AWS_ENDPOINT_URL.
@@ -114,7 +164,8 @@ async function main(): Promise<void> {
   console.log(
     [
       `SageBuild on a local AWS at ${local.endpoint} (time runs ${timeScale}x faster: a 45-minute training takes ${Math.round((45 * 60) / timeScale)} s).`,
-      `Pipelines: ${pipelines.map((p) => `${p.name} (endpoint ${p.defaultInput.endpointName})`).join(', ')}, each with a few past builds.`,
+      `Pipelines: ${pipelines.map(describePipeline).join(', ')}, ${own.length ? 'prod and dev' : 'each'} with a few past builds.`,
+      ...own.map((m) => `Try your own: status ${m.name} · start ${m.name} · details ${m.name}`),
       'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
       slack.banner,
@@ -125,6 +176,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A bad --pipeline file is the person's to fix: one line, exit 2, like any other bad argument.
+  if (error instanceof OwnPipelineError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(`Could not start the local AWS: ${(error as Error).message}`);
   process.exit(1);
 });

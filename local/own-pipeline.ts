@@ -1,0 +1,336 @@
+// `npm start -- --pipeline my-machine.asl.json`: a team's own exported state machine as one more local
+// pipeline, so they can hear how SageBuild speaks about it before deploying anything. The default input is
+// made from what the machine reads (`$$.Execution.Input[...]`, and `$.` paths where `$` is the execution
+// input): names SageMaker needs new each build get "{build}", the rest get valid local values (role ARN, S3
+// URIs, image, instance type and count).
+
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { PathSegment } from '../core/config/input-path';
+import { createdNameField } from '../core/machine/fixed-names';
+import { executionInputReads, isObject, walkStates, type Json } from '../core/machine/input-flow';
+import type { LocalAws } from './local-aws';
+import type { LocalPipeline } from './reference-pipelines';
+
+/** Step Functions takes definitions up to 1 MiB. */
+const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Build names are "<pipeline>-<12 hex>": 16 characters keep them within 29, so "{build}" fits even
+ * SageMaker's shortest name (a tuning job's, 32 characters).
+ */
+const MAX_NAME = 16;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Its message is the one line `npm start` prints before exiting with code 2. */
+export class OwnPipelineError extends Error {}
+
+export interface OwnMachine {
+  /** The pipeline name, from the file name. */
+  name: string;
+  file: string;
+  definition: Json;
+}
+
+/** Reads and checks one exported definition (or `aws stepfunctions describe-state-machine` output). */
+export function readOwnMachine(path: string, taken: readonly string[]): OwnMachine {
+  const file = basename(path);
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_FILE_BYTES) {
+      throw new OwnPipelineError(`${file} is larger than 1 MiB, more than Step Functions takes.`);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof OwnPipelineError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OwnPipelineError(
+      code === 'ENOENT' ? `There is no file ${path}.` : `Can't read ${path} (${code ?? 'unknown error'}).`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+    // describe-state-machine output holds the definition as a string.
+    if (isObject(parsed) && typeof parsed.definition === 'string') parsed = JSON.parse(parsed.definition);
+  } catch (error) {
+    throw new OwnPipelineError(`${file} is not JSON: ${(error as Error).message.slice(0, 120)}.`);
+  }
+  if (!isObject(parsed) || typeof parsed.StartAt !== 'string' || !isObject(parsed.States)) {
+    throw new OwnPipelineError(
+      `${file} is not a state machine definition: it needs "StartAt" and "States" at the top.`,
+    );
+  }
+  return { name: pipelineNameFor(file, taken), file, definition: parsed };
+}
+
+/** "My Machine.asl.json" → "my-machine"; a taken name gets "-2", "-3"... */
+export function pipelineNameFor(file: string, taken: readonly string[]): string {
+  const stem = file
+    .replace(/(\.asl)?\.json$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, MAX_NAME)
+    .replace(/^-+|-+$/g, '');
+  const base = stem || 'own';
+  let name = base;
+  for (let n = 2; taken.includes(name); n += 1)
+    name = `${base.slice(0, MAX_NAME - 1 - String(n).length)}-${n}`;
+  return name;
+}
+
+/** Creates the machine on the local AWS; its refusal (an invalid definition) becomes one friendly line. */
+export function addOwnPipeline(local: LocalAws, machine: OwnMachine): LocalPipeline<Json> {
+  let stateMachineArn: string;
+  try {
+    ({ stateMachineArn } = local.stepFunctions.createStateMachine({
+      name: machine.name,
+      definition: JSON.stringify(machine.definition),
+      roleArn: `arn:aws:iam::${local.accountId}:role/SageBuildStepFunctionsRole`,
+    }));
+  } catch (error) {
+    throw new OwnPipelineError(
+      `${machine.file} is not a valid state machine: ${(error as Error).message.slice(0, 200)}`,
+    );
+  }
+  return {
+    name: machine.name,
+    aliases: [],
+    stateMachineArn,
+    defaultInput: derivedInput(machine.definition, {
+      pipeline: machine.name,
+      accountId: local.accountId,
+      region: local.region,
+    }),
+    slackChannel: `C0${machine.name.toUpperCase().replace(/[^A-Z0-9]/g, '')}`,
+    file: machine.file,
+  };
+}
+
+interface Where {
+  pipeline: string;
+  accountId: string;
+  region: string;
+}
+
+/** A read of the execution input: where, under which parameter key, by which SageMaker call. */
+interface Read {
+  path: PathSegment[];
+  key: string;
+  action: string | undefined;
+  /** The name field this task creates (TrainingJobName for createTrainingJob). */
+  creates: string | undefined;
+}
+
+/** A default input holding a valid value at every path the machine reads. */
+export function derivedInput(definition: Json, where: Where): Json {
+  const reads: Read[] = [];
+  let updatesEndpoints = false;
+  walkStates(definition, ({ state, base, jsonata }) => {
+    if (jsonata || state.Type !== 'Task' || typeof state.Resource !== 'string') return;
+    const action = /sagemaker:([A-Za-z0-9]+)/.exec(state.Resource)?.[1];
+    if (action === 'updateEndpoint') updatesEndpoints = true;
+    const creates = createdNameField(state);
+    if (state.Parameters === undefined && base !== undefined && action) {
+      reads.push({ path: base, key: '', action, creates });
+    }
+    collectReads(state.Parameters, base, (path, key) => reads.push({ path, key, action, creates }));
+  });
+  const values = new LocalValues(where, !updatesEndpoints);
+  const input: Json = {};
+  for (const read of reads) {
+    if (read.path.length === 0) continue;
+    setIfMissing(input, read.path, values.forRead(read));
+  }
+  return input;
+}
+
+/** Every `key.$` in (nested) Parameters, with the execution-input paths it reads. */
+function collectReads(
+  parameters: unknown,
+  base: PathSegment[] | undefined,
+  found: (path: PathSegment[], key: string) => void,
+  depth = 0,
+): void {
+  if (depth > 10) return;
+  const items = Array.isArray(parameters)
+    ? parameters
+    : isObject(parameters)
+      ? Object.entries(parameters)
+      : [];
+  for (const item of items) {
+    if (!Array.isArray(item)) {
+      collectReads(item, base, found, depth + 1);
+      continue;
+    }
+    const [key, value] = item as [string, unknown];
+    if (key.endsWith('.$') && typeof value === 'string') {
+      const name = key.slice(0, -2);
+      // A path read whole ("$$.Execution.Input.jobName") takes the parameter's value; inside an intrinsic,
+      // a piece of it, so it gets a plain word.
+      const whole = !value.trim().startsWith('States.');
+      executionInputReads(value, base).forEach((path) => found(path, whole ? name : ''));
+    } else {
+      collectReads(value, base, found, depth + 1);
+    }
+  }
+}
+
+/** Valid local values, by the SageMaker field they feed. */
+class LocalValues {
+  private readonly bucket: string;
+  private readonly role: string;
+  private readonly image: string;
+  /** How many of each kind of name the machine creates so far: a second training job needs its own name. */
+  private readonly created = new Map<string, number>();
+
+  constructor(
+    private readonly where: Where,
+    private readonly endpointPerBuild: boolean,
+  ) {
+    this.bucket = `sagebuild-local-${where.accountId}`;
+    this.role = `arn:aws:iam::${where.accountId}:role/SageBuildSageMakerRole`;
+    this.image = `${where.accountId}.dkr.ecr.${where.region}.amazonaws.com/${where.pipeline}:latest`;
+  }
+
+  forRead(read: Read): unknown {
+    if (read.key === '') return read.action ? this.request(read.action, read.creates) : this.where.pipeline;
+    if (read.key === read.creates) return this.newName(read.key);
+    return this.forKey(read.key, read.action);
+  }
+
+  /** "{build}", then "{build}-2" for a second resource of the same kind in one build. */
+  private newName(field: string): string {
+    const n = (this.created.get(field) ?? 0) + 1;
+    this.created.set(field, n);
+    return n === 1 ? '{build}' : `{build}-${n}`;
+  }
+
+  private forKey(key: string, action: string | undefined): unknown {
+    const s3 = `s3://${this.bucket}/${this.where.pipeline}`;
+    switch (key) {
+      case 'TrainingJobName':
+      case 'ModelName':
+      case 'EndpointConfigName':
+      case 'ProcessingJobName':
+      case 'TransformJobName':
+      case 'HyperParameterTuningJobName':
+        return '{build}'; // a reference to what this build created
+      case 'EndpointName':
+        // A machine that only ever creates endpoints can only deploy a new one each build.
+        return this.endpointPerBuild ? '{build}' : this.where.pipeline;
+      case 'RoleArn':
+      case 'ExecutionRoleArn':
+        return this.role;
+      case 'TrainingImage':
+      case 'Image':
+        return this.image;
+      case 'InstanceType':
+        return action === 'createEndpointConfig' ? 'ml.m5.large' : 'ml.m5.xlarge';
+      case 'InstanceCount':
+      case 'InitialInstanceCount':
+        return 1;
+      case 'VolumeSizeInGB':
+        return 30;
+      case 'MaxRuntimeInSeconds':
+        return 3600;
+      case 'S3OutputPath':
+        return `${s3}/output`;
+      case 'S3Uri':
+        return `${s3}/data/train/`;
+      case 'ModelDataUrl':
+        return `${s3}/output/{build}/output/model.tar.gz`;
+      case 'HyperParameters':
+      case 'Environment':
+        return {};
+      case 'AlgorithmSpecification':
+        return { TrainingImage: this.image, TrainingInputMode: 'File' };
+      case 'OutputDataConfig':
+        return { S3OutputPath: `${s3}/output` };
+      case 'StoppingCondition':
+        return { MaxRuntimeInSeconds: 3600 };
+      case 'ResourceConfig':
+        return { InstanceCount: 1, InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 30 };
+      case 'InputDataConfig':
+        return [
+          {
+            ChannelName: 'train',
+            DataSource: {
+              S3DataSource: {
+                S3DataType: 'S3Prefix',
+                S3Uri: `${s3}/data/train/`,
+                S3DataDistributionType: 'FullyReplicated',
+              },
+            },
+          },
+        ];
+      case 'PrimaryContainer':
+        return {
+          Image: this.image,
+          ModelDataUrl: `${s3}/output/{build}/output/model.tar.gz`,
+          Environment: {},
+        };
+      case 'ProductionVariants':
+        return [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: '{build}',
+            InitialInstanceCount: 1,
+            InstanceType: 'ml.m5.large',
+          },
+        ];
+      default:
+        return this.byShape(key);
+    }
+  }
+
+  /** A field this table doesn't know, by what its name says it holds. */
+  private byShape(key: string): unknown {
+    if (/RoleArn$/.test(key)) return this.role;
+    if (/(Uri|Url|S3Path|OutputPath)$/.test(key)) return `s3://${this.bucket}/${this.where.pipeline}/${key}`;
+    if (/Count$/.test(key)) return 1;
+    if (/InstanceType$/.test(key)) return 'ml.m5.xlarge';
+    return this.where.pipeline;
+  }
+
+  /** A whole request, for a task that sends its input unchanged. */
+  private request(action: string, creates: string | undefined): Json {
+    const fields: Record<string, string[]> = {
+      createTrainingJob: [
+        'AlgorithmSpecification',
+        'RoleArn',
+        'InputDataConfig',
+        'OutputDataConfig',
+        'ResourceConfig',
+        'StoppingCondition',
+        'HyperParameters',
+      ],
+      createModel: ['ExecutionRoleArn', 'PrimaryContainer'],
+      createEndpointConfig: ['ProductionVariants'],
+      createEndpoint: ['EndpointName', 'EndpointConfigName'],
+      updateEndpoint: ['EndpointName', 'EndpointConfigName'],
+    };
+    const request: Json = creates ? { [creates]: this.newName(creates) } : {};
+    for (const key of fields[action] ?? []) request[key] = this.forKey(key, action);
+    return request;
+  }
+}
+
+/** Sets `value` at `path` unless something is there already; [n] makes a list. */
+function setIfMissing(input: Json, path: PathSegment[], value: unknown): void {
+  if (path.some((segment) => FORBIDDEN_KEYS.has(String(segment)))) return;
+  let node: Record<string | number, unknown> = input;
+  for (let i = 0; i < path.length; i += 1) {
+    const segment = path[i] as PathSegment;
+    const last = i === path.length - 1;
+    const existing = node[segment];
+    if (last) {
+      if (existing === undefined) node[segment] = value;
+      return;
+    }
+    if (existing === undefined) node[segment] = typeof path[i + 1] === 'number' ? [] : {};
+    const next = node[segment];
+    if (next === null || typeof next !== 'object') return; // a value already sits where a container should
+    node = next as Record<string | number, unknown>;
+  }
+}
