@@ -595,9 +595,22 @@ describe('cold start', () => {
       envelopeFor('amzn1.ask.skill.deployed', 'ask sage build for help'),
       envelopeFor('amzn1.ask.skill.other', 'ask sage build for help'),
     ]);
-    const answered = await handler(mine, {});
-    expect(answered.response.shouldEndSession).toBe(false);
-    await expect(handler(theirs, {})).rejects.toThrow(/ID verification failed/);
+    // The handler logs to stdout, as on Lambda: keep its lines in the test and read them.
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const answered = await handler(mine, {});
+      expect(answered.response.shouldEndSession).toBe(false);
+      await expect(handler(theirs, {})).rejects.toThrow(/ID verification failed/);
+    } finally {
+      write.mockRestore();
+    }
+    const refused = lines.map((line) => JSON.parse(line) as Record<string, unknown>).at(-1);
+    expect(refused).toMatchObject({ level: 'ERROR', front: 'skill', error: { name: 'RequestRefused' } });
+    expect(lines.join('')).not.toContain('ask sage build for help');
   });
 });
 
