@@ -2,9 +2,11 @@
 // new each build from a fixed value; "{build}" in the input makes those names per build. End to end on the
 // local AWS with the DS SDK TrainingPipeline shape, plus the sentence for each kind of finding.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { parseConfig } from '../core/config/load';
-import type { FixedNameFinding } from '../core/machine/fixed-names';
+import { fixedNameFindings, type FixedNameFinding } from '../core/machine/fixed-names';
 import { SageBuild } from '../core/sagebuild';
 import { fixedNamesProblem, someoneStarted, started } from '../core/wording';
 import { newKey, startLocalStack, tester, type LocalStack } from './support/local-stack';
@@ -145,6 +147,14 @@ test('a start refuses a path the pipeline does not allow, and starts nothing', a
     }),
   ).rejects.toThrow(`"Deploy.EndpointName" can't be changed for this pipeline.`);
   expect(stack.local.stepFunctions.executionsOf(core.pipeline('churn').stateMachineArn)).toHaveLength(before);
+});
+
+test("the README's DS SDK input names everything per build", () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Per-build input'));
+  const input = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '') as Record<string, unknown>;
+  expect(fixedNameFindings(trainingPipelineDefinition, input)).toEqual([]);
+  expect(Object.keys(input)).toEqual(Object.keys(trainingPipelineDefinition.States));
 });
 
 describe('the sentence', () => {
