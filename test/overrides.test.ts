@@ -248,6 +248,8 @@ test.each([
   ["what's up", ["what's", 'up']],
   ['status "churn prod"', ['status', 'churn prod']],
   ['an "unclosed quote', ['an', '"unclosed', 'quote']],
+  ['start churn \u201cCreate Model.ModelName=m\u201d', ['start', 'churn', 'Create Model.ModelName=m']],
+  ['start churn [\u2018Create Model\u2019].ModelName=m', ['start', 'churn', "['Create Model'].ModelName=m"]],
 ])('words(%j)', (line, expected) => {
   expect(words(line)).toEqual(expected);
 });
