@@ -109,6 +109,20 @@ test('the first start of a machine with fixed names warns once; later starts say
   expect(started(second, new Date())).toBe(`Started a new fixed build, ${second.name}.`);
 });
 
+test('a machine that cannot be described still starts, without a warning', async () => {
+  const other = new SageBuild(core.config);
+  try {
+    stack.local.faults.set({ deny: ['states:DescribeStateMachine'] });
+    const result = await other.start({ pipeline: 'fixed', requester: tester, idempotencyKey: newKey() });
+    expect(result.created).toBe(true);
+    expect(result.warnings).toBeUndefined();
+    await stack.local.stepFunctions.waitFor(result.executionArn);
+  } finally {
+    stack.local.faults.set({});
+    other.close();
+  }
+});
+
 test('{build} in the input: no warning, and every build names its jobs after itself', async () => {
   const first = await build('churn', {
     'Training.HyperParameters.max_depth': '7',
