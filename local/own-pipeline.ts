@@ -155,8 +155,12 @@ export function derivedInput(definition: Json, where: Where): Json {
   const values = new LocalValues(where, !updatesEndpoints);
   const input: Json = {};
   for (const read of reads) {
-    if (read.path.length === 0 || results.some((result) => startsWith(read.path, result))) continue;
-    setIfMissing(input, read.path, values.forRead(read));
+    if (results.some((result) => startsWith(read.path, result))) continue;
+    const value = values.forRead(read);
+    if (read.path.length > 0) setIfMissing(input, read.path, value);
+    // The first state sends the whole execution input as its request: its fields go at the top.
+    else if (isObject(value))
+      Object.entries(value).forEach(([key, field]) => setIfMissing(input, [key], field));
   }
   return input;
 }
@@ -169,23 +173,17 @@ function collectReads(
   depth = 0,
 ): void {
   if (depth > 10) return;
-  const items = Array.isArray(parameters)
-    ? parameters
-    : isObject(parameters)
-      ? Object.entries(parameters)
-      : [];
-  for (const item of items) {
-    if (!Array.isArray(item)) {
-      collectReads(item, base, found, depth + 1);
-      continue;
-    }
-    const [key, value] = item as [string, unknown];
+  if (Array.isArray(parameters)) {
+    parameters.forEach((item) => collectReads(item, base, found, depth + 1));
+    return;
+  }
+  if (!isObject(parameters)) return;
+  for (const [key, value] of Object.entries(parameters)) {
     if (key.endsWith('.$') && typeof value === 'string') {
-      const name = key.slice(0, -2);
       // A path read whole ("$$.Execution.Input.jobName") takes the parameter's value; inside an intrinsic,
       // a piece of it.
       const piece = value.trim().startsWith('States.');
-      executionInputReads(value, base).forEach((path) => found(path, name, piece));
+      executionInputReads(value, base).forEach((path) => found(path, key.slice(0, -2), piece));
     } else {
       collectReads(value, base, found, depth + 1);
     }

@@ -135,6 +135,27 @@ describe('the default input, from what the machine reads', () => {
   });
 });
 
+test('a first state without Parameters sends the whole input: a whole request at the top', () => {
+  const definition = {
+    StartAt: 'Train',
+    States: {
+      Train: { Type: 'Task', Resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync', End: true },
+    },
+  };
+  const input = derivedInput(definition, WHERE);
+  expect(Object.keys(input).sort()).toEqual([
+    'AlgorithmSpecification',
+    'HyperParameters',
+    'InputDataConfig',
+    'OutputDataConfig',
+    'ResourceConfig',
+    'RoleArn',
+    'StoppingCondition',
+    'TrainingJobName',
+  ]);
+  expect(input).toMatchObject({ TrainingJobName: '{build}', RoleArn: ROLE });
+});
+
 describe('the file', () => {
   test.each([
     ['My Machine.asl.json', [], 'my-machine'],
