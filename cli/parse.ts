@@ -62,7 +62,9 @@ export function isHelp(words: string[]): boolean {
  * start of a word or after "=", "." or "[", so "it's" stays one word; quotes right inside brackets stay, since
  * ['Create Model'].ModelName=x is how an input path names a key with spaces or dots.
  */
-export function words(line: string): string[] {
+export function words(typed: string): string[] {
+  // Chat apps turn typed quotes into curly ones; they mean the same here.
+  const line = typed.replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'");
   const found: string[] = [];
   let word: string | undefined;
   for (let i = 0; i < line.length; i += 1) {

@@ -8,7 +8,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { PathSegment } from '../core/config/input-path';
 import { createdNameField } from '../core/machine/fixed-names';
-import { executionInputReads, isObject, walkStates, type Json } from '../core/machine/input-flow';
+import {
+  executionInputReads,
+  isObject,
+  parseReference,
+  walkStates,
+  type Json,
+} from '../core/machine/input-flow';
 import type { LocalAws } from './local-aws';
 import type { LocalPipeline } from './reference-pipelines';
 
@@ -116,7 +122,10 @@ interface Where {
 /** A read of the execution input: where, under which parameter key, by which SageMaker call. */
 interface Read {
   path: PathSegment[];
-  key: string;
+  /** The parameter it feeds; undefined when the whole request comes from the input. */
+  key: string | undefined;
+  /** True for a piece of an intrinsic (States.Format), which gets a plain word. */
+  piece: boolean;
   action: string | undefined;
   /** The name field this task creates (TrainingJobName for createTrainingJob). */
   creates: string | undefined;
@@ -125,22 +134,33 @@ interface Read {
 /** A default input holding a valid value at every path the machine reads. */
 export function derivedInput(definition: Json, where: Where): Json {
   const reads: Read[] = [];
+  const results: PathSegment[][] = [];
   let updatesEndpoints = false;
   walkStates(definition, ({ state, base, jsonata }) => {
+    // "$.training" holds a state's result later on, whatever the input had there.
+    const result = typeof state.ResultPath === 'string' ? parseReference(state.ResultPath) : undefined;
+    if (base && result?.root === '$' && result.segments.length > 0)
+      results.push([...base, ...result.segments]);
     if (jsonata || state.Type !== 'Task' || typeof state.Resource !== 'string') return;
     const action = /sagemaker:([A-Za-z0-9]+)/.exec(state.Resource)?.[1];
     if (action === 'updateEndpoint') updatesEndpoints = true;
     const creates = createdNameField(state);
     if (state.Parameters === undefined && base !== undefined && action) {
-      reads.push({ path: base, key: '', action, creates });
+      reads.push({ path: base, key: undefined, piece: false, action, creates });
     }
-    collectReads(state.Parameters, base, (path, key) => reads.push({ path, key, action, creates }));
+    collectReads(state.Parameters, base, (path, key, piece) =>
+      reads.push({ path, key, piece, action, creates }),
+    );
   });
   const values = new LocalValues(where, !updatesEndpoints);
   const input: Json = {};
   for (const read of reads) {
-    if (read.path.length === 0) continue;
-    setIfMissing(input, read.path, values.forRead(read));
+    if (results.some((result) => startsWith(read.path, result))) continue;
+    const value = values.forRead(read);
+    if (read.path.length > 0) setIfMissing(input, read.path, value);
+    // The first state sends the whole execution input as its request: its fields go at the top.
+    else if (isObject(value))
+      Object.entries(value).forEach(([key, field]) => setIfMissing(input, [key], field));
   }
   return input;
 }
@@ -149,27 +169,21 @@ export function derivedInput(definition: Json, where: Where): Json {
 function collectReads(
   parameters: unknown,
   base: PathSegment[] | undefined,
-  found: (path: PathSegment[], key: string) => void,
+  found: (path: PathSegment[], key: string, piece: boolean) => void,
   depth = 0,
 ): void {
   if (depth > 10) return;
-  const items = Array.isArray(parameters)
-    ? parameters
-    : isObject(parameters)
-      ? Object.entries(parameters)
-      : [];
-  for (const item of items) {
-    if (!Array.isArray(item)) {
-      collectReads(item, base, found, depth + 1);
-      continue;
-    }
-    const [key, value] = item as [string, unknown];
+  if (Array.isArray(parameters)) {
+    parameters.forEach((item) => collectReads(item, base, found, depth + 1));
+    return;
+  }
+  if (!isObject(parameters)) return;
+  for (const [key, value] of Object.entries(parameters)) {
     if (key.endsWith('.$') && typeof value === 'string') {
-      const name = key.slice(0, -2);
       // A path read whole ("$$.Execution.Input.jobName") takes the parameter's value; inside an intrinsic,
-      // a piece of it, so it gets a plain word.
-      const whole = !value.trim().startsWith('States.');
-      executionInputReads(value, base).forEach((path) => found(path, whole ? name : ''));
+      // a piece of it.
+      const piece = value.trim().startsWith('States.');
+      executionInputReads(value, base).forEach((path) => found(path, key.slice(0, -2), piece));
     } else {
       collectReads(value, base, found, depth + 1);
     }
@@ -194,9 +208,9 @@ class LocalValues {
   }
 
   forRead(read: Read): unknown {
-    if (read.key === '') return read.action ? this.request(read.action, read.creates) : this.where.pipeline;
+    if (read.key === undefined) return this.request(read.action ?? '', read.creates);
     if (read.key === read.creates) return this.newName(read.key);
-    return this.forKey(read.key, read.action);
+    return read.piece ? this.where.pipeline : this.forKey(read.key, read.action);
   }
 
   /** "{build}", then "{build}-2" for a second resource of the same kind in one build. */
@@ -314,6 +328,10 @@ class LocalValues {
     for (const key of fields[action] ?? []) request[key] = this.forKey(key, action);
     return request;
   }
+}
+
+function startsWith(path: PathSegment[], prefix: PathSegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
 }
 
 /** Sets `value` at `path` unless something is there already; [n] makes a list. */

@@ -23,6 +23,7 @@ import { cleanEnv } from './support/env';
 import { startLocalStack, type LocalStack } from './support/local-stack';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './support/slack';
 import { runProcess, type ProcessRun } from './support/run-process';
+import { trainingPipelineDefinition, trainingPipelineInput } from './support/training-pipeline-asl';
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -127,6 +128,56 @@ describe('against the local AWS and the fake Slack API', () => {
     } finally {
       sfn.destroy();
     }
+  });
+
+  test('the reference machine names everything per build: ✓ build names', async () => {
+    const checks = await runAwsChecks(stack.core.config);
+    expect(line(checks, 'prod build names')).toEqual({
+      status: 'pass',
+      title: 'prod build names',
+      detail: 'Every name SageMaker needs new each build (training job, model, ...) is made per build.',
+    });
+  });
+
+  test('a DS SDK TrainingPipeline fed fixed names: ✗ build names says which, and what to change', async () => {
+    const sfn = new SFNClient({});
+    try {
+      const { stateMachineArn = '' } = await sfn.send(
+        new CreateStateMachineCommand({
+          name: 'churn-training-pipeline',
+          roleArn: 'arn:aws:iam::123456789012:role/StepFunctionsWorkflowExecutionRole',
+          definition: JSON.stringify(trainingPipelineDefinition),
+        }),
+      );
+      const [first, ...rest] = stack.core.config.pipelines;
+      if (!first) throw new Error('no pipelines');
+      const pipeline = { ...first, stateMachineArn, defaultInput: trainingPipelineInput('churn-2024') };
+      const checks = await runAwsChecks({ ...stack.core.config, pipelines: [pipeline, ...rest] });
+      expect(line(checks, 'prod state machine').status).toBe('pass');
+      expect(line(checks, 'prod build names')).toEqual({
+        status: 'fail',
+        title: 'prod build names',
+        detail:
+          'Every prod build after the first will fail, because SageMaker needs new names each build but ' +
+          'TrainingJobName in Training, ModelName in Create Model and EndpointConfigName in Configure Endpoint ' +
+          'come from input values with no {build} (Training.TrainingJobName, Create Model.ModelName and ' +
+          'Configure Endpoint.EndpointConfigName): put {build} in them, like "estimator-churn-2024-{build}".',
+      });
+      const perBuild = { ...pipeline, defaultInput: trainingPipelineInput('churn-{build}') };
+      const fixed = await runAwsChecks({ ...stack.core.config, pipelines: [perBuild, ...rest] });
+      expect(line(fixed, 'prod build names').status).toBe('pass');
+    } finally {
+      sfn.destroy();
+    }
+  });
+
+  test('a missing machine: its build names are not checked', async () => {
+    const checks = await runAwsChecks(withFirstArn(MISSING_ARN));
+    expect(line(checks, 'prod build names')).toEqual({
+      status: 'skip',
+      title: 'prod build names',
+      detail: 'Not checked: the state machine line above says why, or its definition is unreadable.',
+    });
   });
 
   test('credentials that may not list executions: ✗ naming the action', async () => {
@@ -441,16 +492,18 @@ describe('the doctor command (tsx cli/doctor.ts)', () => {
       '✓ Config',
       '✓ prod state machine',
       '✓ prod builds',
+      '✓ prod build names',
       '✓ dev state machine',
       '✓ dev builds',
+      '✓ dev build names',
       '– Lambda roles (skipped)',
       '✓ Slack tokens',
       '✓ Slack bot',
       '✓ Alexa skill',
       'All required checks passed (1 skipped).',
     ]);
-    expect(lines[5]).toContain('The local AWS (npm start) has no CloudFormation or IAM.');
-    expect(lines[6]).toContain('the npm start session');
+    expect(lines[7]).toContain('The local AWS (npm start) has no CloudFormation or IAM.');
+    expect(lines[8]).toContain('the npm start session');
     expect(run.stdout).not.toContain(TEST_BOT_TOKEN);
     expect(run.code).toBe(0);
   });

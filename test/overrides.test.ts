@@ -11,10 +11,11 @@ import {
 } from '../core/builds/overrides';
 import {
   formatInputPath,
-  InputPathError,
+  isPathProblem,
   parseInputPath,
   pathMatches,
   splitAssignment,
+  type InputPath,
 } from '../core/config/input-path';
 import { InvalidInput } from '../core/errors';
 
@@ -79,6 +80,7 @@ test.each([
     ['Configure Endpoint', 'ProductionVariants', 0, 'InstanceType'],
   ],
   ['a:b.c-d', ['a:b', 'c-d']],
+  ["stars['*']", ['stars', '*']],
 ])('parses the path %s', (text, segments) => {
   expect(parseInputPath(text)).toEqual({ segments, wildcard: false });
 });
@@ -100,28 +102,39 @@ test.each([
   [Array.from({ length: 13 }, () => 'k').join('.'), 'more than 12 parts'],
   [`a.${'k'.repeat(81)}`, 'a key longer than 80 characters'],
 ])('refuses the path %j: it %s', (text, why) => {
-  expect(() => parseInputPath(text)).toThrow(InputPathError);
-  expect(() => parseInputPath(text)).toThrow(why);
+  const parsed = parseInputPath(text);
+  expect(isPathProblem(parsed) && parsed.problem).toContain(why);
 });
+
+/** A path the test knows is valid. */
+function path(text: string, options: { allowWildcard?: boolean } = {}): InputPath {
+  const parsed = parseInputPath(text, options);
+  if (isPathProblem(parsed)) throw new Error(`${text} ${parsed.problem}`);
+  return parsed;
+}
 
 test('a pattern may end in .* and formats back the way a person types it', () => {
   expect(parseInputPath('hyperparameters.*', { allowWildcard: true })).toEqual({
     segments: ['hyperparameters'],
     wildcard: true,
   });
-  expect(() => parseInputPath('hyperparameters.*')).toThrow(InputPathError);
-  const path = parseInputPath("['Create Model'].PrimaryContainer['a.b'].Env[2]");
-  expect(formatInputPath(path)).toBe("Create Model.PrimaryContainer['a.b'].Env[2]");
-  expect(parseInputPath(formatInputPath(path))).toEqual(path);
+  expect(parseInputPath('hyperparameters.*')).toEqual({
+    problem: 'has a * that is not at the end after a key (like hyperparameters.*)',
+  });
+  const parsed = path("['Create Model'].PrimaryContainer['a.b'].Env[2]");
+  expect(formatInputPath(parsed)).toBe("Create Model.PrimaryContainer['a.b'].Env[2]");
+  expect(parseInputPath(formatInputPath(parsed))).toEqual(parsed);
 });
 
 test('patterns match paths segment by segment, whatever quoting either uses', () => {
-  const path = parseInputPath("['Create Model'].ModelName");
-  expect(pathMatches(path, parseInputPath('Create Model.ModelName'))).toBe(true);
-  expect(pathMatches(path, parseInputPath('Create Model.*', { allowWildcard: true }))).toBe(true);
-  expect(pathMatches(path, parseInputPath('Create Model', { allowWildcard: true }))).toBe(false);
-  expect(pathMatches(path, parseInputPath('Create Model.ModelName.*', { allowWildcard: true }))).toBe(false);
-  expect(pathMatches(parseInputPath('a[0]'), parseInputPath("a['0']"))).toBe(false);
+  const model = path("['Create Model'].ModelName");
+  expect(pathMatches(model, path('Create Model.ModelName'))).toBe(true);
+  expect(pathMatches(model, path('Create Model.*', { allowWildcard: true }))).toBe(true);
+  expect(pathMatches(model, path('Create Model', { allowWildcard: true }))).toBe(false);
+  expect(pathMatches(model, path('Create Model.ModelName.*', { allowWildcard: true }))).toBe(false);
+  expect(pathMatches(path('a[0]'), path("a['0']"))).toBe(false);
+  expect(pathMatches(path("a['*']"), path('a.*', { allowWildcard: true }))).toBe(true);
+  expect(pathMatches(path('a.b'), path("a['*']"))).toBe(false);
 });
 
 test.each([
@@ -248,6 +261,8 @@ test.each([
   ["what's up", ["what's", 'up']],
   ['status "churn prod"', ['status', 'churn prod']],
   ['an "unclosed quote', ['an', '"unclosed', 'quote']],
+  ['start churn \u201cCreate Model.ModelName=m\u201d', ['start', 'churn', 'Create Model.ModelName=m']],
+  ['start churn [\u2018Create Model\u2019].ModelName=m', ['start', 'churn', "['Create Model'].ModelName=m"]],
 ])('words(%j)', (line, expected) => {
   expect(words(line)).toEqual(expected);
 });

@@ -5,7 +5,7 @@
 
 import {
   formatInputPath,
-  InputPathError,
+  isPathProblem,
   parseInputPath,
   pathMatches,
   type InputPath,
@@ -23,18 +23,12 @@ export const MAX_OVERRIDES = 20;
 export const MAX_OVERRIDE_VALUE_CHARS = 1024;
 
 export function isAllowedKey(key: string, allowed: readonly string[]): boolean {
-  let path: InputPath;
-  try {
-    path = parseInputPath(key);
-  } catch {
-    return false;
-  }
-  return allowed.some((pattern) => {
-    try {
-      return pathMatches(path, parseInputPath(pattern, { allowWildcard: true }));
-    } catch {
-      return false; // the config schema refuses bad patterns; a bad one here simply allows nothing
-    }
+  const path = parseInputPath(key);
+  if (isPathProblem(path)) return false;
+  return allowed.some((text) => {
+    const pattern = parseInputPath(text, { allowWildcard: true });
+    // The config schema refuses bad patterns; one that slips through allows nothing.
+    return !isPathProblem(pattern) && pathMatches(path, pattern);
   });
 }
 
@@ -79,14 +73,11 @@ export function applyOverrides(
 }
 
 function parsedKey(key: string): InputPath {
-  try {
-    return parseInputPath(key);
-  } catch (error) {
-    if (!(error instanceof InputPathError)) throw error;
-    // The key is bounded before it is quoted back.
-    const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key;
-    throw new InvalidInput(`"${shown}" is not a valid input key: it ${error.message}.`, shown);
-  }
+  const path = parseInputPath(key);
+  if (!isPathProblem(path)) return path;
+  // The key is bounded before it is quoted back.
+  const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key;
+  throw new InvalidInput(`"${shown}" is not a valid input key: it ${path.problem}.`, shown);
 }
 
 /** Sets `raw` at `path`, creating missing objects on the way; list positions must already exist. */

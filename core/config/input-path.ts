@@ -29,91 +29,86 @@ const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 // eslint-disable-next-line no-control-regex
 const BARE_KEY = /^[^.[\]'"=*\u0000-\u001f\u007f]+$/;
 
-export class InputPathError extends Error {}
+/** Why a text is not a path, as the end of "… is not a valid input key: it <problem>". */
+export interface PathProblem {
+  problem: string;
+}
+
+const problem = (text: string): PathProblem => ({ problem: text });
+
+export function isPathProblem(value: unknown): value is PathProblem {
+  return typeof value === 'object' && value !== null && 'problem' in value;
+}
 
 /**
- * Parses `text` into segments. Throws InputPathError saying what is wrong. `allowWildcard` lets a final
- * ".*" through (for allowedInputKeys patterns).
+ * Parses `text` into segments, or says what is wrong with it. `allowWildcard` lets a final ".*" through (for
+ * allowedInputKeys patterns).
  */
-export function parseInputPath(text: string, { allowWildcard = false } = {}): InputPath {
-  if (text.length === 0) throw new InputPathError('is empty');
-  if (text.length > MAX_PATH_CHARS) throw new InputPathError(`is longer than ${MAX_PATH_CHARS} characters`);
+export function parseInputPath(text: string, { allowWildcard = false } = {}): InputPath | PathProblem {
+  if (text.length === 0) return problem('is empty');
+  if (text.length > MAX_PATH_CHARS) return problem(`is longer than ${MAX_PATH_CHARS} characters`);
   const segments: PathSegment[] = [];
   let wildcard = false;
   let at = 0;
-  let first = true;
   while (at < text.length) {
-    if (wildcard) throw new InputPathError('may only end in .*, not continue after it');
-    const char = text[at];
-    if (char === '[') {
-      const { segment, next } = bracketed(text, at);
-      segments.push(segment);
-      at = next;
+    if (wildcard) return problem('may only end in .*, not continue after it');
+    const step = text[at] === '[' ? bracketed(text, at) : dotted(text, at, segments.length === 0);
+    if (isPathProblem(step)) return step;
+    if (!step.star) {
+      segments.push(step.segment);
+    } else if (allowWildcard && step.next === text.length && segments.length > 0) {
+      wildcard = true;
     } else {
-      if (!first) {
-        if (char !== '.') throw new InputPathError(`has "${char}" where a "." or "[" should be`);
-        at += 1;
-      }
-      const end = nextDelimiter(text, at);
-      const key = text.slice(at, end);
-      if (key === '*' && allowWildcard && end === text.length && !first) {
-        wildcard = true;
-      } else {
-        segments.push(bareKey(key));
-      }
-      at = end;
+      return problem('has a * that is not at the end after a key (like hyperparameters.*)');
     }
-    first = false;
-    if (segments.length > MAX_PATH_SEGMENTS) {
-      throw new InputPathError(`has more than ${MAX_PATH_SEGMENTS} parts`);
-    }
+    at = step.next;
+    if (segments.length > MAX_PATH_SEGMENTS) return problem(`has more than ${MAX_PATH_SEGMENTS} parts`);
   }
   return { segments, wildcard };
 }
 
-function nextDelimiter(text: string, from: number): number {
-  for (let i = from; i < text.length; i += 1) {
-    if (text[i] === '.' || text[i] === '[') return i;
+/** One segment and where the next starts; `star` for a bare "*" (a quoted ['*'] is a key named "*"). */
+type Step = { segment: PathSegment; next: number; star?: boolean } | PathProblem;
+
+/** A bare key starting at `at` (after its "." unless it is the first). */
+function dotted(text: string, at: number, first: boolean): Step {
+  let from = at;
+  if (!first) {
+    if (text[at] !== '.') return problem(`has "${text[at]}" where a "." or "[" should be`);
+    from += 1;
   }
-  return text.length;
+  let end = from;
+  while (end < text.length && text[end] !== '.' && text[end] !== '[') end += 1;
+  const key = text.slice(from, end);
+  if (key === '*') return { segment: key, next: end, star: true };
+  if (key === '') return problem('has an empty key (two dots in a row, or a dot at an end)');
+  if (key !== key.trim()) return problem(`has spaces around "${key.trim()}"`);
+  if (!BARE_KEY.test(key)) return problem(`has "${key}", which needs quotes: ['${key.replace(/'/g, '')}']`);
+  return checkedKey(key, end);
 }
 
-function bareKey(key: string): string {
-  if (key === '') throw new InputPathError('has an empty key (two dots in a row, or a dot at an end)');
-  if (key === '*')
-    throw new InputPathError('has a * that is not at the end after a key (like hyperparameters.*)');
-  if (key !== key.trim()) throw new InputPathError(`has spaces around "${key.trim()}"`);
-  if (!BARE_KEY.test(key)) {
-    throw new InputPathError(`has "${key}", which needs quotes: ['${key.replace(/'/g, '')}']`);
-  }
-  return checkedKey(key);
-}
-
-function checkedKey(key: string): string {
-  if (key.length > MAX_KEY_CHARS)
-    throw new InputPathError(`has a key longer than ${MAX_KEY_CHARS} characters`);
-  if (FORBIDDEN.has(key)) throw new InputPathError(`names "${key}", which can't be set`);
-  return key;
+function checkedKey(key: string, next: number): Step {
+  if (key.length > MAX_KEY_CHARS) return problem(`has a key longer than ${MAX_KEY_CHARS} characters`);
+  if (FORBIDDEN.has(key)) return problem(`names "${key}", which can't be set`);
+  return { segment: key, next };
 }
 
 /** `['a.b']`, `["a b"]` or `[3]` starting at `at`. */
-function bracketed(text: string, at: number): { segment: PathSegment; next: number } {
+function bracketed(text: string, at: number): Step {
   const quote = text[at + 1];
   if (quote === "'" || quote === '"') {
     const close = text.indexOf(quote, at + 2);
-    if (close < 0 || text[close + 1] !== ']') throw new InputPathError(`has an unclosed [${quote}`);
+    if (close < 0 || text[close + 1] !== ']') return problem(`has an unclosed [${quote}`);
     const key = text.slice(at + 2, close);
-    if (key === '') throw new InputPathError('has an empty key in brackets');
+    if (key === '') return problem('has an empty key in brackets');
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(key)) throw new InputPathError('has a control character');
-    return { segment: checkedKey(key), next: close + 2 };
+    if (/[\u0000-\u001f\u007f]/.test(key)) return problem('has a control character');
+    return checkedKey(key, close + 2);
   }
   const close = text.indexOf(']', at);
   const digits = close < 0 ? '' : text.slice(at + 1, close);
   if (!/^\d{1,4}$/.test(digits) || Number(digits) > MAX_INDEX) {
-    throw new InputPathError(
-      "has brackets that hold neither a list position like [0] nor a quoted key like ['a b']",
-    );
+    return problem("has brackets that hold neither a list position like [0] nor a quoted key like ['a b']");
   }
   return { segment: Number(digits), next: close + 1 };
 }

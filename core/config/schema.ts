@@ -2,7 +2,7 @@
 // with the field named, instead of as a confusing AWS error in the middle of a build. zod/mini, not zod: the
 // same checks with a functional API, and about 90 KiB less in the Alexa skill's Lambda bundle.
 import * as z from 'zod/mini';
-import { InputPathError, parseInputPath } from './input-path';
+import { isPathProblem, parseInputPath } from './input-path';
 
 export const DEFAULT_ALLOWED_INPUT_KEYS = [
   'hyperparameters.*',
@@ -86,11 +86,9 @@ const alias = matching(
 // refused on purpose: the input also carries role ARNs and S3 locations that chat users must not redirect.
 const inputKey = z.string().check(
   z.superRefine((key, ctx) => {
-    try {
-      parseInputPath(key, { allowWildcard: true });
-    } catch (error) {
-      if (!(error instanceof InputPathError)) throw error;
-      const message = `must be a dotted key path like trainingInstanceType, hyperparameters.* or Create Model.ModelName: it ${error.message}`;
+    const parsed = parseInputPath(key, { allowWildcard: true });
+    if (isPathProblem(parsed)) {
+      const message = `must be a dotted key path like trainingInstanceType, hyperparameters.* or Create Model.ModelName: it ${parsed.problem}`;
       ctx.addIssue({ code: 'custom', message });
     }
   }),

@@ -1,5 +1,6 @@
-// Checks 2 and 3, per pipeline: the state machine can be described (ACTIVE, STANDARD), and its builds can be
-// listed with these credentials, through the same listExecutions call the core answers "is my build done?" with.
+// Checks 2 to 4, per pipeline: the state machine can be described (ACTIVE, STANDARD), its builds can be
+// listed with these credentials, through the same listExecutions call the core answers "is my build done?" with,
+// and its definition makes the SageMaker names that must be new each build per build.
 
 import { DescribeStateMachineCommand, type DescribeStateMachineCommandOutput } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../aws/clients';
@@ -8,7 +9,10 @@ import { listExecutions, summaryOf } from '../builds/context';
 import type { BuildSummary } from '../builds/facts';
 import type { PipelineConfig } from '../config/schema';
 import { ConfigError } from '../errors';
+import { fixedNameFindings } from '../machine/fixed-names';
+import { parseDefinition } from '../machine/input-flow';
 import { relativeTime } from '../wording/duration';
+import { fixedNamesProblem } from '../wording/start-warnings';
 import { awsProblemSentence } from '../wording/doctor';
 import { fail, pass, skip, type Check } from './check';
 
@@ -23,7 +27,7 @@ export interface PipelineCheckOptions {
 
 const DESCRIBE = 'states:DescribeStateMachine';
 
-/** Two checks: "<pipeline> state machine" and "<pipeline> builds". */
+/** Three checks: "<pipeline> state machine", "<pipeline> builds" and "<pipeline> build names". */
 export async function checkPipeline(
   pipeline: PipelineConfig,
   options: PipelineCheckOptions,
@@ -37,10 +41,35 @@ export async function checkPipeline(
   const noBuildsToList =
     machine.status === 'fulfilled' ? machine.value.type === 'EXPRESS' : isMissing(machine.reason);
   const buildsTitle = `${pipeline.name} builds`;
+  const names = buildNamesCheck(pipeline, machine);
   if (noBuildsToList) {
-    return [machineCheck, skip(buildsTitle, 'Not listed: the state machine line above says why.')];
+    return [machineCheck, skip(buildsTitle, 'Not listed: the state machine line above says why.'), names];
   }
-  return [machineCheck, buildsCheck(buildsTitle, pipeline, latest, now())];
+  return [machineCheck, buildsCheck(buildsTitle, pipeline, latest, now()), names];
+}
+
+/** Whether every SageMaker name that must be new each build is made per build (else build 2 fails). */
+function buildNamesCheck(
+  pipeline: PipelineConfig,
+  result: PromiseSettledResult<DescribeStateMachineCommandOutput>,
+): Check {
+  const title = `${pipeline.name} build names`;
+  const definition = result.status === 'fulfilled' ? parseDefinition(result.value.definition) : undefined;
+  if (definition === undefined) {
+    return skip(
+      title,
+      'Not checked: the state machine line above says why, or its definition is unreadable.',
+    );
+  }
+  const findings = fixedNameFindings(definition, pipeline.defaultInput);
+  if (findings.length === 0) {
+    return pass(
+      title,
+      'Every name SageMaker needs new each build (training job, model, ...) is made per build.',
+    );
+  }
+  const problem = fixedNamesProblem(pipeline.name, findings);
+  return fail(title, `${problem.charAt(0).toUpperCase()}${problem.slice(1)}`);
 }
 
 function describeMachine(pipeline: PipelineConfig, options: PipelineCheckOptions) {

@@ -8,9 +8,7 @@ import { callAws } from '../aws/translate-error';
 import type { BuildContext } from '../builds/context';
 import type { StartWarning } from '../builds/facts';
 import { fixedNameFindings } from './fixed-names';
-
-/** Step Functions caps a definition at 1 MiB; anything larger is not parsed. */
-const MAX_DEFINITION_CHARS = 1024 * 1024;
+import { parseDefinition } from './input-flow';
 
 // Keyed by the SageBuild instance's client, so each instance (each Lambda cold start) checks once.
 const checked = new WeakMap<SFNClient, Set<string>>();
@@ -35,8 +33,7 @@ async function readDefinition(ctx: BuildContext): Promise<unknown> {
         abortSignal: ctx.signal,
       }),
     );
-    if (!definition || definition.length > MAX_DEFINITION_CHARS) return undefined;
-    return JSON.parse(definition) as unknown;
+    return parseDefinition(definition);
   } catch {
     return undefined;
   }

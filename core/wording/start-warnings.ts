@@ -15,7 +15,7 @@ export function startWarnings(result: StartResult): string {
     .join('');
 }
 
-/** "prod builds after the first will fail, because …", or "" without findings. */
+/** "every prod build after the first will fail, because …", or "" without findings. */
 export function fixedNamesProblem(pipeline: string, findings: readonly FixedNameFinding[]): string {
   if (findings.length === 0) return '';
   const fromInput = findings.filter((f) => f.why === 'input');
@@ -37,7 +37,7 @@ export function fixedNamesProblem(pipeline: string, findings: readonly FixedName
     );
   }
   return (
-    `${pipeline} builds after the first will fail, because SageMaker needs new names each build but ` +
+    `every ${pipeline} build after the first will fail, because SageMaker needs new names each build but ` +
     `${clauses.join('; and ')}.`
   );
 }

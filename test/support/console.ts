@@ -20,6 +20,8 @@ export interface ConsoleOptions {
   unset?: string[];
   /** How long `waitFor` waits unless told; 30 s if not set. */
   waitMs?: number;
+  /** Arguments after `npm start --`, e.g. ["--pipeline", "my-machine.asl.json"]. */
+  args?: string[];
 }
 
 export interface RunningConsole {
@@ -48,7 +50,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   const env = cleanEnv({ LOCAL_AWS_PORT: '0', SAGEBUILD_TIME_SCALE: String(options.timeScale) });
   for (const name of options.unset ?? []) delete env[name];
   // Its own process group, so kill() can kill tsx and the node process under it, whatever happened.
-  const child = spawn(TSX, [join(REPO, 'local', 'start.ts')], {
+  const child = spawn(TSX, [join(REPO, 'local', 'start.ts'), ...(options.args ?? [])], {
     cwd: root,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
