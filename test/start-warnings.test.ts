@@ -10,7 +10,7 @@ import { fixedNameFindings, type FixedNameFinding } from '../core/machine/fixed-
 import { SageBuild } from '../core/sagebuild';
 import { fixedNamesProblem, someoneStarted, started } from '../core/wording';
 import { newKey, startLocalStack, tester, type LocalStack } from './support/local-stack';
-import { trainingPipelineDefinition, trainingPipelineInput } from './support/training-pipeline-asl';
+import { dsSdkTrainingPipeline, trainingPipelineInput } from './fixtures/machines';
 
 let stack: LocalStack;
 let core: SageBuild;
@@ -23,7 +23,7 @@ beforeAll(async () => {
       new CreateStateMachineCommand({
         name: 'churn-training-pipeline',
         roleArn: `arn:aws:iam::${stack.local.accountId}:role/StepFunctionsWorkflowExecutionRole`,
-        definition: JSON.stringify(trainingPipelineDefinition),
+        definition: dsSdkTrainingPipeline.definition,
       }),
     )
     .finally(() => sfn.destroy());
@@ -123,6 +123,22 @@ test('a machine that cannot be described still starts, without a warning', async
   }
 });
 
+test('a start and the status after it share one read of the definition', async () => {
+  const fresh = new SageBuild(core.config);
+  try {
+    const before = stack.local.callCount;
+    const result = await fresh.start({ pipeline: 'churn', requester: tester, idempotencyKey: newKey() });
+    await stack.local.stepFunctions.waitFor(result.executionArn);
+    expect((await fresh.statusOf('churn', result.executionArn)).steps).toHaveLength(4);
+    const reads = stack.local
+      .callsSince(before)
+      .filter((call) => call.startsWith('states:DescribeStateMachine'));
+    expect(reads).toEqual(['states:DescribeStateMachine']);
+  } finally {
+    fresh.close();
+  }
+});
+
 test('{build} in the input: no warning, and every build names its jobs after itself', async () => {
   const first = await build('churn', {
     'Training.HyperParameters.max_depth': '7',
@@ -167,8 +183,8 @@ test("the README's DS SDK input names everything per build", () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Per-build input'));
   const input = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '') as Record<string, unknown>;
-  expect(fixedNameFindings(trainingPipelineDefinition, input)).toEqual([]);
-  expect(Object.keys(input)).toEqual(Object.keys(trainingPipelineDefinition.States));
+  expect(fixedNameFindings(dsSdkTrainingPipeline.asl, input)).toEqual([]);
+  expect(Object.keys(input)).toEqual(Object.keys(dsSdkTrainingPipeline.asl.States));
 });
 
 describe('the sentence', () => {
