@@ -144,8 +144,6 @@ interface Expectations {
   machine: MachineFixture;
   /** The state a training failure is reported at, by whyFailed. */
   trainingStepNoun: string;
-  jobOf: (build: string) => string;
-  modelOf: (build: string) => string;
   /** The card's steps for a build that is training (running first training step). */
   trainingCard: CardSteps;
   /** The card's steps, all done, for a build that succeeded. */
@@ -165,8 +163,6 @@ const EXPECTATIONS: Expectations[] = [
   {
     machine: dsSdkWorkflow,
     trainingStepNoun: 'the Train Step',
-    jobOf: (b) => `churn-${b}`,
-    modelOf: (b) => `churn-${b}`,
     trainingCard: [
       ['running', 'Train Step'],
       ['waiting', 'Save model'],
@@ -178,8 +174,6 @@ const EXPECTATIONS: Expectations[] = [
   {
     machine: dsSdkTrainingPipeline,
     trainingStepNoun: 'the Training step',
-    jobOf: (b) => `estimator-${b}`,
-    modelOf: (b) => b,
     trainingCard: [
       ['running', 'Training'],
       ['waiting', 'Create Model'],
@@ -191,8 +185,6 @@ const EXPECTATIONS: Expectations[] = [
   {
     machine: continuousDeployment,
     trainingStepNoun: 'the TrainingJob step',
-    jobOf: (b) => `churn-train-${b}`,
-    modelOf: (b) => `churn-model-${b}`,
     trainingCard: [
       ['running', 'TrainingJob'],
       ['waiting', 'CreateModel'],
@@ -214,8 +206,6 @@ const EXPECTATIONS: Expectations[] = [
   {
     machine: oddParallel,
     trainingStepNoun: 'the sm-train step',
-    jobOf: (b) => `odd-${b}`,
-    modelOf: (b) => `odd-${b}`,
     trainingCard: [
       ['done', 'step_1'],
       ['running', 'step_2 (sm-train, logging)'],
@@ -267,7 +257,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     const said = status(fact, now());
     expect(said).toMatch(
       new RegExp(
-        `^Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${escape(machine.endpointOf('b1'))} (is being created|is in service)\\.$`,
+        `^Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${escape(machine.namesOf('b1').endpoint)} (is being created|is in service)\\.$`,
       ),
     );
   });
@@ -289,7 +279,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     expectNatural(said);
     const more = details(await core.details(pipeline), now());
     expect(more).toContain(
-      `The training job ${expected.jobOf('b2')} is training. SageMaker says: Training image download completed. Training in progress.`,
+      `The training job ${machine.namesOf('b2').job} is training. SageMaker says: Training image download completed. Training in progress.`,
     );
     expectNatural(more);
     expectLines(await cardSteps(machine, executionArn), lines(expected.trainingCard));
@@ -371,12 +361,12 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
       return fact.endpoint?.status === 'Failed' ? fact : undefined;
     });
     expect(liveModel(live)).toBe(
-      `The ${machine.endpointOf('b4')} endpoint has failed. SageMaker said: ${healthCheckOf(machine)}.`,
+      `The ${machine.namesOf('b4').endpoint} endpoint has failed. SageMaker said: ${healthCheckOf(machine)}.`,
     );
     const fact = await core.status(pipeline);
     expect(status(fact, now())).toMatch(
       new RegExp(
-        `^Yes\\. Your ${pipeline} build finished .+\\. The endpoint ${escape(machine.endpointOf('b4'))} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
+        `^Yes\\. Your ${pipeline} build finished .+\\. The endpoint ${escape(machine.namesOf('b4').endpoint)} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
       ),
     );
   });
@@ -394,21 +384,22 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
       builds.push(result);
     }
     const { name: build, executionArn } = builds[1] as StartResult;
+    const names = machine.namesOf(build);
     const fact: BuildStatusFact = await core.details(pipeline);
     expect(fact).toMatchObject({ status: 'SUCCEEDED', name: build });
     const more = details(fact, now());
     expect(more).toContain(
-      `The training job ${expected.jobOf(build)} has completed. SageMaker says: Training job completed. The latest metrics: train:auc is 0.94, validation:auc is 0.91 and validation:rmse is 0.21.`,
+      `The training job ${names.job} has completed. SageMaker says: Training job completed. The latest metrics: train:auc is 0.94, validation:auc is 0.91 and validation:rmse is 0.21.`,
     );
     expectNatural(more);
     const live = await waitFor(async () => {
       const model = await core.endpoint(pipeline);
-      return model.endpoint?.status === 'InService' && model.endpoint.modelName === expected.modelOf(build)
+      return model.endpoint?.status === 'InService' && model.endpoint.modelName === names.model
         ? model
         : undefined;
     });
     expect(liveModel(live)).toBe(
-      `The ${machine.endpointOf(build)} endpoint is in service, serving model ${expected.modelOf(build)}.`,
+      `The ${names.endpoint} endpoint is in service, serving model ${names.model}.`,
     );
     expectLines(
       await cardSteps(machine, executionArn),
