@@ -94,6 +94,18 @@ function trainState(next: Record<string, unknown> = { End: true }, extra: Record
   };
 }
 
+/** The odd machine's shape: the training in a Parallel beside a logging branch. */
+const TRAIN_AND_LOG = {
+  'Train and log': {
+    Type: 'Parallel',
+    Branches: [
+      { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
+      { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
+    ],
+    End: true,
+  },
+};
+
 describe('a .sync training task', () => {
   it('records TaskSubmitted with the create response between TaskStarted and TaskSucceeded', async () => {
     const { events, described } = await run({ Training: trainState() }, 'Training', {
@@ -248,22 +260,9 @@ describe('a stop', () => {
   );
 
   it('inside a Parallel aborts the running task, then the Parallel, then the execution', async () => {
-    const arn = await start(
-      await machine(
-        {
-          'Train and log': {
-            Type: 'Parallel',
-            Branches: [
-              { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
-              { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
-            ],
-            End: true,
-          },
-        },
-        'Train and log',
-      ),
-      { 'Training job name': 'team-stop-parallel' },
-    );
+    const arn = await start(await machine(TRAIN_AND_LOG, 'Train and log'), {
+      'Training job name': 'team-stop-parallel',
+    });
     await waitForEvent(arn, 'TaskSubmitted');
     await sfn.send(new StopExecutionCommand({ executionArn: arn }));
     const events = await history(arn);
@@ -410,20 +409,9 @@ describe('machines written by others', () => {
   });
 
   it('runs a Parallel holding the training and a Pass, with the Parallel events AWS records', async () => {
-    const { events, described } = await run(
-      {
-        'Train and log': {
-          Type: 'Parallel',
-          Branches: [
-            { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
-            { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
-          ],
-          End: true,
-        },
-      },
-      'Train and log',
-      { 'Training job name': 'team-parallel-1' },
-    );
+    const { events, described } = await run(TRAIN_AND_LOG, 'Train and log', {
+      'Training job name': 'team-parallel-1',
+    });
 
     expect(described.status).toBe('SUCCEEDED');
     const outer = events.filter((e) => e.type?.startsWith('Parallel') || e.type?.startsWith('Execution'));
