@@ -485,25 +485,21 @@ describe('knowing a machine from its definition', () => {
   });
 });
 
-function entered(id: number, type: string, name: string): HistoryEvent {
-  return {
+/** A state's Entered or Exited event, following the event before it, one second apart. */
+function stateEvent(phase: 'Entered' | 'Exited', id: number, type: string, name: string): HistoryEvent {
+  const event: HistoryEvent = {
     id,
     previousEventId: id - 1,
-    type: `${type}StateEntered` as HistoryEvent['type'],
+    type: `${type}State${phase}` as HistoryEvent['type'],
     timestamp: new Date(id * 1000),
-    stateEnteredEventDetails: { name, input: '{}' },
   };
+  if (phase === 'Entered') event.stateEnteredEventDetails = { name, input: '{}' };
+  else event.stateExitedEventDetails = { name, output: '{}' };
+  return event;
 }
 
-function exited(id: number, type: string, name: string): HistoryEvent {
-  return {
-    id,
-    previousEventId: id - 1,
-    type: `${type}StateExited` as HistoryEvent['type'],
-    timestamp: new Date(id * 1000),
-    stateExitedEventDetails: { name, output: '{}' },
-  };
-}
+const entered = (id: number, type: string, name: string) => stateEvent('Entered', id, type, name);
+const exited = (id: number, type: string, name: string) => stateEvent('Exited', id, type, name);
 
 function scheduled(
   id: number,
