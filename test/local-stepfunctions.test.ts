@@ -14,6 +14,7 @@ import { checkedCounts } from '../local/conformance';
 import { LocalAws } from '../local/local-aws';
 import { exampleInput, referenceDefinition } from '../pipeline';
 import { TEST_TIME_SCALE } from './support/local-stack';
+import { trainingRequestFor } from './support/training-request';
 
 const ROLE = 'arn:aws:iam::123456789012:role/StepFunctionsSageMaker';
 const input = exampleInput('churn-team');
@@ -64,22 +65,7 @@ const parsed = (text: string | undefined): unknown => JSON.parse(text ?? 'null')
 // Parameters a team's machine passes, written the way the DS SDK TrainingPipeline template reads them.
 const TRAINING = {
   'TrainingJobName.$': "$$.Execution.Input['Training job name']",
-  AlgorithmSpecification: { TrainingImage: input.trainingImage, TrainingInputMode: 'File' },
-  RoleArn: input.roleArn,
-  InputDataConfig: [
-    {
-      ChannelName: 'train',
-      DataSource: {
-        S3DataSource: {
-          S3DataType: 'S3Prefix',
-          S3Uri: input.trainingInputS3Uri,
-          S3DataDistributionType: 'FullyReplicated',
-        },
-      },
-    },
-  ],
-  OutputDataConfig: { S3OutputPath: input.outputS3Uri },
-  ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+  ...trainingRequestFor(input),
   StoppingCondition: { MaxRuntimeInSeconds: 86400 },
   HyperParameters: { num_round: '100' },
 };
