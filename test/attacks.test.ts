@@ -6,7 +6,6 @@
 import { createHmac } from 'node:crypto';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import { parseConfig } from '../core/config/load';
 import { resolvePipeline } from '../core/config/pipelines';
 import type { SageBuildConfig } from '../core/config/schema';
 import { InvalidInput, PipelineNotFound, RequestRefused } from '../core/errors';
@@ -26,6 +25,7 @@ import { MAX_ENVELOPE_CHARS } from '../skill/envelope';
 import { createSkill, type SageBuildSkill } from '../skill/skill';
 import { MemoryStore } from '../slack/store/memory-store';
 import { startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+import { stackConfig } from './support/stack-config';
 import { captureLog, type CapturedLog } from './support/log';
 import {
   appMentionEvent,
@@ -58,23 +58,17 @@ beforeAll(async () => {
   stack = await startLocalStack({ past: true });
   fake = await startFakeSlackApi();
   sfn = new SFNClient({});
-  config = parseConfig(
-    {
+  config = stackConfig(stack.pipelines, {
+    settings: {
       region: stack.local.region,
       defaultPipeline: 'prod',
       slack: { botUserId: TEST_BOT_USER_ID },
       alexa: { skillId: LOCAL_SKILL_ID },
-      pipelines: stack.pipelines.map((p) => ({
-        name: p.name,
-        aliases: p.aliases,
-        stateMachineArn: p.stateMachineArn,
-        defaultInput: p.defaultInput,
-        slack: { channels: [p.slackChannel] },
-        access: { start: [`slack:${ALLOWED}`, 'alexa:*'], stop: [`slack:${ALLOWED}`, 'alexa:*'] },
-      })),
     },
-    'the attack test',
-  );
+    slackChannels: true,
+    access: { start: [`slack:${ALLOWED}`, 'alexa:*'], stop: [`slack:${ALLOWED}`, 'alexa:*'] },
+    source: 'the attack test',
+  });
   core = new SageBuild(config);
   receiver = createHttpReceiver({ signingSecret: TEST_SIGNING_SECRET });
   bot = createSlackApp({

@@ -23,7 +23,7 @@ import { cleanEnv } from './support/env';
 import { startLocalStack, type LocalStack } from './support/local-stack';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './support/slack';
 import { runProcess, type ProcessRun } from './support/run-process';
-import { trainingPipelineDefinition, trainingPipelineInput } from './support/training-pipeline-asl';
+import { dsSdkTrainingPipeline, trainingPipelineInput } from './fixtures/machines';
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -146,7 +146,7 @@ describe('against the local AWS and the fake Slack API', () => {
         new CreateStateMachineCommand({
           name: 'churn-training-pipeline',
           roleArn: 'arn:aws:iam::123456789012:role/StepFunctionsWorkflowExecutionRole',
-          definition: JSON.stringify(trainingPipelineDefinition),
+          definition: dsSdkTrainingPipeline.definition,
         }),
       );
       const [first, ...rest] = stack.core.config.pipelines;
@@ -330,6 +330,62 @@ describe('the IAM decision mapping (no network)', () => {
     expect(actions.NotifierRoleArn).not.toContain('states:StartExecution');
     expect(actions.NotifierRoleArn).not.toContain('states:StopExecution');
   });
+
+  test("every role may read the machine's definition, and the version each build ran", () => {
+    const config = { ...stack.core.config, pipelines: stack.core.config.pipelines.slice(0, 1) };
+    const [pipeline] = config.pipelines;
+    if (!pipeline) throw new Error('no pipelines');
+    const machineName = pipeline.stateMachineArn.split(':').pop() ?? '';
+    const executions = pipeline.stateMachineArn.replace(':stateMachine:', ':execution:');
+    const place = placeOf(roleArn, { region: 'us-east-1', outputs: new Map() });
+    for (const role of LAMBDA_ROLES) {
+      const definitionNeeds = roleNeeds(role, config, place).filter((n) =>
+        n.action.startsWith('states:DescribeStateMachine'),
+      );
+      expect({ role: role.title, needs: definitionNeeds }).toEqual({
+        role: role.title,
+        needs: [
+          {
+            action: 'states:DescribeStateMachine',
+            resource: pipeline.stateMachineArn,
+            what: `the state machine ${machineName}`,
+          },
+          {
+            action: 'states:DescribeStateMachineForExecution',
+            // A sample build's ARN: builds are named "<pipeline>-<hash>".
+            resource: expect.stringMatching(
+              new RegExp(
+                `^${executions.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${pipeline.name}-[0-9a-f]{12}$`,
+              ),
+            ) as string,
+            what: `executions of ${machineName}`,
+          },
+        ],
+      });
+    }
+  });
+
+  test('with aws.startClaimsTable, the skill and the bot need its claims calls; the notifier never starts', () => {
+    const config = {
+      ...stack.core.config,
+      aws: { ...stack.core.config.aws, startClaimsTable: 'sagebuild-claims' },
+    };
+    const place = placeOf(roleArn, { region: 'us-east-1', outputs: new Map() });
+    const claimsNeeds = (role: (typeof LAMBDA_ROLES)[number]) =>
+      roleNeeds(role, config, place).filter((n) => n.resource.endsWith(':table/sagebuild-claims'));
+    const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/sagebuild-claims';
+    const [skill, bot, notifier] = LAMBDA_ROLES.map(claimsNeeds);
+    for (const needs of [skill, bot]) {
+      expect(needs).toEqual(
+        ['PutItem', 'GetItem', 'DeleteItem'].map((op) => ({
+          action: `dynamodb:${op}`,
+          resource: table,
+          what: 'the table sagebuild-claims',
+        })),
+      );
+    }
+    expect(notifier).toEqual([]);
+  });
 });
 
 describe('the roles check with stand-in CloudFormation and IAM clients', () => {
@@ -341,6 +397,7 @@ describe('the roles check with stand-in CloudFormation and IAM clients', () => {
     { OutputKey: 'NotifierRoleArn', OutputValue: arnOf('Notifier') },
     { OutputKey: 'SlackSecretName', OutputValue: 'sagebuild/slack' },
     { OutputKey: 'StoreTableName', OutputValue: 'sagebuild-cards' },
+    { OutputKey: 'StartClaimsTableName', OutputValue: 'SageBuild-start-claims' },
   ];
   const signal = new AbortController().signal;
 
@@ -393,7 +450,7 @@ describe('the roles check with stand-in CloudFormation and IAM clients', () => {
       /^SageBuild-Skill is denied states:StopExecution on executions of sagebuild-prod and executions of sagebuild-dev \(no policy allows it\)\./,
     );
     expect(checks[1]?.detail).toBe(
-      'SageBuild-SlackBot may make all 13 calls it needs (Step Functions, SageMaker, DynamoDB, Secrets Manager).',
+      'SageBuild-SlackBot may make all 15 calls it needs (Step Functions, SageMaker, DynamoDB, Secrets Manager).',
     );
     expect(checks[2]?.detail).toBe(
       `${arnOf('Notifier')} (the stack's NotifierRoleArn) does not exist. Deploy the stack again.`,
@@ -404,6 +461,17 @@ describe('the roles check with stand-in CloudFormation and IAM clients', () => {
       .flatMap((a) => a.ResourceArns);
     expect(resources).toContain(secretArn);
     expect(resources).toContain('arn:aws:dynamodb:us-east-1:123456789012:table/sagebuild-cards');
+    // The stack's start claims table, for the roles that start builds only.
+    const claims = 'arn:aws:dynamodb:us-east-1:123456789012:table/SageBuild-start-claims';
+    const claimsAskedFor = (role: string) =>
+      asked.filter((a) => a.PolicySourceArn === arnOf(role) && a.ResourceArns?.includes(claims));
+    expect(claimsAskedFor('Skill').flatMap((a) => a.ActionNames)).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:GetItem',
+      'dynamodb:DeleteItem',
+    ]);
+    expect(claimsAskedFor('SlackBot')).toHaveLength(1);
+    expect(claimsAskedFor('Notifier')).toEqual([]);
   });
 
   test('no such stack: skipped, saying how to name another', async () => {

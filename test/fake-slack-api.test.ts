@@ -207,6 +207,20 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
     ...extra,
   });
   const actions = (...elements: unknown[]) => ({ type: 'actions', elements });
+  const plain = (text: string) => ({ type: 'plain_text', text });
+  /** A button whose confirm dialog is one Slack takes, but for `changes`. */
+  const confirming = (changes: Record<string, unknown>) =>
+    actions(
+      button('a', {
+        confirm: {
+          title: plain('Sure?'),
+          text: plain('Sure?'),
+          confirm: plain('Yes'),
+          deny: plain('No'),
+          ...changes,
+        },
+      }),
+    );
 
   /** A client that keeps quiet: WebClient logs each refusal's `errors` lines, which these tests ask for. */
   const quiet = () =>
@@ -347,65 +361,23 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
     ],
     [
       'a confirm title of 101',
-      [
-        actions(
-          button('a', {
-            confirm: {
-              title: { type: 'plain_text', text: 't'.repeat(101) },
-              text: { type: 'plain_text', text: 'Sure?' },
-              confirm: { type: 'plain_text', text: 'Yes' },
-              deny: { type: 'plain_text', text: 'No' },
-            },
-          }),
-        ),
-      ],
+      [confirming({ title: plain('t'.repeat(101)) })],
       'must be less than 101 characters [json-pointer:/blocks/0/elements/0/confirm/title/text]',
     ],
     [
       'a confirm text of 301',
-      [
-        actions(
-          button('a', {
-            confirm: {
-              title: { type: 'plain_text', text: 'Sure?' },
-              text: { type: 'mrkdwn', text: 't'.repeat(301) },
-              confirm: { type: 'plain_text', text: 'Yes' },
-              deny: { type: 'plain_text', text: 'No' },
-            },
-          }),
-        ),
-      ],
+      [confirming({ text: { type: 'mrkdwn', text: 't'.repeat(301) } })],
       'must be less than 301 characters [json-pointer:/blocks/0/elements/0/confirm/text/text]',
     ],
     [
       'a confirm button of 31',
-      [
-        actions(
-          button('a', {
-            confirm: {
-              title: { type: 'plain_text', text: 'Sure?' },
-              text: { type: 'plain_text', text: 'Sure?' },
-              confirm: { type: 'plain_text', text: 'y'.repeat(31) },
-              deny: { type: 'plain_text', text: 'No' },
-            },
-          }),
-        ),
-      ],
+      [confirming({ confirm: plain('y'.repeat(31)) })],
       'must be less than 31 characters [json-pointer:/blocks/0/elements/0/confirm/confirm/text]',
     ],
     [
       'a confirm without deny',
-      [
-        actions(
-          button('a', {
-            confirm: {
-              title: { type: 'plain_text', text: 'Sure?' },
-              text: { type: 'plain_text', text: 'Sure?' },
-              confirm: { type: 'plain_text', text: 'Yes' },
-            },
-          }),
-        ),
-      ],
+      // JSON leaves an undefined member out.
+      [confirming({ deny: undefined })],
       'missing required field: deny [json-pointer:/blocks/0/elements/0/confirm]',
     ],
     [

@@ -3,7 +3,7 @@
 
 import { fixedNameFindings } from '../core/machine/fixed-names';
 import { parseReference } from '../core/machine/input-flow';
-import { trainingPipelineDefinition, trainingPipelineInput } from './support/training-pipeline-asl';
+import { dsSdkTrainingPipeline, trainingPipelineInput } from './fixtures/machines';
 
 const TRAIN = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
 const MODEL = 'arn:aws:states:::sagemaker:createModel';
@@ -17,7 +17,7 @@ function machine(states: Record<string, unknown>, startAt = Object.keys(states)[
 }
 
 test('the DS SDK TrainingPipeline with the SDK-style fixed input: every name that must be new is found', () => {
-  const findings = fixedNameFindings(trainingPipelineDefinition, trainingPipelineInput('churn-2024'));
+  const findings = fixedNameFindings(dsSdkTrainingPipeline.asl, trainingPipelineInput('churn-2024'));
   expect(findings).toEqual([
     {
       state: 'Training',
@@ -44,13 +44,13 @@ test('the DS SDK TrainingPipeline with the SDK-style fixed input: every name tha
 });
 
 test('the same machine with {build} in its input names: nothing to say', () => {
-  expect(fixedNameFindings(trainingPipelineDefinition, trainingPipelineInput('churn-{build}'))).toEqual([]);
+  expect(fixedNameFindings(dsSdkTrainingPipeline.asl, trainingPipelineInput('churn-{build}'))).toEqual([]);
 });
 
 test('a missing default value is as fixed as a fixed one', () => {
   const input = trainingPipelineInput('churn-{build}');
   delete (input['Create Model'] as Record<string, unknown>).ModelName;
-  expect(fixedNameFindings(trainingPipelineDefinition, input)).toEqual([
+  expect(fixedNameFindings(dsSdkTrainingPipeline.asl, input)).toEqual([
     { state: 'Create Model', field: 'ModelName', why: 'input', inputPath: 'Create Model.ModelName' },
   ]);
 });

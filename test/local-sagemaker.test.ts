@@ -2,47 +2,29 @@
 // task integration. Time runs thousands of times faster than life; only recorded durations are checked.
 import { realClock, replayClock, TimeScale, type Clock, type SimContext } from '../local/clock';
 import { SageMakerApiError } from '../local/sagemaker/errors';
-import { SageMakerSimulator } from '../local/sagemaker/simulator';
 import { sageMakerTaskHandler, throttledTaskError } from '../local/sagemaker/task-integration';
+import {
+  ARN_PREFIX,
+  fast,
+  frozen,
+  IMAGE,
+  OUTPUT_PATH,
+  simulatorPerTest,
+  trainingJobRequest,
+} from './support/sagemaker-simulator';
 
-const ACCOUNT = { region: 'us-east-1', accountId: '123456789012' };
-const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012';
-const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
-const OUTPUT_PATH = 's3://sagebuild-artifacts/churn';
 const MINUTE = 60_000;
+const sim = simulatorPerTest();
 
-const fast: SimContext = { clock: realClock, timeScale: new TimeScale(20000) };
-/** Slow enough that nothing moves while a test looks. */
-const frozen: SimContext = { clock: realClock, timeScale: new TimeScale(1) };
-
-let sim: SageMakerSimulator;
-beforeEach(() => {
-  sim = new SageMakerSimulator(ACCOUNT);
-});
-afterEach(() => sim.dispose());
-
+/** A training job whose hyperparameters (sagebuild_*) steer the simulator. */
 function trainingJob(name: string, hyperParameters: Record<string, string> = {}): Record<string, unknown> {
-  return {
-    TrainingJobName: name,
-    RoleArn: 'arn:aws:iam::123456789012:role/SageBuildSageMaker',
-    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-    HyperParameters: { max_depth: '5', ...hyperParameters },
-    InputDataConfig: [
-      {
-        ChannelName: 'train',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://data/train' } },
-      },
-    ],
-    OutputDataConfig: { S3OutputPath: OUTPUT_PATH },
-    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 10 },
-    StoppingCondition: { MaxRuntimeInSeconds: 7200 },
-  };
+  return trainingJobRequest(name, { HyperParameters: { max_depth: '5', ...hyperParameters } });
 }
 
 /** A model and a single-variant endpoint config for it, optionally serving a training job's artifacts. */
 async function modelAndConfig(name: string, fromJob?: string): Promise<void> {
   const modelDataUrl = `${OUTPUT_PATH}/${fromJob ?? 'seed'}/output/model.tar.gz`;
-  await sim.call(
+  await sim().call(
     'CreateModel',
     {
       ModelName: name,
@@ -51,7 +33,7 @@ async function modelAndConfig(name: string, fromJob?: string): Promise<void> {
     },
     fast,
   );
-  await sim.call(
+  await sim().call(
     'CreateEndpointConfig',
     {
       EndpointConfigName: `${name}-config`,
@@ -63,7 +45,7 @@ async function modelAndConfig(name: string, fromJob?: string): Promise<void> {
   );
 }
 
-const describeEndpoint = (name: string) => sim.call('DescribeEndpoint', { EndpointName: name }, fast);
+const describeEndpoint = (name: string) => sim().call('DescribeEndpoint', { EndpointName: name }, fast);
 
 /** Every EndpointStatus seen until the endpoint settles, by looking often (the scale gives ~100 ms per step). */
 async function statusesUntilSettled(name: string): Promise<string[]> {
@@ -95,13 +77,13 @@ const minutesBetween = (from: unknown, to: unknown): number =>
 
 describe('training jobs', () => {
   it('runs Starting → Downloading → Training → Uploading → Completed with messages, artifacts and metrics', async () => {
-    const created = await sim.call('CreateTrainingJob', trainingJob('churn-1'), fast);
+    const created = await sim().call('CreateTrainingJob', trainingJob('churn-1'), fast);
     expect(created).toEqual({ TrainingJobArn: `${ARN_PREFIX}:training-job/churn-1` });
-    const early = await sim.call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, fast);
+    const early = await sim().call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, fast);
     expect(early).toMatchObject({ TrainingJobStatus: 'InProgress', SecondaryStatus: 'Starting' });
     expect(early.ModelArtifacts).toBeUndefined();
 
-    const done = await sim.waitForTrainingJob('churn-1');
+    const done = await sim().waitForTrainingJob('churn-1');
     expect(done).toMatchObject({
       TrainingJobName: 'churn-1',
       TrainingJobStatus: 'Completed',
@@ -148,15 +130,15 @@ describe('training jobs', () => {
     const anchor = Date.now() - 30 * 24 * 60 * MINUTE;
     const realStart = Date.now();
     const replay: SimContext = { clock: replayClock(anchor, stretch), timeScale: new TimeScale(stretch) };
-    await sim.call('CreateTrainingJob', trainingJob('seeded-1'), replay);
-    await sim.call(
+    await sim().call('CreateTrainingJob', trainingJob('seeded-1'), replay);
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('seeded-2', { sagebuild_training_minutes: '10' }),
       replay,
     );
     const [full, short] = await Promise.all([
-      sim.waitForTrainingJob('seeded-1'),
-      sim.waitForTrainingJob('seeded-2'),
+      sim().waitForTrainingJob('seeded-1'),
+      sim().waitForTrainingJob('seeded-2'),
     ]);
 
     // Timers never run early (give or take a millisecond, which is 5 simulated seconds here), so every
@@ -202,18 +184,18 @@ describe('training jobs', () => {
   });
 
   it('reports the sagebuild_metric hyperparameter as validation:auc', async () => {
-    await sim.call('CreateTrainingJob', trainingJob('churn-2', { sagebuild_metric: '0.87' }), fast);
-    const done = await sim.waitForTrainingJob('churn-2');
+    await sim().call('CreateTrainingJob', trainingJob('churn-2', { sagebuild_metric: '0.87' }), fast);
+    const done = await sim().waitForTrainingJob('churn-2');
     expect(done.FinalMetricDataList?.find((m) => m.MetricName === 'validation:auc')?.Value).toBe(0.87);
   });
 
   it('fails during Training with a realistic FailureReason when asked to', async () => {
-    await sim.call(
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('churn-3', { sagebuild_simulate: 'training-failure' }),
       fast,
     );
-    const done = await sim.waitForTrainingJob('churn-3');
+    const done = await sim().waitForTrainingJob('churn-3');
     expect(done).toMatchObject({ TrainingJobStatus: 'Failed', SecondaryStatus: 'Failed' });
     expect(done.FailureReason).toMatch(/^AlgorithmError: ExecuteUserScriptError:/);
     expect(done.FailureReason).toContain('Input contains NaN, infinity or a value too large');
@@ -227,47 +209,47 @@ describe('training jobs', () => {
   });
 
   it('stops an InProgress job (Stopping, then Stopped) and refuses to stop a finished one', async () => {
-    await sim.call('CreateTrainingJob', trainingJob('churn-4'), fast);
-    await expect(sim.call('StopTrainingJob', { TrainingJobName: 'churn-4' }, fast)).resolves.toEqual({});
-    const stopping = await sim.call('DescribeTrainingJob', { TrainingJobName: 'churn-4' }, fast);
+    await sim().call('CreateTrainingJob', trainingJob('churn-4'), fast);
+    await expect(sim().call('StopTrainingJob', { TrainingJobName: 'churn-4' }, fast)).resolves.toEqual({});
+    const stopping = await sim().call('DescribeTrainingJob', { TrainingJobName: 'churn-4' }, fast);
     expect(stopping).toMatchObject({ TrainingJobStatus: 'Stopping', SecondaryStatus: 'Stopping' });
 
-    const done = await sim.waitForTrainingJob('churn-4');
+    const done = await sim().waitForTrainingJob('churn-4');
     expect(done).toMatchObject({ TrainingJobStatus: 'Stopped', SecondaryStatus: 'Stopped' });
     expect(done.SecondaryStatusTransitions?.slice(-2).map((t) => t.Status)).toEqual(['Stopping', 'Stopped']);
     await expectApiError(
-      sim.call('StopTrainingJob', { TrainingJobName: 'churn-4' }, fast),
+      sim().call('StopTrainingJob', { TrainingJobName: 'churn-4' }, fast),
       'ValidationException',
       'The request was rejected because the training job is in status Stopped.',
     );
   });
 
   it('rejects duplicate names (in any case), bad names and missing fields', async () => {
-    await sim.call('CreateTrainingJob', trainingJob('churn-5'), frozen);
+    await sim().call('CreateTrainingJob', trainingJob('churn-5'), frozen);
     await expectApiError(
-      sim.call('CreateTrainingJob', trainingJob('Churn-5'), frozen),
+      sim().call('CreateTrainingJob', trainingJob('Churn-5'), frozen),
       'ResourceInUse',
       `a training job with this name already exists (${ARN_PREFIX}:training-job/churn-5)`,
     );
     await expectApiError(
-      sim.call('CreateTrainingJob', trainingJob('churn_5'), frozen),
+      sim().call('CreateTrainingJob', trainingJob('churn_5'), frozen),
       'ValidationException',
       "1 validation error detected: Value 'churn_5' at 'trainingJobName' failed to satisfy constraint: " +
         'Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}',
     );
     const { RoleArn: _role, ...noRole } = trainingJob('churn-6');
     await expectApiError(
-      sim.call('CreateTrainingJob', noRole, frozen),
+      sim().call('CreateTrainingJob', noRole, frozen),
       'ValidationException',
       "Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
     );
     await expectApiError(
-      sim.call('CreateTrainingJob', { ...trainingJob('churn-6'), AlgorithmSpecification: {} }, frozen),
+      sim().call('CreateTrainingJob', { ...trainingJob('churn-6'), AlgorithmSpecification: {} }, frozen),
       'ValidationException',
       "Value null at 'algorithmSpecification.trainingInputMode' failed to satisfy constraint: Member must not be null",
     );
     await expectApiError(
-      sim.call(
+      sim().call(
         'CreateTrainingJob',
         { ...trainingJob('churn-6'), AlgorithmSpecification: { TrainingInputMode: 'File' } },
         frozen,
@@ -276,12 +258,12 @@ describe('training jobs', () => {
       "Value null at 'algorithmSpecification.trainingImage'",
     );
     await expectApiError(
-      sim.call('CreateTrainingJob', trainingJob('churn-6', { sagebuild_simulate: 'oops' }), frozen),
+      sim().call('CreateTrainingJob', trainingJob('churn-6', { sagebuild_simulate: 'oops' }), frozen),
       'ValidationException',
       'sagebuild_simulate must be one of',
     );
     await expectApiError(
-      sim.call('DescribeTrainingJob', { TrainingJobName: 'nope' }, frozen),
+      sim().call('DescribeTrainingJob', { TrainingJobName: 'nope' }, frozen),
       'ValidationException',
       'Requested resource not found.',
     );
@@ -290,25 +272,25 @@ describe('training jobs', () => {
 
 describe('operations', () => {
   it('answers which operations it supports and rejects the rest', async () => {
-    expect(sim.supports('DescribeEndpoint')).toBe(true);
-    expect(sim.supports('DeleteDomain')).toBe(false);
-    expect(sim.supports('toString')).toBe(false);
-    await expectApiError(sim.call('DeleteDomain', {}, fast), 'UnknownOperationException', 'DeleteDomain');
+    expect(sim().supports('DescribeEndpoint')).toBe(true);
+    expect(sim().supports('DeleteDomain')).toBe(false);
+    expect(sim().supports('toString')).toBe(false);
+    await expectApiError(sim().call('DeleteDomain', {}, fast), 'UnknownOperationException', 'DeleteDomain');
   });
 
   it('rejects calls and waiters once disposed', async () => {
-    await sim.call('CreateTrainingJob', trainingJob('churn-7'), frozen);
-    const waiting = sim.waitForTrainingJob('churn-7');
-    sim.dispose();
+    await sim().call('CreateTrainingJob', trainingJob('churn-7'), frozen);
+    const waiting = sim().waitForTrainingJob('churn-7');
+    sim().dispose();
     await expect(waiting).rejects.toThrow('disposed');
-    await expect(sim.call('ListEndpoints', {}, fast)).rejects.toThrow('disposed');
+    await expect(sim().call('ListEndpoints', {}, fast)).rejects.toThrow('disposed');
   });
 });
 
 describe('models, endpoint configs and endpoints', () => {
   it('describes models and configs, and refuses configs naming a missing model', async () => {
     await modelAndConfig('churn-a');
-    const model = await sim.call('DescribeModel', { ModelName: 'churn-a' }, fast);
+    const model = await sim().call('DescribeModel', { ModelName: 'churn-a' }, fast);
     expect(model).toMatchObject({
       ModelName: 'churn-a',
       ModelArn: `${ARN_PREFIX}:model/churn-a`,
@@ -316,14 +298,14 @@ describe('models, endpoint configs and endpoints', () => {
       ExecutionRoleArn: 'arn:aws:iam::123456789012:role/SageBuildSageMaker',
       CreationTime: expect.any(Date),
     });
-    const config = await sim.call('DescribeEndpointConfig', { EndpointConfigName: 'churn-a-config' }, fast);
+    const config = await sim().call('DescribeEndpointConfig', { EndpointConfigName: 'churn-a-config' }, fast);
     expect(config).toMatchObject({
       EndpointConfigArn: `${ARN_PREFIX}:endpoint-config/churn-a-config`,
       ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'churn-a' }],
       CreationTime: expect.any(Date),
     });
     await expectApiError(
-      sim.call(
+      sim().call(
         'CreateEndpointConfig',
         {
           EndpointConfigName: 'bad',
@@ -338,7 +320,7 @@ describe('models, endpoint configs and endpoints', () => {
 
   it('creates an endpoint: Creating, then InService with its variants; a second create is refused', async () => {
     await modelAndConfig('churn-a');
-    const created = await sim.call(
+    const created = await sim().call(
       'CreateEndpoint',
       { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' },
       fast,
@@ -348,7 +330,7 @@ describe('models, endpoint configs and endpoints', () => {
     expect(creating).toMatchObject({ EndpointStatus: 'Creating', EndpointConfigName: 'churn-a-config' });
     expect(creating.ProductionVariants).toBeUndefined();
 
-    const live = await sim.waitForEndpoint('churn');
+    const live = await sim().waitForEndpoint('churn');
     expect(live).toMatchObject({
       EndpointName: 'churn',
       EndpointStatus: 'InService',
@@ -368,7 +350,7 @@ describe('models, endpoint configs and endpoints', () => {
     });
     expect(live.FailureReason).toBeUndefined();
     await expectApiError(
-      sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast),
+      sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast),
       'ValidationException',
       `Cannot create already existing endpoint "${ARN_PREFIX}:endpoint/churn".`,
     );
@@ -377,10 +359,10 @@ describe('models, endpoint configs and endpoints', () => {
   it('keeps serving the old config while Updating and switches when the update completes', async () => {
     await modelAndConfig('churn-a');
     await modelAndConfig('churn-b');
-    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast);
-    const before = await sim.waitForEndpoint('churn');
+    await sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast);
+    const before = await sim().waitForEndpoint('churn');
 
-    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-b-config' }, fast);
+    await sim().call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-b-config' }, fast);
     const updating = await describeEndpoint('churn');
     expect(updating).toMatchObject({
       EndpointStatus: 'Updating',
@@ -388,12 +370,12 @@ describe('models, endpoint configs and endpoints', () => {
       PendingDeploymentSummary: { EndpointConfigName: 'churn-b-config' },
     });
     await expectApiError(
-      sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast),
+      sim().call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast),
       'ValidationException',
       `Cannot update in-progress endpoint "${ARN_PREFIX}:endpoint/churn".`,
     );
 
-    const after = await sim.waitForEndpoint('churn');
+    const after = await sim().waitForEndpoint('churn');
     expect(after).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'churn-b-config' });
     expect(after.PendingDeploymentSummary).toBeUndefined();
     expect((after.LastModifiedTime as Date).getTime()).toBeGreaterThan(
@@ -403,18 +385,18 @@ describe('models, endpoint configs and endpoints', () => {
 
   it('rolls a failed update back to the old config, with the failure reason shown', async () => {
     const slow: SimContext = { clock: realClock, timeScale: new TimeScale(2000) };
-    await sim.call(
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('churn-9', { sagebuild_simulate: 'endpoint-failure' }),
       fast,
     );
-    expect((await sim.waitForTrainingJob('churn-9')).TrainingJobStatus).toBe('Completed');
+    expect((await sim().waitForTrainingJob('churn-9')).TrainingJobStatus).toBe('Completed');
     await modelAndConfig('churn-a');
     await modelAndConfig('churn-9', 'churn-9');
-    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast);
-    await sim.waitForEndpoint('churn');
+    await sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast);
+    await sim().waitForEndpoint('churn');
 
-    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-9-config' }, slow);
+    await sim().call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-9-config' }, slow);
     expect(await statusesUntilSettled('churn')).toEqual(['Updating', 'RollingBack', 'InService']);
     const after = await describeEndpoint('churn');
     expect(after).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'churn-a-config' });
@@ -425,21 +407,21 @@ describe('models, endpoint configs and endpoints', () => {
   });
 
   it('fails a create whose model fails its health check, and lets a good config repair it', async () => {
-    await sim.call(
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('churn-9', { sagebuild_simulate: 'endpoint-failure' }),
       fast,
     );
     await modelAndConfig('churn-9', 'churn-9');
     await modelAndConfig('churn-a');
-    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-9-config' }, fast);
-    const failed = await sim.waitForEndpoint('churn');
+    await sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-9-config' }, fast);
+    const failed = await sim().waitForEndpoint('churn');
     expect(failed).toMatchObject({ EndpointStatus: 'Failed', EndpointConfigName: 'churn-9-config' });
     expect(failed.FailureReason).toContain('did not pass the ping health check');
     expect(failed.ProductionVariants).toBeUndefined();
 
-    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast);
-    const repaired = await sim.waitForEndpoint('churn');
+    await sim().call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn-a-config' }, fast);
+    const repaired = await sim().waitForEndpoint('churn');
     expect(repaired).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'churn-a-config' });
     expect(repaired.FailureReason).toBeUndefined();
   });
@@ -464,10 +446,10 @@ describe('listing', () => {
 
   it('filters, sorts and pages training jobs', async () => {
     for (const name of ['job-c', 'job-a', 'job-b', 'other']) {
-      await sim.call('CreateTrainingJob', trainingJob(name), stepping);
+      await sim().call('CreateTrainingJob', trainingJob(name), stepping);
     }
-    await sim.call('StopTrainingJob', { TrainingJobName: 'job-b' }, stepping);
-    const list = (input: Record<string, unknown>) => sim.call('ListTrainingJobs', input, stepping);
+    await sim().call('StopTrainingJob', { TrainingJobName: 'job-b' }, stepping);
+    const list = (input: Record<string, unknown>) => sim().call('ListTrainingJobs', input, stepping);
 
     expect(names((await list({})).TrainingJobSummaries)).toEqual(['job-c', 'job-a', 'job-b', 'other']);
     expect(names((await list({ SortBy: 'Name', NameContains: 'JOB' })).TrainingJobSummaries)).toEqual([
@@ -515,13 +497,13 @@ describe('listing', () => {
     }
     await modelAndConfig('churn-a');
     for (const name of ['ep-1', 'ep-2']) {
-      await sim.call(
+      await sim().call(
         'CreateEndpoint',
         { EndpointName: name, EndpointConfigName: 'churn-a-config' },
         stepping,
       );
     }
-    const endpoints = await sim.call('ListEndpoints', { MaxResults: 1 }, stepping);
+    const endpoints = await sim().call('ListEndpoints', { MaxResults: 1 }, stepping);
     expect(endpoints.NextToken).toEqual(expect.any(String));
     await expectApiError(list({ NextToken: endpoints.NextToken }), 'ValidationException', 'NextToken');
   });
@@ -529,13 +511,13 @@ describe('listing', () => {
   it('lists endpoints newest first by default, pages and filters them', async () => {
     await modelAndConfig('churn-a');
     for (const name of ['ep-1', 'ep-2', 'ep-3']) {
-      await sim.call(
+      await sim().call(
         'CreateEndpoint',
         { EndpointName: name, EndpointConfigName: 'churn-a-config' },
         stepping,
       );
     }
-    const list = (input: Record<string, unknown>) => sim.call('ListEndpoints', input, stepping);
+    const list = (input: Record<string, unknown>) => sim().call('ListEndpoints', input, stepping);
     const endpointNames = (out: Record<string, unknown>) =>
       (out.Endpoints as { EndpointName: string }[]).map((e) => e.EndpointName);
 
@@ -561,14 +543,14 @@ describe('listing models and endpoint configs', () => {
 
   it('lists newest first by default, filters by name and creation time, and sorts by Name or CreationTime only', async () => {
     for (const name of ['churn-a', 'churn-b', 'fraud-a']) {
-      await sim.call('CreateModel', { ModelName: name, PrimaryContainer: { Image: IMAGE } }, stepping);
-      await sim.call(
+      await sim().call('CreateModel', { ModelName: name, PrimaryContainer: { Image: IMAGE } }, stepping);
+      await sim().call(
         'CreateEndpointConfig',
         { EndpointConfigName: name, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: name }] },
         stepping,
       );
     }
-    const models = await sim.call('ListModels', {}, stepping);
+    const models = await sim().call('ListModels', {}, stepping);
     expect((models.Models as { ModelName: string }[]).map((m) => m.ModelName)).toEqual([
       'fraud-a',
       'churn-b',
@@ -580,7 +562,7 @@ describe('listing models and endpoint configs', () => {
       CreationTime: expect.any(Date),
     });
     const churnB = (models.Models as { CreationTime: Date }[])[1]?.CreationTime.getTime() ?? 0;
-    const configs = await sim.call(
+    const configs = await sim().call(
       'ListEndpointConfigs',
       { NameContains: 'churn', SortBy: 'Name', SortOrder: 'Ascending', CreationTimeBefore: churnB / 1000 },
       stepping,
@@ -595,7 +577,7 @@ describe('listing models and endpoint configs', () => {
       ],
     });
     await expectApiError(
-      sim.call('ListModels', { SortBy: 'Status' }, stepping),
+      sim().call('ListModels', { SortBy: 'Status' }, stepping),
       'ValidationException',
       "Value 'Status' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [Name, CreationTime]",
     );
@@ -606,15 +588,15 @@ describe('Step Functions task integration', () => {
   const SYNC = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
 
   function handler(resource: string, ctx: SimContext & { signal?: AbortSignal } = fast) {
-    const run = sageMakerTaskHandler(resource, sim, ctx);
+    const run = sageMakerTaskHandler(resource, sim(), ctx);
     if (!run) throw new Error(`no handler for ${resource}`);
     return run;
   }
 
   it('ignores resources that are not SageMaker', () => {
-    expect(sageMakerTaskHandler('arn:aws:states:::lambda:invoke', sim, fast)).toBeUndefined();
+    expect(sageMakerTaskHandler('arn:aws:states:::lambda:invoke', sim(), fast)).toBeUndefined();
     expect(
-      sageMakerTaskHandler('arn:aws:lambda:us-east-1:123456789012:function:f', sim, fast),
+      sageMakerTaskHandler('arn:aws:lambda:us-east-1:123456789012:function:f', sim(), fast),
     ).toBeUndefined();
   });
 
@@ -650,7 +632,7 @@ describe('Step Functions task integration', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     abort.abort();
     await expect(running).rejects.toBeDefined();
-    const done = await sim.waitForTrainingJob('sfn-3');
+    const done = await sim().waitForTrainingJob('sfn-3');
     expect(done.TrainingJobStatus).toBe('Stopped');
   });
 

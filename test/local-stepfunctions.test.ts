@@ -14,6 +14,7 @@ import { checkedCounts } from '../local/conformance';
 import { LocalAws } from '../local/local-aws';
 import { exampleInput, referenceDefinition } from '../pipeline';
 import { TEST_TIME_SCALE } from './support/local-stack';
+import { trainingRequestFor } from './support/training-request';
 
 const ROLE = 'arn:aws:iam::123456789012:role/StepFunctionsSageMaker';
 const input = exampleInput('churn-team');
@@ -64,22 +65,7 @@ const parsed = (text: string | undefined): unknown => JSON.parse(text ?? 'null')
 // Parameters a team's machine passes, written the way the DS SDK TrainingPipeline template reads them.
 const TRAINING = {
   'TrainingJobName.$': "$$.Execution.Input['Training job name']",
-  AlgorithmSpecification: { TrainingImage: input.trainingImage, TrainingInputMode: 'File' },
-  RoleArn: input.roleArn,
-  InputDataConfig: [
-    {
-      ChannelName: 'train',
-      DataSource: {
-        S3DataSource: {
-          S3DataType: 'S3Prefix',
-          S3Uri: input.trainingInputS3Uri,
-          S3DataDistributionType: 'FullyReplicated',
-        },
-      },
-    },
-  ],
-  OutputDataConfig: { S3OutputPath: input.outputS3Uri },
-  ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+  ...trainingRequestFor(input),
   StoppingCondition: { MaxRuntimeInSeconds: 86400 },
   HyperParameters: { num_round: '100' },
 };
@@ -93,6 +79,18 @@ function trainState(next: Record<string, unknown> = { End: true }, extra: Record
     ...next,
   };
 }
+
+/** The odd machine's shape: the training in a Parallel beside a logging branch. */
+const TRAIN_AND_LOG = {
+  'Train and log': {
+    Type: 'Parallel',
+    Branches: [
+      { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
+      { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
+    ],
+    End: true,
+  },
+};
 
 describe('a .sync training task', () => {
   it('records TaskSubmitted with the create response between TaskStarted and TaskSucceeded', async () => {
@@ -248,22 +246,9 @@ describe('a stop', () => {
   );
 
   it('inside a Parallel aborts the running task, then the Parallel, then the execution', async () => {
-    const arn = await start(
-      await machine(
-        {
-          'Train and log': {
-            Type: 'Parallel',
-            Branches: [
-              { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
-              { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
-            ],
-            End: true,
-          },
-        },
-        'Train and log',
-      ),
-      { 'Training job name': 'team-stop-parallel' },
-    );
+    const arn = await start(await machine(TRAIN_AND_LOG, 'Train and log'), {
+      'Training job name': 'team-stop-parallel',
+    });
     await waitForEvent(arn, 'TaskSubmitted');
     await sfn.send(new StopExecutionCommand({ executionArn: arn }));
     const events = await history(arn);
@@ -410,20 +395,9 @@ describe('machines written by others', () => {
   });
 
   it('runs a Parallel holding the training and a Pass, with the Parallel events AWS records', async () => {
-    const { events, described } = await run(
-      {
-        'Train and log': {
-          Type: 'Parallel',
-          Branches: [
-            { StartAt: 'Train Step', States: { 'Train Step': trainState() } },
-            { StartAt: 'logging', States: { logging: { Type: 'Pass', End: true } } },
-          ],
-          End: true,
-        },
-      },
-      'Train and log',
-      { 'Training job name': 'team-parallel-1' },
-    );
+    const { events, described } = await run(TRAIN_AND_LOG, 'Train and log', {
+      'Training job name': 'team-parallel-1',
+    });
 
     expect(described.status).toBe('SUCCEEDED');
     const outer = events.filter((e) => e.type?.startsWith('Parallel') || e.type?.startsWith('Execution'));

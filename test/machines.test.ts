@@ -20,7 +20,7 @@ import {
 import { machineRoles, roleOfResource } from '../core/machine/roles';
 import { parseConfig } from '../core/config/load';
 import { NoBuildsYet } from '../core/errors';
-import type { BuildStatusFact } from '../core/builds/facts';
+import type { BuildStatusFact, StartResult } from '../core/builds/facts';
 import { SageBuild } from '../core/sagebuild';
 import { details, errorSentence, liveModel, status, whyFailed } from '../core/wording';
 import { LocalAws } from '../local/local-aws';
@@ -34,7 +34,7 @@ import {
   oddParallel,
   type MachineFixture,
 } from './fixtures/machines';
-import { TEST_TIME_SCALE, tester, waitFor } from './support/local-stack';
+import { newKey, TEST_TIME_SCALE, tester, waitFor } from './support/local-stack';
 
 let local: LocalAws;
 let sfn: SFNClient;
@@ -62,6 +62,7 @@ beforeAll(async () => {
         pipelines: MACHINE_FIXTURES.map((machine) => ({
           name: machine.name,
           stateMachineArn: machineArns.get(machine.name),
+          defaultInput: machine.defaultInput,
           access: { start: ['*'], stop: ['*'] },
         })),
       },
@@ -78,7 +79,7 @@ afterAll(async () => {
 
 const now = () => new Date();
 
-/** Starts a build the way the team's own tooling does: StartExecution with a unique name and input. */
+/** Starts a build the way the team's own tooling does: StartExecution with a name and input of its own. */
 async function startBuild(
   machine: MachineFixture,
   build: string,
@@ -95,8 +96,8 @@ async function startBuild(
   return started.executionArn as string;
 }
 
-async function finish(executionArn: string): Promise<void> {
-  await local.stepFunctions.waitFor(executionArn);
+function finish(executionArn: string) {
+  return local.stepFunctions.waitFor(executionArn);
 }
 
 /** The card's step list as Slack shows it, one line per step. */
@@ -117,8 +118,10 @@ const ICON = {
   skipped: ':heavy_minus_sign:',
 };
 
+type CardSteps = [keyof typeof ICON, string][];
+
 /** "Train Step" etc. with an icon each; a running step also says how long it has run. */
-function lines(steps: [keyof typeof ICON, string][]): (string | RegExp)[] {
+function lines(steps: CardSteps): (string | RegExp)[] {
   return steps.map(([state, label]) =>
     state === 'running' ? new RegExp(`^${ICON.running} ${escape(label)} · .+$`) : `${ICON[state]} ${label}`,
   );
@@ -141,68 +144,47 @@ interface Expectations {
   machine: MachineFixture;
   /** The state a training failure is reported at, by whyFailed. */
   trainingStepNoun: string;
-  jobOf: (build: string) => string;
-  modelOf: (build: string) => string;
   /** The card's steps for a build that is training (running first training step). */
-  trainingCard: [keyof typeof ICON, string][];
-  stoppedCard: [keyof typeof ICON, string][];
-  succeededCard: [keyof typeof ICON, string][];
+  trainingCard: CardSteps;
+  /** The card's steps, all done, for a build that succeeded. */
+  succeededSteps: string[];
+}
+
+/** A stop while training: the running step is stopped there, and the steps it never reached are skipped. */
+function stoppedWhileTraining(trainingCard: CardSteps): CardSteps {
+  const after = { running: 'stopped', waiting: 'skipped' } as const;
+  return trainingCard.map(([state, label]) => [
+    state === 'running' || state === 'waiting' ? after[state] : state,
+    label,
+  ]);
 }
 
 const EXPECTATIONS: Expectations[] = [
   {
     machine: dsSdkWorkflow,
     trainingStepNoun: 'the Train Step',
-    jobOf: (b) => `churn-${b}`,
-    modelOf: (b) => `churn-${b}`,
     trainingCard: [
       ['running', 'Train Step'],
       ['waiting', 'Save model'],
       ['waiting', 'Create Endpoint Config'],
       ['waiting', 'Create Endpoint'],
     ],
-    stoppedCard: [
-      ['stopped', 'Train Step'],
-      ['skipped', 'Save model'],
-      ['skipped', 'Create Endpoint Config'],
-      ['skipped', 'Create Endpoint'],
-    ],
-    succeededCard: [
-      ['done', 'Train Step'],
-      ['done', 'Save model'],
-      ['done', 'Create Endpoint Config'],
-      ['done', 'Create Endpoint'],
-    ],
+    succeededSteps: ['Train Step', 'Save model', 'Create Endpoint Config', 'Create Endpoint'],
   },
   {
     machine: dsSdkTrainingPipeline,
     trainingStepNoun: 'the Training step',
-    jobOf: (b) => `estimator-${b}`,
-    modelOf: (b) => b,
     trainingCard: [
       ['running', 'Training'],
       ['waiting', 'Create Model'],
       ['waiting', 'Configure Endpoint'],
       ['waiting', 'Deploy'],
     ],
-    stoppedCard: [
-      ['stopped', 'Training'],
-      ['skipped', 'Create Model'],
-      ['skipped', 'Configure Endpoint'],
-      ['skipped', 'Deploy'],
-    ],
-    succeededCard: [
-      ['done', 'Training'],
-      ['done', 'Create Model'],
-      ['done', 'Configure Endpoint'],
-      ['done', 'Deploy'],
-    ],
+    succeededSteps: ['Training', 'Create Model', 'Configure Endpoint', 'Deploy'],
   },
   {
     machine: continuousDeployment,
     trainingStepNoun: 'the TrainingJob step',
-    jobOf: (b) => `churn-train-${b}`,
-    modelOf: (b) => `churn-model-${b}`,
     trainingCard: [
       ['running', 'TrainingJob'],
       ['waiting', 'CreateModel'],
@@ -211,28 +193,19 @@ const EXPECTATIONS: Expectations[] = [
       ['waiting', 'CreateEndpoint / UpdateEndpoint'],
       ['waiting', 'WaitForDeploy'],
     ],
-    stoppedCard: [
-      ['stopped', 'TrainingJob'],
-      ['skipped', 'CreateModel'],
-      ['skipped', 'CreateEndpointConfig'],
-      ['skipped', 'CheckEndpointExists'],
-      ['skipped', 'CreateEndpoint / UpdateEndpoint'],
-      ['skipped', 'WaitForDeploy'],
-    ],
-    succeededCard: [
-      ['done', 'TrainingJob'],
-      ['done', 'CreateModel'],
-      ['done', 'CreateEndpointConfig'],
-      ['done', 'CheckEndpointExists'],
-      ['done', 'UpdateEndpoint'],
-      ['done', 'WaitForDeploy'],
+    // The endpoint exists by then: the choice went to UpdateEndpoint, and the card names the branch taken.
+    succeededSteps: [
+      'TrainingJob',
+      'CreateModel',
+      'CreateEndpointConfig',
+      'CheckEndpointExists',
+      'UpdateEndpoint',
+      'WaitForDeploy',
     ],
   },
   {
     machine: oddParallel,
     trainingStepNoun: 'the sm-train step',
-    jobOf: (b) => `odd-${b}`,
-    modelOf: (b) => `odd-${b}`,
     trainingCard: [
       ['done', 'step_1'],
       ['running', 'step_2 (sm-train, logging)'],
@@ -240,20 +213,7 @@ const EXPECTATIONS: Expectations[] = [
       ['waiting', 'step_4'],
       ['waiting', 'step_5'],
     ],
-    stoppedCard: [
-      ['done', 'step_1'],
-      ['stopped', 'step_2 (sm-train, logging)'],
-      ['skipped', 'step_3'],
-      ['skipped', 'step_4'],
-      ['skipped', 'step_5'],
-    ],
-    succeededCard: [
-      ['done', 'step_1'],
-      ['done', 'step_2 (sm-train, logging)'],
-      ['done', 'step_3'],
-      ['done', 'step_4'],
-      ['done', 'step_5'],
-    ],
+    succeededSteps: ['step_1', 'step_2 (sm-train, logging)', 'step_3', 'step_4', 'step_5'],
   },
 ];
 
@@ -297,7 +257,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     const said = status(fact, now());
     expect(said).toMatch(
       new RegExp(
-        `^Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${escape(machine.endpointOf('b1'))} (is being created|is in service)\\.$`,
+        `^Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${escape(machine.namesOf('b1').endpoint)} (is being created|is in service)\\.$`,
       ),
     );
   });
@@ -319,7 +279,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     expectNatural(said);
     const more = details(await core.details(pipeline), now());
     expect(more).toContain(
-      `The training job ${expected.jobOf('b2')} is training. SageMaker says: Training image download completed. Training in progress.`,
+      `The training job ${machine.namesOf('b2').job} is training. SageMaker says: Training image download completed. Training in progress.`,
     );
     expectNatural(more);
     expectLines(await cardSteps(machine, executionArn), lines(expected.trainingCard));
@@ -332,7 +292,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     expect(status(stopped, now())).toMatch(
       new RegExp(`^Your ${pipeline} build was stopped .+, while training the model\\.$`),
     );
-    expectLines(await cardSteps(machine, executionArn), lines(expected.stoppedCard));
+    expectLines(await cardSteps(machine, executionArn), lines(stoppedWhileTraining(expected.trainingCard)));
   });
 
   test("a training failure: SageMaker's reason in status, why and the card, never a fixed cause", async () => {
@@ -401,36 +361,50 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
       return fact.endpoint?.status === 'Failed' ? fact : undefined;
     });
     expect(liveModel(live)).toBe(
-      `The ${machine.endpointOf('b4')} endpoint has failed. SageMaker said: ${healthCheckOf(machine)}.`,
+      `The ${machine.namesOf('b4').endpoint} endpoint has failed. SageMaker said: ${healthCheckOf(machine)}.`,
     );
     const fact = await core.status(pipeline);
     expect(status(fact, now())).toMatch(
       new RegExp(
-        `^Yes\\. Your ${pipeline} build finished .+\\. The endpoint ${escape(machine.endpointOf('b4'))} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
+        `^Yes\\. Your ${pipeline} build finished .+\\. The endpoint ${escape(machine.namesOf('b4').endpoint)} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
       ),
     );
   });
 
-  test('a second and third build succeed: details with metrics, the live model and the card', async () => {
-    for (const build of ['b5', 'b6']) await finish(await startBuild(machine, build));
+  test('a second and third build, started by the core, succeed: details with metrics, the live model and the card', async () => {
+    // As people start builds: the core names each one, and "{build}" in the default input names its jobs.
+    const builds: StartResult[] = [];
+    for (const round of [2, 3]) {
+      const result = await core.start({ pipeline, requester: tester, idempotencyKey: newKey() });
+      expect({ round, warnings: result.warnings }).toEqual({ round, warnings: undefined });
+      expect({ round, status: (await finish(result.executionArn)).status }).toEqual({
+        round,
+        status: 'SUCCEEDED',
+      });
+      builds.push(result);
+    }
+    const { name: build, executionArn } = builds[1] as StartResult;
+    const names = machine.namesOf(build);
     const fact: BuildStatusFact = await core.details(pipeline);
-    expect(fact).toMatchObject({ status: 'SUCCEEDED', name: 'b6' });
+    expect(fact).toMatchObject({ status: 'SUCCEEDED', name: build });
     const more = details(fact, now());
     expect(more).toContain(
-      `The training job ${expected.jobOf('b6')} has completed. SageMaker says: Training job completed. The latest metrics: train:auc is 0.94, validation:auc is 0.91 and validation:rmse is 0.21.`,
+      `The training job ${names.job} has completed. SageMaker says: Training job completed. The latest metrics: train:auc is 0.94, validation:auc is 0.91 and validation:rmse is 0.21.`,
     );
     expectNatural(more);
     const live = await waitFor(async () => {
       const model = await core.endpoint(pipeline);
-      return model.endpoint?.status === 'InService' && model.endpoint.modelName === expected.modelOf('b6')
+      return model.endpoint?.status === 'InService' && model.endpoint.modelName === names.model
         ? model
         : undefined;
     });
     expect(liveModel(live)).toBe(
-      `The ${machine.endpointOf('b6')} endpoint is in service, serving model ${expected.modelOf('b6')}.`,
+      `The ${names.endpoint} endpoint is in service, serving model ${names.model}.`,
     );
-    const executionArn = `${(machineArns.get(pipeline) as string).replace(':stateMachine:', ':execution:')}:b6`;
-    expectLines(await cardSteps(machine, executionArn), lines(expected.succeededCard));
+    expectLines(
+      await cardSteps(machine, executionArn),
+      lines(expected.succeededSteps.map((label) => ['done', label])),
+    );
   });
 });
 
@@ -511,25 +485,21 @@ describe('knowing a machine from its definition', () => {
   });
 });
 
-function entered(id: number, type: string, name: string): HistoryEvent {
-  return {
+/** A state's Entered or Exited event, following the event before it, one second apart. */
+function stateEvent(phase: 'Entered' | 'Exited', id: number, type: string, name: string): HistoryEvent {
+  const event: HistoryEvent = {
     id,
     previousEventId: id - 1,
-    type: `${type}StateEntered` as HistoryEvent['type'],
+    type: `${type}State${phase}` as HistoryEvent['type'],
     timestamp: new Date(id * 1000),
-    stateEnteredEventDetails: { name, input: '{}' },
   };
+  if (phase === 'Entered') event.stateEnteredEventDetails = { name, input: '{}' };
+  else event.stateExitedEventDetails = { name, output: '{}' };
+  return event;
 }
 
-function exited(id: number, type: string, name: string): HistoryEvent {
-  return {
-    id,
-    previousEventId: id - 1,
-    type: `${type}StateExited` as HistoryEvent['type'],
-    timestamp: new Date(id * 1000),
-    stateExitedEventDetails: { name, output: '{}' },
-  };
-}
+const entered = (id: number, type: string, name: string) => stateEvent('Entered', id, type, name);
+const exited = (id: number, type: string, name: string) => stateEvent('Exited', id, type, name);
 
 function scheduled(
   id: number,

@@ -19,7 +19,7 @@ import { startConsole, type RunningConsole } from './support/console';
 import { cleanEnv } from './support/env';
 import { newKey, startLocalStack, tester, type LocalStack } from './support/local-stack';
 import { runProcess } from './support/run-process';
-import { trainingPipelineDefinition } from './support/training-pipeline-asl';
+import { dsSdkTrainingPipeline } from './fixtures/machines';
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -39,7 +39,7 @@ function file(name: string, content: unknown): string {
 
 describe('the default input, from what the machine reads', () => {
   test('the DS SDK TrainingPipeline: every parameter under its state name, names per build', () => {
-    expect(derivedInput(trainingPipelineDefinition, WHERE)).toEqual({
+    expect(derivedInput(dsSdkTrainingPipeline.asl, WHERE)).toEqual({
       Training: {
         AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
         OutputDataConfig: { S3OutputPath: `${S3}/output` },
@@ -201,7 +201,7 @@ describe('on the local AWS', () => {
     const own = addOwnPipeline(stack.local, {
       name: 'my-machine',
       file: 'my-machine.asl.json',
-      definition: trainingPipelineDefinition,
+      definition: dsSdkTrainingPipeline.asl,
     });
     core = new SageBuild(localConfig([...stack.pipelines, own], stack.local.region));
   });
@@ -244,7 +244,7 @@ describe('npm start -- --pipeline', () => {
   afterAll(() => npmStart?.kill());
 
   test('the console starts with the team machine, answers about it, and runs a build of it', async () => {
-    const path = file('my-machine.asl.json', trainingPipelineDefinition);
+    const path = file('my-machine.asl.json', dsSdkTrainingPipeline.definition);
     npmStart = await startConsole({
       tempPrefix: 'sagebuild-own-console-',
       timeScale: 3000,

@@ -14,6 +14,7 @@ import {
   type JsonObject,
   type PipelineInput,
 } from '../pipeline';
+import { trainingRequestFor } from './support/training-request';
 
 // asl-validator ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -314,22 +315,7 @@ describe('running the build locally', () => {
     ]);
     expect(aws[S.trainModel]).toHaveBeenCalledWith({
       TrainingJobName: EXECUTION_NAME,
-      AlgorithmSpecification: { TrainingImage: input.trainingImage, TrainingInputMode: 'File' },
-      RoleArn: input.roleArn,
-      InputDataConfig: [
-        {
-          ChannelName: 'train',
-          DataSource: {
-            S3DataSource: {
-              S3DataType: 'S3Prefix',
-              S3Uri: input.trainingInputS3Uri,
-              S3DataDistributionType: 'FullyReplicated',
-            },
-          },
-        },
-      ],
-      OutputDataConfig: { S3OutputPath: input.outputS3Uri },
-      ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+      ...trainingRequestFor(input),
       StoppingCondition: { MaxRuntimeInSeconds: 3600 },
       HyperParameters: input.hyperparameters,
     });

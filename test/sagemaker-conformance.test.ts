@@ -10,48 +10,25 @@ import {
   type CreateTrainingJobCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { realClock, TimeScale, type SimContext } from '../local/clock';
 import { checkedCounts } from '../local/conformance';
 import { LocalAws } from '../local/local-aws';
 import { SageMakerApiError } from '../local/sagemaker/errors';
-import { SageMakerSimulator } from '../local/sagemaker/simulator';
 import { exampleInput, referenceDefinition, type JsonObject } from '../pipeline';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+import {
+  ARN_PREFIX,
+  fast,
+  frozen,
+  IMAGE,
+  OUTPUT_PATH,
+  SAGEMAKER_ROLE as ROLE,
+  simulatorPerTest,
+  trainingJobRequest as trainingJob,
+} from './support/sagemaker-simulator';
 
-const ACCOUNT = { region: 'us-east-1', accountId: '123456789012' };
-const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012';
-const ROLE = 'arn:aws:iam::123456789012:role/SageBuildSageMaker';
-const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
-const fast: SimContext = { clock: realClock, timeScale: new TimeScale(20000) };
-/** Nothing moves while a test looks. */
-const frozen: SimContext = { clock: realClock, timeScale: new TimeScale(1) };
-
-let sim: SageMakerSimulator;
-beforeEach(() => {
-  sim = new SageMakerSimulator(ACCOUNT);
-});
-afterEach(() => sim.dispose());
+const sim = simulatorPerTest();
 
 type Body = Record<string, unknown>;
-
-function trainingJob(name: string, changes: Body = {}): Body {
-  return {
-    TrainingJobName: name,
-    RoleArn: ROLE,
-    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-    HyperParameters: { max_depth: '5' },
-    InputDataConfig: [
-      {
-        ChannelName: 'train',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://data/train/' } },
-      },
-    ],
-    OutputDataConfig: { S3OutputPath: 's3://artifacts/churn/' },
-    ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    ...changes,
-  };
-}
 
 const variant = (changes: Body = {}): Body => ({
   VariantName: 'AllTraffic',
@@ -63,10 +40,12 @@ const variant = (changes: Body = {}): Body => ({
 });
 
 async function refusal(operation: string, body: unknown, ctx = frozen): Promise<SageMakerApiError> {
-  const error: unknown = await sim.call(operation, body, ctx).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error: unknown = await sim()
+    .call(operation, body, ctx)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   if (!(error instanceof SageMakerApiError))
     throw new Error(`${operation} was not refused: ${String(error)}`);
   return error;
@@ -81,12 +60,12 @@ async function answer(operation: string, body: unknown): Promise<[string, string
 const one = (detail: string): string => `1 validation error detected: ${detail}`;
 
 async function modelAndConfig(name: string): Promise<void> {
-  await sim.call(
+  await sim().call(
     'CreateModel',
     { ModelName: name, ExecutionRoleArn: ROLE, PrimaryContainer: { Image: IMAGE } },
     fast,
   );
-  await sim.call(
+  await sim().call(
     'CreateEndpointConfig',
     { EndpointConfigName: name, ProductionVariants: [variant({ ModelName: name })] },
     fast,
@@ -167,7 +146,7 @@ describe('answers recorded from real SageMaker', () => {
   it('answers a duplicate training job with ResourceInUse and the exact sentence', async () => {
     // Recorded wording (the issue #10 brief, from a real account): "Training job names must be unique within an
     // AWS account and region, and a training job with this name already exists (arn:...)".
-    await sim.call('CreateTrainingJob', trainingJob('churn-1'), frozen);
+    await sim().call('CreateTrainingJob', trainingJob('churn-1'), frozen);
     expect(await answer('CreateTrainingJob', trainingJob('CHURN-1'))).toEqual([
       'ResourceInUse',
       'Training job names must be unique within an AWS account and region, and a training job with this name ' +
@@ -222,12 +201,12 @@ describe('answers recorded from real SageMaker', () => {
   it('reads a decimal for an integer as its whole part, and a null as absent', async () => {
     // Measured on the same front end (as above): MaxResults 1.5 is served as 1.
     const resources = { InstanceType: 'ml.m5.xlarge', InstanceCount: 2.9, VolumeSizeInGB: 30 };
-    await sim.call(
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('churn-1', { ResourceConfig: resources, VpcConfig: null }),
       frozen,
     );
-    const job = await sim.call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, frozen);
+    const job = await sim().call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, frozen);
     expect(job.ResourceConfig).toEqual({
       InstanceType: 'ml.m5.xlarge',
       InstanceCount: 2,
@@ -478,20 +457,20 @@ describe('each rule family real SageMaker refuses', () => {
   it('ignores unknown members, as the service does: neither checked nor kept', async () => {
     // Measured on the same front end (as above): unknown keys are ignored.
     const resources = { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGb: 'thirty' };
-    await sim.call(
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('churn-1', { ResourceConfig: resources, Typo: 1 }),
       frozen,
     );
-    const job = await sim.call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, frozen);
+    const job = await sim().call('DescribeTrainingJob', { TrainingJobName: 'churn-1' }, frozen);
     expect(job.ResourceConfig).toEqual({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
     expect(job).not.toHaveProperty('Typo');
-    await sim.call(
+    await sim().call(
       'CreateModel',
       { ModelName: 'm', PrimaryContainer: { Image: IMAGE, Imagee: 'x' } },
       frozen,
     );
-    expect((await sim.call('DescribeModel', { ModelName: 'm' }, frozen)).PrimaryContainer).toEqual({
+    expect((await sim().call('DescribeModel', { ModelName: 'm' }, frozen)).PrimaryContainer).toEqual({
       Image: IMAGE,
     });
   });
@@ -511,7 +490,7 @@ describe('each rule family real SageMaker refuses', () => {
       'ValidationException',
       `Cannot create already existing endpoint configuration "${ARN_PREFIX}:endpoint-config/churn".`,
     ]);
-    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' }, frozen);
+    await sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' }, frozen);
     expect(await answer('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' })).toEqual([
       'ValidationException',
       `Cannot create already existing endpoint "${ARN_PREFIX}:endpoint/churn".`,
@@ -520,20 +499,20 @@ describe('each rule family real SageMaker refuses', () => {
 
   it('a refused request changes nothing', async () => {
     await refusal('CreateTrainingJob', trainingJob('churn-1', { ResourceConfig: { InstanceCount: 0 } }));
-    expect(await sim.call('ListTrainingJobs', {}, frozen)).toEqual({ TrainingJobSummaries: [] });
+    expect(await sim().call('ListTrainingJobs', {}, frozen)).toEqual({ TrainingJobSummaries: [] });
     expect(await answer('DescribeTrainingJob', { TrainingJobName: 'churn-1' })).toEqual([
       'ValidationException',
       'Requested resource not found.',
     ]);
     // The name is still free.
-    await expect(sim.call('CreateTrainingJob', trainingJob('churn-1'), frozen)).resolves.toEqual({
+    await expect(sim().call('CreateTrainingJob', trainingJob('churn-1'), frozen)).resolves.toEqual({
       TrainingJobArn: `${ARN_PREFIX}:training-job/churn-1`,
     });
   });
 
   it('counts what it checked and what it refused', async () => {
     const before = checkedCounts();
-    await sim.call('ListEndpoints', {}, frozen);
+    await sim().call('ListEndpoints', {}, frozen);
     await refusal('ListEndpoints', { MaxResults: 101 });
     const after = checkedCounts();
     expect(after['sagemaker: requests checked']).toBe((before['sagemaker: requests checked'] ?? 0) + 2);
@@ -544,21 +523,21 @@ describe('each rule family real SageMaker refuses', () => {
 describe('deleting', () => {
   it('DeleteEndpoint: Deleting, then gone; the name is free again', async () => {
     await modelAndConfig('churn');
-    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' }, fast);
-    await sim.waitForEndpoint('churn');
-    await expect(sim.call('DeleteEndpoint', { EndpointName: 'churn' }, fast)).resolves.toEqual({});
-    expect((await sim.call('DescribeEndpoint', { EndpointName: 'churn' }, fast)).EndpointStatus).toBe(
+    await sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' }, fast);
+    await sim().waitForEndpoint('churn');
+    await expect(sim().call('DeleteEndpoint', { EndpointName: 'churn' }, fast)).resolves.toEqual({});
+    expect((await sim().call('DescribeEndpoint', { EndpointName: 'churn' }, fast)).EndpointStatus).toBe(
       'Deleting',
     );
     expect(await answer('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' })).toEqual([
       'ValidationException',
       `Cannot update in-progress endpoint "${ARN_PREFIX}:endpoint/churn".`,
     ]);
-    await expect(sim.waitForEndpoint('churn')).rejects.toThrow(
+    await expect(sim().waitForEndpoint('churn')).rejects.toThrow(
       `Could not find endpoint "${ARN_PREFIX}:endpoint/churn".`,
     );
     await expect(
-      sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' }, frozen),
+      sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'churn' }, frozen),
     ).resolves.toEqual({
       EndpointArn: `${ARN_PREFIX}:endpoint/churn`,
     });
@@ -570,13 +549,13 @@ describe('deleting', () => {
 
   it('DeleteModel and DeleteEndpointConfig leave a serving endpoint serving', async () => {
     await modelAndConfig('churn');
-    await sim.call('CreateEndpoint', { EndpointName: 'live', EndpointConfigName: 'churn' }, fast);
-    await sim.waitForEndpoint('live');
-    await expect(sim.call('DeleteModel', { ModelName: 'churn' }, fast)).resolves.toEqual({});
-    await expect(sim.call('DeleteEndpointConfig', { EndpointConfigName: 'churn' }, fast)).resolves.toEqual(
+    await sim().call('CreateEndpoint', { EndpointName: 'live', EndpointConfigName: 'churn' }, fast);
+    await sim().waitForEndpoint('live');
+    await expect(sim().call('DeleteModel', { ModelName: 'churn' }, fast)).resolves.toEqual({});
+    await expect(sim().call('DeleteEndpointConfig', { EndpointConfigName: 'churn' }, fast)).resolves.toEqual(
       {},
     );
-    const live = await sim.call('DescribeEndpoint', { EndpointName: 'live' }, fast);
+    const live = await sim().call('DescribeEndpoint', { EndpointName: 'live' }, fast);
     expect(live).toMatchObject({
       EndpointStatus: 'InService',
       EndpointConfigName: 'churn',
@@ -597,36 +576,36 @@ describe('endpoint failure reasons', () => {
   it('shows the last failed update until the next update starts', async () => {
     // Recorded behaviour: aws-controllers-k8s/sagemaker-controller pull request #7 ("the failure reason only
     // stays if the endpoint is in InService state and disappears as soon as a new update is applied").
-    await sim.call(
+    await sim().call(
       'CreateTrainingJob',
       trainingJob('bad', { HyperParameters: { sagebuild_simulate: 'endpoint-failure' } }),
       fast,
     );
-    await sim.waitForTrainingJob('bad');
+    await sim().waitForTrainingJob('bad');
     await modelAndConfig('good');
-    await sim.call(
+    await sim().call(
       'CreateModel',
       {
         ModelName: 'bad',
-        PrimaryContainer: { Image: IMAGE, ModelDataUrl: 's3://artifacts/churn/bad/output/model.tar.gz' },
+        PrimaryContainer: { Image: IMAGE, ModelDataUrl: `${OUTPUT_PATH}/bad/output/model.tar.gz` },
       },
       fast,
     );
-    await sim.call(
+    await sim().call(
       'CreateEndpointConfig',
       { EndpointConfigName: 'bad', ProductionVariants: [variant({ ModelName: 'bad' })] },
       fast,
     );
-    await sim.call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'good' }, fast);
-    await sim.waitForEndpoint('churn');
-    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'bad' }, fast);
+    await sim().call('CreateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'good' }, fast);
+    await sim().waitForEndpoint('churn');
+    await sim().call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'bad' }, fast);
     // Settled means past Updating and RollingBack.
-    const settled = await sim.waitForEndpoint('churn');
+    const settled = await sim().waitForEndpoint('churn');
     expect(settled).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'good' });
     expect(settled.FailureReason).toContain('did not pass the ping health check');
 
-    await sim.call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'good' }, frozen);
-    const updating = await sim.call('DescribeEndpoint', { EndpointName: 'churn' }, frozen);
+    await sim().call('UpdateEndpoint', { EndpointName: 'churn', EndpointConfigName: 'good' }, frozen);
+    const updating = await sim().call('DescribeEndpoint', { EndpointName: 'churn' }, frozen);
     expect(updating.EndpointStatus).toBe('Updating');
     expect(updating).not.toHaveProperty('FailureReason');
   });
@@ -666,21 +645,21 @@ describe('the reference pipeline', () => {
       ['churn-prod-0a1b2c3d4e5f', 'Create endpoint'],
       ['churn-prod-6a7b8c9d0e1f', 'Update endpoint'],
     ] as const) {
-      await sim.call('CreateTrainingJob', parameters('Train model', input, build), fast);
-      const training = await sim.waitForTrainingJob(build);
+      await sim().call('CreateTrainingJob', parameters('Train model', input, build), fast);
+      const training = await sim().waitForTrainingJob(build);
       expect(training.TrainingJobStatus).toBe('Completed');
       const state = { ...input, training: JSON.parse(JSON.stringify(training)) as JsonObject };
-      await sim.call('CreateModel', parameters('Save model', state, build), fast);
-      await sim.call('CreateEndpointConfig', parameters('Create endpoint config', state, build), fast);
-      await sim
+      await sim().call('CreateModel', parameters('Save model', state, build), fast);
+      await sim().call('CreateEndpointConfig', parameters('Create endpoint config', state, build), fast);
+      await sim()
         .call('DescribeEndpoint', parameters('Check endpoint status', state, build), fast)
         .catch(() => undefined);
-      await sim.call(
+      await sim().call(
         endpointState === 'Create endpoint' ? 'CreateEndpoint' : 'UpdateEndpoint',
         parameters(endpointState, state, build),
         fast,
       );
-      const endpoint = await sim.waitForEndpoint('churn-prod');
+      const endpoint = await sim().waitForEndpoint('churn-prod');
       expect(endpoint).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: build });
     }
   });

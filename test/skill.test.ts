@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { ResponseFactory } from 'ask-sdk-core';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../core/builds/facts';
-import { parseConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
 import { ConfigError, NothingToStop } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
@@ -22,6 +21,7 @@ import { skillFromConfig } from '../skill/from-config';
 import { createSkill, type SkillDeps } from '../skill/skill';
 import { answer, ssml, stopQuestion } from '../skill/speech';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+import { stackConfig } from './support/stack-config';
 
 const USER = 'amzn1.ask.account.KITCHEN';
 /** Keeps a build in training for 600 simulated minutes: about 12 s at the test time scale. */
@@ -59,22 +59,16 @@ interface ConfigChanges {
 
 /** A core on the same local AWS with another config: no default pipeline, other access rules, other budgets. */
 function coreWith(changes: ConfigChanges): SageBuild {
-  const config: SageBuildConfig = parseConfig(
-    {
+  const config: SageBuildConfig = stackConfig(stack.pipelines, {
+    settings: {
       region: stack.local.region,
       ...(changes.defaultPipeline ? { defaultPipeline: changes.defaultPipeline } : {}),
       ...(changes.aws ? { aws: changes.aws } : {}),
       alexa: { skillId: LOCAL_SKILL_ID },
-      pipelines: stack.pipelines.map((p) => ({
-        name: p.name,
-        aliases: p.aliases,
-        stateMachineArn: p.stateMachineArn,
-        defaultInput: p.defaultInput,
-        access: { start: changes.start ?? ['*'], stop: changes.stop ?? ['*'] },
-      })),
     },
-    'the skill test',
-  );
+    access: { start: changes.start ?? ['*'], stop: changes.stop ?? ['*'] },
+    source: 'the skill test',
+  });
   const core = new SageBuild(config);
   extraCores.push(core);
   return core;

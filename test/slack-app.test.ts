@@ -26,6 +26,7 @@ import { MemoryStore } from '../slack/store/memory-store';
 import type { Logger } from '../core/log/logger';
 import { startLocalStack, waitFor, type LocalStack } from './support/local-stack';
 import { captureLog } from './support/log';
+import { stackConfig } from './support/stack-config';
 import {
   appMentionEvent,
   blockActionBody,
@@ -99,23 +100,17 @@ beforeAll(async () => {
   fake = await startFakeSlackApi({ userGroups: { [DEVOPS]: [GROUPIE] } });
   sfn = new SFNClient({});
   const people = [`slack:${ALLOWED}`, `slack-group:${DEVOPS}`];
-  config = parseConfig(
-    {
-      region: stack.local.region,
-      defaultPipeline: 'prod',
-      slack: { botUserId: TEST_BOT_USER_ID },
-      pipelines: stack.pipelines.map((p) => ({
-        name: p.name,
-        aliases: p.aliases,
-        stateMachineArn: p.stateMachineArn,
-        defaultInput: p.defaultInput,
-        slack: { channels: [p.slackChannel] },
-        // prod may only be changed from its own channel; dev from anywhere.
-        access: { start: people, stop: people, channels: p.name === 'prod' ? [`slack:${PROD_CHANNEL}`] : [] },
-      })),
-    },
-    'the Slack test',
-  );
+  config = stackConfig(stack.pipelines, {
+    settings: { region: stack.local.region, defaultPipeline: 'prod', slack: { botUserId: TEST_BOT_USER_ID } },
+    slackChannels: true,
+    // prod may only be changed from its own channel; dev from anywhere.
+    access: (p) => ({
+      start: people,
+      stop: people,
+      channels: p.name === 'prod' ? [`slack:${PROD_CHANNEL}`] : [],
+    }),
+    source: 'the Slack test',
+  });
   core = new SageBuild(config);
   store = new MemoryStore();
   receiver = createHttpReceiver({ signingSecret: TEST_SIGNING_SECRET });

@@ -10,7 +10,7 @@ import { fixedNameFindings, type FixedNameFinding } from '../core/machine/fixed-
 import { SageBuild } from '../core/sagebuild';
 import { fixedNamesProblem, someoneStarted, started } from '../core/wording';
 import { newKey, startLocalStack, tester, type LocalStack } from './support/local-stack';
-import { trainingPipelineDefinition, trainingPipelineInput } from './support/training-pipeline-asl';
+import { dsSdkTrainingPipeline, trainingPipelineInput } from './fixtures/machines';
 
 let stack: LocalStack;
 let core: SageBuild;
@@ -23,7 +23,7 @@ beforeAll(async () => {
       new CreateStateMachineCommand({
         name: 'churn-training-pipeline',
         roleArn: `arn:aws:iam::${stack.local.accountId}:role/StepFunctionsWorkflowExecutionRole`,
-        definition: JSON.stringify(trainingPipelineDefinition),
+        definition: dsSdkTrainingPipeline.definition,
       }),
     )
     .finally(() => sfn.destroy());
@@ -71,34 +71,10 @@ const FIXED_SENTENCE =
 
 test('the first start of a machine with fixed names warns once; later starts say nothing more', async () => {
   const { result: first } = await build('fixed');
-  expect(first.warnings).toEqual([
-    {
-      kind: 'fixed-names',
-      findings: [
-        {
-          state: 'Training',
-          field: 'TrainingJobName',
-          why: 'input',
-          inputPath: 'Training.TrainingJobName',
-          value: 'estimator-churn-2024',
-        },
-        {
-          state: 'Create Model',
-          field: 'ModelName',
-          why: 'input',
-          inputPath: 'Create Model.ModelName',
-          value: 'churn-2024',
-        },
-        {
-          state: 'Configure Endpoint',
-          field: 'EndpointConfigName',
-          why: 'input',
-          inputPath: 'Configure Endpoint.EndpointConfigName',
-          value: 'churn-2024',
-        },
-      ],
-    },
-  ]);
+  // Exactly what the analysis finds (test/fixed-names.test.ts spells those findings out).
+  const findings = fixedNameFindings(dsSdkTrainingPipeline.asl, trainingPipelineInput('churn-2024'));
+  expect(findings.map((f) => f.field)).toEqual(['TrainingJobName', 'ModelName', 'EndpointConfigName']);
+  expect(first.warnings).toEqual([{ kind: 'fixed-names', findings }]);
   expect(started(first, new Date())).toBe(`Started a new fixed build, ${first.name}. ${FIXED_SENTENCE}`);
   expect(someoneStarted('<@U0ANA>', first)).toBe(
     `<@U0ANA> started a new fixed build, ${first.name}. ${FIXED_SENTENCE}`,
@@ -120,6 +96,22 @@ test('a machine that cannot be described still starts, without a warning', async
   } finally {
     stack.local.faults.set({});
     other.close();
+  }
+});
+
+test('a start and the status after it share one read of the definition', async () => {
+  const fresh = new SageBuild(core.config);
+  try {
+    const before = stack.local.callCount;
+    const result = await fresh.start({ pipeline: 'churn', requester: tester, idempotencyKey: newKey() });
+    await stack.local.stepFunctions.waitFor(result.executionArn);
+    expect((await fresh.statusOf('churn', result.executionArn)).steps).toHaveLength(4);
+    const reads = stack.local
+      .callsSince(before)
+      .filter((call) => call.startsWith('states:DescribeStateMachine'));
+    expect(reads).toEqual(['states:DescribeStateMachine']);
+  } finally {
+    fresh.close();
   }
 });
 
@@ -167,8 +159,8 @@ test("the README's DS SDK input names everything per build", () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Per-build input'));
   const input = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '') as Record<string, unknown>;
-  expect(fixedNameFindings(trainingPipelineDefinition, input)).toEqual([]);
-  expect(Object.keys(input)).toEqual(Object.keys(trainingPipelineDefinition.States));
+  expect(fixedNameFindings(dsSdkTrainingPipeline.asl, input)).toEqual([]);
+  expect(Object.keys(input)).toEqual(Object.keys(dsSdkTrainingPipeline.asl.States));
 });
 
 describe('the sentence', () => {

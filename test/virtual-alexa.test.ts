@@ -27,7 +27,6 @@ import type { IModel } from 'virtual-core';
 import type { SkillResponse, VirtualAlexa as VirtualAlexaType } from 'virtual-alexa';
 import type { ConfirmationStatus } from 'virtual-alexa/lib/src/dialog/DialogManager';
 import type { RequestEnvelope, ui } from 'ask-sdk-model';
-import { parseConfig } from '../core/config/load';
 import { loggedLambda } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
 import { NothingToStop } from '../core/errors';
@@ -42,6 +41,7 @@ import { LOCAL_SKILL_ID } from '../local/local-config';
 import { createSkill } from '../skill/skill';
 import { captureLog } from './support/log';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+import { stackConfig } from './support/stack-config';
 
 const NODE_HTTP = {
   clientRequest: http.ClientRequest,
@@ -368,20 +368,11 @@ describe('virtual-alexa: conversations', () => {
 
   test('with no default pipeline, "start a build" asks which; "prod", then "no", starts nothing', async () => {
     const core = new SageBuild(
-      parseConfig(
-        {
-          region: stack.local.region,
-          alexa: { skillId: LOCAL_SKILL_ID },
-          pipelines: stack.pipelines.map((p) => ({
-            name: p.name,
-            aliases: p.aliases,
-            stateMachineArn: p.stateMachineArn,
-            defaultInput: p.defaultInput,
-            access: { start: ['*'], stop: ['*'] },
-          })),
-        },
-        'the virtual-alexa test',
-      ),
+      stackConfig(stack.pipelines, {
+        settings: { region: stack.local.region, alexa: { skillId: LOCAL_SKILL_ID } },
+        access: { start: ['*'], stop: ['*'] },
+        source: 'the virtual-alexa test',
+      }),
     );
     try {
       const alexa = device(core);

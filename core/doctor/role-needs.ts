@@ -1,6 +1,6 @@
 // What each deployed Lambda's IAM role must be allowed to do, as (action, resource) pairs to simulate. The
-// actions are the calls the code makes (core/builds, slack/store, slack/secrets); the resources are the
-// config's, with sample names where the real ones are made per build.
+// actions are the calls the code makes (core/builds, core/machine, core/claims, slack/store, slack/secrets);
+// the resources are the config's, with sample names where the real ones are made per build.
 
 import type { SageBuildConfig } from '../config/schema';
 import { executionArnFor, executionName } from '../builds/names';
@@ -11,7 +11,7 @@ export interface LambdaRole {
   title: string;
   /** The CloudFormation stack output holding the role's ARN. */
   output: string;
-  /** Starts and stops builds (the notifier only reads). */
+  /** Starts and stops builds, claiming the pipeline for each start (the notifier only reads). */
   controlsBuilds: boolean;
   /** Reads the Slack tokens and keeps cards in DynamoDB. */
   usesSlack: boolean;
@@ -38,6 +38,8 @@ export interface StackPlace {
   account: string;
   /** The stack's table (its StoreTableName output), else the config's. */
   storeTable?: string;
+  /** The stack's start claims table (its StartClaimsTableName output), else the config's. */
+  claimsTable?: string;
   /** The stack's tokens secret: its full ARN if known, else its name (SlackSecretName output). */
   secretArn?: string;
   secretName?: string;
@@ -50,12 +52,14 @@ export function placeOf(
 ): StackPlace {
   const [, partition = 'aws', , , account = ''] = roleArn.split(':');
   const storeTable = stack.outputs.get(STACK_OUTPUTS.storeTableName);
+  const claimsTable = stack.outputs.get(STACK_OUTPUTS.startClaimsTableName);
   const secretName = stack.outputs.get(STACK_OUTPUTS.slackSecretName);
   return {
     partition,
     region: stack.region,
     account,
     ...(storeTable ? { storeTable } : {}),
+    ...(claimsTable ? { claimsTable } : {}),
     ...(stack.secretArn ? { secretArn: stack.secretArn } : {}),
     ...(secretName ? { secretName } : {}),
   };
@@ -73,10 +77,23 @@ export function roleNeeds(role: LambdaRole, config: SageBuildConfig, place: Stac
     const sagemaker = (kind: string, name: string) =>
       `arn:${partition}:sagemaker:${region}:${account}:${kind}/${name.toLowerCase()}`;
     const endpoint = pipeline.defaultInput.endpointName;
+    const onMachine = (action: string): Need => ({
+      action,
+      resource: machine,
+      what: `the state machine ${machineName}`,
+    });
+    const onExecutions = (action: string): Need => ({
+      action,
+      resource: execution,
+      what: `executions of ${machineName}`,
+    });
     const list: Need[] = [
-      { action: 'states:ListExecutions', resource: machine, what: `the state machine ${machineName}` },
-      { action: 'states:DescribeExecution', resource: execution, what: `executions of ${machineName}` },
-      { action: 'states:GetExecutionHistory', resource: execution, what: `executions of ${machineName}` },
+      onMachine('states:ListExecutions'),
+      // core/machine/definition.ts: the machine's steps, and the version a build ran.
+      onMachine('states:DescribeStateMachine'),
+      onExecutions('states:DescribeExecution'),
+      onExecutions('states:GetExecutionHistory'),
+      onExecutions('states:DescribeStateMachineForExecution'),
       {
         action: 'sagemaker:DescribeTrainingJob',
         resource: sagemaker('training-job', build),
@@ -96,27 +113,32 @@ export function roleNeeds(role: LambdaRole, config: SageBuildConfig, place: Stac
       });
     }
     if (role.controlsBuilds) {
-      list.push(
-        { action: 'states:StartExecution', resource: machine, what: `the state machine ${machineName}` },
-        { action: 'states:StopExecution', resource: execution, what: `executions of ${machineName}` },
-      );
+      list.push(onMachine('states:StartExecution'), onExecutions('states:StopExecution'));
     }
     return list;
   });
+  if (role.controlsBuilds) needs.push(...claimsNeeds(config, place));
   if (role.usesSlack && config.slack) needs.push(...slackNeeds(config.slack, place));
   return needs;
 }
 
-function slackNeeds(slack: NonNullable<SageBuildConfig['slack']>, place: StackPlace): Need[] {
+/** core/claims/dynamodb-claims.ts: a conditional PutItem takes a claim, GetItem reads it, DeleteItem releases. */
+function claimsNeeds(config: SageBuildConfig, place: StackPlace): Need[] {
+  const tableName = place.claimsTable ?? config.aws.startClaimsTable;
+  if (!tableName) return [];
+  return tableNeeds(tableName, ['PutItem', 'GetItem', 'DeleteItem'], place);
+}
+
+function tableNeeds(tableName: string, operations: string[], place: StackPlace): Need[] {
   const { partition, region, account } = place;
-  const tableName = place.storeTable ?? slack.storeTable;
   const table = `arn:${partition}:dynamodb:${region}:${account}:table/${tableName}`;
   const what = `the table ${tableName}`;
-  const needs: Need[] = ['GetItem', 'PutItem', 'DeleteItem', 'Query'].map((op) => ({
-    action: `dynamodb:${op}`,
-    resource: table,
-    what,
-  }));
+  return operations.map((op) => ({ action: `dynamodb:${op}`, resource: table, what }));
+}
+
+function slackNeeds(slack: NonNullable<SageBuildConfig['slack']>, place: StackPlace): Need[] {
+  const tableName = place.storeTable ?? slack.storeTable;
+  const needs = tableNeeds(tableName, ['GetItem', 'PutItem', 'DeleteItem', 'Query'], place);
   const secretId = slack.tokensSecretId ?? place.secretName;
   if (secretId) {
     needs.push({

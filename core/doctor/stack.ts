@@ -1,4 +1,4 @@
-// The deployed CloudFormation stack: its outputs (the Lambdas' roles, the Slack table and secret) and the full
+// The deployed CloudFormation stack: its outputs (the Lambdas' roles, its tables, the Slack secret) and the full
 // ARN of the tokens secret, which policies name with its random suffix and no output carries. Read once and
 // shared by the roles check and the Slack check.
 
@@ -12,6 +12,7 @@ import type { RoleClients } from './clients';
 export const STACK_OUTPUTS = {
   slackSecretName: 'SlackSecretName',
   storeTableName: 'StoreTableName',
+  startClaimsTableName: 'StartClaimsTableName',
 } as const;
 
 export interface DeployedStack {

@@ -10,7 +10,7 @@ import type { BuildSummary } from '../builds/facts';
 import type { PipelineConfig } from '../config/schema';
 import { ConfigError } from '../errors';
 import { fixedNameFindings } from '../machine/fixed-names';
-import { parseDefinition } from '../machine/input-flow';
+import { parseDefinition } from '../machine/definition';
 import { relativeTime } from '../wording/duration';
 import { fixedNamesProblem } from '../wording/start-warnings';
 import { awsProblemSentence } from '../wording/doctor';

@@ -1,14 +1,12 @@
-// The first start of each pipeline in this process reads the state machine's definition once and says what
-// will make the next build fail (names SageMaker needs new each build, taken from fixed values). Later starts
-// say nothing more. A stand-in until the machine's definition has a cached reader of its own; then only
-// `readDefinition` changes.
+// The first start of each pipeline in this process says what will make the next build fail (names SageMaker
+// needs new each build, taken from fixed values). Later starts say nothing more. The definition comes from the
+// cached reader (core/machine/definition.ts), so a start and the status questions after it share one read.
 
-import { DescribeStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { callAws } from '../aws/translate-error';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { BuildContext } from '../builds/context';
 import type { StartWarning } from '../builds/facts';
+import { currentDefinition } from './definition';
 import { fixedNameFindings } from './fixed-names';
-import { parseDefinition } from './input-flow';
 
 // Keyed by the SageBuild instance's client, so each instance (each Lambda cold start) checks once.
 const checked = new WeakMap<SFNClient, Set<string>>();
@@ -20,21 +18,8 @@ export async function firstStartWarnings(ctx: BuildContext): Promise<StartWarnin
   const key = `${ctx.pipeline.name}\n${ctx.pipeline.stateMachineArn}`;
   if (seen.has(key)) return [];
   seen.add(key);
-  const definition = await readDefinition(ctx);
+  // Undefined when the machine can't be described: a warning is never worth failing a start.
+  const definition = await currentDefinition(ctx);
   const findings = definition === undefined ? [] : fixedNameFindings(definition, ctx.pipeline.defaultInput);
   return findings.length > 0 ? [{ kind: 'fixed-names', findings }] : [];
-}
-
-/** The parsed definition, or undefined when it can't be read: a warning is never worth failing a start. */
-async function readDefinition(ctx: BuildContext): Promise<unknown> {
-  try {
-    const { definition } = await callAws('Step Functions', 'states:DescribeStateMachine', () =>
-      ctx.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: ctx.pipeline.stateMachineArn }), {
-        abortSignal: ctx.signal,
-      }),
-    );
-    return parseDefinition(definition);
-  } catch {
-    return undefined;
-  }
 }

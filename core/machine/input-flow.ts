@@ -209,16 +209,3 @@ export function executionInputReads(expression: string, base: Base): PathSegment
     return first === 'Execution' && second === 'Input' ? [rest] : [];
   });
 }
-
-/** Step Functions caps a definition at 1 MiB; anything larger is not parsed. */
-const MAX_DEFINITION_CHARS = 1024 * 1024;
-
-/** The parsed definition, or undefined when there is none or it is not JSON. */
-export function parseDefinition(text: string | undefined): unknown {
-  if (!text || text.length > MAX_DEFINITION_CHARS) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

@@ -38,6 +38,49 @@ const recordKeys = (name: string, creationTime: number): ListKeys => ({
   lastModifiedTime: creationTime,
 });
 
+interface PlainRecord {
+  name: string;
+  arn: string;
+  creationTime: number;
+}
+
+/** Models or endpoint configs by name: made once, never changed, listed newest first, deleted by name. */
+class Records<T extends PlainRecord> {
+  private readonly byName = new NameMap<T>();
+
+  constructor(
+    private readonly account: Account,
+    private readonly kind: 'model' | 'endpoint-config',
+    /** The List operation's plural, e.g. "Models" for ListModels. */
+    private readonly listKind: string,
+  ) {}
+
+  add(record: T): void {
+    this.byName.add(record.name, record, () => alreadyExistsError(this.kind, record.arn));
+  }
+
+  /** One page of the List operation, each record as `summary` words it. */
+  list<S>(input: Input, summary: (record: T) => S): { page: S[]; nextToken?: string } {
+    const { page, nextToken } = listPage(input, this.byName.values(), {
+      kind: this.listKind,
+      keys: (record) => recordKeys(record.name, record.creationTime),
+      defaultOrder: 'Descending',
+    });
+    return { page: page.map(summary), nextToken };
+  }
+
+  delete(name: string): void {
+    this.require(name);
+    this.byName.delete(name);
+  }
+
+  require(name: string): T {
+    return this.byName.require(name, () =>
+      notFoundError(this.kind, sageMakerArn(this.account, this.kind, name)),
+    );
+  }
+}
+
 export interface Model {
   name: string;
   arn: string;
@@ -52,9 +95,11 @@ export const containersOf = (model: Model): ContainerDefinition[] =>
   model.primaryContainer ? [model.primaryContainer] : (model.containers ?? []);
 
 export class Models {
-  private readonly models = new NameMap<Model>();
+  private readonly models: Records<Model>;
 
-  constructor(private readonly account: Account) {}
+  constructor(private readonly account: Account) {
+    this.models = new Records(account, 'model', 'Models');
+  }
 
   create(input: Input, ctx: SimContext): CreateModelOutput {
     const name = requireName(input, 'ModelName');
@@ -64,18 +109,14 @@ export class Models {
       throw validationError('Either PrimaryContainer or Containers must be provided.');
     }
     const arn = sageMakerArn(this.account, 'model', name);
-    this.models.add(
+    this.models.add({
       name,
-      {
-        name,
-        arn,
-        primaryContainer: copy(primaryContainer) as ContainerDefinition | undefined,
-        containers: copy(containers) as ContainerDefinition[] | undefined,
-        executionRoleArn: optionalString(input, 'ExecutionRoleArn'),
-        creationTime: ctx.clock.now(),
-      },
-      () => alreadyExistsError('model', arn),
-    );
+      arn,
+      primaryContainer: copy(primaryContainer) as ContainerDefinition | undefined,
+      containers: copy(containers) as ContainerDefinition[] | undefined,
+      executionRoleArn: optionalString(input, 'ExecutionRoleArn'),
+      creationTime: ctx.clock.now(),
+    });
     return { ModelArn: arn };
   }
 
@@ -93,31 +134,22 @@ export class Models {
   }
 
   list(input: Input): ListModelsOutput {
-    const { page, nextToken } = listPage(input, this.models.values(), {
-      kind: 'Models',
-      keys: (model) => recordKeys(model.name, model.creationTime),
-      defaultOrder: 'Descending',
-    });
-    return {
-      Models: page.map((model) => ({
-        ModelName: model.name,
-        ModelArn: model.arn,
-        CreationTime: new Date(model.creationTime),
-      })),
-      NextToken: nextToken,
-    };
+    const { page, nextToken } = this.models.list(input, (model) => ({
+      ModelName: model.name,
+      ModelArn: model.arn,
+      CreationTime: new Date(model.creationTime),
+    }));
+    return { Models: page, NextToken: nextToken };
   }
 
   /** Deleting a model leaves endpoint configs and endpoints that use it working, as in SageMaker. */
   delete(input: Input): Record<string, never> {
-    const name = requireName(input, 'ModelName');
-    this.require(name);
-    this.models.delete(name);
+    this.models.delete(requireName(input, 'ModelName'));
     return {};
   }
 
   require(name: string): Model {
-    return this.models.require(name, () => notFoundError('model', sageMakerArn(this.account, 'model', name)));
+    return this.models.require(name);
   }
 }
 
@@ -131,12 +163,14 @@ export interface EndpointConfig {
 }
 
 export class EndpointConfigs {
-  private readonly configs = new NameMap<EndpointConfig>();
+  private readonly configs: Records<EndpointConfig>;
 
   constructor(
     private readonly account: Account,
     private readonly models: Models,
-  ) {}
+  ) {
+    this.configs = new Records(account, 'endpoint-config', 'EndpointConfigs');
+  }
 
   create(input: Input, ctx: SimContext): CreateEndpointConfigOutput {
     const name = requireName(input, 'EndpointConfigName');
@@ -154,17 +188,13 @@ export class EndpointConfigs {
       models.set(String(variant.VariantName), this.models.require(modelName));
     });
     const arn = sageMakerArn(this.account, 'endpoint-config', name);
-    this.configs.add(
+    this.configs.add({
       name,
-      {
-        name,
-        arn,
-        variants: copy(variants) as unknown as ProductionVariant[],
-        models,
-        creationTime: ctx.clock.now(),
-      },
-      () => alreadyExistsError('endpoint-config', arn),
-    );
+      arn,
+      variants: copy(variants) as unknown as ProductionVariant[],
+      models,
+      creationTime: ctx.clock.now(),
+    });
     return { EndpointConfigArn: arn };
   }
 
@@ -179,32 +209,21 @@ export class EndpointConfigs {
   }
 
   list(input: Input): ListEndpointConfigsOutput {
-    const { page, nextToken } = listPage(input, this.configs.values(), {
-      kind: 'EndpointConfigs',
-      keys: (config) => recordKeys(config.name, config.creationTime),
-      defaultOrder: 'Descending',
-    });
-    return {
-      EndpointConfigs: page.map((config) => ({
-        EndpointConfigName: config.name,
-        EndpointConfigArn: config.arn,
-        CreationTime: new Date(config.creationTime),
-      })),
-      NextToken: nextToken,
-    };
+    const { page, nextToken } = this.configs.list(input, (config) => ({
+      EndpointConfigName: config.name,
+      EndpointConfigArn: config.arn,
+      CreationTime: new Date(config.creationTime),
+    }));
+    return { EndpointConfigs: page, NextToken: nextToken };
   }
 
   /** Deleting a config leaves endpoints that use it serving, as in SageMaker. */
   delete(input: Input): Record<string, never> {
-    const name = requireName(input, 'EndpointConfigName');
-    this.require(name);
-    this.configs.delete(name);
+    this.configs.delete(requireName(input, 'EndpointConfigName'));
     return {};
   }
 
   require(name: string): EndpointConfig {
-    return this.configs.require(name, () =>
-      notFoundError('endpoint-config', sageMakerArn(this.account, 'endpoint-config', name)),
-    );
+    return this.configs.require(name);
   }
 }
