@@ -146,6 +146,17 @@ export class InvalidInput extends SageBuildError {
   }
 }
 
+/** A start setting the pipeline's `allowedInputKeys` doesn't list; `allowed` may be empty. */
+export class InputKeyNotAllowed extends InvalidInput {
+  constructor(
+    readonly key: string,
+    readonly allowed: readonly string[],
+    readonly pipeline?: string,
+  ) {
+    super(`"${key}" can't be changed for this pipeline. Allowed: ${allowed.join(', ') || 'none'}.`, key);
+  }
+}
+
 /**
  * A request that is not one its service sends (a malformed Alexa envelope, another skill's ID): refused before
  * any handler runs. `reason` names the broken part and never quotes the request.

@@ -23,6 +23,7 @@ export function localConfig(pipelines: LocalPipeline<object>[], region: string):
         aliases: p.aliases,
         stateMachineArn: p.stateMachineArn,
         defaultInput: p.defaultInput,
+        allowedInputKeys: p.allowedInputKeys ?? [],
         slack: { channels: [p.slackChannel] },
         access: { start: ['*'], stop: ['*'] },
       })),

@@ -11,6 +11,8 @@ export interface LocalPipeline<Input extends object = PipelineInput> {
   aliases: string[];
   stateMachineArn: string;
   defaultInput: Input;
+  /** The input paths people may change at a start; none when left out. */
+  allowedInputKeys?: string[];
   /** The local Slack channel that hears about this pipeline's builds. */
   slackChannel: string;
   /** The definition file a team's own pipeline came from (`npm start -- --pipeline <file>`). */
@@ -57,6 +59,15 @@ const PAST: Record<string, PastBuild[]> = {
 /** Seeded builds run this much faster than live ones: a whole build takes a fraction of a second. */
 const REPLAY_SPEEDUP = 300;
 
+/** What the reference definition lets people change at a start: its sizes and hyperparameters. */
+export const REFERENCE_ALLOWED_INPUT_KEYS = [
+  'hyperparameters.*',
+  'trainingInstanceType',
+  'trainingInstanceCount',
+  'endpointInstanceType',
+  'endpointInstanceCount',
+];
+
 const ALIASES = {
   prod: ['production', 'live'],
   dev: ['development', 'staging', 'test'],
@@ -76,6 +87,7 @@ export function referencePipelines(local: LocalAws): LocalPipeline[] {
       aliases: ALIASES.prod,
       stateMachineArn: arn('prod'),
       defaultInput: exampleInput('churn-prod'),
+      allowedInputKeys: REFERENCE_ALLOWED_INPUT_KEYS,
       slackChannel: 'C0PRODBUILDS',
     },
     {
@@ -83,6 +95,7 @@ export function referencePipelines(local: LocalAws): LocalPipeline[] {
       aliases: ALIASES.dev,
       stateMachineArn: arn('dev'),
       defaultInput: exampleInput('churn-dev', { trainingInstanceType: 'ml.m5.large' }),
+      allowedInputKeys: REFERENCE_ALLOWED_INPUT_KEYS,
       slackChannel: 'C0DEVBUILDS',
     },
   ];

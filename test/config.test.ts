@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { assertAllowed, isAllowed } from '../core/config/authorize';
 import { loadConfig, parseConfig } from '../core/config/load';
 import { editDistance, pipelineNames, resolvePipeline } from '../core/config/pipelines';
-import { DEFAULT_ALLOWED_INPUT_KEYS, type PipelineConfig, type SageBuildConfig } from '../core/config/schema';
+import type { PipelineConfig, SageBuildConfig } from '../core/config/schema';
 import { ConfigError, NotAuthorized, PipelineAmbiguous, PipelineNotFound } from '../core/errors';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:sagebuild-prod';
@@ -50,7 +50,7 @@ describe('parseConfig', () => {
       stateMachineArn: ARN,
       region: 'us-east-1',
       defaultInput: {},
-      allowedInputKeys: DEFAULT_ALLOWED_INPUT_KEYS,
+      allowedInputKeys: [],
       slack: { channels: [] },
       access: { start: [], stop: [], subscribe: [], channels: [] },
     });

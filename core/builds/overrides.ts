@@ -10,7 +10,7 @@ import {
   pathMatches,
   type InputPath,
 } from '../config/input-path';
-import { InvalidInput } from '../errors';
+import { InputKeyNotAllowed, InvalidInput } from '../errors';
 
 type Json = Record<string, unknown>;
 
@@ -38,8 +38,9 @@ export function buildInput(
   overrides: Record<string, string>,
   allowed: readonly string[],
   buildName: string,
+  pipeline?: string,
 ): Json {
-  return withBuildName(applyOverrides(defaults, overrides, allowed), buildName) as Json;
+  return withBuildName(applyOverrides(defaults, overrides, allowed, pipeline), buildName) as Json;
 }
 
 /** Returns a new input with the overrides applied; numbers stay numbers where the default is a number. */
@@ -47,6 +48,8 @@ export function applyOverrides(
   defaults: Json,
   overrides: Record<string, string>,
   allowed: readonly string[],
+  /** Named in the refusal of a key it doesn't allow. */
+  pipeline?: string,
 ): Json {
   const entries = Object.entries(overrides);
   if (entries.length > MAX_OVERRIDES) {
@@ -55,12 +58,7 @@ export function applyOverrides(
   const input = JSON.parse(JSON.stringify(defaults)) as Json;
   for (const [key, raw] of entries) {
     const path = parsedKey(key);
-    if (!isAllowedKey(key, allowed)) {
-      throw new InvalidInput(
-        `"${key}" can't be changed for this pipeline. Allowed: ${allowed.join(', ')}.`,
-        key,
-      );
-    }
+    if (!isAllowedKey(key, allowed)) throw new InputKeyNotAllowed(key, allowed, pipeline);
     if (raw.length > MAX_OVERRIDE_VALUE_CHARS) {
       throw new InvalidInput(
         `The value of "${key}" is longer than ${MAX_OVERRIDE_VALUE_CHARS} characters.`,

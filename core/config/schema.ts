@@ -4,14 +4,6 @@
 import * as z from 'zod/mini';
 import { isPathProblem, parseInputPath } from './input-path';
 
-export const DEFAULT_ALLOWED_INPUT_KEYS = [
-  'hyperparameters.*',
-  'trainingInstanceType',
-  'trainingInstanceCount',
-  'endpointInstanceType',
-  'endpointInstanceCount',
-];
-
 export const DEFAULT_AWS = { timeoutMs: 2500, maxAttempts: 2, budgetMs: 6000 };
 
 /**
@@ -133,7 +125,8 @@ const pipelineFields = z
     stateMachineArn,
     region: z.optional(region),
     defaultInput: z._default(z.record(z.string(), z.unknown()), {}),
-    allowedInputKeys: z._default(z.array(inputKey), DEFAULT_ALLOWED_INPUT_KEYS),
+    // Nothing can be changed at a start unless the config says so: no default can know what a team's machine reads.
+    allowedInputKeys: z._default(z.array(inputKey), []),
     slack: z.prefault(z.strictObject({ channels: list(slackChannelId) }), {}),
     access,
   })

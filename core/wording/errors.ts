@@ -8,6 +8,7 @@ import {
   BuildAlreadyStarting,
   BuildNotFound,
   ConfigError,
+  InputKeyNotAllowed,
   InvalidInput,
   NoBuildsYet,
   NoFailedBuild,
@@ -34,6 +35,16 @@ function knownPipelines(known: string[]): string {
 /** How to find out whether a start went through: every front understands this question. */
 function howToCheckStart(pipeline: string): string {
   return `Ask me in a minute whether the ${pipeline} build is running.`;
+}
+
+/** A start setting the pipeline doesn't let people change: what it does let them change, or that it takes none. */
+function notAllowedSentence(error: InputKeyNotAllowed): string {
+  const pipeline = error.pipeline ? `The ${error.pipeline} pipeline` : 'This pipeline';
+  if (error.allowed.length === 0) {
+    return `${pipeline} takes no settings at start, so I can't use "${error.key}". Nothing was started.`;
+  }
+  const which = error.pipeline ? `the ${error.pipeline} pipeline` : 'this pipeline';
+  return `I can't use that input: "${error.key}" can't be changed for ${which}. Allowed: ${error.allowed.join(', ')}.`;
 }
 
 /** `now` is only used to say when a running build started. */
@@ -78,6 +89,7 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
         : `${error.action} ${error.pipeline} builds`;
     return `Sorry, you're not allowed to ${what}. Nothing was changed.`;
   }
+  if (error instanceof InputKeyNotAllowed) return notAllowedSentence(error);
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;
   if (error instanceof AwsUnavailable) {
     const service = SERVICE_NAMES[error.service];

@@ -34,6 +34,7 @@ export function stackConfig(
         aliases: p.aliases,
         stateMachineArn: p.stateMachineArn,
         defaultInput: p.defaultInput,
+        allowedInputKeys: p.allowedInputKeys ?? [],
         ...(slackChannels ? { slack: { channels: [p.slackChannel] } } : {}),
         access: typeof access === 'function' ? access(p) : access,
       })),
