@@ -242,7 +242,9 @@ function renamedReads(rename: Rename, users: Read[]): Read[] {
   const { output } = rename;
   const using = output ? users.filter((user) => startsWith(user.path, output)) : [];
   if (!output || using.length === 0) {
-    return [{ path: rename.input, key: rename.key, piece: rename.piece, action: undefined, creates: undefined }];
+    return [
+      { path: rename.input, key: rename.key, piece: rename.piece, action: undefined, creates: undefined },
+    ];
   }
   return using.map((user) => ({
     ...user,
@@ -275,7 +277,14 @@ function flowReads(state: Json, base: Base, pipeline: string): Read[] {
   const read = (expression: unknown, value: unknown) => {
     if (typeof expression !== 'string') return;
     for (const path of executionInputReads(expression, base)) {
-      reads.push({ path, key: undefined, piece: false, action: undefined, creates: undefined, fixed: { value } });
+      reads.push({
+        path,
+        key: undefined,
+        piece: false,
+        action: undefined,
+        creates: undefined,
+        fixed: { value },
+      });
     }
   };
   if (state.Type === 'Choice' && Array.isArray(state.Choices)) {
@@ -339,7 +348,9 @@ function safeToChange(input: Json, reads: Read[]): string[] {
     if (key === 'HyperParameters' && isObject(value)) add(path, true);
     if ((key === 'InstanceType' || /InstanceCount$/.test(key ?? '')) && !isObject(value)) add(path);
     if (key === 'ResourceConfig' && isObject(value)) {
-      ['InstanceType', 'InstanceCount'].filter((field) => field in value).forEach((field) => add([...path, field]));
+      ['InstanceType', 'InstanceCount']
+        .filter((field) => field in value)
+        .forEach((field) => add([...path, field]));
     }
     if (key === 'ProductionVariants' && Array.isArray(value) && isObject(value[0])) {
       const variant = value[0];

@@ -8,8 +8,10 @@ import { join, resolve } from 'node:path';
 import { SageBuild } from '../core/sagebuild';
 import { errorSentence, started, status } from '../core/wording';
 import { localConfig } from '../local/local-config';
+import { referencePipelineNames, type LocalPipeline } from '../local/reference-pipelines';
 import {
   addOwnPipeline,
+  deriveInput,
   derivedInput,
   OwnPipelineError,
   pipelineNameFor,
@@ -19,7 +21,13 @@ import { startConsole, type RunningConsole } from './support/console';
 import { cleanEnv } from './support/env';
 import { newKey, startLocalStack, tester, type LocalStack } from './support/local-stack';
 import { runProcess } from './support/run-process';
-import { dsSdkTrainingPipeline } from './fixtures/machines';
+import {
+  continuousDeployment,
+  dsSdkTrainingPipeline,
+  dsSdkWorkflow,
+  MACHINE_FIXTURES,
+  oddParallel,
+} from './fixtures/machines';
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -135,6 +143,84 @@ describe('the default input, from what the machine reads', () => {
   });
 });
 
+describe('the four team machines, from their definition alone', () => {
+  test('odd-parallel: what its first Pass state copies gets the value its training task uses it for', () => {
+    // Before, only Task states were read: the input was {} and every build failed at step_1.
+    const where = { ...WHERE, pipeline: 'odd-parallel' };
+    expect(deriveInput(oddParallel.asl, where)).toEqual({
+      input: {
+        job: '{build}',
+        endpoint: '{build}',
+        role: ROLE,
+        image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/odd-parallel:latest',
+        data: 's3://sagebuild-local-123456789012/odd-parallel/data/train/',
+        output: 's3://sagebuild-local-123456789012/odd-parallel/output',
+        hyperparameters: {},
+      },
+      allowedInputKeys: ['hyperparameters.*'],
+    });
+  });
+
+  test.each([
+    [dsSdkWorkflow.file, ['HyperParameters.*']],
+    [
+      dsSdkTrainingPipeline.file,
+      [
+        'Configure Endpoint.ProductionVariants[0].InitialInstanceCount',
+        'Configure Endpoint.ProductionVariants[0].InstanceType',
+        'Training.HyperParameters.*',
+        'Training.ResourceConfig.InstanceCount',
+        'Training.ResourceConfig.InstanceType',
+      ],
+    ],
+    [continuousDeployment.file, ['HyperParameters.*']],
+  ])('%s: people may change its sizes and hyperparameters, nothing else: %j', (name, allowed) => {
+    const fixture = MACHINE_FIXTURES.find((machine) => machine.file === name);
+    expect(deriveInput(fixture?.asl ?? {}, WHERE).allowedInputKeys).toEqual(allowed);
+  });
+});
+
+test('Choice, Wait and Map read the input too: each gets a value it can use', () => {
+  const definition = {
+    StartAt: 'Check',
+    States: {
+      Check: {
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.deploy', BooleanEquals: true },
+              { Variable: '$.stage', StringEquals: 'prod' },
+              { Not: { Variable: '$.threshold', NumericLessThan: 0.5 } },
+              { Variable: '$.note', IsPresent: true },
+            ],
+            Next: 'Pause',
+          },
+        ],
+        Default: 'Pause',
+      },
+      Pause: { Type: 'Wait', SecondsPath: '$$.Execution.Input.pauseSeconds', Next: 'Each' },
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.datasets',
+        ItemProcessor: { StartAt: 'One', States: { One: { Type: 'Pass', End: true } } },
+        ResultPath: null,
+        Next: 'Copy',
+      },
+      Copy: { Type: 'Pass', Parameters: { 'region.$': '$.awsRegion' }, End: true },
+    },
+  };
+  expect(derivedInput(definition, WHERE)).toEqual({
+    deploy: true,
+    stage: 'prod',
+    threshold: 0.5,
+    pauseSeconds: 10,
+    datasets: [],
+    // Nothing after the Pass uses it: a plain word.
+    awsRegion: 'my-machine',
+  });
+});
+
 test('a first state without Parameters sends the whole input: a whole request at the top', () => {
   const definition = {
     StartAt: 'Train',
@@ -163,7 +249,13 @@ describe('the file', () => {
     ['prod.asl.json', ['prod', 'dev'], 'prod-2'],
     ['prod.asl.json', ['prod', 'prod-2'], 'prod-3'],
     ['!!!.json', [], 'own'],
-    ['a-very-long-state-machine-name.asl.json', [], 'a-very-long-stat'],
+    ['a-very-long-state-machine-name.asl.json', [], 'a-very-long'],
+    // Cut at the last hyphen within 16 characters, never mid-word.
+    ['continuous-deployment.asl.json', [], 'continuous'],
+    ['ds-sdk-training-pipeline.asl.json', [], 'ds-sdk-training'],
+    ['abcdefghij-klmno.json', ['abcdefghij-klmno'], 'abcdefghij-2'],
+    // One word longer than the limit has no boundary to keep.
+    ['churnpredictionpipeline.json', [], 'churnpredictionp'],
   ])('%s, with %j taken, becomes the pipeline %s', (name, taken, expected) => {
     expect(pipelineNameFor(name, taken)).toBe(expected);
   });
@@ -196,6 +288,8 @@ describe('the file', () => {
 describe('on the local AWS', () => {
   let stack: LocalStack;
   let core: SageBuild;
+  /** Each fixture as `npm start -- --pipeline <file>` adds it: named after its file, input from its definition. */
+  const teams = new Map<string, LocalPipeline<object>>();
   beforeAll(async () => {
     stack = await startLocalStack();
     const own = addOwnPipeline(stack.local, {
@@ -203,7 +297,60 @@ describe('on the local AWS', () => {
       file: 'my-machine.asl.json',
       definition: dsSdkTrainingPipeline.asl,
     });
-    core = new SageBuild(localConfig([...stack.pipelines, own], stack.local.region));
+    const taken = [...referencePipelineNames(), own.name];
+    for (const fixture of MACHINE_FIXTURES) {
+      const machine = readOwnMachine(join(__dirname, 'fixtures', 'machines', fixture.file), taken);
+      taken.push(machine.name);
+      teams.set(fixture.file, addOwnPipeline(stack.local, machine));
+    }
+    core = new SageBuild(localConfig([...stack.pipelines, own, ...teams.values()], stack.local.region));
+  });
+
+  test.each(MACHINE_FIXTURES.map((fixture) => fixture.file))(
+    '%s: a first build from the input derived from its definition succeeds',
+    async (file) => {
+      const pipeline = teams.get(file)?.name ?? file;
+      const result = await core.start({ pipeline, requester: tester, idempotencyKey: newKey() });
+      const record = await stack.local.stepFunctions.waitFor(result.executionArn);
+      expect({ pipeline, status: record.status, error: record.error, cause: record.cause }).toEqual({
+        pipeline,
+        status: 'SUCCEEDED',
+        error: undefined,
+        cause: undefined,
+      });
+    },
+  );
+
+  test('the pipelines are named after their files, cut at a hyphen', () => {
+    expect([...teams.values()].map((pipeline) => pipeline.name)).toEqual([
+      'ds-sdk-workflow',
+      'ds-sdk-training',
+      'continuous',
+      'odd-parallel',
+    ]);
+  });
+
+  test('a start may change what the derived input allows, and only that', async () => {
+    const refused = await core
+      .start({
+        pipeline: 'odd-parallel',
+        requester: tester,
+        idempotencyKey: newKey(),
+        overrides: { job: 'x' },
+      })
+      .catch((error: unknown) => errorSentence(error));
+    expect(refused).toBe(
+      `I can't use that input: "job" can't be changed for the odd-parallel pipeline. Allowed: hyperparameters.*.`,
+    );
+    const result = await core.start({
+      pipeline: 'odd-parallel',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.max_depth': '7' },
+    });
+    const record = await stack.local.stepFunctions.waitFor(result.executionArn);
+    expect(record.status).toBe('SUCCEEDED');
+    expect(JSON.parse(record.input)).toMatchObject({ job: result.name, hyperparameters: { max_depth: '7' } });
   });
   afterAll(async () => {
     core?.close();

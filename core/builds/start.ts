@@ -55,13 +55,7 @@ export async function startBuild(
   assertAllowed(pipeline, 'start', request.requester);
   const name = executionName(pipeline.name, request.idempotencyKey);
   const overrides = request.overrides ?? {};
-  const input = buildInput(
-    pipeline.defaultInput,
-    overrides,
-    pipeline.allowedInputKeys,
-    name,
-    pipeline.name,
-  );
+  const input = buildInput(pipeline.defaultInput, overrides, pipeline.allowedInputKeys, name, pipeline.name);
   input.startedBy = startedBy(request.requester);
   const executionArn = executionArnFor(pipeline.stateMachineArn, name);
 
