@@ -17,7 +17,9 @@ import {
   splitAssignment,
   type InputPath,
 } from '../core/config/input-path';
-import { InvalidInput } from '../core/errors';
+import { parseConfig } from '../core/config/load';
+import { InputKeyNotAllowed, InvalidInput } from '../core/errors';
+import { errorSentence } from '../core/wording';
 
 const defaults = {
   trainingInstanceCount: 1,
@@ -53,6 +55,42 @@ test.each([
 ])('refuses %j', (overrides, message) => {
   expect(() => applyOverrides(defaults, overrides, allowed)).toThrow(InvalidInput);
   expect(() => applyOverrides(defaults, overrides, allowed)).toThrow(message);
+});
+
+describe('a key the pipeline does not allow', () => {
+  const refusal = (keys: readonly string[], pipeline?: string): string => {
+    try {
+      buildInput(defaults, { 'hyperparameters.max_depth': '7' }, keys, 'b', pipeline);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputKeyNotAllowed);
+      return errorSentence(error);
+    }
+    throw new Error('the override was taken');
+  };
+
+  test('a pipeline with no allowed keys takes no settings, and says so', () => {
+    expect(refusal([], 'ds-sdk')).toBe(
+      'The ds-sdk pipeline takes no settings at start, so I can\'t use "hyperparameters.max_depth". Nothing was started.',
+    );
+    expect(refusal([])).toBe(
+      'This pipeline takes no settings at start, so I can\'t use "hyperparameters.max_depth". Nothing was started.',
+    );
+  });
+
+  test('a pipeline with some names the pipeline and what it allows', () => {
+    expect(refusal(['trainingInstanceType'], 'prod')).toBe(
+      'I can\'t use that input: "hyperparameters.max_depth" can\'t be changed for the prod pipeline. Allowed: trainingInstanceType.',
+    );
+  });
+
+  test("a config that doesn't list allowedInputKeys allows nothing, not the reference pipeline's keys", () => {
+    const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:ds-sdk';
+    const [pipeline] = parseConfig({ pipelines: [{ name: 'ds-sdk', stateMachineArn }] }, 'test').pipelines;
+    expect(pipeline?.allowedInputKeys).toEqual([]);
+    expect(refusal(pipeline?.allowedInputKeys ?? ['*'], pipeline?.name)).toMatch(
+      /^The ds-sdk pipeline takes no settings at start/,
+    );
+  });
 });
 
 test.each([
