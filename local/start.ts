@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     [
       `SageBuild on a local AWS at ${local.endpoint} (time runs ${timeScale}x faster: a 45-minute training takes ${Math.round((45 * 60) / timeScale)} s).`,
       `Pipelines: ${pipelines.map(describePipeline).join(', ')}, ${own.length ? 'prod and dev' : 'each'} with a few past builds.`,
-      ...own.map((m) => `Try your own: status ${m.name} · start ${m.name} · details ${m.name}`),
+      ...pipelines.filter((p) => p.file).map(tryYourOwn),
       'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
       slack.banner,
@@ -173,6 +173,12 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   terminal.start(() => void shutdown());
+}
+
+/** The hint for a team's own pipeline, with the settings its derived input lets people change at a start. */
+function tryYourOwn({ name, allowedInputKeys = [] }: LocalPipeline<object>): string {
+  const settings = allowedInputKeys.length ? ` (it takes ${allowedInputKeys.join(', ')} at start)` : '';
+  return `Try your own: status ${name} · start ${name} · details ${name}${settings}`;
 }
 
 main().catch((error: unknown) => {

@@ -399,7 +399,12 @@ describe('npm start -- --pipeline', () => {
       args: ['--pipeline', path],
     });
     expect(npmStart.output()).toContain('my-machine (your my-machine.asl.json)');
-    expect(npmStart.output()).toContain('Try your own: status my-machine · start my-machine');
+    expect(npmStart.output()).toContain(
+      'Try your own: status my-machine · start my-machine · details my-machine (it takes ' +
+        'Configure Endpoint.ProductionVariants[0].InitialInstanceCount, ' +
+        'Configure Endpoint.ProductionVariants[0].InstanceType, Training.HyperParameters.*, ' +
+        'Training.ResourceConfig.InstanceCount, Training.ResourceConfig.InstanceType at start)',
+    );
     const asked = npmStart.write('status my-machine');
     await npmStart.waitFor('The my-machine pipeline has no builds yet.', asked);
     const from = npmStart.write('start my-machine');
