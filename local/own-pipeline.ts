@@ -1,8 +1,10 @@
 // `npm start -- --pipeline my-machine.asl.json`: a team's own exported state machine as one more local
 // pipeline, so they can hear how SageBuild speaks about it before deploying anything. The default input is
 // made from what the machine reads (`$$.Execution.Input[...]`, and `$.` paths where `$` is the execution
-// input): names SageMaker needs new each build get "{build}", the rest get valid local values (role ARN, S3
-// URIs, image, instance type and count).
+// input) in any state's Parameters, Choice rules, Wait and Map paths: names SageMaker needs new each build get
+// "{build}", the rest get valid local values (role ARN, S3 URIs, image, instance type and count). A value a
+// Pass state copies is valued by what the tasks after it use it for. People may change the sizes and the
+// hyperparameters at a start, nothing else.
 
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
