@@ -308,7 +308,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     const why = whyFailed(await core.whyFailed(pipeline), now());
     expect(why).toMatch(
       new RegExp(
-        `^Your ${pipeline} build failed .+ ago while training the model\\. SageMaker said: ${escape(TRAINING_REASON_START)}`,
+        `^Your ${pipeline} build failed .+ while training the model\\. SageMaker said: ${escape(TRAINING_REASON_START)}`,
       ),
     );
     expectNatural(why);
@@ -347,7 +347,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
       const why = whyFailed(await core.whyFailed(pipeline), now());
       expect(why).toMatch(
         new RegExp(
-          `^Your cd build failed .+ ago while waiting for the endpoint\\. SageMaker said: ${escape(HEALTH_CHECK)}\\.$`,
+          `^Your cd build failed .+ while waiting for the endpoint\\. SageMaker said: ${escape(HEALTH_CHECK)}\\.$`,
         ),
       );
       return;
@@ -690,8 +690,8 @@ describe('a machine that keeps working after it deploys', () => {
       const started = await sfn.send(
         new StartExecutionCommand({
           stateMachineArn,
-          name: 'b1',
-          input: JSON.stringify(dsSdkWorkflow.input('b1')),
+          name: 'tail-1',
+          input: JSON.stringify(dsSdkWorkflow.input('tail-1')),
         }),
       );
       expect((await finish(started.executionArn as string)).status).toBe('SUCCEEDED');
@@ -708,13 +708,14 @@ describe('a machine that keeps working after it deploys', () => {
       // The endpoint's task lies beyond the first page of 100 events, newest first.
       expect(deployedAt).toBeGreaterThan(100);
 
-      const endpoint = dsSdkWorkflow.namesOf('b1').endpoint;
+      const endpoint = dsSdkWorkflow.namesOf('tail-1').endpoint;
+      expect((await tail.endpoint('tail')).endpoint?.endpointName).toBe(endpoint);
       const live = await waitFor(async () => {
         const fact = await tail.endpoint('tail');
         return fact.endpoint?.status === 'InService' ? fact : undefined;
       });
       expect(liveModel(live)).toBe(
-        `The ${endpoint} endpoint is in service, serving model ${dsSdkWorkflow.namesOf('b1').model}.`,
+        `The ${endpoint} endpoint is in service, serving model ${dsSdkWorkflow.namesOf('tail-1').model}.`,
       );
     } finally {
       tail.close();
