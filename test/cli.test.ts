@@ -80,10 +80,10 @@ describe('answers about the seeded past', () => {
     expect(answer).toContain('churn-prod');
   });
 
-  test('why prod: the Train model step and SageMaker’s own reason', async () => {
+  test('why prod: the training step and SageMaker’s own reason', async () => {
     const answer = await ask('why prod');
     expect(answer).toContain('7 hours ago');
-    expect(answer).toContain('Train model');
+    expect(answer).toContain('failed 7 hours ago while training the model.');
     expect(answer).toContain('SageMaker said');
     expect(answer).toContain('ValueError');
   });

@@ -5,6 +5,7 @@
 import {
   CreateStateMachineCommand,
   SFNClient,
+  GetExecutionHistoryCommand,
   StartExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
@@ -142,8 +143,6 @@ function expectLines(actual: string[], expected: (string | RegExp)[]): void {
 /** How each machine names things, and what its card lists. */
 interface Expectations {
   machine: MachineFixture;
-  /** The state a training failure is reported at, by whyFailed. */
-  trainingStepNoun: string;
   /** The card's steps for a build that is training (running first training step). */
   trainingCard: CardSteps;
   /** The card's steps, all done, for a build that succeeded. */
@@ -162,7 +161,6 @@ function stoppedWhileTraining(trainingCard: CardSteps): CardSteps {
 const EXPECTATIONS: Expectations[] = [
   {
     machine: dsSdkWorkflow,
-    trainingStepNoun: 'the Train Step',
     trainingCard: [
       ['running', 'Train Step'],
       ['waiting', 'Save model'],
@@ -173,7 +171,6 @@ const EXPECTATIONS: Expectations[] = [
   },
   {
     machine: dsSdkTrainingPipeline,
-    trainingStepNoun: 'the Training step',
     trainingCard: [
       ['running', 'Training'],
       ['waiting', 'Create Model'],
@@ -184,7 +181,6 @@ const EXPECTATIONS: Expectations[] = [
   },
   {
     machine: continuousDeployment,
-    trainingStepNoun: 'the TrainingJob step',
     trainingCard: [
       ['running', 'TrainingJob'],
       ['waiting', 'CreateModel'],
@@ -205,7 +201,6 @@ const EXPECTATIONS: Expectations[] = [
   },
   {
     machine: oddParallel,
-    trainingStepNoun: 'the sm-train step',
     trainingCard: [
       ['done', 'step_1'],
       ['running', 'step_2 (sm-train, logging)'],
@@ -255,9 +250,12 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     const fact = await core.status(pipeline);
     expect(fact.status).toBe('SUCCEEDED');
     const said = status(fact, now());
+    // The build is done; its endpoint may still be on its way, and then the yes says so.
+    const endpoint = escape(machine.namesOf('b1').endpoint);
     expect(said).toMatch(
       new RegExp(
-        `^Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${escape(machine.namesOf('b1').endpoint)} (is being created|is in service)\\.$`,
+        `^(Yes\\. Your ${pipeline} build finished .+, after .+\\. The endpoint ${endpoint} is in service|` +
+          `Yes, your ${pipeline} build finished .+, after .+, but its endpoint ${endpoint} is still being created)\\.$`,
       ),
     );
   });
@@ -310,7 +308,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     const why = whyFailed(await core.whyFailed(pipeline), now());
     expect(why).toMatch(
       new RegExp(
-        `^Your ${pipeline} build failed .+ at ${escape(expected.trainingStepNoun)}\\. SageMaker said: ${escape(TRAINING_REASON_START)}`,
+        `^Your ${pipeline} build failed .+ while training the model\\. SageMaker said: ${escape(TRAINING_REASON_START)}`,
       ),
     );
     expectNatural(why);
@@ -349,7 +347,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
       const why = whyFailed(await core.whyFailed(pipeline), now());
       expect(why).toMatch(
         new RegExp(
-          `^Your cd build failed .+ at the GetEndpointStatus step\\. SageMaker said: ${escape(HEALTH_CHECK)}\\.$`,
+          `^Your cd build failed .+ while waiting for the endpoint\\. SageMaker said: ${escape(HEALTH_CHECK)}\\.$`,
         ),
       );
       return;
@@ -366,7 +364,7 @@ describe.each(EXPECTATIONS)('the $machine.name machine ($machine.file)', (expect
     const fact = await core.status(pipeline);
     expect(status(fact, now())).toMatch(
       new RegExp(
-        `^Yes\\. Your ${pipeline} build finished .+\\. The endpoint ${escape(machine.namesOf('b4').endpoint)} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
+        `^Yes, your ${pipeline} build finished .+, after .+, but its endpoint ${escape(machine.namesOf('b4').endpoint)} has failed\\. SageMaker said: ${escape(healthCheckOf(machine))}\\.$`,
       ),
     );
   });
@@ -641,5 +639,86 @@ describe('the definition a build ran', () => {
       await cache.get(`machine-${i}`, () => Promise.resolve(dsSdkWorkflow.definition));
     }
     expect(cache.size).toBe(MAX_CACHED_DEFINITIONS);
+  });
+});
+
+describe('a machine that keeps working after it deploys', () => {
+  /** The DS SDK workflow, with a Map of 30 reports after its endpoint step: over 100 events follow the deploy. */
+  function withReportTail(): string {
+    const asl = JSON.parse(dsSdkWorkflow.definition) as {
+      States: Record<string, Record<string, unknown>>;
+    };
+    const deploy = asl.States['Create Endpoint'] as Record<string, unknown>;
+    delete deploy.End;
+    deploy.Next = 'List reports';
+    asl.States['List reports'] = {
+      Type: 'Pass',
+      Result: Array.from({ length: 30 }, (_, i) => `report-${i + 1}`),
+      ResultPath: '$.reports',
+      Next: 'Write reports',
+    };
+    asl.States['Write reports'] = {
+      Type: 'Map',
+      ItemsPath: '$.reports',
+      ResultPath: null,
+      Iterator: { StartAt: 'Write report', States: { 'Write report': { Type: 'Pass', End: true } } },
+      End: true,
+    };
+    return JSON.stringify(asl);
+  }
+
+  test('"which model is live" reads the history back to the endpoint step, not only its newest page', async () => {
+    const created = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'team-tail',
+        definition: withReportTail(),
+        roleArn: 'arn:aws:iam::123456789012:role/TeamStepFunctionsRole',
+      }),
+    );
+    const stateMachineArn = created.stateMachineArn as string;
+    // The config names no endpoint (the workflow's input calls it EndpointName): only the history can tell.
+    const tail = new SageBuild(
+      parseConfig(
+        {
+          region: local.region,
+          pipelines: [{ name: 'tail', stateMachineArn, defaultInput: dsSdkWorkflow.defaultInput }],
+        },
+        'test',
+      ),
+    );
+    try {
+      const started = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: 'tail-1',
+          input: JSON.stringify(dsSdkWorkflow.input('tail-1')),
+        }),
+      );
+      expect((await finish(started.executionArn as string)).status).toBe('SUCCEEDED');
+      const { events = [] } = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn: started.executionArn,
+          reverseOrder: true,
+          maxResults: 1000,
+        }),
+      );
+      const deployedAt = events.findIndex(
+        (e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resource === 'createEndpoint',
+      );
+      // The endpoint's task lies beyond the first page of 100 events, newest first.
+      expect(deployedAt).toBeGreaterThan(100);
+
+      const endpoint = dsSdkWorkflow.namesOf('tail-1').endpoint;
+      expect((await tail.endpoint('tail')).endpoint?.endpointName).toBe(endpoint);
+      const live = await waitFor(async () => {
+        const fact = await tail.endpoint('tail');
+        return fact.endpoint?.status === 'InService' ? fact : undefined;
+      });
+      expect(liveModel(live)).toBe(
+        `The ${endpoint} endpoint is in service, serving model ${dsSdkWorkflow.namesOf('tail-1').model}.`,
+      );
+    } finally {
+      tail.close();
+    }
   });
 });

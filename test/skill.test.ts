@@ -199,7 +199,7 @@ describe('is my build done', () => {
 
     const why = await say('ask sage build why did my dev build fail');
     expect(intentOf(why)).toBe('WhyFailedIntent');
-    expect(why.speech).toMatch(/^Your dev build failed .+ at the Train model step\. SageMaker said: .+/);
+    expect(why.speech).toMatch(/^Your dev build failed .+ while training the model\. SageMaker said: .+/);
     expect(why.ended).toBe(true);
   });
 

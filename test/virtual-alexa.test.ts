@@ -175,7 +175,7 @@ const PROD_DETAILS =
 const DEV_DETAILS = /^The dev build dev-ana-3 failed .+ ago while grading the metrics\./;
 const PROD_ETA = /^Your prod build isn't running\. The last one finished .+ ago, after .+\.$/;
 const DEV_ETA = /^Your dev build isn't running\. The last one failed .+ ago while grading the metrics\.$/;
-const PROD_WHY = /^Your prod build failed .+ ago at the Train model step\. SageMaker said: AlgorithmError: /;
+const PROD_WHY = /^Your prod build failed .+ ago while training the model\. SageMaker said: AlgorithmError: /;
 const DEV_WHY =
   /^Your dev build failed .+ ago because the model didn't pass the quality gate\. The reason: validation:auc was 0\.71, below the threshold 0\.8\.$/;
 const LAST_PROD = /^The last \d+ prod builds: \d+ succeeded, \d+ failed\. The latest started .+\.$/;

@@ -28,7 +28,6 @@ import {
   started,
   status,
   stepLabel,
-  stepNoun,
   stopped,
   timeLeft,
   whyFailed,
@@ -229,10 +228,31 @@ describe('stepLabel', () => {
     expect(gerund(verb)).toBe(ing);
   });
 
-  it('names a step by its own name', () => {
-    expect(stepNoun('Train model')).toBe('the Train model step');
-    expect(stepNoun('Approval step')).toBe('the Approval step');
-    expect(stepNoun('step_1')).toBe('step_1');
+  // Products after a verb take no article and keep their spelling; as a modifier they take one.
+  it.each([
+    ['Notify Slack', 'notifying Slack'],
+    ['notify_slack', 'notifying Slack'],
+    ['NotifySlack', 'notifying Slack'],
+    ['Post to Slack', 'posting to Slack'],
+    ['Notify Slack channel', 'notifying the Slack channel'],
+    ['Notify Teams', 'notifying Teams'],
+    ['Notify teams', 'notifying the teams'],
+    ['Notify PagerDuty', 'notifying PagerDuty'],
+    ['Upload to s3', 'uploading to S3'],
+    ['Register in sagemaker', 'registering in SageMaker'],
+    ['Invoke Lambda', 'invoking Lambda'],
+    ['Create Jira ticket', 'creating the Jira ticket'],
+  ])('stepLabel(%s) → %s: proper nouns read as names', (name, label) => {
+    expect(stepLabel(name)).toBe(label);
+  });
+
+  // Names no rule understands: grammatical, and never with their symbols dropped ("the accuracy 0 9 step").
+  it.each([
+    ['Accuracy > 0.9?', 'working on the step "Accuracy > 0.9?"'],
+    ['sm-train', 'working on the sm train step'],
+    ['Endpoint status', 'working on the endpoint status step'],
+  ])('stepLabel(%s) → %s', (name, label) => {
+    expect(stepLabel(name)).toBe(label);
   });
 
   // Names teams' own machines use, which once read "training the step" or "working on the step 1 step".
@@ -270,6 +290,10 @@ describe('roleLabel', () => {
     ['pass', 'step_1', 'working on step 1'],
     ['choice', 'Route', 'routing'],
     ['choice', 'Gate', 'deciding what to do next'],
+    ['choice', 'Accuracy > 0.9?', 'deciding what to do next'],
+    ['fail', 'step_fail', 'reporting the failure'],
+    ['task', 'sm-notify', 'running a task'],
+    ['lambda', 'Notify Slack', 'notifying Slack'],
   ] as const)('a %s state called %s is %s', (role, name, label) => {
     expect(roleLabel(role, name)).toBe(label);
   });
@@ -377,6 +401,28 @@ describe('status', () => {
     expect(status(finished('SUCCEEDED', 12 * MINUTE, { endpoint }), NOW)).toBe(
       'Yes. Your prod build finished 12 minutes ago, after an hour and five minutes. ' +
         'The endpoint churn-prod is in service.',
+    );
+  });
+
+  it('says the yes is for the build alone while its endpoint is still on its way', () => {
+    const said = (endpointStatus: string, failureReason?: string) =>
+      status(
+        finished('SUCCEEDED', 12 * MINUTE, {
+          endpoint: { endpointName: 'churn-prod', status: endpointStatus, failureReason },
+        }),
+        NOW,
+      );
+    expect(said('Creating')).toBe(
+      'Yes, your prod build finished 12 minutes ago, after an hour and five minutes, ' +
+        'but its endpoint churn-prod is still being created.',
+    );
+    expect(said('Updating')).toBe(
+      'Yes, your prod build finished 12 minutes ago, after an hour and five minutes, ' +
+        'but its endpoint churn-prod is still updating.',
+    );
+    expect(said('Failed', 'Image not found')).toBe(
+      'Yes, your prod build finished 12 minutes ago, after an hour and five minutes, ' +
+        'but its endpoint churn-prod has failed. SageMaker said: Image not found.',
     );
   });
 
@@ -522,21 +568,22 @@ describe('timeLeft', () => {
 describe('whyFailed', () => {
   it('quotes SageMaker for a failed task', () => {
     expect(whyFailed(failure(), NOW)).toBe(
-      'Your prod build failed 3 hours ago at the Train model step. SageMaker said: AlgorithmError: ran out of memory.',
+      'Your prod build failed 3 hours ago while training the model. SageMaker said: AlgorithmError: ran out of memory.',
     );
   });
 
   it("quotes SageMaker when the reason is SageMaker's, whatever error name the machine's Fail state gave", () => {
     const f = failure({
       step: 'step_4',
+      stepLabel: 'creating the endpoint config',
       error: 'DeploymentFailed',
       reason: 'The primary container did not pass the ping health check',
     });
     expect(whyFailed(f, NOW)).toBe(
-      'Your prod build failed 3 hours ago at step_4. The reason: The primary container did not pass the ping health check.',
+      'Your prod build failed 3 hours ago while creating the endpoint config. The reason: The primary container did not pass the ping health check.',
     );
     expect(whyFailed({ ...f, reasonFromSageMaker: true }, NOW)).toBe(
-      'Your prod build failed 3 hours ago at step_4. SageMaker said: The primary container did not pass the ping health check.',
+      'Your prod build failed 3 hours ago while creating the endpoint config. SageMaker said: The primary container did not pass the ping health check.',
     );
   });
 
@@ -559,37 +606,68 @@ describe('whyFailed', () => {
       reason: 'Stopped by Ana via SageBuild',
     });
     expect(whyFailed(stop, NOW)).toBe(
-      'Your prod build was stopped 3 hours ago at the Train model step. The reason: Stopped by Ana via SageBuild.',
+      'Your prod build was stopped 3 hours ago while training the model. The reason: Stopped by Ana via SageBuild.',
     );
   });
 
   it('phrases a stopped and a timed-out build', () => {
     expect(whyFailed(failure({ error: 'States.Aborted', reason: '' }), NOW)).toBe(
-      'Your prod build was stopped 3 hours ago at the Train model step.',
+      'Your prod build was stopped 3 hours ago while training the model.',
     );
     expect(whyFailed(failure({ error: 'States.Timeout', reason: '' }), NOW)).toBe(
-      'Your prod build timed out 3 hours ago at the Train model step.',
+      'Your prod build timed out 3 hours ago while training the model.',
     );
   });
 
   it("quotes SageMaker for a pipeline's own wrapper of a SageMaker failure", () => {
     expect(
       whyFailed(
-        failure({ step: 'Create endpoint', error: 'EndpointCreationFailed', reason: 'Bad image' }),
+        failure({
+          step: 'Create endpoint',
+          stepLabel: 'creating the endpoint',
+          error: 'EndpointCreationFailed',
+          reason: 'Bad image',
+        }),
         NOW,
       ),
-    ).toBe('Your prod build failed 3 hours ago at the Create endpoint step. SageMaker said: Bad image.');
+    ).toBe('Your prod build failed 3 hours ago while creating the endpoint. SageMaker said: Bad image.');
   });
 
   it('leaves out a reason that only repeats the error code', () => {
     expect(whyFailed(failure({ error: 'ExecutionAborted', reason: 'ExecutionAborted' }), NOW)).toBe(
-      'Your prod build was stopped 3 hours ago at the Train model step.',
+      'Your prod build was stopped 3 hours ago while training the model.',
     );
   });
 
   it('uses a neutral lead for other errors and leaves out what is unknown', () => {
-    expect(whyFailed(failure({ error: 'Lambda.Unknown', failedAt: undefined, step: undefined }), NOW)).toBe(
+    const unknown = failure({
+      error: 'Lambda.Unknown',
+      failedAt: undefined,
+      step: undefined,
+      stepLabel: undefined,
+    });
+    expect(whyFailed(unknown, NOW)).toBe(
       'Your prod build failed. The reason: AlgorithmError: ran out of memory.',
+    );
+  });
+
+  it("speaks of the failed step by the role the core gave it, never by the state's raw name", () => {
+    const at = (step: string, stepLabel?: string) =>
+      whyFailed(failure({ step, stepLabel, reason: '', error: 'States.TaskFailed' }), NOW);
+    expect(at('sm-train', 'training the model')).toBe(
+      'Your prod build failed 3 hours ago while training the model.',
+    );
+    expect(at('GetEndpointStatus', 'waiting for the endpoint')).toBe(
+      'Your prod build failed 3 hours ago while waiting for the endpoint.',
+    );
+    expect(at('Accuracy > 0.9?', 'deciding what to do next')).toBe(
+      'Your prod build failed 3 hours ago while deciding what to do next.',
+    );
+    // Without a role, the name speaks when it reads well, and is never cut up when it doesn't.
+    expect(at('Notify Slack')).toBe('Your prod build failed 3 hours ago while notifying Slack.');
+    expect(at('step_fail')).toBe('Your prod build failed 3 hours ago while reporting the failure.');
+    expect(at('Accuracy > 0.9?')).toBe(
+      'Your prod build failed 3 hours ago while working on the step "Accuracy > 0.9?".',
     );
   });
 

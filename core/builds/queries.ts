@@ -3,7 +3,7 @@
 import { NoBuildsYet, NoFailedBuild } from '../errors';
 import { definitionFor } from '../machine/definition';
 import { machineRoles } from '../machine/roles';
-import { listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
+import { historyUntil, listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
 import type { BuildListFact, FailureFact, LiveModelFact } from './facts';
 import { readHistory } from './history';
 import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
@@ -52,10 +52,20 @@ export async function liveModel(ctx: BuildContext): Promise<LiveModelFact> {
   return { pipeline: ctx.pipeline.name, exists: true, endpoint: fact };
 }
 
+/**
+ * The endpoint the latest successful build's tasks named. Steps after the deploy (notifications, a Map of
+ * reports) push it out of the newest events, so the history is read back page by page, within
+ * historyUntil's page budget, until a page names it.
+ */
 async function deployedEndpoint(ctx: BuildContext): Promise<string | undefined> {
   const [latest] = await listExecutions(ctx, 1, 'SUCCEEDED');
   if (!latest?.executionArn) return undefined;
-  return readHistory(await recentHistory(ctx, latest.executionArn)).endpointName;
+  let endpointName: string | undefined;
+  await historyUntil(ctx, latest.executionArn, (events) => {
+    endpointName = readHistory(events).endpointName;
+    return endpointName !== undefined;
+  });
+  return endpointName;
 }
 
 function configuredEndpoint(ctx: BuildContext): string | undefined {

@@ -1,6 +1,6 @@
 // The wording API: every sentence SageBuild says or writes comes from here.
 export { approxDuration, relativeTime, spokenDuration } from './duration';
-export { gerund, roleLabel, stateWords, stepLabel, stepNoun } from './steps';
+export { gerund, roleLabel, stateWords, stepLabel } from './steps';
 export {
   buildList,
   details,

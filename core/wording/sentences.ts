@@ -16,7 +16,7 @@ import type {
 import { subjectName } from './dialog';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
 import { startWarnings } from './start-warnings';
-import { stepLabel, stepNoun } from './steps';
+import { stepLabel } from './steps';
 
 /** Reasons longer than this are cut at a word boundary: nobody listens to a stack of log lines. */
 const MAX_REASON = 300;
@@ -71,9 +71,13 @@ function yourBuild(pipeline: string, start = true): string {
 function stepPhrase(fact: BuildStatusFact): string | undefined {
   const step = fact.currentStep;
   if (step) return step.label || stepLabel(step.name);
-  const failure = fact.failure;
-  if (failure?.stepLabel) return failure.stepLabel;
-  return failure?.step ? stepLabel(failure.step) : undefined;
+  return fact.failure ? failedStepPhrase(fact.failure) : undefined;
+}
+
+/** The step a build failed in, by the role the core gave it first, never by a raw state name. */
+function failedStepPhrase(failure: FailureFact): string | undefined {
+  if (failure.stepLabel) return failure.stepLabel;
+  return failure.step ? stepLabel(failure.step) : undefined;
 }
 
 function endTime(fact: BuildStatusFact): Date {
@@ -100,12 +104,17 @@ function outcome(fact: BuildStatusFact, now: Date, subject: string): string {
   const ended = `${subject} ${ENDED[fact.status]} ${relativeTime(endTime(fact), now)}`;
   switch (fact.status) {
     case 'SUCCEEDED':
-      return `${ended}, after ${spokenDuration(fact.elapsedMs)}.`;
+      return `${finishedClause(fact, now, subject)}.`;
     case 'FAILED':
       return step ? `${ended} while ${step}.` : `${ended}.`;
     default:
       return step ? `${ended}, while ${step}.` : `${ended}.`;
   }
+}
+
+/** "Your prod build finished 2 hours ago, after 42 minutes", with no full stop. */
+function finishedClause(fact: BuildStatusFact, now: Date, subject: string): string {
+  return `${subject} ${ENDED.SUCCEEDED} ${relativeTime(endTime(fact), now)}, after ${spokenDuration(fact.elapsedMs)}`;
 }
 
 /** Why there is no estimate; `what` names the build when the sentence stands alone. */
@@ -144,11 +153,34 @@ function endpointState(status: string): string {
   return ENDPOINT_STATES[status] ?? `is ${status.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`;
 }
 
-function endpointSentence(endpoint: EndpointFact): string {
-  const sentence = `The endpoint ${endpoint.endpointName} ${endpointState(endpoint.status)}.`;
+/** Endpoint statuses SageMaker is still working through: the build is done, the endpoint not yet. */
+const ENDPOINT_CHANGING = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack']);
+
+/** "is in service", or "is still being created" when `still` and SageMaker is still working on it. */
+function endpointClause(endpoint: EndpointFact, still = false): string {
+  const state = endpointState(endpoint.status);
+  const said = still && ENDPOINT_CHANGING.has(endpoint.status) ? state.replace(/^is /, 'is still ') : state;
   return endpoint.status === 'Failed'
-    ? sentence + reasonSentence('SageMaker said:', endpoint.failureReason)
-    : sentence;
+    ? `${said}.${reasonSentence('SageMaker said:', endpoint.failureReason)}`
+    : `${said}.`;
+}
+
+function endpointSentence(endpoint: EndpointFact): string {
+  return `The endpoint ${endpoint.endpointName} ${endpointClause(endpoint)}`;
+}
+
+/**
+ * "Is my build done?" for a finished build: a plain yes when its endpoint serves (or it has none); when the
+ * endpoint is not in service yet, the yes is for the build only, and the endpoint part says so.
+ */
+function finishedAnswer(fact: BuildStatusFact, now: Date): string {
+  const endpoint = fact.endpoint;
+  if (!endpoint) return `Yes. ${outcome(fact, now, yourBuild(fact.pipeline))}`;
+  if (endpoint.status === 'InService') {
+    return `Yes. ${outcome(fact, now, yourBuild(fact.pipeline))} ${endpointSentence(endpoint)}`;
+  }
+  const finished = finishedClause(fact, now, yourBuild(fact.pipeline, false));
+  return `Yes, ${finished}, but its endpoint ${endpoint.endpointName} ${endpointClause(endpoint, true)}`;
 }
 
 /** Answers "is my build done?". */
@@ -160,7 +192,7 @@ export function status(fact: BuildStatusFact, now: Date): string {
     case 'PENDING_REDRIVE':
       return `Not yet. ${said}`;
     case 'SUCCEEDED':
-      return `Yes. ${said}${fact.endpoint ? ` ${endpointSentence(fact.endpoint)}` : ''}`;
+      return finishedAnswer(fact, now);
     case 'FAILED':
       return `No. ${said}${reasonSentence('The reason:', failureReason(fact.failure))}`;
     default:
@@ -273,7 +305,8 @@ function failureKind(error: string, status: FailureFact['status']): FailureKind 
 export function whyFailed(failure: FailureFact, now: Date): string {
   const subject = yourBuild(failure.pipeline);
   const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
-  const at = failure.step ? ` at ${stepNoun(failure.step)}` : '';
+  const step = failedStepPhrase(failure);
+  const at = step ? ` while ${step}` : '';
   const reason = failureReason(failure);
   const kind = failureKind(failure.error, failure.status);
   switch (kind === 'other' && failure.reasonFromSageMaker ? 'sagemaker' : kind) {

@@ -2,8 +2,9 @@
 // "Train model" → "training the model", "TrainModel" / "train_model" too.
 // In order: a short table for names that read badly, questions ("Is quality gate met" → "checking whether the
 // quality gate is met"), outcome states ("Build succeeded" → "finishing up"), then the generic rule (verb → -ing,
-// "the" before the object). Unknown shapes fall back to "working on the <name> step", which is always grammatical.
-// When the core knows a state's role from the machine's definition, `roleLabel` speaks of that first.
+// "the" before the object). A name no rule understands reads badly: when the core knows the state's role from
+// the machine's definition, `roleLabel` says the role instead; else it falls back to "working on the <name>
+// step" (or the name whole, quoted, when it holds symbols), which is always grammatical.
 
 import type { StepRole } from '../machine/roles';
 
@@ -75,8 +76,24 @@ const DETERMINERS = new Set(
   ),
 );
 
-/** Nouns read without "the" when they stand alone: "deploying to production", "uploading to s3". */
-const BARE_NOUNS = new Set(['aws', 'dev', 'it', 'prod', 'production', 's3', 'sagemaker', 'staging', 'them']);
+/** Nouns read without "the" when they stand alone: "deploying to production", "deploying to it". */
+const BARE_NOUNS = new Set(['dev', 'it', 'prod', 'production', 'staging', 'them']);
+
+/**
+ * Products and services a pipeline talks to, spelled as their makers do. A proper noun standing alone takes
+ * no article ("notifying Slack", not "notifying the slack"); as a modifier it does ("the Slack channel").
+ */
+const PROPER_NOUNS: Record<string, string> = Object.fromEntries(
+  (
+    'AWS Athena BigQuery CloudWatch Databricks Datadog Discord DynamoDB ECR EventBridge GitHub GitLab Jenkins ' +
+    'Jira MLflow Opsgenie PagerDuty Redshift S3 SageMaker Slack Snowflake SNS Splunk SQS'
+  )
+    .split(' ')
+    .map((name) => [name.toLowerCase(), name]),
+);
+
+/** Proper nouns that are also everyday words: the product only when the name capitalises it ("Notify Teams"). */
+const CAPITALISED_PROPER_NOUNS = new Set(['Glue', 'Lambda', 'Teams']);
 
 /** Splits "Train model", "TrainModel", "train_model" and "train-model" into words, keeping acronyms. */
 export function stateWords(stateName: string): string[] {
@@ -91,8 +108,11 @@ export function stateWords(stateName: string): string[] {
     .map(normalCase);
 }
 
-/** "Model" → "model", but "XGBoost", "AUC" and "S3" keep their capitals. */
+/** "Model" → "model", but "XGBoost", "AUC" and "S3" keep their capitals, and "slack" is "Slack". */
 function normalCase(word: string): string {
+  const proper = PROPER_NOUNS[word.toLowerCase()];
+  if (proper) return proper;
+  if (CAPITALISED_PROPER_NOUNS.has(word)) return word;
   const plain = /^\p{Lu}?[^\p{Lu}]*$/u.test(word) && /\p{Ll}/u.test(word);
   return word.length === 1 || plain ? word.toLowerCase() : word;
 }
@@ -188,8 +208,11 @@ function numbered(words: string[]): string | undefined {
   return undefined;
 }
 
-/** A phrase to read after "has been" / "while": "training the model", "waiting for the endpoint". */
-export function stepLabel(stateName: string): string {
+/**
+ * The phrase a state's name makes, or undefined when no rule understands the name ("sm-train", "Endpoint
+ * status", "Accuracy > 0.9?"): such a name reads badly, so a role says it better when there is one.
+ */
+function namePhrase(stateName: string): string | undefined {
   const all = stateWords(stateName);
   const special = SPECIAL[all.join(' ').toLowerCase()];
   if (special) return special;
@@ -199,7 +222,7 @@ export function stepLabel(stateName: string): string {
   const words =
     all.length > 1 && all.slice(1).every((w) => FILLER_NOUNS.has(w.toLowerCase())) ? all.slice(0, 1) : all;
   const [first, ...rest] = words;
-  if (first === undefined) return 'working on an unnamed step';
+  if (first === undefined) return undefined;
   if ((first.toLowerCase() === 'is' || first.toLowerCase() === 'are') && rest.length === 1) {
     // "IsDeployed": a yes/no check with no subject.
     return `checking whether it ${first.toLowerCase()} ${rest[0]?.toLowerCase()}`;
@@ -210,8 +233,24 @@ export function stepLabel(stateName: string): string {
   if (outcome) return outcome;
   if (isGerund(first)) return [first.toLowerCase(), ...withArticles(rest)].join(' ');
   if (isVerb(first)) return [gerund(first), ...withArticles(rest)].join(' ');
-  const name = all.join(' ');
-  return `working on the ${/ step$/i.test(name) ? name : `${name} step`}`;
+  return undefined;
+}
+
+/** Characters a name keeps only when quoted whole: "Accuracy > 0.9?" must not read "the accuracy 0 9 step". */
+const SYMBOLS = /[^\p{L}\p{N}\s_'-]/u;
+
+/** A name no rule understands, still grammatical: "working on the endpoint status step". */
+function unknownStepPhrase(stateName: string): string {
+  const name = stateName.trim();
+  if (SYMBOLS.test(name)) return `working on the step "${name}"`;
+  const words = stateWords(name).join(' ');
+  if (words === '') return 'working on an unnamed step';
+  return `working on the ${/ step$/i.test(words) ? words : `${words} step`}`;
+}
+
+/** A phrase to read after "has been" / "while": "training the model", "waiting for the endpoint". */
+export function stepLabel(stateName: string): string {
+  return namePhrase(stateName) ?? unknownStepPhrase(stateName);
 }
 
 /** What a step does, by role: the same words whatever the machine calls the state. */
@@ -243,20 +282,11 @@ const NAME_FIRST: Partial<Record<StepRole, string>> = {
 
 /**
  * A step by its role first ("training the model" for any training task), by its name only when the role
- * says nothing, and by a plain phrase for the role when the name reads badly ("sm-train", "step_1").
+ * says nothing, and by a plain phrase for the role when the name reads badly ("sm-train", "step_1"). Every
+ * sentence that speaks of a step goes through here or through `stepLabel`: one place decides.
  */
 export function roleLabel(role: StepRole | undefined, stateName: string): string {
   const byRole = role ? ROLE_LABELS[role] : undefined;
   if (byRole) return byRole;
-  const byName = stepLabel(stateName);
-  const fallback = role ? NAME_FIRST[role] : undefined;
-  return fallback && /^working on the /.test(byName) ? fallback : byName;
-}
-
-/** The step by its own name, for "failed at the Train model step". The name is kept verbatim. */
-export function stepNoun(stateName: string): string {
-  const name = stateName.trim();
-  // "step_1" is already a step's name: "at step_1", not "at the step_1 step".
-  if (/^(step|stage|phase)[\s_-]*\d+$/i.test(name)) return name;
-  return /\bstep$/i.test(name) ? `the ${name}` : `the ${name} step`;
+  return namePhrase(stateName) ?? (role ? NAME_FIRST[role] : undefined) ?? unknownStepPhrase(stateName);
 }
