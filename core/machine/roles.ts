@@ -138,7 +138,8 @@ export function loopsOf(byName: ReadonlyMap<string, AslState>): string[][] {
       }
       frames.pop();
       const parent = frames[frames.length - 1];
-      if (parent) low.set(parent.name, Math.min(low.get(parent.name) as number, low.get(frame.name) as number));
+      if (parent)
+        low.set(parent.name, Math.min(low.get(parent.name) as number, low.get(frame.name) as number));
       if (low.get(frame.name) !== index.get(frame.name)) continue;
       const component: string[] = [];
       for (let member = stack.pop(); member !== undefined; member = stack.pop()) {

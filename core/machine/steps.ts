@@ -4,14 +4,7 @@
 
 import type { BuildStatus, StepLineFact, StepLineState } from '../builds/facts';
 import type { HistoryReading } from '../builds/history';
-import {
-  allStates,
-  innerMachines,
-  leadsTo,
-  successors,
-  type AslMachine,
-  type AslState,
-} from './definition';
+import { allStates, innerMachines, leadsTo, successors, type AslMachine, type AslState } from './definition';
 import { machineRoles } from './roles';
 
 export interface MainStep {
