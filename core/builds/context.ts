@@ -15,7 +15,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { callAws } from '../aws/translate-error';
 import type { PipelineConfig } from '../config/schema';
 import type { DefinitionCache } from '../machine/definition';
-import type { FinishedHistoryCache } from './earlier-states';
+import type { EnteredStatesCache } from './earlier-states';
 import { ConfigError } from '../errors';
 import type { BuildStatus, BuildSummary } from './facts';
 
@@ -28,8 +28,8 @@ export interface BuildContext {
   signal: AbortSignal;
   /** The state machines' definitions, read once per cold start (per SageBuild instance); none: not cached. */
   definitions?: DefinitionCache;
-  /** What finished builds' whole histories held (they never change); none: not cached. */
-  finishedHistories?: FinishedHistoryCache;
+  /** What was read back of builds' histories (events never change); none: read again each time. */
+  enteredStates?: EnteredStatesCache;
 }
 
 /** Newest first; `maxResults` small, so the answer never depends on how many builds there were. */

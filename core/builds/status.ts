@@ -12,7 +12,7 @@ import {
   summaryOf,
   type BuildContext,
 } from './context';
-import type { ExecutionListItem } from '@aws-sdk/client-sfn';
+import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
 import { etaFor, type EtaCache, type TypicalDuration } from './eta';
 import { enteredStatesOf } from './earlier-states';
 import type { BuildStatusFact, FailureFact, StartedBy, StepFact, StepLineFact } from './facts';
@@ -106,7 +106,7 @@ async function statusOf(
   const step = stepOf(reading, fact.status, roles);
   if (step) fact.currentStep = step;
   if (options.withSteps && machine) {
-    const steps = await stepsOf(ctx, machine, reading, fact);
+    const steps = await stepsOf(ctx, machine, { reading, events }, fact);
     if (steps) fact.steps = steps;
   }
 
@@ -145,13 +145,14 @@ async function statusOf(
 async function stepsOf(
   ctx: BuildContext,
   machine: AslMachine,
-  reading: HistoryReading,
+  newest: { reading: HistoryReading; events: HistoryEvent[] },
   fact: BuildStatusFact,
 ): Promise<StepLineFact[] | undefined> {
+  const { reading } = newest;
   const steps = mainSteps(machine);
   if (steps.length === 0) return undefined;
   if (reading.complete) return markSteps(steps, reading, fact.status);
-  const earlier = await enteredStatesOf(ctx, fact.executionArn, fact.stoppedAt);
+  const earlier = await enteredStatesOf(ctx, fact.executionArn, fact.stoppedAt, newest.events);
   const whole: HistoryReading = {
     ...reading,
     entered: new Set([...reading.entered, ...earlier.entered]),
