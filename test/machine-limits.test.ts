@@ -278,6 +278,76 @@ describe('on the local AWS', () => {
     }
   });
 
+  /**
+   * A Parallel that prepares, then a Parallel that counts to $.limit (eight events a turn), then a Wait of a
+   * simulated day: the first step's events lie as far back as we like.
+   */
+  const COUNTING_DEFINITION = JSON.stringify({
+    StartAt: 'Prepare',
+    States: {
+      Prepare: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'Get ready', States: { 'Get ready': { Type: 'Pass', End: true } } }],
+        OutputPath: '$[0]',
+        Next: 'Tick',
+      },
+      Tick: {
+        Type: 'Parallel',
+        Parameters: { 'n.$': 'States.MathAdd($.n, 1)', 'limit.$': '$.limit' },
+        Branches: [{ StartAt: 'Tock', States: { Tock: { Type: 'Pass', End: true } } }],
+        OutputPath: '$[0]',
+        Next: 'Again?',
+      },
+      'Again?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.n', NumericLessThanPath: '$.limit', Next: 'Tick' }],
+        Default: 'Hold',
+      },
+      Hold: { Type: 'Wait', Seconds: 86_400, End: true },
+    },
+  });
+
+  /** The card's steps of a build that counted `turns` times and now holds. */
+  async function stepsAfterCounting(turns: number, build: string) {
+    const arn = await createMachine(`counting-${build}`, COUNTING_DEFINITION);
+    const core = coreFor('counting', arn);
+    try {
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: arn,
+          name: build,
+          input: JSON.stringify({ n: 0, limit: turns }),
+        }),
+      );
+      const execution = () => local.stepFunctions.executionsOf(arn)[0];
+      await waitFor(
+        () => (execution()?.events.some((e) => e.type === 'WaitStateEntered') ? true : undefined),
+        60_000,
+      );
+      expect(execution()?.events.length).toBeGreaterThan(8 * turns);
+      const fact = await core.statusOf('counting', executionArn as string);
+      await sfn.send(new StopExecutionCommand({ executionArn }));
+      return fact.steps?.map((step) => [step.label, step.state]);
+    } finally {
+      core.close();
+    }
+  }
+
+  test('a history longer than a page is read back: the first step was done', async () => {
+    expect(await stepsAfterCounting(150, 'c150')).toEqual([
+      ['Prepare (Get ready)', 'done'],
+      ['Tick (Tock)', 'running'],
+    ]);
+  });
+
+  test('past the read-back bound, a step not seen is unknown, not done', async () => {
+    // 5,000 events are read back at most.
+    expect(await stepsAfterCounting(700, 'c700')).toEqual([
+      ['Prepare (Get ready)', 'unknown'],
+      ['Tick (Tock)', 'running'],
+    ]);
+  });
+
   function contextFor(
     stateMachineArn: string,
     signal: AbortSignal,
