@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { BuildContext } from '../core/builds/context';
+import type { BuildStatusFact } from '../core/builds/facts';
 import type { HistoryReading } from '../core/builds/history';
 import { parseConfig } from '../core/config/load';
 import {
@@ -307,7 +308,7 @@ describe('on the local AWS', () => {
     },
   });
 
-  /** The card's steps of a build that counted `turns` times and now holds. */
+  /** The status, with the card's steps, of a build that counted `turns` times and now holds. */
   async function stepsAfterCounting(turns: number, build: string) {
     const arn = await createMachine(`counting-${build}`, COUNTING_DEFINITION);
     const core = coreFor('counting', arn);
@@ -327,14 +328,16 @@ describe('on the local AWS', () => {
       expect(execution()?.events.length).toBeGreaterThan(8 * turns);
       const fact = await core.statusOf('counting', executionArn as string);
       await sfn.send(new StopExecutionCommand({ executionArn }));
-      return fact.steps?.map((step) => [step.label, step.state]);
+      return fact;
     } finally {
       core.close();
     }
   }
 
+  const marks = (fact: BuildStatusFact) => fact.steps?.map((step) => [step.label, step.state]);
+
   test('a history longer than a page is read back: the first step was done', async () => {
-    expect(await stepsAfterCounting(150, 'c150')).toEqual([
+    expect(marks(await stepsAfterCounting(150, 'c150'))).toEqual([
       ['Prepare (Get ready)', 'done'],
       ['Tick (Tock)', 'running'],
     ]);
@@ -342,10 +345,16 @@ describe('on the local AWS', () => {
 
   test('past the read-back bound, a step not seen is unknown, not done', async () => {
     // 5,000 events are read back at most.
-    expect(await stepsAfterCounting(700, 'c700')).toEqual([
+    const fact = await stepsAfterCounting(700, 'c700');
+    expect(marks(fact)).toEqual([
       ['Prepare (Get ready)', 'unknown'],
       ['Tick (Tock)', 'running'],
     ]);
+    const card = renderBuildCard(fact, { consoleUrl: 'https://console.example', canStop: true, now: now() });
+    const block = card.blocks.find((b) => b.block_id === 'build_steps');
+    expect((block?.type === 'section' ? (block.text?.text ?? '') : '').split('\n')[0]).toBe(
+      ':grey_question: Prepare (Get ready)',
+    );
   });
 
   function contextFor(

@@ -237,6 +237,18 @@ export function definitionForBuild(ctx: BuildContext, executionArn: string): Pro
   });
 }
 
+const namesByMachine = new WeakMap<AslMachine, Set<string>>();
+
+/** Every state's name, nested ones included, worked out once per definition (definitions are cached). */
+function stateNamesOf(machine: AslMachine): Set<string> {
+  let names = namesByMachine.get(machine);
+  if (!names) {
+    names = new Set(allStates(machine).map((s) => s.name));
+    namesByMachine.set(machine, names);
+  }
+  return names;
+}
+
 /**
  * The definition that explains a build's history: the cached current one when it knows every state the
  * history names, else the build's own version (one more call, only after the machine was changed).
@@ -248,7 +260,7 @@ export async function definitionFor(
 ): Promise<AslMachine | undefined> {
   const current = await currentDefinition(ctx);
   if (!current) return undefined;
-  const known = new Set(allStates(current).map((s) => s.name));
+  const known = stateNamesOf(current);
   for (const name of stateNames) {
     if (!known.has(name)) return (await definitionForBuild(ctx, executionArn)) ?? current;
   }
