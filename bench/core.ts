@@ -2,11 +2,16 @@
 //   1. AWS calls per "is my build done" answer, while training, while deploying, and once finished.
 //   2. Status latency p50/p99 against the local AWS for histories of 10 and 10,000 events, and their ratio.
 //   3. Builds per minute the local AWS runs at the default time scale, one at a time and many at once.
-// Prints numbers; asserts nothing. `--quick` skips the throughput run (it takes about two minutes).
+//   4. Reading a big machine's roles and steps (parse, loops, main steps), as a cold start does: up to 1 MB.
+// Prints numbers; asserts nothing. `--quick` skips the throughput run (it takes about two minutes);
+// `--machines` runs only the big-machine reading.
 
 import '../local/polyfills';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseConfig } from '../core/config/load';
+import { MAX_MACHINE_STATES, parseDefinition } from '../core/machine/definition';
+import { machineRoles } from '../core/machine/roles';
+import { mainSteps } from '../core/machine/steps';
 import { SageBuild } from '../core/sagebuild';
 import { DEFAULT_TIME_SCALE } from '../local/clock';
 import { LocalAws } from '../local/local-aws';
@@ -172,7 +177,69 @@ async function buildsPerMinute(concurrent: number): Promise<void> {
   await local.close();
 }
 
+/**
+ * `count` chained states (every tenth a Lambda task, the rest Pass), then an endpoint polling loop; each state
+ * padded with a Comment so the whole text is about `chars` long.
+ */
+function bigDefinition(count: number, chars = 0): string {
+  const build = (pad: number): string => {
+    const states: Record<string, unknown> = {};
+    for (let i = 1; i <= count; i += 1) {
+      const state: Record<string, unknown> =
+        i % 10 === 0 ? { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke' } : { Type: 'Pass' };
+      if (pad > 0) state.Comment = 'x'.repeat(pad);
+      states[`s${i}`] = { ...state, Next: i < count ? `s${i + 1}` : 'Poll' };
+    }
+    states.Poll = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sagemaker:describeEndpoint',
+      Next: 'Wait',
+    };
+    states.Wait = { Type: 'Wait', Seconds: 60, Next: 'Ready?' };
+    states['Ready?'] = {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.EndpointStatus', StringEquals: 'InService', Next: 'Done' }],
+      Default: 'Poll',
+    };
+    states.Done = { Type: 'Succeed' };
+    return JSON.stringify({ StartAt: 's1', States: states });
+  };
+  const plain = build(0);
+  const pad = Math.floor((chars - plain.length) / count) - '"Comment":"",'.length;
+  return pad > 0 ? build(pad) : plain;
+}
+
+/** Milliseconds to parse a definition and read its roles and main steps, median of a few cold reads. */
+function machineReading(): void {
+  const cases: [string, string][] = [
+    ['12,000 chained states', bigDefinition(12_000)],
+    [`${MAX_MACHINE_STATES - 10} states, padded to 1 MB`, bigDefinition(MAX_MACHINE_STATES - 10, 1_000_000)],
+    [`${MAX_MACHINE_STATES + 5_000} states (past the cap)`, bigDefinition(MAX_MACHINE_STATES + 5_000)],
+  ];
+  for (const [what, text] of cases) {
+    const times: number[] = [];
+    let steps = 0;
+    for (let i = 0; i < 5; i += 1) {
+      const start = process.hrtime.bigint();
+      const machine = parseDefinition(text);
+      if (machine) {
+        machineRoles(machine);
+        steps = mainSteps(machine).length;
+      }
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const read = steps > 0 ? `${steps} main steps` : 'not walked: speaks from names';
+    console.log(
+      `  ${what}, ${(text.length / 1024).toFixed(0)} KB: ${percentile(times, 50).toFixed(1)} ms (${read})`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  console.log('Reading a big machine (parse, roles, main steps; median of 5 cold reads)');
+  machineReading();
+  if (process.argv.includes('--machines')) return;
   await callsPerAnswer();
   console.log('Status latency by history length (local AWS, real SDK clients over HTTP)');
   await latencyByHistoryLength();

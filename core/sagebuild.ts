@@ -10,6 +10,7 @@ import type { PipelineConfig, SageBuildConfig } from './config/schema';
 import type { BuildContext } from './builds/context';
 import { EtaCache } from './builds/eta';
 import { DefinitionCache } from './machine/definition';
+import { EnteredStatesCache } from './builds/earlier-states';
 import type {
   BuildListFact,
   BuildStatusFact,
@@ -35,6 +36,7 @@ export class SageBuild {
   private readonly now: () => Date;
   private readonly etaCache: EtaCache;
   private readonly definitions: DefinitionCache;
+  private readonly enteredStates = new EnteredStatesCache();
   private readonly claims: StartClaims;
 
   constructor(
@@ -110,6 +112,7 @@ export class SageBuild {
       now: this.now,
       signal: AbortSignal.timeout(this.config.aws.budgetMs),
       definitions: this.definitions,
+      enteredStates: this.enteredStates,
     };
   }
 }

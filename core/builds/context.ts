@@ -15,6 +15,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { callAws } from '../aws/translate-error';
 import type { PipelineConfig } from '../config/schema';
 import type { DefinitionCache } from '../machine/definition';
+import type { EnteredStatesCache } from './earlier-states';
 import { ConfigError } from '../errors';
 import type { BuildStatus, BuildSummary } from './facts';
 
@@ -27,6 +28,8 @@ export interface BuildContext {
   signal: AbortSignal;
   /** The state machines' definitions, read once per cold start (per SageBuild instance); none: not cached. */
   definitions?: DefinitionCache;
+  /** What was read back of builds' histories (events never change); none: read again each time. */
+  enteredStates?: EnteredStatesCache;
 }
 
 /** Newest first; `maxResults` small, so the answer never depends on how many builds there were. */
@@ -44,24 +47,34 @@ export async function listExecutions(
   return page.executions ?? [];
 }
 
+export interface HistoryPage {
+  events: HistoryEvent[];
+  nextToken?: string;
+}
+
+/** One page of a history, newest first. */
+export async function historyPage(
+  ctx: BuildContext,
+  executionArn: string,
+  page: { maxResults: number; nextToken?: string; includeExecutionData: boolean },
+): Promise<HistoryPage> {
+  const read = await callAws('Step Functions', 'states:GetExecutionHistory', () =>
+    ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, ...page }), {
+      abortSignal: ctx.signal,
+    }),
+  );
+  return read.nextToken
+    ? { events: read.events ?? [], nextToken: read.nextToken }
+    : { events: read.events ?? [] };
+}
+
 /** One page of history, newest first: enough for the current step, whatever the history's length. */
 export async function recentHistory(
   ctx: BuildContext,
   executionArn: string,
   maxResults = 25,
 ): Promise<HistoryEvent[]> {
-  const page = await callAws('Step Functions', 'states:GetExecutionHistory', () =>
-    ctx.sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn,
-        reverseOrder: true,
-        maxResults,
-        includeExecutionData: true,
-      }),
-      { abortSignal: ctx.signal },
-    ),
-  );
-  return page.events ?? [];
+  return (await historyPage(ctx, executionArn, { maxResults, includeExecutionData: true })).events;
 }
 
 /** Pages read back at most, 100 events each: a question needing older events stops here. */
@@ -75,23 +88,21 @@ export async function historyUntil(
   ctx: BuildContext,
   executionArn: string,
   found: (page: HistoryEvent[]) => boolean,
+  page: { maxResults: number; includeExecutionData: boolean; maxPages: number } = {
+    maxResults: 100,
+    includeExecutionData: true,
+    maxPages: MAX_EXTRA_PAGES,
+  },
 ): Promise<void> {
   let nextToken: string | undefined;
-  for (let pages = 0; pages < MAX_EXTRA_PAGES; pages += 1) {
-    const page = await callAws('Step Functions', 'states:GetExecutionHistory', () =>
-      ctx.sfn.send(
-        new GetExecutionHistoryCommand({
-          executionArn,
-          reverseOrder: true,
-          maxResults: 100,
-          includeExecutionData: true,
-          nextToken,
-        }),
-        { abortSignal: ctx.signal },
-      ),
-    );
-    if (found(page.events ?? [])) return;
-    nextToken = page.nextToken;
+  for (let pages = 0; pages < page.maxPages; pages += 1) {
+    const read = await historyPage(ctx, executionArn, {
+      maxResults: page.maxResults,
+      includeExecutionData: page.includeExecutionData,
+      ...(nextToken ? { nextToken } : {}),
+    });
+    if (found(read.events)) return;
+    nextToken = read.nextToken;
     if (!nextToken) return;
   }
 }

@@ -34,7 +34,8 @@ export interface StepFact {
   endedAt?: Date;
 }
 
-export type StepLineState = StepState | 'skipped' | 'stopped';
+/** `unknown`: the history read did not reach back far enough to say whether the step ran. */
+export type StepLineState = StepState | 'skipped' | 'stopped' | 'unknown';
 
 /** One of the machine's main steps, in its order, as a card lists them. */
 export interface StepLineFact {

@@ -12,9 +12,10 @@ import {
   summaryOf,
   type BuildContext,
 } from './context';
-import type { ExecutionListItem } from '@aws-sdk/client-sfn';
+import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
 import { etaFor, type EtaCache, type TypicalDuration } from './eta';
-import type { BuildStatusFact, FailureFact, StartedBy, StepFact } from './facts';
+import { enteredStatesOf } from './earlier-states';
+import type { BuildStatusFact, FailureFact, StartedBy, StepFact, StepLineFact } from './facts';
 import { readableCause } from './failure-reason';
 import { readHistory, parseObject, startedByOf, type HistoryReading } from './history';
 import { describeEndpoint, endpointFactOf, trainingFact } from './sagemaker-facts';
@@ -26,7 +27,10 @@ import { markSteps, mainSteps } from '../machine/steps';
 
 /** Enough recent builds for a median of the last five successes, in one page. */
 const STATUS_PAGE = 20;
-/** A card lists every main step: its one page of history reaches further back than a spoken answer's. */
+/**
+ * A card lists every main step: its first page of history reaches further back than a spoken answer's, and
+ * when even that does not reach the build's start, a bounded read-back (earlier-states.ts) tells the rest.
+ */
 const CARD_HISTORY_PAGE = 200;
 
 interface Gathered {
@@ -101,7 +105,10 @@ async function statusOf(
   if (startedBy) fact.startedBy = startedBy;
   const step = stepOf(reading, fact.status, roles);
   if (step) fact.currentStep = step;
-  if (options.withSteps && machine) fact.steps = stepsOf(machine, reading, fact);
+  if (options.withSteps && machine) {
+    const steps = await stepsOf(ctx, machine, { reading, events }, fact);
+    if (steps) fact.steps = steps;
+  }
 
   if (fact.status === 'RUNNING') {
     const typical = await typicalDuration();
@@ -130,8 +137,28 @@ async function statusOf(
   return { fact, reading };
 }
 
-function stepsOf(machine: AslMachine, reading: HistoryReading, fact: BuildStatusFact) {
-  return markSteps(mainSteps(machine), reading, fact.status);
+/**
+ * The machine's main steps marked from the build's history. When the newest page does not reach back to the
+ * start, the states entered before it are read back (bounded, cached once the build has finished), so no
+ * step is marked done, and no alternative named, from a guess.
+ */
+async function stepsOf(
+  ctx: BuildContext,
+  machine: AslMachine,
+  newest: { reading: HistoryReading; events: HistoryEvent[] },
+  fact: BuildStatusFact,
+): Promise<StepLineFact[] | undefined> {
+  const { reading } = newest;
+  const steps = mainSteps(machine);
+  if (steps.length === 0) return undefined;
+  if (reading.complete) return markSteps(steps, reading, fact.status);
+  const earlier = await enteredStatesOf(ctx, fact.executionArn, fact.stoppedAt, newest.events);
+  const whole: HistoryReading = {
+    ...reading,
+    entered: new Set([...reading.entered, ...earlier.entered]),
+    complete: earlier.complete,
+  };
+  return markSteps(steps, whole, fact.status);
 }
 
 /** What failed and why, SageMaker's reason first: a Fail state's fixed cause only when SageMaker has none. */

@@ -5,10 +5,17 @@
 import { DescribeStateMachineCommand, DescribeStateMachineForExecutionCommand } from '@aws-sdk/client-sfn';
 import { callAws } from '../aws/translate-error';
 import type { BuildContext } from '../builds/context';
+import { AccessDenied, AwsCredentialsInvalid } from '../errors';
 
 /** Real definitions are at most 1 MB; anything larger is not parsed. */
-const MAX_DEFINITION_CHARS = 1_048_576;
-/** A failed lookup (e.g. a role without states:DescribeStateMachine) is retried after this long. */
+export const MAX_DEFINITION_CHARS = 1_048_576;
+/**
+ * States (nested ones included) SageBuild reads a machine's roles and steps for. A 1 MB definition can hold
+ * some 25,000 states; past this many the core speaks from state names instead of walking the machine on a
+ * cold start inside Alexa's time budget.
+ */
+export const MAX_MACHINE_STATES = 15_000;
+/** A refused lookup (e.g. a role without states:DescribeStateMachine) is retried after this long. */
 const RETRY_AFTER_MS = 5 * 60 * 1000;
 /** Definitions kept at most (machines, and builds that ran an older version); the oldest go first. */
 export const MAX_CACHED_DEFINITIONS = 100;
@@ -54,15 +61,33 @@ function isMachine(value: unknown): value is AslMachine {
   );
 }
 
-/** The definition, or undefined when it is not JSON ASL SageBuild can read (e.g. JSONata-only or huge). */
+/**
+ * The definition, or undefined when it is not JSON ASL SageBuild can read: JSONata-only, over 1 MB (checked
+ * before parsing), or with more than MAX_MACHINE_STATES states.
+ */
 export function parseDefinition(text: string | undefined): AslMachine | undefined {
   if (!text || text.length > MAX_DEFINITION_CHARS) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as unknown;
-    return isMachine(parsed) ? parsed : undefined;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
+  return isMachine(parsed) && !hasMoreStatesThan(parsed, MAX_MACHINE_STATES) ? parsed : undefined;
+}
+
+/** Counts states, nested ones included, stopping as soon as there are more than `limit`. */
+function hasMoreStatesThan(machine: AslMachine, limit: number): boolean {
+  let count = 0;
+  const pending = [machine];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    for (const state of Object.values(next.States)) {
+      count += 1;
+      if (count > limit) return true;
+      pending.push(...innerMachines(state));
+    }
+  }
+  return false;
 }
 
 /** The machines a Parallel or Map state runs. */
@@ -72,12 +97,23 @@ export function innerMachines(state: AslState): AslMachine[] {
   return [];
 }
 
-/** Every state, nested ones included, each with the Parallel or Map it runs in. */
+/**
+ * Every state, nested ones included, each with the Parallel or Map it runs in: a state, then what runs inside
+ * it, then the next. Walked with a stack of its own, so deep nesting can't overflow the call stack.
+ */
 export function allStates(machine: AslMachine, parent?: string): PlacedState[] {
-  return Object.entries(machine.States).flatMap(([name, state]) => [
-    parent === undefined ? { name, state } : { name, state, parent },
-    ...innerMachines(state).flatMap((inner) => allStates(inner, name)),
-  ]);
+  const placed: PlacedState[] = [];
+  const toPlace = (inner: AslMachine, within?: string): PlacedState[] =>
+    Object.entries(inner.States).map(([name, state]) =>
+      within === undefined ? { name, state } : { name, state, parent: within },
+    );
+  const pending = toPlace(machine, parent).reverse();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    placed.push(next);
+    const inside = innerMachines(next.state).flatMap((inner) => toPlace(inner, next?.name));
+    for (let i = inside.length - 1; i >= 0; i -= 1) pending.push(inside[i] as PlacedState);
+  }
+  return placed;
 }
 
 /** The states a state can go to next: Next, Choices, Default, then Catch targets. */
@@ -92,33 +128,45 @@ export function successors(state: AslState): string[] {
 }
 
 /**
- * Which states each state can lead to, following every transition; each state's set is worked out once.
+ * Whether `to` can follow `from`, following every transition. Searches from `from` and stops as soon as it
+ * finds `to`; `visits` counts the states it looked at, for a caller that bounds its total work.
  * `stateOf` finds a state by name (names are unique across a whole machine, nested ones included).
  */
-export function reachability(stateOf: (name: string) => AslState | undefined): (from: string) => Set<string> {
-  const known = new Map<string, Set<string>>();
-  return (from) => {
-    const cached = known.get(from);
-    if (cached) return cached;
-    const seen = new Set<string>();
-    const queue = [from];
-    while (queue.length > 0) {
-      const state = stateOf(queue.pop() as string);
-      for (const next of state ? successors(state) : []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
+export function leadsTo(
+  stateOf: (name: string) => AslState | undefined,
+  from: string,
+  to: string,
+  visits: { count: number } = { count: 0 },
+): boolean {
+  const seen = new Set<string>();
+  const pending = [from];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    visits.count += 1;
+    const state = stateOf(name);
+    for (const next of state ? successors(state) : []) {
+      if (next === to) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        pending.push(next);
       }
     }
-    known.set(from, seen);
-    return seen;
-  };
+  }
+  return false;
 }
 
 interface CacheEntry {
   machine?: AslMachine;
   at: number;
+}
+
+/**
+ * A refusal that asking again soon won't change: no permission, bad keys, no such machine or build. A timeout,
+ * an aborted call (the answer's time budget ran out), throttling or an outage is not one.
+ */
+function isRefusal(error: unknown): boolean {
+  if (error instanceof AccessDenied || error instanceof AwsCredentialsInvalid) return true;
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && (/DoesNotExist$/.test(name) || name === 'InvalidArn');
 }
 
 /**
@@ -130,7 +178,11 @@ export class DefinitionCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The definition, cached; undefined (and no error) when it can't be read. */
+  /**
+   * The definition, cached; undefined (and no error) when it can't be read. An unreadable definition or a
+   * refusal is asked again after RETRY_AFTER_MS; a call that timed out or was aborted is not kept at all, so
+   * the next answer asks again.
+   */
   async get(key: string, fetch: () => Promise<string | undefined>): Promise<AslMachine | undefined> {
     const cached = this.entries.get(key);
     if (cached) {
@@ -140,7 +192,10 @@ export class DefinitionCache {
     const pending: Promise<CacheEntry> = fetch().then(
       (text) => ({ machine: parseDefinition(text), at: this.now() }),
       // Knowing the machine makes answers better, never possible: without it the core speaks from names.
-      () => ({ at: this.now() }),
+      (error: unknown) => {
+        if (!isRefusal(error) && this.entries.get(key) === pending) this.entries.delete(key);
+        return { at: this.now() };
+      },
     );
     this.entries.delete(key);
     this.entries.set(key, pending);
@@ -182,6 +237,18 @@ export function definitionForBuild(ctx: BuildContext, executionArn: string): Pro
   });
 }
 
+const namesByMachine = new WeakMap<AslMachine, Set<string>>();
+
+/** Every state's name, nested ones included, worked out once per definition (definitions are cached). */
+function stateNamesOf(machine: AslMachine): Set<string> {
+  let names = namesByMachine.get(machine);
+  if (!names) {
+    names = new Set(allStates(machine).map((s) => s.name));
+    namesByMachine.set(machine, names);
+  }
+  return names;
+}
+
 /**
  * The definition that explains a build's history: the cached current one when it knows every state the
  * history names, else the build's own version (one more call, only after the machine was changed).
@@ -193,7 +260,7 @@ export async function definitionFor(
 ): Promise<AslMachine | undefined> {
   const current = await currentDefinition(ctx);
   if (!current) return undefined;
-  const known = new Set(allStates(current).map((s) => s.name));
+  const known = stateNamesOf(current);
   for (const name of stateNames) {
     if (!known.has(name)) return (await definitionForBuild(ctx, executionArn)) ?? current;
   }

@@ -4,7 +4,7 @@
 
 import type { BuildStatus, StepLineFact, StepLineState } from '../builds/facts';
 import type { HistoryReading } from '../builds/history';
-import { allStates, innerMachines, reachability, successors, type AslMachine } from './definition';
+import { allStates, innerMachines, leadsTo, successors, type AslMachine, type AslState } from './definition';
 import { machineRoles } from './roles';
 
 export interface MainStep {
@@ -17,39 +17,58 @@ export interface MainStep {
 }
 
 const WORK_TYPES = new Set(['Task', 'Parallel', 'Map']);
+/**
+ * States looked at, per state of the machine, while telling alternatives apart: past this the machine is
+ * too tangled to list quickly, and the card shows only the step the build is in.
+ */
+const VISITS_PER_STATE = 50;
 const OUTCOME_TYPES = new Set(['Succeed', 'Fail']);
 
 /**
  * Top-level states in the order a build meets them: the longest path from StartAt to each (loops cut where
- * they turn back), ties broken by the order the definition lists them.
+ * they turn back), ties broken by the order the definition lists them. A depth-first walk with a stack of its
+ * own: a chain of thousands of states can't overflow the call stack.
  */
 export function orderedStates(machine: AslMachine): string[] {
   const states = machine.States;
   const forward = new Map<string, string[]>();
   const mark = new Map<string, 'open' | 'done'>();
   const postorder: string[] = [];
-  const visit = (name: string): void => {
+  const frames: { name: string; next: string[]; at: number; ahead: string[] }[] = [];
+  const open = (name: string): void => {
     mark.set(name, 'open');
-    const ahead: string[] = [];
-    for (const next of successors(states[name] as NonNullable<(typeof states)[string]>)) {
-      if (!Object.hasOwn(states, next) || mark.get(next) === 'open') continue; // a loop turning back
-      ahead.push(next);
-      if (!mark.has(next)) visit(next);
-    }
-    forward.set(name, ahead);
-    mark.set(name, 'done');
-    postorder.push(name);
+    frames.push({ name, next: successors(states[name] as AslState), at: 0, ahead: [] });
   };
-  if (Object.hasOwn(states, machine.StartAt)) visit(machine.StartAt);
+  if (Object.hasOwn(states, machine.StartAt)) open(machine.StartAt);
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1] as (typeof frames)[number];
+    if (frame.at < frame.next.length) {
+      const next = frame.next[frame.at] as string;
+      frame.at += 1;
+      if (!Object.hasOwn(states, next) || mark.get(next) === 'open') continue; // a loop turning back
+      frame.ahead.push(next);
+      if (!mark.has(next)) open(next);
+      continue;
+    }
+    frames.pop();
+    forward.set(frame.name, frame.ahead);
+    mark.set(frame.name, 'done');
+    postorder.push(frame.name);
+  }
   const rank = new Map<string, number>();
   for (const name of postorder.reverse()) {
     const here = rank.get(name) ?? 0;
     for (const next of forward.get(name) ?? []) rank.set(next, Math.max(rank.get(next) ?? 0, here + 1));
   }
-  const listed = Object.keys(states);
+  const listed = listingOrder(machine);
   return postorder.sort(
-    (a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || listed.indexOf(a) - listed.indexOf(b),
+    (a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || (listed.get(a) ?? 0) - (listed.get(b) ?? 0),
   );
+}
+
+/** Each top-level state's place in the definition's own listing. */
+function listingOrder(machine: AslMachine): Map<string, number> {
+  return new Map(Object.keys(machine.States).map((name, i) => [name, i]));
 }
 
 /** "sm-train, logging": each branch of a Parallel (or a Map's processor) by its work states' names. */
@@ -69,7 +88,10 @@ function insideOf(machine: AslMachine, name: string): string | undefined {
 
 const stepsByMachine = new WeakMap<AslMachine, MainStep[]>();
 
-/** The machine's main steps, worked out once per definition (definitions are cached). */
+/**
+ * The machine's main steps, worked out once per definition (definitions are cached); none when the machine
+ * is too tangled to list within a bounded amount of work.
+ */
 export function mainSteps(machine: AslMachine): MainStep[] {
   let steps = stepsByMachine.get(machine);
   if (!steps) {
@@ -81,10 +103,12 @@ export function mainSteps(machine: AslMachine): MainStep[] {
 
 function findMainSteps(machine: AslMachine): MainStep[] {
   const roles = machineRoles(machine);
-  const reach = reachability((name) =>
-    Object.hasOwn(machine.States, name) ? machine.States[name] : undefined,
-  );
-  const listed = Object.keys(machine.States);
+  const stateOf = (name: string) => (Object.hasOwn(machine.States, name) ? machine.States[name] : undefined);
+  const visits = { count: 0 };
+  const maxVisits = VISITS_PER_STATE * Math.max(1, roles.size);
+  // Once over budget every pair counts as connected, so no search runs; the caller then gives up.
+  const leads = (from: string, to: string) => visits.count > maxVisits || leadsTo(stateOf, from, to, visits);
+  const listed = listingOrder(machine);
   const steps: MainStep[] = [];
   let pollingStep: MainStep | undefined;
   let workStep: MainStep | undefined;
@@ -111,10 +135,11 @@ function findMainSteps(machine: AslMachine): MainStep[] {
     const alternative =
       last !== undefined &&
       last === workStep &&
-      last.names.every((other) => !reach(other).has(name) && !reach(name).has(other));
+      last.names.every((other) => !leads(other, name) && !leads(name, other));
+    if (visits.count > maxVisits) return [];
     if (alternative) {
       last.names.push(name);
-      last.names.sort((a, b) => listed.indexOf(a) - listed.indexOf(b));
+      last.names.sort((a, b) => (listed.get(a) ?? 0) - (listed.get(b) ?? 0));
       last.states.push(name, ...nested);
       continue;
     }
@@ -129,8 +154,8 @@ function findMainSteps(machine: AslMachine): MainStep[] {
 
 /**
  * Each main step marked from a build's history: done, running, failed (or stopped), skipped when the build
- * went another way, waiting when it has not got there yet. A page that does not reach back to the start
- * leaves earlier steps unseen: they were done.
+ * went another way, waiting when it has not got there yet. When the history read does not reach back to the
+ * start, a step before the first one seen is unknown: it may have run, or been skipped.
  */
 export function markSteps(steps: MainStep[], reading: HistoryReading, status: BuildStatus): StepLineFact[] {
   const indexOf = (state: string | undefined): number =>
@@ -148,7 +173,7 @@ export function markSteps(steps: MainStep[], reading: HistoryReading, status: Bu
     if (i === currentAt) state = 'running';
     else if (i === failedAt) state = status === 'ABORTED' ? 'stopped' : 'failed';
     else if (seen[i]?.length) state = 'done';
-    else if (!reading.complete && firstSeen >= 0 && i < firstSeen) state = 'done';
+    else if (!reading.complete && (firstSeen < 0 || i < firstSeen)) state = 'unknown';
     else if (running && i > currentAt) state = 'waiting';
     else state = 'skipped';
     const line: StepLineFact = { label, state };

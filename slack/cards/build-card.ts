@@ -63,6 +63,7 @@ const STEP_ICONS: Record<StepLine['state'], string> = {
   failed: ':x:',
   stopped: ':octagonal_sign:',
   skipped: ':heavy_minus_sign:',
+  unknown: ':grey_question:',
 };
 
 export function isFinished(status: BuildStatus): boolean {
