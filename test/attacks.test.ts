@@ -22,6 +22,7 @@ import { createLambdaHandler } from '../slack/lambda';
 import { createHttpReceiver, type SlackHttpReceiver } from '../slack/receivers/http';
 import { MAX_SLACK_BODY_BYTES } from '../slack/receivers/verify';
 import { MAX_ENVELOPE_CHARS } from '../skill/envelope';
+import { isAlexaApiEndpoint } from '../skill/progressive';
 import { createSkill, type SageBuildSkill } from '../skill/skill';
 import { MemoryStore } from '../slack/store/memory-store';
 import { startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
@@ -607,5 +608,24 @@ describe('11: malformed Alexa envelopes are refused before any handler', () => {
   test('a well-formed request is still answered', async () => {
     const response = await skill.invoke(validEnvelope());
     expect(response.response.shouldEndSession).toBe(false);
+  });
+});
+
+describe("the skill's access token goes only to the Alexa API", () => {
+  test.each([
+    ['https://api.amazonalexa.com', true],
+    ['https://api.eu.amazonalexa.com', true],
+    ['https://api.fe.amazonalexa.com/', true],
+    ['http://127.0.0.1:4123', true],
+    ['http://localhost:4123', true],
+    ['http://api.amazonalexa.com', false],
+    ['https://api.amazonalexa.com:8443', false],
+    ['https://api.amazonalexa.com.attacker.invalid', false],
+    ['https://user:pw@api.amazonalexa.com', false],
+    ['https://attacker.invalid', false],
+    ['not a url', false],
+    [`https://api.amazonalexa.com/${'a'.repeat(300)}`, false],
+  ])('%s → %s', (endpoint, trusted) => {
+    expect(isAlexaApiEndpoint(endpoint)).toBe(trusted);
   });
 });
