@@ -5,6 +5,7 @@
 import type { BuildStatus } from '../core/builds/facts';
 import { readableCause } from '../core/builds/failure-reason';
 import { parseObject, startedByOf } from '../core/builds/history';
+import { readStopCause } from '../core/builds/stop-cause';
 import { buildChangeNotice, stepNotice, type BuildChange } from '../core/wording/notices';
 import { parseDefinition } from '../core/machine/definition';
 import { machineRoles, type StepRole } from '../core/machine/roles';
@@ -65,6 +66,13 @@ function changeOf(event: ExecutionStatusChangeEvent, pipelineOf: (arn: string) =
   const startedBy = startedByOf(parseObject(input));
   if (startedBy) change.startedBy = startedBy;
   if (stopDate !== null) change.durationMs = stopDate - startDate;
+  // A stop SageBuild made names who stopped it once, and gives only the reason the person gave.
+  const stop = status === 'ABORTED' ? readStopCause(cause ?? undefined) : undefined;
+  if (stop) {
+    change.stoppedBy = stop.stoppedBy;
+    if (stop.reason) change.reason = stop.reason;
+    return change;
+  }
   const reason = readableCause(cause ?? undefined) ?? error ?? undefined;
   if (reason && status !== 'SUCCEEDED') change.reason = reason;
   return change;

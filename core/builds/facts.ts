@@ -113,6 +113,8 @@ export interface FailureFact {
   error: string;
   /** The cause, made readable: SageMaker's FailureReason when there is one, else the Fail state's cause. */
   reason: string;
+  /** Who stopped a stopped build, as a person would say it ("Ana", "someone using Alexa"). */
+  stoppedBy?: string;
   /** True when `reason` is SageMaker's own (a job's or an endpoint's FailureReason). */
   reasonFromSageMaker?: boolean;
 }

@@ -17,6 +17,7 @@ import { etaFor, type EtaCache, type TypicalDuration } from './eta';
 import { enteredStatesOf } from './earlier-states';
 import type { BuildStatusFact, FailureFact, StartedBy, StepFact, StepLineFact } from './facts';
 import { readableCause } from './failure-reason';
+import { withStopper } from './stop-cause';
 import { readHistory, parseObject, startedByOf, type HistoryReading } from './history';
 import { describeEndpoint, endpointFactOf, trainingFact } from './sagemaker-facts';
 import { BuildNotFound, NoBuildsYet } from '../errors';
@@ -193,7 +194,7 @@ export async function failureFactOf(
     fact.step = failure.step;
     fact.stepLabel = labelFor(failure.step, reading, roles);
   }
-  return fact;
+  return withStopper(fact, failure?.cause);
 }
 
 /** The role the definition gives a state, else the role of the task it called in this history. */

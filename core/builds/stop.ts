@@ -5,6 +5,7 @@ import { BuildNotFound, NothingToStop } from '../errors';
 import { describeExecution, listExecutions, stopExecution, type BuildContext } from './context';
 import type { Requester, StopResult } from './facts';
 import { executionArnFor } from './names';
+import { STOP_ERROR, stopCause } from './stop-cause';
 
 export interface StopRequest {
   /** A build name; without it, the pipeline's running build. */
@@ -13,18 +14,12 @@ export interface StopRequest {
   reason?: string;
 }
 
-const MAX_CAUSE = 32768;
-
 export async function stopBuild(ctx: BuildContext, request: StopRequest): Promise<StopResult> {
   const { pipeline } = ctx;
   assertAllowed(pipeline, 'stop', request.requester);
   const target = request.build ? await namedRunningBuild(ctx, request.build) : await runningBuild(ctx);
-  const who = request.requester.displayName ?? request.requester.id;
-  const cause = `Stopped by ${who} via SageBuild${request.reason ? `: ${request.reason}` : ''}`.slice(
-    0,
-    MAX_CAUSE,
-  );
-  const stoppedAt = await stopExecution(ctx, target.executionArn, 'StoppedBySageBuild', cause);
+  const cause = stopCause(request.requester, request.reason);
+  const stoppedAt = await stopExecution(ctx, target.executionArn, STOP_ERROR, cause);
   return { pipeline: pipeline.name, ...target, stoppedAt };
 }
 

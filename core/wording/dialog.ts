@@ -60,16 +60,26 @@ export function noAnswerInTime(action?: 'start' | 'stop'): string {
 /** Who, at the start of a sentence: a phrase ("someone using Alexa") gets a capital; a name stays as given. */
 export function subjectName(who: StartedBy | undefined): string | undefined {
   const name = personName(who);
-  return name && /^(a|an|the|someone) /.test(name) ? name.charAt(0).toUpperCase() + name.slice(1) : name;
+  return name && /^(a|an|the|someone)\b/.test(name) ? name.charAt(0).toUpperCase() + name.slice(1) : name;
 }
 
-/** Who started a build, as a person would say it: their name, else where they asked from, never a raw ID. */
+/** The generic phrase for someone without a known name, by the front their id says they asked from. */
+const SOMEONE: Record<string, string> = {
+  alexa: 'someone using Alexa',
+  'alexa-person': 'someone using Alexa',
+  slack: 'someone on Slack',
+  cli: 'someone on the command line',
+};
+
+/**
+ * Who started or stopped a build, as a person would say it: their name, else where they asked from
+ * ("someone using Alexa"), never a raw ID. Fronts that can do better (a Slack mention) do so before this.
+ */
 export function personName(who: StartedBy | undefined): string | undefined {
   if (!who) return undefined;
-  if (who.displayName) return who.displayName;
-  const [front, rest] = (who.id ?? '').split(/:(.*)/s);
-  if (front === 'alexa') return 'someone using Alexa';
-  if (front === 'slack') return 'someone on Slack';
-  if (front === 'cli' && rest) return rest;
-  return who.id;
+  const name = who.displayName?.trim();
+  if (name) return name;
+  if (!who.id) return undefined;
+  const front = who.id.split(':')[0] ?? '';
+  return SOMEONE[front] ?? 'someone';
 }

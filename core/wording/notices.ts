@@ -13,8 +13,10 @@ export interface BuildChange {
   startedBy?: StartedBy;
   /** How long it ran, for a finished build. */
   durationMs?: number;
-  /** Why it failed or was stopped, already readable. */
+  /** Why it failed, or the reason the person who stopped it gave. */
   reason?: string;
+  /** Who stopped it, as a person would say it ("Ana", "someone using Alexa"). */
+  stoppedBy?: string;
 }
 
 export function buildChangeNotice(change: BuildChange): string {
@@ -29,7 +31,7 @@ export function buildChangeNotice(change: BuildChange): string {
     case 'SUCCEEDED':
       return `${capitalize(build)} succeeded${took}.`;
     case 'ABORTED':
-      return `${capitalize(build)} was stopped${took}${reason}`;
+      return `${capitalize(build)} was stopped${change.stoppedBy ? ` by ${change.stoppedBy}` : ''}${took}${reason}`;
     case 'TIMED_OUT':
       return `${capitalize(build)} timed out${took}${reason}`;
     case 'PENDING_REDRIVE':

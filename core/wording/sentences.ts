@@ -101,7 +101,7 @@ function outcome(fact: BuildStatusFact, now: Date, subject: string): string {
     return `${subject} has been ${step} for ${spokenDuration(fact.elapsedMs)}.`;
   }
   if (fact.status === 'PENDING_REDRIVE') return `${subject} ${RESTARTING}.`;
-  const ended = `${subject} ${ENDED[fact.status]} ${relativeTime(endTime(fact), now)}`;
+  const ended = `${subject} ${ENDED[fact.status]}${stoppedBy(fact.failure)} ${relativeTime(endTime(fact), now)}`;
   switch (fact.status) {
     case 'SUCCEEDED':
       return `${finishedClause(fact, now, subject)}.`;
@@ -110,6 +110,11 @@ function outcome(fact: BuildStatusFact, now: Date, subject: string): string {
     default:
       return step ? `${ended}, while ${step}.` : `${ended}.`;
   }
+}
+
+/** " by Ana" for a build someone stopped, said once, where the stop is told; else nothing. */
+function stoppedBy(failure: FailureFact | undefined): string {
+  return failure?.status === 'ABORTED' && failure.stoppedBy ? ` by ${failure.stoppedBy}` : '';
 }
 
 /** "Your prod build finished 2 hours ago, after 42 minutes", with no full stop. */
@@ -248,7 +253,10 @@ function startedBySentence(fact: BuildStatusFact, now: Date): string {
 /** Answers "tell me more": the step, the training job, the endpoint and who started the build. */
 export function details(fact: BuildStatusFact, now: Date): string {
   const parts = [outcome(fact, now, `The ${fact.pipeline} build ${fact.name}`)];
-  if (fact.failure) parts.push(reasonSentence('The reason:', failureReason(fact.failure)).trim());
+  if (fact.failure) {
+    const lead = fact.status === 'ABORTED' ? 'The reason given:' : 'The reason:';
+    parts.push(reasonSentence(lead, failureReason(fact.failure)).trim());
+  }
   if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
   if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
   parts.push(startedBySentence(fact, now));
@@ -313,7 +321,7 @@ export function whyFailed(failure: FailureFact, now: Date): string {
     case 'quality-gate':
       return `${subject} failed${when} because the model didn't pass the quality gate.${reasonSentence('The reason:', reason)}`;
     case 'aborted':
-      return `${subject} was stopped${when}${at}.${reasonSentence('The reason:', reason)}`;
+      return `${subject} was stopped${stoppedBy(failure)}${when}${at}; nothing failed.${reasonSentence('The reason given:', reason)}`;
     case 'timed-out':
       return `${subject} timed out${when}${at}.${reasonSentence('The reason:', reason)}`;
     case 'sagemaker':

@@ -2,7 +2,7 @@
 // sentence comes from core/wording, and this module escapes it for mrkdwn and keeps it within Slack's limits.
 
 import type { types } from '@slack/bolt';
-import type { BuildStatus, BuildStatusFact } from '../../core/builds/facts';
+import type { BuildStatus, BuildStatusFact, FailureFact } from '../../core/builds/facts';
 import {
   buildChangeNotice,
   readableReason,
@@ -12,7 +12,8 @@ import {
 } from '../../core/wording';
 import type { BuildChange } from '../../core/wording';
 import { buttonValue, CARD_ACTIONS } from './actions';
-import { escapeMrkdwn, fit, link } from './mrkdwn';
+import { escapeMrkdwn, fit, link, mention } from './mrkdwn';
+import { mentionedUserOf, slackPersonName } from './people';
 import { stepLines, type StepLine } from './steps';
 
 type KnownBlock = types.KnownBlock;
@@ -70,26 +71,44 @@ export function isFinished(status: BuildStatus): boolean {
   return status !== 'RUNNING' && status !== 'PENDING_REDRIVE';
 }
 
-/** The core's notice about the build's state; the reason only where asked (the card shows it apart). */
-export function buildNotice(fact: BuildStatusFact, withReason: boolean): string {
+/** Where a mention goes in the core's sentence once the rest is escaped: no name contains it. */
+const PERSON_SLOT = '\u0000';
+
+/**
+ * The core's notice about the build's state, as Slack mrkdwn: escaped, with a Slack starter whose name we
+ * don't know as a mention. Why it ended and who stopped it only `withDetails` (the card shows them apart).
+ */
+export function buildNotice(fact: BuildStatusFact, withDetails: boolean): string {
   const change: BuildChange = { pipeline: fact.pipeline, name: fact.name, status: fact.status };
-  if (fact.startedBy) change.startedBy = fact.startedBy;
+  const starter = mentionedUserOf(fact.startedBy);
+  if (fact.startedBy) change.startedBy = starter ? { displayName: PERSON_SLOT } : fact.startedBy;
   if (isFinished(fact.status)) change.durationMs = fact.elapsedMs;
-  if (withReason && fact.failure && fact.status !== 'SUCCEEDED') change.reason = fact.failure.reason;
-  return buildChangeNotice(change);
+  const failure = fact.status === 'SUCCEEDED' ? undefined : fact.failure;
+  if (withDetails && failure) {
+    const reason = endReason(failure);
+    if (reason) change.reason = reason;
+    if (failure.stoppedBy) change.stoppedBy = failure.stoppedBy;
+  }
+  const text = escapeMrkdwn(buildChangeNotice(change));
+  return starter ? text.replace(PERSON_SLOT, mention(starter)) : text;
+}
+
+/** Why the build ended: a failure's reason; for a stop, only the words the person gave, if any. */
+function endReason(failure: FailureFact): string | undefined {
+  if (failure.status !== 'ABORTED') return failure.reason;
+  return failure.reason.trim() && failure.reason.trim() !== failure.error ? failure.reason : undefined;
 }
 
 export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): BuildCard {
   const blocks: KnownBlock[] = [
     header(fact),
-    mrkdwnSection('build_summary', escapeMrkdwn(buildNotice(fact, false))),
+    mrkdwnSection('build_summary', buildNotice(fact, false)),
   ];
   const steps = stepLines(fact, opts.now);
   if (steps.length > 0) blocks.push(mrkdwnSection('build_steps', steps.map(stepText).join('\n')));
   blocks.push(fieldsSection('build_facts', factFields(fact, opts.now)));
-  if (fact.failure && isFinished(fact.status) && fact.status !== 'SUCCEEDED') {
-    blocks.push(fieldsSection('build_failure', failureFields(fact)));
-  }
+  const ending = isFinished(fact.status) ? endFields(fact) : [];
+  if (ending.length > 0) blocks.push(fieldsSection('build_failure', ending));
   blocks.push({
     type: 'context',
     block_id: 'build_links',
@@ -104,7 +123,7 @@ export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): 
     ],
   });
   blocks.push({ type: 'actions', block_id: 'build_actions', elements: buttons(fact, opts.canStop) });
-  return { text: escapeMrkdwn(buildNotice(fact, true)), blocks };
+  return { text: buildNotice(fact, true), blocks };
 }
 
 /**
@@ -139,13 +158,14 @@ function mrkdwnSection(blockId: string, text: string): KnownBlock {
   };
 }
 
+/** Fields of a name and a value already in mrkdwn (escaped, or a mention). */
 function fieldsSection(blockId: string, fields: [string, string][]): KnownBlock {
   return {
     type: 'section',
     block_id: blockId,
     fields: fields.slice(0, SLACK_LIMITS.fields).map(([name, value]) => ({
       type: 'mrkdwn',
-      text: fit(`*${name}*\n${escapeMrkdwn(value)}`, SLACK_LIMITS.field),
+      text: fit(`*${name}*\n${value}`, SLACK_LIMITS.field),
     })),
   };
 }
@@ -162,22 +182,31 @@ function factFields(fact: BuildStatusFact, now: Date): [string, string][] {
   const elapsedMs = running
     ? Math.max(fact.elapsedMs, now.getTime() - fact.startedAt.getTime())
     : fact.elapsedMs;
-  const fields: [string, string][] = [['Elapsed', spokenDuration(elapsedMs)]];
+  const fields: [string, string][] = [['Elapsed', escapeMrkdwn(spokenDuration(elapsedMs))]];
   if (running && fact.eta) {
-    fields.push(['ETA', approxDuration(Math.max(0, fact.eta.typicalDurationMs - elapsedMs))]);
+    const eta = approxDuration(Math.max(0, fact.eta.typicalDurationMs - elapsedMs));
+    fields.push(['ETA', escapeMrkdwn(eta)]);
   }
-  if (!running && fact.stoppedAt) fields.push(['Finished', relativeTime(fact.stoppedAt, now)]);
-  const who = fact.startedBy?.displayName ?? fact.startedBy?.id;
+  if (!running && fact.stoppedAt) fields.push(['Finished', escapeMrkdwn(relativeTime(fact.stoppedAt, now))]);
+  const who = slackPersonName(fact.startedBy);
   if (who) fields.push(['Started by', who]);
   return fields;
 }
 
-function failureFields(fact: BuildStatusFact): [string, string][] {
-  const failure = fact.failure;
+/** How a finished build ended, when not well: where it failed and why, or where it stopped and who stopped it. */
+function endFields(fact: BuildStatusFact): [string, string][] {
+  const failure = fact.status === 'SUCCEEDED' ? undefined : fact.failure;
   if (!failure) return [];
   const fields: [string, string][] = [];
-  if (failure.step) fields.push(['Failed step', failure.step]);
-  fields.push(['Reason', readableReason(failure.reason) || failure.error]);
+  if (failure.status === 'ABORTED') {
+    if (failure.step) fields.push(['Stopped at', escapeMrkdwn(failure.step)]);
+    if (failure.stoppedBy) fields.push(['Stopped by', escapeMrkdwn(failure.stoppedBy)]);
+    const given = endReason(failure);
+    if (given) fields.push(['Reason', escapeMrkdwn(readableReason(given))]);
+    return fields;
+  }
+  if (failure.step) fields.push(['Failed step', escapeMrkdwn(failure.step)]);
+  fields.push(['Reason', escapeMrkdwn(readableReason(failure.reason) || failure.error)]);
   return fields;
 }
 

@@ -18,3 +18,4 @@ export {
 export { consoleUrlFor } from './console-url';
 export { escapeMrkdwn, fit, link, mention } from './mrkdwn';
 export { stepLines, type StepLine } from './steps';
+export { slackPersonName } from './people';

@@ -36,7 +36,9 @@ export function stepLines(fact: BuildStatusFact, now: Date): StepLine[] {
   }
   const current = fact.currentStep;
   if (!current) return [];
-  const line: StepLine = { label: current.name, state: current.state };
+  // A stopped build's last step did not fail: it was stopped there.
+  const state = fact.status === 'ABORTED' && current.state === 'failed' ? 'stopped' : current.state;
+  const line: StepLine = { label: current.name, state };
   const running = current.state === 'running' ? took(current.startedAt, now) : undefined;
   if (running) line.took = running;
   return [line];

@@ -3,6 +3,8 @@
 
 import type { BuildStatus, BuildStatusFact, FailureFact } from '../../core/builds/facts';
 import { readableCause } from '../../core/builds/failure-reason';
+import { withStopper } from '../../core/builds/stop-cause';
+import { slackUserIdOf } from '../cards/people';
 import { parseObject, startedByOf } from '../../core/builds/history';
 
 export interface StatusChangeEvent {
@@ -95,12 +97,12 @@ export function factFromEvent(pipeline: string, event: StatusChangeEvent, now: D
       reason: readableCause(detail.cause ?? undefined) ?? error,
     };
     if (fact.stoppedAt) failure.failedAt = fact.stoppedAt;
-    fact.failure = failure;
+    fact.failure = withStopper(failure, detail.cause ?? undefined);
   }
   return fact;
 }
 
 /** "U0123" for a build started from Slack ("slack:U0123"), so the failure reply can mention them. */
 export function slackUserOf(fact: BuildStatusFact): string | undefined {
-  return /^slack:([UW][A-Z0-9]+)$/.exec(fact.startedBy?.id ?? '')?.[1];
+  return slackUserIdOf(fact.startedBy);
 }

@@ -22,7 +22,7 @@ import type { SageBuild } from '../../core/sagebuild';
 import { errorSentence } from '../../core/wording';
 import { buildNotice, isFinished, renderBuildCard } from '../cards/build-card';
 import { consoleUrlFor } from '../cards/console-url';
-import { escapeMrkdwn, mention } from '../cards/mrkdwn';
+import { mention } from '../cards/mrkdwn';
 import type { CardMessage, CardRecord, SlackStore } from '../store/store';
 import {
   advances,
@@ -301,7 +301,7 @@ export class BuildNotifier {
     starter: string | undefined,
   ): { text: string; reply_broadcast: boolean } {
     const failed = fact.status === 'FAILED' || fact.status === 'TIMED_OUT';
-    const notice = escapeMrkdwn(buildNotice(fact, true));
+    const notice = buildNotice(fact, true);
     return { text: failed && starter ? `${mention(starter)} ${notice}` : notice, reply_broadcast: failed };
   }
 
