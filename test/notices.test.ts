@@ -16,8 +16,12 @@ test.each([
     'The dev build dev-3f2a1c9d0b1e failed after an hour and five minutes: validation:auc was 0.71, below the threshold 0.8.',
   ],
   [
-    { status: 'ABORTED', durationMs: 20_000, reason: 'Stopped by Ana via SageBuild' },
-    'The dev build dev-3f2a1c9d0b1e was stopped after 20 seconds: Stopped by Ana via SageBuild.',
+    { status: 'ABORTED', durationMs: 20_000, stoppedBy: 'Ana', reason: 'wrong data' },
+    'The dev build dev-3f2a1c9d0b1e was stopped by Ana after 20 seconds: wrong data.',
+  ],
+  [
+    { status: 'ABORTED', durationMs: 20_000, stoppedBy: 'someone using Alexa' },
+    'The dev build dev-3f2a1c9d0b1e was stopped by someone using Alexa after 20 seconds.',
   ],
   [{ status: 'TIMED_OUT' }, 'The dev build dev-3f2a1c9d0b1e timed out.'],
 ] as const)('%j', (change, sentence) => {
@@ -35,6 +39,12 @@ test('who started a build is named as a person would say it, never by a raw ID',
   expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: alexa })).toBe(
     'Someone using Alexa started the dev build dev-3f2a1c9d0b1e.',
   );
-  expect(personName({ id: 'cli:ana' })).toBe('ana');
+  expect(personName({ id: 'cli:ana', displayName: 'ana' })).toBe('ana');
+  expect(personName({ id: 'cli:root' })).toBe('someone on the command line');
+  expect(personName({ id: 'slack:U0123' })).toBe('someone on Slack');
+  expect(personName({ id: 'webhook:8f3a9c' })).toBe('someone');
+  expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: { id: 'cli:root' } })).toBe(
+    'Someone on the command line started the dev build dev-3f2a1c9d0b1e.',
+  );
   expect(personName({ id: 'slack:U0123', displayName: 'Ana Lima' })).toBe('Ana Lima');
 });

@@ -457,6 +457,27 @@ describe('status', () => {
     );
   });
 
+  it('gives a stopped build with who stopped it, once, and details with the reason they gave', () => {
+    const stopped = finished('ABORTED', 5 * MINUTE, {
+      startedBy: { id: 'alexa:amzn1.ask.account.AEXAMPLE' },
+      failure: failure({
+        status: 'ABORTED',
+        error: 'StoppedBySageBuild',
+        stoppedBy: 'Ana',
+        reason: 'asked from the command line',
+        failedAt: ago(5 * MINUTE),
+      }),
+    });
+    expect(status(stopped, NOW)).toBe(
+      'Your prod build was stopped by Ana 5 minutes ago, while training the model.',
+    );
+    expect(details(stopped, NOW)).toBe(
+      'The prod build prod-3f2a1c9d was stopped by Ana 5 minutes ago, while training the model. ' +
+        'The reason given: asked from the command line. ' +
+        'Someone using Alexa started it an hour ago.',
+    );
+  });
+
   it('gives a timed-out build', () => {
     expect(status(finished('TIMED_OUT', 5 * MINUTE), NOW)).toBe(
       'Your prod build timed out 5 minutes ago, while training the model.',
@@ -524,7 +545,12 @@ describe('details', () => {
     expect(details(fact({ startedBy: { displayName: 'a schedule' } }), NOW)).toMatch(
       /A schedule started it 42 minutes ago\.$/,
     );
-    expect(details(fact({ startedBy: { id: 'cli:ana' } }), NOW)).toMatch(/ ana started it 42 minutes ago\.$/);
+    expect(details(fact({ startedBy: { id: 'cli:ana', displayName: 'ana' } }), NOW)).toMatch(
+      / ana started it 42 minutes ago\.$/,
+    );
+    expect(details(fact({ startedBy: { id: 'cli:root' } }), NOW)).toMatch(
+      / Someone on the command line started it 42 minutes ago\.$/,
+    );
   });
 });
 
@@ -600,19 +626,28 @@ describe('whyFailed', () => {
   });
 
   it('calls a stopped build stopped, whatever error name the stopper gave', () => {
+    const stop = failure({ status: 'ABORTED', error: 'StoppedBySageBuild', reason: 'StoppedBySageBuild' });
+    expect(whyFailed(stop, NOW)).toBe(
+      'Your prod build was stopped 3 hours ago while training the model; nothing failed.',
+    );
+  });
+
+  it('says who stopped a build once, with the reason they gave, never an id', () => {
     const stop = failure({
       status: 'ABORTED',
       error: 'StoppedBySageBuild',
-      reason: 'Stopped by Ana via SageBuild',
+      stoppedBy: 'someone using Alexa',
+      reason: 'wrong data',
     });
     expect(whyFailed(stop, NOW)).toBe(
-      'Your prod build was stopped 3 hours ago while training the model. The reason: Stopped by Ana via SageBuild.',
+      'Your prod build was stopped by someone using Alexa 3 hours ago while training the model; nothing failed. ' +
+        'The reason given: wrong data.',
     );
   });
 
   it('phrases a stopped and a timed-out build', () => {
     expect(whyFailed(failure({ error: 'States.Aborted', reason: '' }), NOW)).toBe(
-      'Your prod build was stopped 3 hours ago while training the model.',
+      'Your prod build was stopped 3 hours ago while training the model; nothing failed.',
     );
     expect(whyFailed(failure({ error: 'States.Timeout', reason: '' }), NOW)).toBe(
       'Your prod build timed out 3 hours ago while training the model.',
@@ -635,7 +670,7 @@ describe('whyFailed', () => {
 
   it('leaves out a reason that only repeats the error code', () => {
     expect(whyFailed(failure({ error: 'ExecutionAborted', reason: 'ExecutionAborted' }), NOW)).toBe(
-      'Your prod build was stopped 3 hours ago while training the model.',
+      'Your prod build was stopped 3 hours ago while training the model; nothing failed.',
     );
   });
 
