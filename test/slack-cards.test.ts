@@ -198,6 +198,82 @@ describe('the build card', () => {
     expect(JSON.stringify(card.blocks)).not.toContain('<!channel>');
   });
 
+  const stoppedFromAlexa = (overrides: Partial<BuildStatusFact> = {}) =>
+    failed({
+      status: 'ABORTED',
+      startedBy: { id: 'alexa:amzn1.ask.account.LOCAL-root' },
+      currentStep: { name: 'Train model', label: 'training the model', state: 'failed' },
+      steps: undefined,
+      failure: {
+        pipeline: 'dev',
+        executionArn: ARN,
+        name: 'dev-3f2a',
+        status: 'ABORTED',
+        step: 'Train model',
+        error: 'StoppedBySageBuild',
+        reason: 'StoppedBySageBuild',
+        stoppedBy: 'someone using Alexa',
+      },
+      ...overrides,
+    });
+
+  test('a stop reads as a stop: stopped icon, where it stopped and who stopped it, no raw id, no failure', () => {
+    const card = render(stoppedFromAlexa());
+    expectValidBlocks(card);
+    const all = JSON.stringify(card);
+    expect(all).not.toContain('amzn1.');
+    expect(all).not.toContain('Failed step');
+    expect(all).not.toContain(':x:');
+    expect(all).not.toContain('StoppedBySageBuild');
+    const header = block(card, 'build_header');
+    expect(header?.type === 'header' && header.text.text).toBe(':octagonal_sign: dev build stopped');
+    expect(sectionText(card, 'build_steps')).toBe(':octagonal_sign: Train model');
+    expect(sectionText(card, 'build_summary')).toBe('The dev build dev-3f2a was stopped after nine minutes.');
+    expect(sectionText(card, 'build_facts')).toContain('*Started by*\nsomeone using Alexa');
+    expect(sectionText(card, 'build_failure')).toBe(
+      '\n*Stopped at*\nTrain model\n*Stopped by*\nsomeone using Alexa',
+    );
+    expect(card.text).toBe('The dev build dev-3f2a was stopped by someone using Alexa after nine minutes.');
+  });
+
+  test("a stop's reason is the one the person gave, said once", () => {
+    const card = render(
+      stoppedFromAlexa({
+        failure: {
+          pipeline: 'dev',
+          executionArn: ARN,
+          name: 'dev-3f2a',
+          status: 'ABORTED',
+          step: 'Train model',
+          error: 'StoppedBySageBuild',
+          reason: 'asked from the command line',
+          stoppedBy: 'root',
+        },
+      }),
+    );
+    expectValidBlocks(card);
+    expect(card.text).toBe(
+      'The dev build dev-3f2a was stopped by root after nine minutes: asked from the command line.',
+    );
+    expect(sectionText(card, 'build_failure')).toBe(
+      '\n*Stopped at*\nTrain model\n*Stopped by*\nroot\n*Reason*\nasked from the command line.',
+    );
+    expect(JSON.stringify(card).match(/Stopped by/g)).toHaveLength(1);
+  });
+
+  test('a Slack starter without a name is mentioned; no raw id is shown as text', () => {
+    const card = render(fact({ startedBy: { id: 'slack:U0ANA' } }));
+    expectValidBlocks(card);
+    expect(sectionText(card, 'build_summary')).toBe('<@U0ANA> started the dev build dev-3f2a.');
+    expect(sectionText(card, 'build_facts')).toContain('*Started by*\n<@U0ANA>');
+    expect(card.text).toBe('<@U0ANA> started the dev build dev-3f2a.');
+    const cli = render(fact({ startedBy: { id: 'cli:root' } }));
+    expect(sectionText(cli, 'build_summary')).toBe(
+      'Someone on the command line started the dev build dev-3f2a.',
+    );
+    expect(sectionText(cli, 'build_facts')).toContain('*Started by*\nsomeone on the command line');
+  });
+
   test('Stop is a danger button with a confirm dialog, only while running and allowed', () => {
     const running = buttons(render(fact()));
     expect(running.map((b) => b.action_id)).toEqual([CARD_ACTIONS.stop, CARD_ACTIONS.refresh]);
