@@ -2,6 +2,7 @@
 
 import {
   CreateStateMachineCommand,
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -13,6 +14,7 @@ import {
 import { parseConfig } from '../core/config/load';
 import type { StartResult } from '../core/builds/facts';
 import { SageBuild } from '../core/sagebuild';
+import { details, status, whyFailed } from '../core/wording';
 import {
   AccessDenied,
   AwsUnavailable,
@@ -383,5 +385,55 @@ describe('typed errors', () => {
       core.close();
       process.env.AWS_ENDPOINT_URL = endpoint;
     }
+  });
+});
+
+describe('a stop', () => {
+  test('from Alexa: the cause, status, details and why name the person, never the id, and nothing failed', async () => {
+    const alexa = { id: 'alexa:amzn1.ask.account.LOCAL-root' };
+    const started = await stack.core.start({
+      pipeline: 'dev',
+      requester: alexa,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+    });
+    await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
+    await stack.core.stop({ pipeline: 'dev', requester: alexa });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(described.cause).toBe('Stopped by someone using Alexa via SageBuild');
+    expect(described.error).toBe('StoppedBySageBuild');
+
+    const fact = await stack.core.statusOf('dev', started.name);
+    expect(fact.status).toBe('ABORTED');
+    expect(fact.failure).toMatchObject({ status: 'ABORTED', stoppedBy: 'someone using Alexa' });
+    const why = await stack.core.whyFailed('dev');
+    const now = new Date();
+    const said = [status(fact, now), details(fact, now), whyFailed(why, now)].join(' ');
+    expect(said).not.toContain('amzn1.');
+    expect(said).not.toContain('StoppedBySageBuild');
+    expect(said.match(/stopped by someone using Alexa/g)).toHaveLength(3);
+    expect(whyFailed(why, now)).toMatch(
+      /^Your dev build was stopped by someone using Alexa .*; nothing failed\.$/,
+    );
+  });
+
+  test('with a reason: the reason is the one given, said once', async () => {
+    const started = await stack.core.start({
+      pipeline: 'dev',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+    });
+    await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
+    await stack.core.stop({ pipeline: 'dev', requester: tester, reason: 'wrong data' });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    const fact = await stack.core.statusOf('dev', started.name);
+    expect(fact.failure).toMatchObject({ stoppedBy: 'Tess Ter', reason: 'wrong data' });
+    const text = details(fact, new Date());
+    expect(text).toContain('was stopped by Tess Ter ');
+    expect(text).toContain('The reason given: wrong data.');
+    expect(text.match(/Tess Ter/g)).toHaveLength(2); // stopped it, and started it
   });
 });
