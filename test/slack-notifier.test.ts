@@ -22,7 +22,7 @@ import { startDynalite } from '../slack/store/dynalite';
 import { createTable, DynamoDbStore } from '../slack/store/dynamodb-store';
 import { MemoryStore } from '../slack/store/memory-store';
 import type { SlackStore } from '../slack/store/store';
-import { newKey, startLocalStack, type LocalStack } from './support/local-stack';
+import { newKey, startLocalStack, waitFor, type LocalStack } from './support/local-stack';
 import { captureLog } from './support/log';
 import { TEST_BOT_TOKEN } from './support/slack';
 
@@ -229,6 +229,39 @@ describe('the build notifier', () => {
     const [reply] = fake.replies(DEV_CHANNEL, card?.ts ?? '');
     expect(reply?.replyBroadcast).toBe(true);
     expect(reply?.text).not.toContain('<@');
+  });
+
+  test('a build started and stopped from Alexa: a stop on the card and in the thread, the person named, no id', async () => {
+    const alexa = { id: 'alexa:amzn1.ask.account.LOCAL-root' };
+    const started = await stack.core.start({
+      pipeline: 'dev',
+      requester: alexa,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+    });
+    await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
+    await stack.core.stop({ pipeline: 'dev', requester: alexa, reason: 'wrong data' });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    await settle();
+    const [card] = cards(DEV_CHANNEL);
+    const replies = fake.replies(DEV_CHANNEL, card?.ts ?? '');
+    const everything = JSON.stringify([card?.versions, replies]);
+    expect(everything).not.toContain('amzn1.');
+    expect(everything).not.toContain('Failed step');
+    expect(everything).not.toContain('via SageBuild');
+    expect(card?.versions[0]?.text).toBe(`Someone using Alexa started the dev build ${started.name}.`);
+    expect(headerOf(card?.blocks ?? [])).toBe(':octagonal_sign: dev build stopped');
+    const ending = fieldsOf(card?.blocks ?? [], 'build_failure');
+    expect(ending).toContain('*Stopped at*\nTrain model');
+    expect(ending).toContain('*Stopped by*\nsomeone using Alexa');
+    expect(ending).toContain('*Reason*\nwrong data.');
+    expect(fieldsOf(card?.blocks ?? [], 'build_facts')).toContain('*Started by*\nsomeone using Alexa');
+    expect(replies.map((r) => [r.text, r.replyBroadcast])).toEqual([[card?.text, false]]);
+    expect(card?.text).toMatch(
+      new RegExp(
+        `^The dev build ${started.name} was stopped by someone using Alexa after .*: wrong data\\.$`,
+      ),
+    );
   });
 
   test('duplicate and out-of-order events give one card, in the final state', async () => {
