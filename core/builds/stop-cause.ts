@@ -23,7 +23,10 @@ export interface StopCause {
 
 /** "Stopped by Ana via SageBuild: not needed", with the name or "someone using Alexa", never the id. */
 export function stopCause(requester: Requester, reason?: string): string {
-  const who = oneLine(personName(requester) ?? 'someone').slice(0, MAX_NAME).trim() || 'someone';
+  const who =
+    oneLine(personName(requester) ?? 'someone')
+      .slice(0, MAX_NAME)
+      .trim() || 'someone';
   const why = reason ? oneLine(reason) : '';
   return `Stopped by ${who} via SageBuild${why ? `: ${why}` : ''}`.slice(0, MAX_CAUSE);
 }
@@ -46,7 +49,11 @@ export function withStopper(failure: FailureFact, cause: string | undefined): Fa
   if (failure.status !== 'ABORTED') return failure;
   const stop = readStopCause(cause);
   if (!stop) return failure;
-  const stopped: FailureFact = { ...failure, stoppedBy: stop.stoppedBy, reason: stop.reason ?? failure.error };
+  const stopped: FailureFact = {
+    ...failure,
+    stoppedBy: stop.stoppedBy,
+    reason: stop.reason ?? failure.error,
+  };
   delete stopped.reasonFromSageMaker;
   return stopped;
 }

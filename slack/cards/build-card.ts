@@ -100,10 +100,7 @@ function endReason(failure: FailureFact): string | undefined {
 }
 
 export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): BuildCard {
-  const blocks: KnownBlock[] = [
-    header(fact),
-    mrkdwnSection('build_summary', buildNotice(fact, false)),
-  ];
+  const blocks: KnownBlock[] = [header(fact), mrkdwnSection('build_summary', buildNotice(fact, false))];
   const steps = stepLines(fact, opts.now);
   if (steps.length > 0) blocks.push(mrkdwnSection('build_steps', steps.map(stepText).join('\n')));
   blocks.push(fieldsSection('build_facts', factFields(fact, opts.now)));
