@@ -1,5 +1,6 @@
 // Build-change notices: what a channel or the console says when a build starts, moves on or ends.
 
+import { readStopCause, stopCause } from '../core/builds/stop-cause';
 import { buildChangeNotice, personName, stepNotice } from '../core/wording';
 
 const build = { pipeline: 'dev', name: 'dev-3f2a1c9d0b1e' };
@@ -47,4 +48,35 @@ test('who started a build is named as a person would say it, never by a raw ID',
     'Someone on the command line started the dev build dev-3f2a1c9d0b1e.',
   );
   expect(personName({ id: 'slack:U0123', displayName: 'Ana Lima' })).toBe('Ana Lima');
+});
+
+describe('the stop cause SageBuild writes and reads back', () => {
+  test('names the person, or where they asked from, never their id', () => {
+    expect(stopCause({ id: 'alexa:amzn1.ask.account.AEXAMPLE' })).toBe(
+      'Stopped by someone using Alexa via SageBuild',
+    );
+    expect(stopCause({ id: 'cli:root', displayName: 'root' }, 'asked from\nthe command line')).toBe(
+      'Stopped by root via SageBuild: asked from the command line',
+    );
+    expect(stopCause({ id: 'slack:U0ANA', displayName: 'x'.repeat(500) })).toBe(
+      `Stopped by ${'x'.repeat(100)} via SageBuild`,
+    );
+  });
+
+  test('reads who and why apart, also from causes written with a raw id', () => {
+    expect(readStopCause('Stopped by Ana Lima via SageBuild: wrong data')).toEqual({
+      stoppedBy: 'Ana Lima',
+      reason: 'wrong data',
+    });
+    expect(
+      readStopCause(
+        'Stopped by alexa:amzn1.ask.account.LOCAL-root via SageBuild: asked from the command line',
+      ),
+    ).toEqual({ stoppedBy: 'someone using Alexa', reason: 'asked from the command line' });
+    expect(readStopCause('Stopped by someone on Slack via SageBuild')).toEqual({
+      stoppedBy: 'someone on Slack',
+    });
+    expect(readStopCause('Stopped from the console')).toBeUndefined();
+    expect(readStopCause(undefined)).toBeUndefined();
+  });
 });
