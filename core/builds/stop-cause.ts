@@ -24,7 +24,10 @@ export interface StopCause {
 /** "Stopped by Ana via SageBuild: not needed", with the name or "someone using Alexa", never the id. */
 export function stopCause(requester: Requester, reason?: string): string {
   const name = personName(requester) ?? '';
-  const who = oneLine(name.slice(0, MAX_NAME * 2)).slice(0, MAX_NAME).trim() || 'someone';
+  const who =
+    oneLine(name.slice(0, MAX_NAME * 2))
+      .slice(0, MAX_NAME)
+      .trim() || 'someone';
   const why = reason ? oneLine(reason.slice(0, MAX_CAUSE)) : '';
   return `Stopped by ${who} via SageBuild${why ? `: ${why}` : ''}`.slice(0, MAX_CAUSE);
 }
