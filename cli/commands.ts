@@ -46,7 +46,7 @@ async function run(command: ParsedCommand, { core, requester }: CommandContext, 
     }
     case 'stop': {
       const { pipeline, build } = command;
-      return stopped(await core.stop({ pipeline, build, requester, reason: 'asked from the command line' }));
+      return stopped(await core.stop({ pipeline, build, requester }));
     }
     default:
       return helpText(core);

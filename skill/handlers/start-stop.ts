@@ -76,7 +76,6 @@ const STOP: Guarded = {
           pipeline: pipeline.name,
           build,
           requester: turn.requester,
-          reason: 'asked on Alexa',
         }),
       )
       .catch(unanswered('stop'));

@@ -184,7 +184,6 @@ async function onStop(deps: SlackDeps, click: Click): Promise<void> {
             pipeline: pipeline.name,
             build: before.name,
             requester,
-            reason: 'Stop button in Slack',
           }),
         );
       } catch (error) {

@@ -158,7 +158,6 @@ export function stop(deps: SlackDeps, client: WebClient, person: Person, request
             pipeline: pipeline.name,
             build: request.build,
             requester,
-            reason: 'asked in Slack',
           }),
         ),
       0,
