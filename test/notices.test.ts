@@ -44,6 +44,12 @@ test('who started a build is named as a person would say it, never by a raw ID',
   expect(personName({ id: 'cli:root' })).toBe('someone on the command line');
   expect(personName({ id: 'slack:U0123' })).toBe('someone on Slack');
   expect(personName({ id: 'webhook:8f3a9c' })).toBe('someone');
+  expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: { id: 'webhook:8f3a9c' } })).toBe(
+    'Someone started the dev build dev-3f2a1c9d0b1e.',
+  );
+  expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: { displayName: 'a.lima' } })).toBe(
+    'a.lima started the dev build dev-3f2a1c9d0b1e.',
+  );
   expect(buildChangeNotice({ ...build, status: 'RUNNING', startedBy: { id: 'cli:root' } })).toBe(
     'Someone on the command line started the dev build dev-3f2a1c9d0b1e.',
   );

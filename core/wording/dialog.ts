@@ -60,7 +60,9 @@ export function noAnswerInTime(action?: 'start' | 'stop'): string {
 /** Who, at the start of a sentence: a phrase ("someone using Alexa") gets a capital; a name stays as given. */
 export function subjectName(who: StartedBy | undefined): string | undefined {
   const name = personName(who);
-  return name && /^(a|an|the|someone)\b/.test(name) ? name.charAt(0).toUpperCase() + name.slice(1) : name;
+  return name && /^((a|an|the) |someone( |$))/.test(name)
+    ? name.charAt(0).toUpperCase() + name.slice(1)
+    : name;
 }
 
 /** The generic phrase for someone without a known name, by the front their id says they asked from. */
