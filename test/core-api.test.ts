@@ -26,7 +26,14 @@ import {
   PipelineNotFound,
 } from '../core/errors';
 import { LONG_HISTORY_DEFINITION, turnsFor } from './support/long-history';
-import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+import {
+  alexaStartsThenStops,
+  newKey,
+  startLocalStack,
+  tester,
+  waitFor,
+  type LocalStack,
+} from './support/local-stack';
 
 let stack: LocalStack;
 let sfn: SFNClient;
@@ -390,16 +397,7 @@ describe('typed errors', () => {
 
 describe('a stop', () => {
   test('from Alexa: the cause, status, details and why name the person, never the id, and nothing failed', async () => {
-    const alexa = { id: 'alexa:amzn1.ask.account.LOCAL-root' };
-    const started = await stack.core.start({
-      pipeline: 'dev',
-      requester: alexa,
-      idempotencyKey: newKey(),
-      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
-    });
-    await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
-    await stack.core.stop({ pipeline: 'dev', requester: alexa });
-    await stack.local.stepFunctions.waitFor(started.executionArn);
+    const started = await alexaStartsThenStops(stack);
 
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(described.cause).toBe('Stopped by someone using Alexa via SageBuild');

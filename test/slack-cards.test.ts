@@ -240,12 +240,7 @@ describe('the build card', () => {
     const card = render(
       stoppedFromAlexa({
         failure: {
-          pipeline: 'dev',
-          executionArn: ARN,
-          name: 'dev-3f2a',
-          status: 'ABORTED',
-          step: 'Train model',
-          error: 'StoppedBySageBuild',
+          ...(stoppedFromAlexa().failure as NonNullable<BuildStatusFact['failure']>),
           reason: 'asked from the command line',
           stoppedBy: 'root',
         },

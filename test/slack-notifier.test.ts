@@ -22,7 +22,7 @@ import { startDynalite } from '../slack/store/dynalite';
 import { createTable, DynamoDbStore } from '../slack/store/dynamodb-store';
 import { MemoryStore } from '../slack/store/memory-store';
 import type { SlackStore } from '../slack/store/store';
-import { newKey, startLocalStack, waitFor, type LocalStack } from './support/local-stack';
+import { alexaStartsThenStops, newKey, startLocalStack, type LocalStack } from './support/local-stack';
 import { captureLog } from './support/log';
 import { TEST_BOT_TOKEN } from './support/slack';
 
@@ -232,16 +232,7 @@ describe('the build notifier', () => {
   });
 
   test('a build started and stopped from Alexa: a stop on the card and in the thread, the person named, no id', async () => {
-    const alexa = { id: 'alexa:amzn1.ask.account.LOCAL-root' };
-    const started = await stack.core.start({
-      pipeline: 'dev',
-      requester: alexa,
-      idempotencyKey: newKey(),
-      overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
-    });
-    await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
-    await stack.core.stop({ pipeline: 'dev', requester: alexa, reason: 'wrong data' });
-    await stack.local.stepFunctions.waitFor(started.executionArn);
+    const started = await alexaStartsThenStops(stack, 'wrong data');
     await settle();
     const [card] = cards(DEV_CHANNEL);
     const replies = fake.replies(DEV_CHANNEL, card?.ts ?? '');

@@ -57,3 +57,21 @@ export function newKey(): string {
   keys += 1;
   return `test-request-${process.pid}-${Date.now()}-${keys}`;
 }
+
+/** A long dev build started and then stopped by someone using Alexa (no display name), once it is training. */
+export async function alexaStartsThenStops(
+  stack: LocalStack,
+  reason?: string,
+): Promise<{ executionArn: string; name: string }> {
+  const alexa: Requester = { id: 'alexa:amzn1.ask.account.LOCAL-root' };
+  const started = await stack.core.start({
+    pipeline: 'dev',
+    requester: alexa,
+    idempotencyKey: newKey(),
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '600' },
+  });
+  await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
+  await stack.core.stop({ pipeline: 'dev', requester: alexa, ...(reason ? { reason } : {}) });
+  await stack.local.stepFunctions.waitFor(started.executionArn);
+  return started;
+}
