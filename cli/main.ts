@@ -8,7 +8,7 @@ import { INPUT_LIMITS, tooLong } from '../core/input-limits';
 import { SageBuild } from '../core/sagebuild';
 import { errorSentence } from '../core/wording';
 import { readSession, useLocalSession } from '../local/session-file';
-import { helpText, isHelp, runCommandOutcome } from './commands';
+import { helpText, isHelp, runCommandOutcome } from '../commands/run';
 
 function configure(): SageBuild {
   const session = useLocalSession(process.cwd());

@@ -3,7 +3,7 @@
 // machine as one more pipeline (see own-pipeline.ts). Build events print as they happen. Ctrl-C shuts everything down.
 
 import { userInfo } from 'node:os';
-import { helpText, runCommand, words } from '../cli/commands';
+import { helpText, runCommand, words } from '../commands/run';
 import { SageBuild } from '../core/sagebuild';
 import { ALEXA_USAGE, startAlexaConsole } from './alexa/console-line';
 import { DEFAULT_TIME_SCALE } from './clock';

@@ -15,7 +15,7 @@ import { SageBuild } from '../core/sagebuild';
 import { intentRequest, launchRequest, requestEnvelope } from '../local/alexa/envelope';
 import { LOCAL_SKILL_ID } from '../local/local-config';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
-import { parseCommand } from '../cli/parse';
+import { parseCommand } from '../commands/parse';
 import { createSlackApp, type SlackBot } from '../slack/app';
 import { START_ACTION } from '../slack/listeners/buttons';
 import { createLambdaHandler } from '../slack/lambda';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { helpText, runCommand, words } from '../cli/commands';
+import { helpText, runCommand, words } from '../commands/run';
 import { parseConfig } from '../core/config/load';
 import { startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 import { cleanEnv } from './support/env';

@@ -1,7 +1,7 @@
 // Input overrides from chat and the command line: any input path, allowed keys only, typed values, {build}
 // replaced by the build's name, no prototype tricks.
 
-import { parseCommand, words } from '../cli/parse';
+import { parseCommand, words } from '../commands/parse';
 import {
   applyOverrides,
   buildInput,

@@ -6,7 +6,7 @@
 
 import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { runCommandOutcome } from '../cli/commands';
+import { runCommandOutcome } from '../commands/run';
 import { createClaimsTable } from '../core/claims/claims-table';
 import { DynamoDbClaims } from '../core/claims/dynamodb-claims';
 import { MemoryClaims } from '../core/claims/memory-claims';

@@ -5,7 +5,7 @@
 
 import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { parseCommand, words } from '../../cli/parse';
+import { parseCommand, words } from '../../commands/parse';
 import { INPUT_LIMITS, tooLong } from '../../core/input-limits';
 import { annotate, noteError } from '../../core/log/request';
 import { errorSentence } from '../../core/wording';

@@ -8,7 +8,7 @@
 
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Question } from '../../cli/parse';
+import type { Question } from '../../commands/parse';
 import { isAllowed } from '../../core/config/authorize';
 import { NotAuthorized, NothingToStop } from '../../core/errors';
 import { INPUT_LIMITS } from '../../core/input-limits';

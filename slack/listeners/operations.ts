@@ -3,8 +3,8 @@
 // said privately; refusals change nothing.
 
 import type { WebClient } from '@slack/web-api';
-import { answerQuestion } from '../../cli/questions';
-import { HELP_USAGE, USAGE, usageLines, type Question } from '../../cli/parse';
+import { answerQuestion } from '../../commands/questions';
+import { HELP_USAGE, USAGE, usageLines, type Question } from '../../commands/parse';
 import { assertAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
 import { AwsUnavailable, isSageBuildError, type GuardedAction } from '../../core/errors';

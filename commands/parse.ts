@@ -1,5 +1,5 @@
-// What a command line asks for: one grammar for every typed front. The CLI (`sagebuild start dev`) and
-// Slack's slash command (`/sagebuild start dev`) both parse here, so they never drift apart.
+// What a typed command asks for: one grammar for every typed front. The CLI (`sagebuild start dev`),
+// Slack's slash command (`/sagebuild start dev`) and the console all parse here, so they never drift apart.
 
 import { splitAssignment } from '../core/config/input-path';
 import type { PipelineConfig } from '../core/config/schema';

@@ -1,6 +1,5 @@
-// The CLI front: `sagebuild status|start|stop|list|why|... [pipeline]`. Parses words (cli/parse.ts, shared
-// with Slack's slash command), calls the core, and answers with the core's sentences. The local console
-// (`npm start`) runs the same commands.
+// The typed command language run end to end: `status|start|stop|list|why|... [pipeline]`. The CLI, Slack's
+// slash command and the local console (`npm start`) all run commands here, so they never drift apart.
 
 import { randomUUID } from 'node:crypto';
 import type { Requester } from '../core/builds/facts';
