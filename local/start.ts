@@ -5,6 +5,7 @@
 import { userInfo } from 'node:os';
 import { helpText, runCommand, words } from '../commands/run';
 import { SageBuild } from '../core/sagebuild';
+import { scaledRefreshMs } from '../slack/notifier/refresh-timer';
 import { ALEXA_USAGE, startAlexaConsole } from './alexa/console-line';
 import { DEFAULT_TIME_SCALE } from './clock';
 import { LocalConsole } from './console';
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     events: local.events,
     user,
     print: (line) => terminal.print(line),
+    // Cards move as the deployed ones do, a round per deployed minute on the local clock.
+    refreshEveryMs: scaledRefreshMs(timeScale),
   });
   // Written once everything listens, so the CLI and the doctor find the fake Slack API too.
   writeSession(root, local.endpoint, config, slack.api);

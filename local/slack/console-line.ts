@@ -2,7 +2,8 @@
 // one person (U0LOCALUSER) in the dev builds channel; each line becomes the request Slack would send (a signed
 // slash command with a response_url on the fake Slack API, or an app_mention event) to the real Bolt app on
 // its HTTP receiver. The bot's answers, channel posts and build cards (posted, then updated in place as the
-// local builds run) print as the fake Slack API receives them.
+// local builds run) print as the fake Slack API receives them. `click stop` presses a button on the latest
+// card: a signed block_actions payload, as Slack sends one once the button's confirm dialog is confirmed.
 
 import type { SageBuildConfig } from '../../core/config/schema';
 import type { SageBuild } from '../../core/sagebuild';
@@ -12,9 +13,19 @@ import type { EventBus } from '../events';
 import type { LocalSlackApi } from '../session-file';
 import type { SlackActivity } from './fake-slack-api';
 import { LOCAL_BOT_TOKEN, startLocalBot, type LocalBot } from './local-bot';
-import { FORM, JSON_TYPE, appMentionEvent, eventBody, postSigned, slashCommandBody } from './requests';
+import { CLICK_USAGE, findClick } from './card-buttons';
+import {
+  FORM,
+  JSON_TYPE,
+  appMentionEvent,
+  blockActionBody,
+  blockActionPayload,
+  eventBody,
+  postSigned,
+  slashCommandBody,
+} from './requests';
 import { describeActivity, type TranscriptContext } from './transcript';
-import { LOCAL_BOT } from './workspace';
+import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
 export const LOCAL_SLACK_USER = 'U0LOCALUSER';
 export const MENTION_USAGE = '@SageBuild <question>';
@@ -31,6 +42,8 @@ export interface SlackConsoleOptions {
   /** The local user's name (the OS user): how the fake workspace knows U0LOCALUSER. */
   user: string;
   print: (line: string) => void;
+  /** When set, running builds' cards move between status changes, a progress round this often. */
+  refreshEveryMs?: number;
 }
 
 export interface SlackConsole {
@@ -61,6 +74,7 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     events: options.events,
     users: { [LOCAL_SLACK_USER]: { name: user } },
     log: { warn: print, error: print },
+    ...(options.refreshEveryMs !== undefined ? { refreshEveryMs: options.refreshEveryMs } : {}),
   });
   const context = transcriptContext(local, user);
   let pending: Pending | undefined;
@@ -76,7 +90,11 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     pending.lastAt = Date.now();
   });
 
-  async function converse(send: () => Promise<Response>, isAnswer: Pending['isAnswer']): Promise<string> {
+  async function converse(
+    send: () => Promise<Response>,
+    isAnswer: Pending['isAnswer'],
+    silence = `(${BOT_NAME} has not answered yet.)`,
+  ): Promise<string> {
     const waiting: Pending = { isAnswer, lines: [], answered: false, lastAt: Date.now() };
     pending = waiting;
     try {
@@ -92,7 +110,7 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     } finally {
       pending = undefined;
     }
-    return waiting.lines.length ? waiting.lines.join('\n') : `(${BOT_NAME} has not answered yet.)`;
+    return waiting.lines.length ? waiting.lines.join('\n') : silence;
   }
 
   const slashCommand: LineHandler = {
@@ -136,14 +154,66 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     },
   };
 
+  const click: LineHandler = {
+    usage: CLICK_USAGE,
+    matches: (line) => /^click\b/i.test(line),
+    run: (line) => {
+      const found = findClick(line, local.slack.messages());
+      if (typeof found === 'string') return Promise.resolve(found);
+      const { card, build, button } = found;
+      const responseUrl = local.slack.responseUrl(undefined, { channel: card.channel, messageTs: card.ts });
+      const id = responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
+      // Slack sends a click only once its confirm dialog was confirmed: the console confirms, and says so.
+      const confirmed = button.confirm
+        ? `(You clicked ${button.label} and confirmed "${button.confirm.title}" with ${button.confirm.yes}.)\n`
+        : '';
+      const body = blockActionBody(
+        blockActionPayload({
+          actionId: button.actionId,
+          ...(button.blockId ? { blockId: button.blockId } : {}),
+          ...(button.value !== undefined ? { value: button.value } : {}),
+          label: button.label,
+          userId: LOCAL_SLACK_USER,
+          userName: user,
+          channelId: card.channel,
+          channelName: context.channelOf(card.channel).replace(/^#/, ''),
+          messageTs: card.ts,
+          message: {
+            type: 'message',
+            user: card.user,
+            ...(card.botId ? { bot_id: card.botId } : {}),
+            app_id: LOCAL_BOT.appId,
+            text: card.text,
+            blocks: card.blocks,
+            ts: card.ts,
+            team: LOCAL_TEAM.id,
+          },
+          responseUrl,
+        }),
+      );
+      // The bot's answer: on the card, in its thread, to the clicker alone, or through the response_url.
+      const isAnswer = (a: SlackActivity) =>
+        (a.kind === 'response' && a.response.id === id) ||
+        (a.kind === 'updated' && a.message.ts === card.ts) ||
+        (a.kind === 'posted' && a.message.threadTs === card.ts) ||
+        (a.kind === 'ephemeral' && a.ephemeral.user === LOCAL_SLACK_USER);
+      return converse(
+        () => postSigned(local.url, body, FORM, local.signingSecret),
+        isAnswer,
+        `(${BOT_NAME} changed nothing on the card of ${build}.)`,
+      ).then((answer) => confirmed + answer);
+    },
+  };
+
   return {
-    handlers: [slashCommand, mention],
+    handlers: [slashCommand, mention, click],
     help: [
       [
         slashCommand.usage,
         `The Slack bot, as ${user} in ${context.channelOf(channel)}, e.g. ${commandName} start dev`,
       ],
       [MENTION_USAGE, 'Ask the Slack bot in plain words, e.g. @SageBuild is my build done?'],
+      [CLICK_USAGE, "Press a button on the latest build card (or the named build's), e.g. click stop"],
     ],
     banner: `Slack (a local workspace, you are @${user} in ${context.channelOf(channel)}): ${commandName} status prod · ${commandName} start dev · @SageBuild is my build done?`,
     api: { apiUrl: local.slack.apiUrl, botToken: LOCAL_BOT_TOKEN, signingSecret: local.signingSecret },

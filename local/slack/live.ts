@@ -15,6 +15,7 @@ import { MemoryStore } from '../../slack/store/memory-store';
 import type { EventBus } from '../events';
 import type { SlackConsole } from './console-line';
 import { notifyOnEvents } from './local-bot';
+import { moveCards } from './moving-cards';
 
 export { wantsSocketMode } from '../../slack/socket';
 
@@ -24,6 +25,8 @@ export interface LiveSlackOptions {
   events: Pick<EventBus, 'subscribe'>;
   print: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** When set, running builds' cards move between status changes, a progress round this often. */
+  refreshEveryMs?: number;
 }
 
 export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackConsole> {
@@ -55,6 +58,16 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
   });
   const notifier = new BuildNotifier({ core, config, store, web: notifierWebClient(secrets.botToken) });
   const unsubscribe = notifyOnEvents(options.events, notifier, { warn: print, error: print });
+  const moving =
+    options.refreshEveryMs === undefined
+      ? undefined
+      : moveCards({
+          core,
+          store,
+          botToken: secrets.botToken,
+          everyMs: options.refreshEveryMs,
+          log: { warn: print, error: print },
+        });
   const elsewhere = `Slack is live: type ${commandName} or mention the bot in your workspace (team ${identity.team ?? '?'}).`;
   return {
     handlers: [
@@ -68,6 +81,7 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
     banner: `${elsewhere} Cards go to each pipeline's channels and to channels that ran ${commandName} subscribe <pipeline>.`,
     async close() {
       unsubscribe();
+      await moving?.stop();
       await bot.stop();
     },
   };

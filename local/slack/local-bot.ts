@@ -9,9 +9,11 @@ import type { StatusChangeEvent } from '../../slack/notifier/event';
 import { BuildNotifier, type NotifierLog, type NotifyOutcome } from '../../slack/notifier/notifier';
 import { notifierWebClient } from '../../slack/notifier/web-client';
 import { createHttpReceiver } from '../../slack/receivers/http';
+import type { ProgressReport } from '../../slack/notifier/progress-refresh';
 import { MemoryStore } from '../../slack/store/memory-store';
 import type { EventBus } from '../events';
 import { startFakeSlackApi, type FakeSlack, type FakeUser } from './fake-slack-api';
+import { moveCards } from './moving-cards';
 import { LOCAL_BOT } from './workspace';
 
 /** Local-only credentials: the fake Slack API accepts this token, the receiver checks this secret. */
@@ -27,6 +29,13 @@ export interface LocalBotOptions {
   users?: Record<string, FakeUser>;
   /** Where the notifier's warnings go (default: stderr). */
   log?: NotifierLog;
+  /**
+   * When set, running builds' cards move between status changes: the deployed progress refresh, a round this
+   * often (see scaledRefreshMs). Off by default, so a test sees only what it does itself.
+   */
+  refreshEveryMs?: number;
+  /** Each progress round's report, once it ended. */
+  onRefreshRound?: (report: ProgressReport) => void;
 }
 
 export interface LocalBot {
@@ -71,6 +80,18 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
   });
   const notify = (event: StatusChangeEvent) => notifier.handle(event);
   const unsubscribe = options.events && notifyOnEvents(options.events, notifier, log);
+  const moving =
+    options.refreshEveryMs === undefined
+      ? undefined
+      : moveCards({
+          core,
+          store,
+          botToken: LOCAL_BOT_TOKEN,
+          slackApiUrl: slack.apiUrl,
+          everyMs: options.refreshEveryMs,
+          log,
+          ...(options.onRefreshRound ? { onRound: options.onRefreshRound } : {}),
+        });
   return {
     slack,
     bot,
@@ -81,6 +102,7 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
     notify,
     async close() {
       unsubscribe?.();
+      await moving?.stop();
       await bot.stop();
       await slack.close();
     },

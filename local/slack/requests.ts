@@ -84,6 +84,10 @@ export interface BlockAction {
   userId: string;
   userName?: string;
   channelId: string;
+  /** The channel's name, without "#" (Slack sends it); made from the ID when left out. */
+  channelName?: string;
+  /** The button's label, as the payload's action repeats it; the action_id when left out. */
+  label?: string;
   /** The message the button is on. */
   messageTs: string;
   message?: object;
@@ -115,7 +119,7 @@ export function blockActionPayload(action: BlockAction): object {
     team: { id: LOCAL_TEAM.id, domain: LOCAL_TEAM.domain },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: action.channelId, name: action.channelId.toLowerCase() },
+    channel: { id: action.channelId, name: action.channelName ?? action.channelId.toLowerCase() },
     message: action.message ?? { type: 'message', ts: action.messageTs, text: '', user: LOCAL_BOT.userId },
     response_url: action.responseUrl,
     actions: [
@@ -124,7 +128,7 @@ export function blockActionPayload(action: BlockAction): object {
         action_id: action.actionId,
         block_id: action.blockId ?? 'actions',
         ...(action.value !== undefined ? { value: action.value } : {}),
-        text: { type: 'plain_text', text: action.actionId, emoji: true },
+        text: { type: 'plain_text', text: action.label ?? action.actionId, emoji: true },
         action_ts: actionTs,
       },
     ],

@@ -1,8 +1,10 @@
 // What the console's pretend Slack workspace shows for each thing the bot does: a channel post, a thread reply,
 // a card posted or updated in place, a reply only the person sees, a Home tab. A message with a header block
-// is shown as a card; everything else as "who: what".
+// is shown as a card (whole when posted or when its status changes, in one line as it moves on within a
+// status); everything else as "who: what".
 
 import type { FakeMessage, FakeResponse, SlackActivity } from './fake-slack-api';
+import { cardProgress, headerOf, progressLine } from './card-summary';
 import { plain, renderBlocks, type NameOf } from './render';
 
 export interface TranscriptContext {
@@ -37,6 +39,10 @@ function describeMessage(message: FakeMessage, updated: boolean, context: Transc
   if (!message.botId) return []; // a person's own words: the console user just typed them
   const where = context.channelOf(message.channel);
   if (isCard(message.blocks)) {
+    if (updated) {
+      const moved = progressUpdate(message, context);
+      if (moved !== undefined) return moved;
+    }
     const title = `${where} build card${updated ? ' (updated)' : ''}:`;
     return [title, ...renderBlocks(message.blocks, context.nameOf).map((line) => INDENT + line)];
   }
@@ -44,6 +50,19 @@ function describeMessage(message: FakeMessage, updated: boolean, context: Transc
     ? ` (in thread${message.replyBroadcast ? ', also sent to the channel' : ''})`
     : '';
   return said(`${where}${thread} ${context.botName}${updated ? ' (edited)' : ''}`, message, context);
+}
+
+/**
+ * A card that moved on within its status (same header: the progress refresh, a Refresh click) in one line,
+ * or nothing when the line would read as the last one did; undefined when the card is to be shown whole.
+ */
+function progressUpdate(message: FakeMessage, context: TranscriptContext): string[] | undefined {
+  const before = message.versions[message.versions.length - 2];
+  if (!before || headerOf(before.blocks) !== headerOf(message.blocks)) return undefined;
+  const line = progressLine(cardProgress(message.blocks, context.nameOf));
+  if (!line) return undefined;
+  if (line === progressLine(cardProgress(before.blocks, context.nameOf))) return [];
+  return [`${context.channelOf(message.channel)} card updated: ${line}`];
 }
 
 function describeResponse(response: FakeResponse, context: TranscriptContext): string[] {
