@@ -49,12 +49,22 @@ export function section(mrkdwn: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: fit(mrkdwn, SLACK_LIMITS.sectionText) } };
 }
 
-/** Help: a lead sentence, then the usage lines as a code block so the columns line up. */
-export function helpReply(lead: string | undefined, lines: string[], pipelines: string): Reply {
-  const usage = '```\n' + escapeMrkdwn(lines.join('\n')) + '\n```';
-  const intro = lead ? `${escapeMrkdwn(lead)}\n` : '';
-  const text = `${intro}${usage}\n${escapeMrkdwn(pipelines)}`;
-  return { text, blocks: [section(text)], visibility: 'ephemeral' };
+/**
+ * Help: the lead sentence, the usage lines as a code block so the columns line up, and the pipelines, each its
+ * own section: Slack shows the code block apart from the sentence above it, never running the sentence and
+ * the first usage line together. The text says the same, a line each.
+ */
+export function helpReply(lead: string, lines: string[], pipelines: string): Reply {
+  const intro = escapeMrkdwn(lead);
+  // The lines' shared indent sets them off in a terminal; in a code block it only pushes them right.
+  const indent = lines.length ? Math.min(...lines.map((line) => /^ */.exec(line)?.[0].length ?? 0)) : 0;
+  const usage = '```\n' + escapeMrkdwn(lines.map((line) => line.slice(indent)).join('\n')) + '\n```';
+  const footer = escapeMrkdwn(pipelines);
+  return {
+    text: `${intro}\n${usage}\n${footer}`,
+    blocks: [section(intro), section(usage), section(footer)],
+    visibility: 'ephemeral',
+  };
 }
 
 /** A reply as `respond()` takes it. */

@@ -328,6 +328,14 @@ describe('/sagebuild questions answer privately', () => {
     expect(help.text).toContain('Pipelines: prod (production, live), dev (development, staging, test)');
     expect(help.blocks.length).toBeGreaterThan(0);
     expect((await slash('')).text).toBe(help.text);
+    // The lead, the usage lines and the pipelines are each their own block: Slack shows the code block
+    // apart from the sentence, the first usage line on its own line, flush like the others.
+    const texts = help.blocks.map((b) => (b as { text?: { text?: string } }).text?.text ?? '');
+    expect(texts[0]).toBe('Here is what I can do:');
+    expect(texts[1]).toMatch(/^```\n\/sagebuild status \[pipeline\] +Is the latest build done\?/);
+    expect(texts[1]).toMatch(/\n\/sagebuild help +This list\.\n```$/);
+    expect(texts[2]).toBe('Pipelines: prod (production, live), dev (development, staging, test)');
+    expect(help.text).toBe(texts.join('\n'));
     const unknown = await ephemeral('frobnicate prod');
     expect(unknown).toMatch(/^I don't know the command "frobnicate"\. Here is what I can do:/);
     expect(unknown).toContain('/sagebuild status [pipeline]');
@@ -353,6 +361,27 @@ describe('subscriptions', () => {
     expect(await ephemeral('unsubscribe dev', { channel: DEV_CHANNEL })).toContain(
       "through SageBuild's configuration",
     );
+  });
+
+  test('subscribing twice says the channel already hears; unsubscribing a channel that never did says so', async () => {
+    expect(await ephemeral('subscribe dev', { channel: OTHER_CHANNEL })).toBe(
+      'This channel will now hear about every dev build.',
+    );
+    expect(await ephemeral('subscribe dev', { channel: OTHER_CHANNEL })).toBe(
+      'This channel already hears about every dev build.',
+    );
+    // Its own channel hears through the configuration: already, and nothing is stored for it.
+    expect(await ephemeral('subscribe dev', { channel: DEV_CHANNEL })).toBe(
+      'This channel already hears about every dev build.',
+    );
+    expect(await store.subscriptions('dev')).toEqual([OTHER_CHANNEL]);
+    expect(await ephemeral('unsubscribe dev', { channel: OTHER_CHANNEL })).toBe(
+      'This channel will no longer hear about dev builds.',
+    );
+    expect(await ephemeral('unsubscribe dev', { channel: OTHER_CHANNEL })).toBe(
+      "This channel wasn't subscribed to dev builds, so there is nothing to undo.",
+    );
+    expect(await store.subscriptions('dev')).toEqual([]);
   });
 
   test('subscribing takes permission: anyone else is refused, and nothing changes', async () => {

@@ -59,7 +59,9 @@ function describeMessage(message: FakeMessage, updated: boolean, context: Transc
 function progressUpdate(message: FakeMessage, context: TranscriptContext): string[] | undefined {
   const before = message.versions[message.versions.length - 2];
   if (!before || headerOf(before.blocks) !== headerOf(message.blocks)) return undefined;
-  const line = progressLine(cardProgress(message.blocks, context.nameOf));
+  const progress = cardProgress(message.blocks, context.nameOf);
+  // A finished card refreshed (its Refresh button) is shown whole: the line is for a build on its way.
+  const line = progress.step ? progressLine(progress) : undefined;
   if (!line) return undefined;
   if (line === progressLine(cardProgress(before.blocks, context.nameOf))) return [];
   return [`${context.channelOf(message.channel)} card updated: ${line}`];

@@ -85,7 +85,7 @@ export function help(deps: SlackDeps, lead?: string): Reply {
   const pipelines = deps.config.pipelines.map((p) =>
     p.aliases.length ? `${p.name} (${p.aliases.join(', ')})` : p.name,
   );
-  return helpReply(lead, lines, `Pipelines: ${pipelines.join(', ')}`);
+  return helpReply(lead ?? PROMPTS.helpIntro, lines, `Pipelines: ${pipelines.join(', ')}`);
 }
 
 export function ask(
@@ -186,13 +186,18 @@ export function subscription(
     // pipeline's subscribe permission, checked before anything changes (unsubscribing too).
     const requester = await deps.groups.requester(client, person, pipeline, 'subscribe');
     assertAllowed(pipeline, 'subscribe', requester);
+    // What the channel hears already decides the answer: a second subscribe, or an unsubscribe of a
+    // channel that never subscribed, says so rather than claiming a change.
+    const byConfig = pipeline.slack.channels.includes(channel);
+    const subscribed = (await deps.store.subscriptions(pipeline.name)).includes(channel);
     if (verb === 'subscribe') {
+      if (byConfig || subscribed) return privately(PROMPTS.alreadySubscribed(pipeline.name));
       await deps.store.subscribe(pipeline.name, channel);
       return privately(PROMPTS.subscribed(pipeline.name));
     }
-    await deps.store.unsubscribe(pipeline.name, channel);
-    if (pipeline.slack.channels.includes(channel))
-      return privately(PROMPTS.subscribedByConfig(pipeline.name));
+    if (subscribed) await deps.store.unsubscribe(pipeline.name, channel);
+    if (byConfig) return privately(PROMPTS.subscribedByConfig(pipeline.name));
+    if (!subscribed) return privately(PROMPTS.notSubscribed(pipeline.name));
     return privately(PROMPTS.unsubscribed(pipeline.name));
   });
 }

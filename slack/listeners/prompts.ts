@@ -16,4 +16,8 @@ export const PROMPTS = {
   confirmStop: (fact: BuildStatusFact) => `${stopQuestion(fact)} Only the button stops it.`,
   alreadyHandled: 'That was already done.',
   homeIntro: 'The latest build of each pipeline.',
+  helpIntro: 'Here is what I can do:',
+  alreadySubscribed: (pipeline: string) => `This channel already hears about every ${pipeline} build.`,
+  notSubscribed: (pipeline: string) =>
+    `This channel wasn't subscribed to ${pipeline} builds, so there is nothing to undo.`,
 };
