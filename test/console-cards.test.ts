@@ -79,6 +79,13 @@ test('a running card moves in one-line updates; click stop stops the build throu
   expect(stopped).toContain(`Build ${name}`);
   expect(stopped).toMatch(/Stopped at: Train model/);
   expect(stopped).not.toMatch(/✗|Failed step/);
+  // Refresh on a finished card shows it whole again; a click without a button says how.
+  await console_.waitFor(
+    /^#dev-builds build card \(updated\):\n {2}│ ━ ■ dev build stopped ━$/m,
+    console_.write('click Refresh'),
+  );
+  const [bare] = await console_.waitFor(/^Say which button.*$/m, console_.write('click'));
+  expect(bare).toBe('Say which button: click <button> [build], e.g. click stop, or click refresh dev-…');
   // The build is stopped in the local AWS, not just on the card.
   const [status] = await console_.waitFor(/^.*\bstopped\b.*$/m, console_.write('status dev'));
   expect(status).toMatch(/^Your dev build was stopped by \S+ .*while training the model\.$/);

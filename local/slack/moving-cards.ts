@@ -27,15 +27,26 @@ export interface MovingCardsOptions {
 
 export function moveCards(options: MovingCardsOptions): RefreshTimer {
   const { core, store, log } = options;
+  let stopping = false;
+  // A round cut short by the shutdown (the local AWS closing under it) is not worth a warning.
+  const quiet: NotifierLog = {
+    warn: (line) => (stopping ? undefined : log.warn(line)),
+    error: (line) => (stopping ? undefined : log.error(line)),
+  };
   const web = progressWebClient(
     options.botToken,
     options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {},
   );
-  const refresh = new ProgressRefresh({ core, web, store, log });
-  return startRefreshTimer({
-    refresh,
+  const timer = startRefreshTimer({
+    refresh: new ProgressRefresh({ core, web, store, log: quiet }),
     everyMs: options.everyMs,
-    log,
+    log: quiet,
     ...(options.onRound ? { onRound: options.onRound } : {}),
   });
+  return {
+    stop() {
+      stopping = true;
+      return timer.stop();
+    },
+  };
 }
