@@ -11,7 +11,7 @@
 import type { NotifierLog } from './notifier';
 import type { ProgressReport } from './progress-refresh';
 
-/** How often the deployed schedule runs a round (the EventBridge rule's rate). */
+/** How often the deployed schedule runs a round: the EventBridge rule's rate (infra/notifications.ts). */
 export const DEPLOYED_REFRESH_MS = 60_000;
 /** However fast the local clock runs, rounds are at least this far apart: each one reads every pipeline. */
 export const MIN_REFRESH_MS = 1_000;
