@@ -16,8 +16,8 @@ import {
 } from '../slack/notifier/refresh-timer';
 import { newKey, startLocalStack, waitFor, type LocalStack } from './support/local-stack';
 
-/** Slow enough for one-second rounds to see a build's steps: ten minutes of training take 3 s. */
-const TIME_SCALE = 200;
+/** Slow enough for one-second rounds to see a build's steps: five minutes of training take 3 s, the endpoint a few. */
+const TIME_SCALE = 100;
 const ANA: Requester = { id: 'slack:U0ANALIMA', displayName: 'Ana Lima' };
 const DEV_CHANNEL = 'C0DEVBUILDS';
 const RUNNING_ICON = ':hourglass_flowing_sand:';
@@ -110,7 +110,7 @@ async function roundsPass(count: number): Promise<void> {
 }
 
 test("a running build's card moves on step by step, between the notifier's post and its final update", async () => {
-  const { executionArn, name } = await startDevBuild({ 'hyperparameters.sagebuild_training_minutes': '10' });
+  const { executionArn, name } = await startDevBuild({ 'hyperparameters.sagebuild_training_minutes': '5' });
   await stack.local.stepFunctions.waitFor(executionArn);
   // The notifier's final update, then a round: nothing more comes for a finished card.
   await waitFor(() =>
