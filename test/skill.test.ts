@@ -11,7 +11,7 @@ import type { BuildStatusFact } from '../core/builds/facts';
 import type { SageBuildConfig } from '../core/config/schema';
 import { ConfigError, NothingToStop } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
-import { buildList, liveModel } from '../core/wording';
+import { buildList, liveModel, stillRunning } from '../core/wording';
 import { modelFor } from '../interaction-models/build-model';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
 import { AlexaSimulator, type Turn } from '../local/alexa/simulator';
@@ -621,6 +621,26 @@ function progressiveFor(turn: Turn): string[] {
 // --- units: speech, budget, cold start ---
 
 describe('speech', () => {
+  test('a running build, said before any start question: with who started it, or without', () => {
+    const now = new Date('2026-12-04T20:50:00Z');
+    const fact = {
+      pipeline: 'dev',
+      name: 'dev-0123456789ab',
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:dev:dev-0123456789ab',
+      status: 'RUNNING',
+      startedAt: new Date('2026-12-04T20:40:00Z'),
+      elapsedMs: 600_000,
+    } as BuildStatusFact;
+    expect(stillRunning({ ...fact, startedBy: { id: 'slack:U1', displayName: 'Ana' } }, now)).toBe(
+      "Your dev build Ana started 10 minutes ago is still running, so I didn't start another one. " +
+        'You can ask how long is left, or say stop my build.',
+    );
+    expect(stillRunning(fact, now)).toBe(
+      "Your dev build started 10 minutes ago and is still running, so I didn't start another one. " +
+        'You can ask how long is left, or say stop my build.',
+    );
+  });
+
   test('names from AWS are escaped for SSML', () => {
     expect(ssml('R&D <beta> "x"')).toBe('R&amp;D &lt;beta&gt; &quot;x&quot;');
     const fact: BuildStatusFact = {
