@@ -1,5 +1,6 @@
 // `npx sagebuild <command> [pipeline]`: the CLI over the core. Config comes from SAGEBUILD_CONFIG; on a
-// laptop with `npm start` running, it talks to that local AWS instead.
+// laptop with `npm start` running in the same folder, it talks to that local AWS instead (the newest live one
+// when several run), and says which.
 
 import { userInfo } from 'node:os';
 import { loadConfig } from '../core/config/load';
@@ -7,13 +8,48 @@ import { ConfigError } from '../core/errors';
 import { INPUT_LIMITS, tooLong } from '../core/input-limits';
 import { SageBuild } from '../core/sagebuild';
 import { errorSentence } from '../core/wording';
-import { readSession, useLocalSession } from '../local/session-file';
+import {
+  chooseSession,
+  readSession,
+  useLocalSession,
+  type LocalSession,
+  type SessionChoice,
+} from '../local/session-file';
 import { helpText, isHelp, runCommandOutcome } from '../commands/run';
 
-function configure(): SageBuild {
-  const session = useLocalSession(process.cwd());
-  if (session) console.error(`(using the local AWS at ${session.endpoint}, started by npm start)`);
+async function configure(): Promise<SageBuild> {
+  const root = process.cwd();
+  if (!process.env.SAGEBUILD_CONFIG) {
+    const choice = await chooseSession(root);
+    if (choice) {
+      useLocalSession(root, process.env, choice.session);
+      console.error(sessionNote(choice));
+    } else {
+      const silent = readSession(root);
+      if (silent) console.error(silentNote(silent));
+    }
+  }
   return new SageBuild(loadConfig());
+}
+
+/** "20:41", with the day when it was not today. */
+function startTime(session: LocalSession): string {
+  const at = new Date(session.startedAt);
+  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  if (at.toDateString() === new Date().toDateString()) return time;
+  return `${time} on ${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })}`;
+}
+
+/** Which `npm start` this answer comes from: "(using the local AWS at ..., started by npm start (pid 1234) at 20:41)". */
+function sessionNote({ session, running }: SessionChoice): string {
+  const which = `the local AWS at ${session.endpoint}, started by npm start (pid ${session.pid}) at ${startTime(session)}`;
+  const newest = running > 1 ? `: the newest of ${running} npm start sessions running in this folder` : '';
+  return `(using ${which}${newest})`;
+}
+
+/** A live `npm start` whose local AWS doesn't answer (still starting, or its pid now belongs to another program). */
+function silentNote(session: LocalSession): string {
+  return `(npm start (pid ${session.pid}) seems to run in this folder, but its local AWS at ${session.endpoint} doesn't answer)`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let core: SageBuild;
   try {
-    core = configure();
+    core = await configure();
   } catch (error) {
     // The person at a terminal runs SageBuild: tell them exactly which field is wrong.
     console.error(error instanceof ConfigError ? error.message : errorSentence(error));

@@ -9,7 +9,10 @@ import {
   INVOCATION_NAME,
   PIPELINE_SLOT,
   PIPELINE_SLOT_SAMPLES,
+  REPLY_INTENTS,
+  REPLY_PHRASINGS,
   type CustomIntentName,
+  type ReplyIntentName,
 } from './language';
 import { expandPhrasings } from './phrasing';
 
@@ -94,6 +97,11 @@ function customIntent(name: CustomIntentName): Intent {
   };
 }
 
+/** A reply ("maybe", "thanks"): samples only, no slot, and no part in the dialog model. */
+function replyIntent(name: ReplyIntentName): Intent {
+  return { name, samples: expandPhrasings(REPLY_PHRASINGS[name]) };
+}
+
 // A dialog model with nothing required: it lets the skill use Dialog directives (ElicitSlot for "which
 // pipeline?", ConfirmIntent before start and stop) while the skill, not Alexa, decides every turn.
 function dialogIntent(name: CustomIntentName): DialogIntent {
@@ -112,6 +120,7 @@ export function buildInteractionModel(pipelines: readonly PipelineNames[]): Inte
         invocationName: INVOCATION_NAME,
         intents: [
           ...CUSTOM_INTENTS.map(customIntent),
+          ...REPLY_INTENTS.map(replyIntent),
           // Built-ins keep empty samples: Alexa supplies their phrases (and Fallback must have none).
           ...BUILT_IN_INTENTS.map((name): Intent => ({ name, samples: [] })),
         ],

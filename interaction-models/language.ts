@@ -303,3 +303,35 @@ export const BUILT_IN_PHRASES: Record<PhrasedBuiltIn, readonly string[]> = {
   ],
   'AMAZON.NoIntent': ['no', 'nope', 'nah', 'no thanks', 'no thank you', "don't", 'not now', 'negative'],
 };
+
+/**
+ * Replies that ask for nothing: an unsure answer to a yes-or-no question ("maybe"), and thanks. No built-in
+ * intent hears them (Fallback would take them, and the skill could not tell "maybe" from "what's the weather"),
+ * so they are custom intents without a slot.
+ */
+export const REPLY_INTENTS = ['UnsureIntent', 'ThanksIntent'] as const;
+export type ReplyIntentName = (typeof REPLY_INTENTS)[number];
+
+export const REPLY_PHRASINGS: Record<ReplyIntentName, readonly string[]> = {
+  UnsureIntent: [
+    '(maybe|perhaps|possibly)',
+    'maybe not',
+    "i (don't|do not) know",
+    "i'm not sure",
+    'i am not sure',
+    'not sure',
+    '(dunno|no idea|who knows)',
+    '(hmm|hm|um|uh|er)',
+    'let me think',
+    'i guess',
+    "i can't decide",
+  ],
+  ThanksIntent: [
+    '(thanks|thank you) [(very much|so much|a lot|alexa)]',
+    'thanks a bunch',
+    '(great|ok|okay|cool) (thanks|thank you)',
+    'cheers',
+    'much appreciated',
+    "that's (all|great) thanks",
+  ],
+};

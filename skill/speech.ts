@@ -39,7 +39,21 @@ export const PROMPTS = {
   fallback: "Sorry, SageBuild can't help with that.",
   yesToNothing: "Sorry, I'm not sure what you're saying yes to.",
   whichOne: 'Which one do you mean?',
+  youreWelcome: "You're welcome.",
+  /** A second unclear answer to "Start a new dev build?": the question is dropped, politely. */
+  droppedStart: "I'll leave it there, so I didn't start anything. Just ask again when you're ready.",
+  droppedStop: "I'll leave it there, so I didn't stop anything. Just ask again when you're ready.",
 } as const;
+
+/** A yes-or-no question asked again (after "maybe", or to silence): "Start a new dev build? Please say yes or no." */
+export function sayYesOrNo(question: string): string {
+  return `${question} Please say yes or no.`;
+}
+
+/** A stop question for a session that kept no question of its own. */
+export function stopRunningQuestion(pipeline: string): string {
+  return `Stop the running ${pipeline} build?`;
+}
 
 /** What people can ask, and which pipelines there are (the core's sentence). */
 export const helpText = capabilities;
@@ -76,10 +90,14 @@ export function elicitPipeline(rb: ResponseBuilder, intent: Intent, lead: string
   return question(rb, lead, ask);
 }
 
-/** Asks Alexa to confirm `intent`; the answer comes back as the same intent, CONFIRMED or DENIED. */
-export function confirm(rb: ResponseBuilder, intent: Intent, text: string): Response {
+/**
+ * Asks Alexa to confirm `intent`; the answer comes back as the same intent, CONFIRMED or DENIED. `reprompt` is
+ * what silence hears (the question itself unless given).
+ */
+export function confirm(rb: ResponseBuilder, intent: Intent, text: string, reprompt?: string): Response {
   rb.addConfirmIntentDirective(intent);
-  return question(rb, [], text);
+  if (reprompt === undefined) return question(rb, [], text);
+  return rb.speak(ssml(text)).reprompt(ssml(reprompt)).withShouldEndSession(false).getResponse();
 }
 
 /** Nothing to say: only for SessionEndedRequest, where Alexa ignores any speech. */

@@ -20,8 +20,22 @@ export interface Memory {
   /** A status answer offered "Want the details?" for this pipeline. */
   offer?: { kind: 'details'; pipeline: string };
   /** A start or stop asked for confirmation; `build` is the build the stop question named. */
-  pending?: { action: 'start' | 'stop'; pipeline: string; build?: string };
+  pending?: Pending;
 }
+
+/** A start or stop waiting for "yes". */
+export interface Pending {
+  action: 'start' | 'stop';
+  pipeline: string;
+  build?: string;
+  /** The question asked, to ask it again after an unclear answer. */
+  question?: string;
+  /** It was asked again once already: a second unclear answer drops it. */
+  reasked?: boolean;
+}
+
+/** Longest question kept in the session: ours are far shorter; the device could send back anything. */
+const MAX_QUESTION_CHARS = 400;
 
 export class Turn {
   readonly requester: Requester;
@@ -114,6 +128,10 @@ function readMemory(attributes: Record<string, unknown>): Memory {
   if ((pending?.action === 'start' || pending?.action === 'stop') && typeof pending.pipeline === 'string') {
     memory.pending = { action: pending.action, pipeline: pending.pipeline };
     if (typeof pending.build === 'string') memory.pending.build = pending.build;
+    const question = pending.question;
+    if (typeof question === 'string' && question.length <= MAX_QUESTION_CHARS)
+      memory.pending.question = question;
+    if (pending.reasked === true) memory.pending.reasked = true;
   }
   return memory;
 }

@@ -2,9 +2,9 @@
 // `npx sagebuild` in another terminal reach the same local AWS, and a clean shutdown on SIGINT.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { sessionPaths, type LocalSession } from '../local/session-file';
+import { liveSessions, sessionPaths } from '../local/session-file';
 import { startConsole, type RunningConsole } from './support/console';
 import { cleanEnv } from './support/env';
 
@@ -49,10 +49,13 @@ test('answers piped commands and narrates the dev build it starts', async () => 
   expect(npmStart.output()).not.toContain('    at ');
 });
 
-test('while running, the session file names the local AWS and the config', () => {
-  const paths = sessionPaths(npmStart.root);
+test('while running, its own session file names the local AWS and the config', () => {
+  const [session, ...others] = liveSessions(npmStart.root);
+  expect(others).toEqual([]);
+  if (!session) throw new Error('no session file');
+  const paths = sessionPaths(npmStart.root, session.pid);
   expect(existsSync(paths.session)).toBe(true);
-  const session = JSON.parse(readFileSync(paths.session, 'utf8')) as LocalSession;
+  expect(JSON.parse(readFileSync(paths.session, 'utf8'))).toEqual(session);
   const banner = /local AWS at (http:\/\/127\.0\.0\.1:\d+)/.exec(npmStart.output());
   expect(session.endpoint).toBe(banner?.[1]);
   expect(session.configPath).toBe(paths.config);
@@ -81,7 +84,9 @@ test('after stdin ends it keeps serving: npx sagebuild reaches it through the se
     });
   });
   expect(run.code).toBe(0);
-  expect(run.stderr).toMatch(/using the local AWS at http:\/\/127\.0\.0\.1:\d+, started by npm start/);
+  expect(run.stderr).toMatch(
+    /^\(using the local AWS at http:\/\/127\.0\.0\.1:\d+, started by npm start \(pid \d+\) at \d\d:\d\d\)\n$/,
+  );
   expect(run.stdout).toMatch(/^Yes\. Your dev build finished .*churn-dev is in service\.\n$/);
   expect(npmStart.child.exitCode).toBeNull();
 });
@@ -94,5 +99,5 @@ test('SIGINT shuts down cleanly: the shutdown line, exit code 0, no session file
   const result = await Promise.race([npmStart.exited, bounded]);
   expect(result).toEqual({ code: 0, signal: null });
   expect(npmStart.output()).toContain('Shutting down the local AWS…');
-  expect(existsSync(sessionPaths(npmStart.root).session)).toBe(false);
+  expect(readdirSync(sessionPaths(npmStart.root).dir)).toEqual([]);
 });

@@ -18,6 +18,7 @@ import {
   INVOCATION_NAME,
   LOCALES,
   PIPELINE_SLOT,
+  REPLY_INTENTS,
 } from '../interaction-models/language';
 import {
   matchSlotValue,
@@ -32,7 +33,12 @@ import { cleanEnv } from './support/env';
 // Compiles only if the built model satisfies ask-smapi-model's interaction model type (tsc runs in npm test).
 const model: v1.skill.interactionModel.InteractionModelData = buildInteractionModel(localPipelineNames());
 const language = model.interactionModel.languageModel;
-const customIntents = language.intents.filter((intent) => !intent.name.startsWith('AMAZON.'));
+const customIntents = language.intents.filter((intent) =>
+  (CUSTOM_INTENTS as readonly string[]).includes(intent.name),
+);
+const replyIntents = language.intents.filter((intent) =>
+  (REPLY_INTENTS as readonly string[]).includes(intent.name),
+);
 const slotType = language.types?.find((type) => type.name === PIPELINE_SLOT.type);
 
 /** Every way each pipeline can be said: its value and its synonyms, with the resolution Alexa would give. */
@@ -88,9 +94,9 @@ describe('interaction model', () => {
     expect(language.invocationName).toBe('sage build');
   });
 
-  test('has exactly the custom and built-in intents, built-ins with empty samples', () => {
+  test('has exactly the custom, reply and built-in intents, built-ins with empty samples', () => {
     expect(language.intents.map((i) => i.name).sort()).toEqual(
-      [...CUSTOM_INTENTS, ...BUILT_IN_INTENTS].sort(),
+      [...CUSTOM_INTENTS, ...REPLY_INTENTS, ...BUILT_IN_INTENTS].sort(),
     );
     expect(BUILT_IN_INTENTS).toEqual(
       expect.arrayContaining([
@@ -285,6 +291,36 @@ describe('matcher', () => {
     }
     expect(misses).toEqual([]);
     expect(checked).toBeGreaterThan(500);
+  });
+
+  test('replies ("maybe", "thanks"): no slot, plain samples, none a request or a built-in phrase, each its own', () => {
+    expect(replyIntents.map((i) => i.name).sort()).toEqual([...REPLY_INTENTS].sort());
+    const requests = new Set(customIntents.flatMap((i) => i.samples ?? []).map(normalizeSample));
+    const builtIn = new Set(Object.values(BUILT_IN_PHRASES).flat().map(normalizeSample));
+    for (const intent of replyIntents) {
+      expect(intent.slots ?? []).toEqual([]);
+      expect(intent.samples?.length ?? 0).toBeGreaterThanOrEqual(5);
+      for (const sample of intent.samples ?? []) {
+        expect([sample, ALLOWED_SAMPLE.test(sample)]).toEqual([sample, true]);
+        expect([sample, requests.has(normalizeSample(sample)), builtIn.has(normalizeSample(sample))]).toEqual(
+          [sample, false, false],
+        );
+        expect([sample, matchUtterance(model, sample)]).toEqual([
+          sample,
+          { intent: intent.name, slots: {}, score: 1 },
+        ]);
+      }
+    }
+    for (const [said, intent] of [
+      ['maybe', 'UnsureIntent'],
+      ["I don't know", 'UnsureIntent'],
+      ['hmm', 'UnsureIntent'],
+      ['thank you', 'ThanksIntent'],
+      ['thanks', 'ThanksIntent'],
+      ['no thank you', 'AMAZON.NoIntent'],
+    ]) {
+      expect([said, matchUtterance(model, said ?? '').intent]).toEqual([said, intent]);
+    }
   });
 
   test('every built-in phrase matches its built-in intent, with no slots', () => {

@@ -5,7 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InteractionModelData } from '../interaction-models/build-model';
-import { BUILT_IN_INTENTS, CUSTOM_INTENTS, INVOCATION_NAME } from '../interaction-models/language';
+import {
+  BUILT_IN_INTENTS,
+  CUSTOM_INTENTS,
+  INVOCATION_NAME,
+  REPLY_INTENTS,
+} from '../interaction-models/language';
 import { normalizeSample } from '../interaction-models/normalize';
 import { HANDLED_INTENTS } from '../skill/skill';
 
@@ -40,9 +45,11 @@ interface Manifest {
 const manifest = readJson<Manifest>(join(REPO, 'skill-package', 'skill.json')).manifest;
 
 describe('handlers and models', () => {
-  test('the handlers answer exactly the custom and built-in intents, each once', () => {
+  test('the handlers answer exactly the custom, reply and built-in intents, each once', () => {
     expect(new Set(HANDLED_INTENTS).size).toBe(HANDLED_INTENTS.length);
-    expect(sorted(HANDLED_INTENTS)).toEqual(sorted([...CUSTOM_INTENTS, ...BUILT_IN_INTENTS]));
+    expect(sorted(HANDLED_INTENTS)).toEqual(
+      sorted([...CUSTOM_INTENTS, ...REPLY_INTENTS, ...BUILT_IN_INTENTS]),
+    );
   });
 
   test.each(models)(

@@ -11,7 +11,7 @@ import type { BuildStatusFact } from '../core/builds/facts';
 import type { SageBuildConfig } from '../core/config/schema';
 import { ConfigError, NothingToStop } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
-import { buildList, liveModel } from '../core/wording';
+import { buildList, liveModel, stillRunning } from '../core/wording';
 import { modelFor } from '../interaction-models/build-model';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
 import { AlexaSimulator, type Turn } from '../local/alexa/simulator';
@@ -360,6 +360,122 @@ describe('start', () => {
   });
 });
 
+describe('start: what is true now, and answers that are not yes or no', () => {
+  const RE_ASK = 'Start a new dev build? Please say yes or no.';
+
+  test('a build already running: said at once, with who and when; no question, nothing started', async () => {
+    const name = await startBuild('dev', LONG);
+    await waitForBuild('dev', name, training);
+    const before = await buildCount('dev');
+    const turn = await talk().say('ask sage build to start a new dev build');
+    expect(intentOf(turn)).toBe('StartBuildIntent');
+    expect(turn.speech).toBe(
+      "Your dev build Tess Ter started just now is still training the model, so I didn't start another one. " +
+        'You can ask how long is left, or say stop my build.',
+    );
+    expect(turn.directives).toEqual([]);
+    expect(turn.ended).toBe(true);
+    expect(turn.response.sessionAttributes ?? {}).toEqual({});
+    expect(await buildCount('dev')).toBe(before);
+  });
+
+  test('the question is said again to silence, with what to answer', async () => {
+    const ask = await talk().say('ask sage build to start a new dev build');
+    expect(ask.speech).toBe('Start a new dev build?');
+    expect(ask.reprompt).toBe(RE_ASK);
+  });
+
+  test('"maybe" asks once more, keeping the question; "yes" then starts one build', async () => {
+    const before = await buildCount('dev');
+    const { say } = talk();
+    await say('ask sage build to start a new dev build');
+
+    const maybe = await say('maybe');
+    expect(intentOf(maybe)).toBe('UnsureIntent');
+    expect(maybe.speech).toBe(RE_ASK);
+    expect(maybe.reprompt).toBe(RE_ASK);
+    expect(directiveTypes(maybe)).toEqual(['Dialog.ConfirmIntent']);
+    expect(maybe.ended).toBe(false);
+    expect(maybe.response.sessionAttributes?.pending).toMatchObject({
+      action: 'start',
+      pipeline: 'dev',
+      reasked: true,
+    });
+    expect(await buildCount('dev')).toBe(before);
+
+    const yes = await say('yes');
+    expect(intentOf(yes)).toBe('StartBuildIntent');
+    expect(yes.request.request).toMatchObject({ intent: { confirmationStatus: 'CONFIRMED' } });
+    expect(yes.speech).toMatch(/^Started a new dev build, dev-[0-9a-f]{12}\.$/);
+    expect(await buildCount('dev')).toBe(before + 1);
+  });
+
+  test('two unclear answers ("I don\'t know", then anything Fallback hears) drop it politely', async () => {
+    const before = await buildCount('dev');
+    const { say } = talk();
+    await say('ask sage build to start a new dev build');
+    const first = await say("I don't know");
+    expect(first.speech).toBe(RE_ASK);
+
+    const second = await say('what is the weather in paris');
+    expect(intentOf(second)).toBe('AMAZON.FallbackIntent');
+    expect(second.speech).toBe(
+      "I'll leave it there, so I didn't start anything. Just ask again when you're ready.",
+    );
+    expect(second.directives).toEqual([]);
+    expect(second.ended).toBe(true);
+    expect(await buildCount('dev')).toBe(before);
+  });
+
+  test.each(['EXCEEDED_MAX_REPROMPTS', 'USER_INITIATED', 'ERROR'] as const)(
+    'the session ends (%s) during the question: no speech, nothing started',
+    async (reason) => {
+      const before = await buildCount('dev');
+      const { say, alexa } = talk();
+      await say('ask sage build to start a new dev build');
+      const ended = await alexa.end(reason);
+      expect(ended?.request.request).toMatchObject({ type: 'SessionEndedRequest', reason });
+      expect(ended?.response.response).toEqual({});
+      expect(alexa.inSession).toBe(false);
+      expect(await buildCount('dev')).toBe(before);
+    },
+  );
+
+  test('"exit" during the question: Alexa ends the session, nothing started', async () => {
+    const before = await buildCount('dev');
+    const { say, alexa } = talk();
+    await say('ask sage build to start a new dev build');
+    const exit = await alexa.say('exit');
+    expect(exit.request.request).toMatchObject({ type: 'SessionEndedRequest', reason: 'USER_INITIATED' });
+    expect(exit.response.response.outputSpeech).toBeUndefined();
+    expect(await buildCount('dev')).toBe(before);
+  });
+
+  test('"thank you" gets a short "You\'re welcome." and ends; during a question, nothing is started', async () => {
+    const { say } = talk();
+    await say('open sage build');
+    const thanks = await say('thank you');
+    expect(intentOf(thanks)).toBe('ThanksIntent');
+    expect(thanks.speech).toBe("You're welcome.");
+    expect(thanks.ended).toBe(true);
+
+    const before = await buildCount('dev');
+    await say('ask sage build to start a new dev build');
+    const during = await say('thanks');
+    expect(during.speech).toBe("You're welcome. Okay, I didn't start anything.");
+    expect(during.ended).toBe(true);
+    expect(await buildCount('dev')).toBe(before);
+  });
+
+  test('"maybe" with no question open: the fallback and what can be asked', async () => {
+    const { say } = talk();
+    await say('open sage build');
+    const maybe = await say('maybe');
+    expect(maybe.speech).toMatch(/^Sorry, SageBuild can't help with that\. You can ask: /);
+    expect(maybe.ended).toBe(false);
+  });
+});
+
 describe('stop', () => {
   test('confirmed: names the build and how long it has run, then stops it', async () => {
     const name = await startBuild('dev', LONG);
@@ -377,6 +493,20 @@ describe('stop', () => {
     const yes = await say('yes');
     expect(yes.speech).toBe(`Stopped the dev build ${name}.`);
     expect(yes.ended).toBe(true);
+    expect((await stack.core.status('dev')).status).toBe('ABORTED');
+  });
+
+  test('"hmm" asks again, naming the same build; "yes" stops it', async () => {
+    const name = await startBuild('dev', LONG);
+    await waitForBuild('dev', name, training);
+    const { say } = talk();
+    const ask = await say('ask sage build to stop my dev build');
+    const hmm = await say('hmm');
+    expect(intentOf(hmm)).toBe('UnsureIntent');
+    expect(hmm.speech).toBe(`${ask.speech} Please say yes or no.`);
+    expect(directiveTypes(hmm)).toEqual(['Dialog.ConfirmIntent']);
+    const yes = await say('yes');
+    expect(yes.speech).toBe(`Stopped the dev build ${name}.`);
     expect((await stack.core.status('dev')).status).toBe('ABORTED');
   });
 
@@ -491,6 +621,26 @@ function progressiveFor(turn: Turn): string[] {
 // --- units: speech, budget, cold start ---
 
 describe('speech', () => {
+  test('a running build, said before any start question: with who started it, or without', () => {
+    const now = new Date('2026-12-04T20:50:00Z');
+    const fact = {
+      pipeline: 'dev',
+      name: 'dev-0123456789ab',
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:dev:dev-0123456789ab',
+      status: 'RUNNING',
+      startedAt: new Date('2026-12-04T20:40:00Z'),
+      elapsedMs: 600_000,
+    } as BuildStatusFact;
+    expect(stillRunning({ ...fact, startedBy: { id: 'slack:U1', displayName: 'Ana' } }, now)).toBe(
+      "Your dev build Ana started 10 minutes ago is still running, so I didn't start another one. " +
+        'You can ask how long is left, or say stop my build.',
+    );
+    expect(stillRunning(fact, now)).toBe(
+      "Your dev build started 10 minutes ago and is still running, so I didn't start another one. " +
+        'You can ask how long is left, or say stop my build.',
+    );
+  });
+
   test('names from AWS are escaped for SSML', () => {
     expect(ssml('R&D <beta> "x"')).toBe('R&amp;D &lt;beta&gt; &quot;x&quot;');
     const fact: BuildStatusFact = {

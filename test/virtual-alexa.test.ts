@@ -270,6 +270,15 @@ const ROWS: Record<string, Row[]> = {
   'AMAZON.HelpIntent': [['help', 'AMAZON.HelpIntent', undefined, HELP]],
   'AMAZON.StopIntent': [['stop', 'AMAZON.StopIntent', undefined, /^Goodbye\.$/]],
   'AMAZON.CancelIntent': [['cancel', 'AMAZON.CancelIntent', undefined, /^Goodbye\.$/]],
+  // Replies that ask for nothing: out of a start or stop question, "maybe" is as good as the fallback.
+  UnsureIntent: [
+    ['maybe', 'UnsureIntent', undefined, FALLBACK],
+    ["i don't know", 'UnsureIntent', undefined, FALLBACK],
+  ],
+  ThanksIntent: [
+    ['thank you', 'ThanksIntent', undefined, /^You're welcome\.$/],
+    ['thanks', 'ThanksIntent', undefined, /^You're welcome\.$/],
+  ],
   [FALLBACK_INTENT]: [
     ['what is the weather in paris', FALLBACK_INTENT, undefined, FALLBACK],
     ['please tell me why my build failed', FALLBACK_INTENT, undefined, FALLBACK],

@@ -3,7 +3,7 @@
 // and chat fronts ask the same questions.
 
 import type { BuildStatusFact, StartedBy, StartResult, StopResult } from '../builds/facts';
-import { spokenDuration } from './duration';
+import { relativeTime, spokenDuration } from './duration';
 import { spokenList } from './sentences';
 import { startWarnings } from './start-warnings';
 import { stepLabel } from './steps';
@@ -84,4 +84,19 @@ export function personName(who: StartedBy | undefined): string | undefined {
   if (!who.id) return undefined;
   const front = who.id.split(':')[0] ?? '';
   return SOMEONE[front] ?? 'someone';
+}
+
+/**
+ * Asked to start while a build runs: said before any "Start a new build?", so nobody confirms a start that
+ * would be refused. "Your dev build Ana started 10 minutes ago is still training the model, so I didn't start
+ * another one. ..."
+ */
+export function stillRunning(fact: BuildStatusFact, now: Date): string {
+  const step = fact.currentStep ? fact.currentStep.label || stepLabel(fact.currentStep.name) : 'running';
+  const when = relativeTime(fact.startedAt, now);
+  const who = personName(fact.startedBy);
+  const build = who
+    ? `Your ${fact.pipeline} build ${who} started ${when} is still ${step}`
+    : `Your ${fact.pipeline} build started ${when} and is still ${step}`;
+  return `${build}, so I didn't start another one. You can ask how long is left, or say stop my build.`;
 }

@@ -25,5 +25,6 @@ export {
   startQuestion,
   stopQuestion,
 } from './dialog';
+export { stillRunning } from './dialog';
 export { fixedNamesProblem, startWarnings } from './start-warnings';
 export { buildChangeNotice, stepNotice, type BuildChange } from './notices';

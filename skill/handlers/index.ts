@@ -4,6 +4,7 @@ import { builtinHandlers } from './builtins';
 import type { TurnHandler } from './handler';
 import { launchHandler } from './launch';
 import { questionHandlers } from './questions';
+import { replyHandlers } from './replies';
 import { startStopHandlers } from './start-stop';
 
 export const HANDLERS: readonly TurnHandler[] = [
@@ -11,6 +12,7 @@ export const HANDLERS: readonly TurnHandler[] = [
   ...questionHandlers,
   ...startStopHandlers,
   ...builtinHandlers,
+  ...replyHandlers,
 ];
 
 /** Every intent some handler answers: custom and AMAZON.* alike. */

@@ -1,8 +1,11 @@
 // Starting and stopping builds: the only things the skill changes. The order matters:
 // 1. permission, from the core's config, before anything else: a refusal never asks to confirm, and calls no AWS;
 // 2. the pipeline (named, the only one allowed, the running one for stop, the default, or asked for);
-// 3. Dialog.ConfirmIntent with a question naming what will happen; the same intent comes back CONFIRMED or DENIED;
-// 4. only CONFIRMED acts. Start's idempotency key is the confirmed request's id, so Alexa retrying that
+// 3. what is true now: a start while a build runs says so at once (one status call) and asks nothing; a stop
+//    with nothing running says so;
+// 4. Dialog.ConfirmIntent with a question naming what will happen; the same intent comes back CONFIRMED or DENIED.
+//    An unclear answer ("maybe", see replies.ts) asks the same question once more (`confirmAgain`);
+// 5. only CONFIRMED acts. Start's idempotency key is the confirmed request's id, so Alexa retrying that
 //    request never starts a second build. A start whose answer doesn't come in time (the core's budget or the
 //    skill's deadline) is StartOutcomeUnknown: "can't tell yet, ask me in a minute", never "try again".
 
@@ -11,16 +14,35 @@ import type { BuildStatusFact } from '../../core/builds/facts';
 import { executionArnFor, executionName } from '../../core/builds/names';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
-import { NothingToStop, NotAuthorized, StartOutcomeUnknown, type GuardedAction } from '../../core/errors';
+import {
+  NoBuildsYet,
+  NothingToStop,
+  NotAuthorized,
+  StartOutcomeUnknown,
+  type GuardedAction,
+} from '../../core/errors';
 import { annotate, noteError } from '../../core/log/request';
-import { errorSentence, noAnswerInTime, spokenList, started, stopped } from '../../core/wording';
+import {
+  errorSentence,
+  noAnswerInTime,
+  spokenList,
+  started,
+  stillRunning,
+  stopped,
+} from '../../core/wording';
 import { SkillDeadline } from '../budget';
-import { answer, confirm, PROMPTS, startQuestion, stopQuestion } from '../speech';
-import type { Memory, Turn } from '../turn';
+import {
+  answer,
+  confirm,
+  PROMPTS,
+  sayYesOrNo,
+  startQuestion,
+  stopQuestion,
+  stopRunningQuestion,
+} from '../speech';
+import type { Pending, Turn } from '../turn';
 import type { TurnHandler } from './handler';
 import { withPipeline } from './pipeline';
-
-type Pending = NonNullable<Memory['pending']>;
 
 /** What to ask before acting, or an answer when there is nothing to confirm (no build running to stop). */
 type Ask = { question: string; build?: string } | { answer: string };
@@ -39,7 +61,12 @@ const START: Guarded = {
   intent: 'StartBuildIntent',
   aboutRunning: false,
   denied: PROMPTS.notStarted,
-  ask: async (_turn, pipeline) => ({ question: startQuestion(pipeline.name) }),
+  ask: async (turn, pipeline, known) => {
+    // One status call before asking: "yes" to a start that would be refused wastes the person's turn.
+    const fact = known ?? (await latestBuild(turn, pipeline));
+    if (fact?.status === 'RUNNING') return { answer: stillRunning(fact, turn.now()) };
+    return { question: startQuestion(pipeline.name) };
+  },
   act: async (turn, pipeline) => {
     const { core, requester, requestId } = turn;
     const result = await turn.budget
@@ -83,6 +110,16 @@ const STOP: Guarded = {
   },
 };
 
+/** The pipeline's latest build, or undefined when it has none yet (a first start is a start like any other). */
+async function latestBuild(turn: Turn, pipeline: PipelineConfig): Promise<BuildStatusFact | undefined> {
+  try {
+    return await turn.budget.run(() => turn.core.status(pipeline.name));
+  } catch (error) {
+    if (error instanceof NoBuildsYet) return undefined;
+    throw error;
+  }
+}
+
 /** The start's build name follows from the request id, so the answer can name the build to ask about. */
 function startUnanswered(pipeline: PipelineConfig, requestId: string): StartOutcomeUnknown {
   const name = executionName(pipeline.name, requestId);
@@ -111,9 +148,27 @@ async function guarded(turn: Turn, g: Guarded): Promise<Response> {
     if (turn.confirmation === 'CONFIRMED') return answer(turn.rb, await g.act(turn, pipeline, pending));
     const ask = await g.ask(turn, pipeline, fact);
     if ('answer' in ask) return answer(turn.rb, ask.answer);
-    turn.remember({ pending: { action: g.action, pipeline: pipeline.name, build: ask.build } });
-    return confirm(turn.rb, naming(turn.intent, g.intent, pipeline.name), ask.question);
+    const asked: Pending = { action: g.action, pipeline: pipeline.name, question: ask.question };
+    if (ask.build) asked.build = ask.build;
+    turn.remember({ pending: asked });
+    // Silence hears the question again, with what to answer.
+    const intent = naming(turn.intent, g.intent, pipeline.name);
+    return confirm(turn.rb, intent, ask.question, sayYesOrNo(ask.question));
   });
+}
+
+/**
+ * Asks a pending start or stop again after an unclear answer ("maybe"): the same question, the same intent to
+ * confirm (chained from whatever intent the answer was), and a note in the session that it was asked twice.
+ */
+export function confirmAgain(turn: Turn, pending: Pending): Response {
+  const g = pending.action === 'start' ? START : STOP;
+  const question =
+    pending.question ??
+    (pending.action === 'start' ? startQuestion(pending.pipeline) : stopRunningQuestion(pending.pipeline));
+  turn.remember({ pending: { ...pending, question, reasked: true } });
+  const intent = naming(undefined, g.intent, pending.pipeline);
+  return confirm(turn.rb, intent, sayYesOrNo(question));
 }
 
 /** The core's refusal: "Sorry, you're not allowed to start prod or dev builds. Nothing was changed." */

@@ -22,6 +22,8 @@ export interface ConsoleOptions {
   waitMs?: number;
   /** Arguments after `npm start --`, e.g. ["--pipeline", "my-machine.asl.json"]. */
   args?: string[];
+  /** Runs in this existing directory (e.g. beside another console) instead of a new one; kill() leaves it. */
+  root?: string;
 }
 
 export interface RunningConsole {
@@ -40,13 +42,13 @@ export interface RunningConsole {
   endInput(): void;
   /** Sends `signal` to the console process. */
   stop(signal?: NodeJS.Signals): void;
-  /** Kills its whole process group (tsx and the node process under it) if still running; removes `root`. */
+  /** Kills its whole process group (tsx and the node process under it) if still running; removes a `root` it made. */
   kill(): void;
 }
 
 /** Starts the console and waits (30 s) for its banner; if that fails, it is killed and cleaned up. */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
-  const root = mkdtempSync(join(tmpdir(), options.tempPrefix));
+  const root = options.root ?? mkdtempSync(join(tmpdir(), options.tempPrefix));
   const env = cleanEnv({ LOCAL_AWS_PORT: '0', SAGEBUILD_TIME_SCALE: String(options.timeScale) });
   for (const name of options.unset ?? []) delete env[name];
   // Its own process group, so kill() can kill tsx and the node process under it, whatever happened.
@@ -99,7 +101,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
           // Already gone.
         }
       }
-      rmSync(root, { recursive: true, force: true });
+      if (!options.root) rmSync(root, { recursive: true, force: true });
     },
   };
   try {
