@@ -35,6 +35,9 @@ const RATE_FIELDS = ['throttleRate', 'errorRate', 'taskThrottleRate'] as const;
 
 export class FaultInjector {
   private settings: FaultSettings = { ...NO_FAULTS };
+  /** Calls waiting out their added latency right now, and the most there have been at once. */
+  private delaying = 0;
+  private peak = 0;
 
   constructor(
     initial: Partial<FaultSettings> = {},
@@ -64,7 +67,7 @@ export class FaultInjector {
   async beforeCall(action: string, operation: string, account: string): Promise<void> {
     const s = this.settings;
     const targeted = s.operations.length === 0 || s.operations.includes(operation);
-    if (targeted && s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs).unref());
+    if (targeted && s.latencyMs > 0) await this.delay(s.latencyMs);
     if (s.deny.includes(action)) {
       throw new AwsError(
         'AccessDeniedException',
@@ -78,6 +81,28 @@ export class FaultInjector {
         'The request processing has failed because of an unknown error.',
         500,
       );
+    }
+  }
+
+  /**
+   * The most calls that were delayed at the same time since the last `resetOverlap()`: 1 means every call
+   * waited alone (they were made one after another), more means a client had several in flight at once.
+   */
+  get peakOverlap(): number {
+    return this.peak;
+  }
+
+  resetOverlap(): void {
+    this.peak = this.delaying;
+  }
+
+  private async delay(ms: number): Promise<void> {
+    this.delaying += 1;
+    this.peak = Math.max(this.peak, this.delaying);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms).unref());
+    } finally {
+      this.delaying -= 1;
     }
   }
 
