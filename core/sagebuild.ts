@@ -11,6 +11,7 @@ import type { BuildContext } from './builds/context';
 import { EtaCache } from './builds/eta';
 import { DefinitionCache } from './machine/definition';
 import { EnteredStatesCache } from './builds/earlier-states';
+import { FinishedHistoryCache } from './builds/finished-histories';
 import type {
   BuildListFact,
   BuildStatusFact,
@@ -37,6 +38,7 @@ export class SageBuild {
   private readonly etaCache: EtaCache;
   private readonly definitions: DefinitionCache;
   private readonly enteredStates = new EnteredStatesCache();
+  private readonly finishedHistories = new FinishedHistoryCache();
   private readonly claims: StartClaims;
 
   constructor(
@@ -113,6 +115,7 @@ export class SageBuild {
       signal: AbortSignal.timeout(this.config.aws.budgetMs),
       definitions: this.definitions,
       enteredStates: this.enteredStates,
+      finishedHistories: this.finishedHistories,
     };
   }
 }
