@@ -35,9 +35,13 @@ const RATE_FIELDS = ['throttleRate', 'errorRate', 'taskThrottleRate'] as const;
 
 export class FaultInjector {
   private settings: FaultSettings = { ...NO_FAULTS };
-  /** Calls waiting out their added latency right now, and the most there have been at once. */
+  /**
+   * Calls waiting out their added latency since the last resetOverlap(), and the most there have been at once.
+   * A call a client gave up on still waits here; one from before the reset is not counted.
+   */
   private delaying = 0;
   private peak = 0;
+  private round = 0;
 
   constructor(
     initial: Partial<FaultSettings> = {},
@@ -85,24 +89,27 @@ export class FaultInjector {
   }
 
   /**
-   * The most calls that were delayed at the same time since the last `resetOverlap()`: 1 means every call
-   * waited alone (they were made one after another), more means a client had several in flight at once.
+   * The most calls delayed at the same time since the last resetOverlap(): 1 means every call waited alone
+   * (they were made one after another), more means clients had several in flight at once.
    */
   get peakOverlap(): number {
     return this.peak;
   }
 
   resetOverlap(): void {
-    this.peak = this.delaying;
+    this.round += 1;
+    this.delaying = 0;
+    this.peak = 0;
   }
 
   private async delay(ms: number): Promise<void> {
+    const round = this.round;
     this.delaying += 1;
     this.peak = Math.max(this.peak, this.delaying);
     try {
       await new Promise((resolve) => setTimeout(resolve, ms).unref());
     } finally {
-      this.delaying -= 1;
+      if (round === this.round) this.delaying -= 1;
     }
   }
 

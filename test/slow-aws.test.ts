@@ -1,0 +1,238 @@
+// Answers under a slow AWS: what is known is said, independent calls overlap, a finished build's history is
+// read once, and a step's time is its own. The local AWS delays calls over the wire (its latency fault), so
+// the real SDK clients wait as they would on a slow AWS. No assertion on wall time: overlap is counted at the
+// local AWS, completeness read from the facts.
+
+import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { SageBuildConfig } from '../core/config/schema';
+import { AccessDenied } from '../core/errors';
+import { SageBuild } from '../core/sagebuild';
+import { details, status } from '../core/wording';
+import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+
+let stack: LocalStack;
+/** A dev build kept training for the whole file. */
+let training: { executionArn: string; startedAt: Date };
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  training = await stack.core.start({
+    pipeline: 'dev',
+    requester: tester,
+    idempotencyKey: newKey(),
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '6000' },
+  });
+  await waitFor(async () => ((await stack.core.status('dev')).training ? true : undefined));
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+afterEach(() => {
+  stack.local.faults.set({});
+});
+
+/** A new core (cold caches) with its own AWS budget. */
+function coreWith(aws: Partial<SageBuildConfig['aws']>): SageBuild {
+  return new SageBuild({ ...stack.core.config, aws: { ...stack.core.config.aws, ...aws } });
+}
+
+async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const before = stack.local.callCount;
+  await work();
+  return stack.local.callsSince(before);
+}
+
+async function wholeHistory(client: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+describe('a slow AWS', () => {
+  test("past the budget, status gives the build's state and start time and says it couldn't get the step", async () => {
+    // ListExecutions answers; the history takes far longer than the whole answer may.
+    stack.local.faults.set({ latencyMs: 20_000, operations: ['GetExecutionHistory'] });
+    const core = coreWith({ budgetMs: 1500, timeoutMs: 1500, maxAttempts: 1 });
+    try {
+      const fact = await core.status('dev');
+      expect(fact).toMatchObject({
+        status: 'RUNNING',
+        executionArn: training.executionArn,
+        startedAt: training.startedAt,
+        // Who started it is in the history too: details would say it did not come.
+        incomplete: ['step', 'started-by'],
+      });
+      expect(fact.currentStep).toBeUndefined();
+      const now = new Date(training.startedAt.getTime() + 20 * 60_000);
+      expect(status(fact, now)).toMatch(
+        /^Not yet\. Your dev build is still running; it started 20 minutes ago\. .*I couldn't get its step from AWS in time\.$/,
+      );
+    } finally {
+      core.close();
+    }
+  });
+
+  test("a slow SageMaker leaves out the training job's progress, and says so", async () => {
+    stack.local.faults.set({ latencyMs: 20_000, operations: ['DescribeTrainingJob'] });
+    const core = coreWith({ budgetMs: 1500, timeoutMs: 1500, maxAttempts: 1 });
+    try {
+      const fact = await core.status('dev');
+      expect(fact).toMatchObject({
+        status: 'RUNNING',
+        currentStep: { name: 'Train model', label: 'training the model' },
+        incomplete: ['training'],
+      });
+      expect(fact.training).toBeUndefined();
+      expect(details(fact, new Date())).toMatch(
+        /I couldn't get the training job's progress from AWS in time\.$/,
+      );
+    } finally {
+      core.close();
+    }
+  });
+
+  test('with every call delayed, a cold status still gives state and start time within the budget', async () => {
+    // ListExecutions, then the history, then DescribeTrainingJob: three 400 ms waits in a row can't fit 1 s.
+    stack.local.faults.set({ latencyMs: 400 });
+    const core = coreWith({ budgetMs: 1000, timeoutMs: 1000, maxAttempts: 1 });
+    try {
+      const fact = await core.status('dev');
+      expect(fact).toMatchObject({ status: 'RUNNING', startedAt: training.startedAt });
+      expect(fact.training).toBeUndefined();
+      // What did not fit is named: the training job, or already the step (on a busy machine).
+      expect([['training'], ['step']]).toContainEqual(fact.incomplete);
+      expect(fact.currentStep === undefined).toBe(fact.incomplete?.includes('step'));
+    } finally {
+      core.close();
+    }
+  });
+
+  test('a refusal is still an error, not a gap: a missing permission is not slowness', async () => {
+    stack.local.faults.set({ deny: ['states:GetExecutionHistory'] });
+    const core = coreWith({});
+    try {
+      await expect(core.status('dev')).rejects.toBeInstanceOf(AccessDenied);
+    } finally {
+      core.close();
+    }
+  });
+});
+
+describe('calls at the same time', () => {
+  test('a cold status asks for the machine beside ListExecutions', async () => {
+    stack.local.faults.set({ latencyMs: 150 });
+    const core = coreWith({});
+    try {
+      stack.local.faults.resetOverlap();
+      const calls = await callsDuring(() => core.status('dev'));
+      expect(calls.slice(0, 2).sort()).toEqual(['states:DescribeStateMachine', 'states:ListExecutions']);
+      expect(stack.local.faults.peakOverlap).toBe(2);
+      const fact = await core.status('dev');
+      expect(fact.incomplete).toBeUndefined();
+    } finally {
+      core.close();
+    }
+  });
+
+  test("a named build's status reads its history beside DescribeExecution", async () => {
+    const core = coreWith({});
+    try {
+      await core.status('dev'); // the machine's definition, read once
+      stack.local.faults.set({ latencyMs: 150 });
+      stack.local.faults.resetOverlap();
+      const calls = await callsDuring(() => core.statusOf('dev', training.executionArn));
+      expect(calls.slice(0, 2).sort()).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory']);
+      expect(stack.local.faults.peakOverlap).toBeGreaterThanOrEqual(2);
+    } finally {
+      core.close();
+    }
+  });
+});
+
+describe("a finished build's history", () => {
+  test('is read once: asking again costs no GetExecutionHistory call', async () => {
+    const started = await stack.core.start({
+      pipeline: 'prod',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '1' },
+    });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    const core = coreWith({});
+    try {
+      const first = await callsDuring(() => core.status('prod'));
+      expect(first.filter((c) => c === 'states:GetExecutionHistory')).toHaveLength(1);
+      const firstFact = await core.status('prod');
+      const again = await callsDuring(() => core.status('prod'));
+      expect(again).not.toContain('states:GetExecutionHistory');
+      expect(await core.status('prod')).toEqual(firstFact);
+
+      // A card (a bigger page) reads once too; then both answers are served from what was kept.
+      const card = await callsDuring(() => core.statusOf('prod', started.name));
+      expect(card.filter((c) => c === 'states:GetExecutionHistory')).toHaveLength(1);
+      const cardAgain = await callsDuring(() => core.statusOf('prod', started.name));
+      expect(cardAgain).toEqual(['states:DescribeExecution']);
+    } finally {
+      core.close();
+    }
+  });
+
+  test('a running build is read each time', async () => {
+    const core = coreWith({});
+    try {
+      await core.status('dev');
+      const again = await callsDuring(() => core.status('dev'));
+      expect(again).toContain('states:GetExecutionHistory');
+    } finally {
+      core.close();
+    }
+  });
+});
+
+describe('time in a step', () => {
+  test("a build polling its endpoint has been waiting since the loop's first round, not its latest", async () => {
+    // Slow enough that the endpoint's update (6 simulated minutes) outlasts the reading: 12 s, 1 s a round.
+    const slow = await startLocalStack({ timeScale: 30 });
+    const slowSfn = new SFNClient({});
+    try {
+      const started = await slow.core.start({
+        pipeline: 'prod',
+        requester: tester,
+        idempotencyKey: newKey(),
+        overrides: { 'hyperparameters.sagebuild_training_minutes': '1' },
+      });
+      const entries = async (name: string) =>
+        (await wholeHistory(slowSfn, started.executionArn)).filter(
+          (e) => e.type?.endsWith('StateEntered') && e.stateEnteredEventDetails?.name === name,
+        );
+      await waitFor(async () => ((await entries('Wait for endpoint')).length >= 3 ? true : undefined));
+
+      const card = await slow.core.statusOf('prod', started.name);
+      expect(card.status).toBe('RUNNING');
+      const step = card.currentStep;
+      const [first] = await entries(step?.name ?? '');
+      expect(step).toMatchObject({ state: 'running', startedAt: first?.timestamp });
+      expect(step?.startedAtLeast).toBeUndefined();
+
+      // A spoken answer's smaller page begins inside the loop: a lower bound, and said as one.
+      const spoken = await slow.core.status('prod');
+      expect(spoken.currentStep?.startedAtLeast).toBe(true);
+      expect(spoken.currentStep?.startedAt?.getTime()).toBeGreaterThanOrEqual(
+        first?.timestamp?.getTime() ?? Infinity,
+      );
+    } finally {
+      slowSfn.destroy();
+      await slow.close();
+      process.env.AWS_ENDPOINT_URL = stack.local.endpoint;
+    }
+  });
+});
