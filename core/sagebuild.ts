@@ -1,6 +1,7 @@
 // The core's front door. Fronts (CLI, Alexa, Slack) call these methods with what a person asked, and get
 // facts back; core/wording turns the facts into sentences. The core never knows which front asked.
 
+import { awsBudgetSignal } from './aws/answer-deadline';
 import { AwsClientPool } from './aws/clients';
 import { startClaimsFor } from './claims/from-config';
 import type { StartClaims } from './claims/start-claims';
@@ -112,7 +113,7 @@ export class SageBuild {
       sfn,
       sagemaker,
       now: this.now,
-      signal: AbortSignal.timeout(this.config.aws.budgetMs),
+      signal: awsBudgetSignal(this.config.aws.budgetMs),
       definitions: this.definitions,
       enteredStates: this.enteredStates,
       finishedHistories: this.finishedHistories,

@@ -469,6 +469,17 @@ describe('AWS 10 s slow', () => {
     expect(progressiveFor(turn)).toEqual(['<speak>Checking your build...</speak>']);
   });
 
+  test('AWS 3 s a call: still says the build is running and when it started, and what it could not get', async () => {
+    const name = await startBuild('dev', LONG);
+    await waitForBuild('dev', name, training);
+    stack.local.faults.set({ latencyMs: 3000 });
+    const turn = await talk(coreWith({ defaultPipeline: 'dev' })).say('ask sage build is my build done');
+    expect(turn.speech).toMatch(
+      /^Not yet\. Your dev build .* I couldn't get .+ from AWS in time\. Want the details\?$/,
+    );
+    expect(progressiveFor(turn)).toEqual(['<speak>Checking your build...</speak>']);
+  });
+
   test("a core budget that outlasts the skill's deadline is refused when the skill is built", () => {
     // Otherwise a start could go through after the skill had already answered that it couldn't tell.
     const core = coreWith({

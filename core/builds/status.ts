@@ -54,7 +54,7 @@ async function latestStatus(ctx: BuildContext, etaCache: EtaCache): Promise<Gath
   const latest = recent[0];
   if (!latest) throw new NoBuildsYet(ctx.pipeline.name);
   const unknown = new UnknownParts();
-  const history = inTime(ctx, unknown, 'step', () => newestHistory(ctx, latest));
+  const history = inTime(ctx, unknown, undefined, () => newestHistory(ctx, latest));
   const typical = Promise.resolve(etaCache.remember(ctx.pipeline.name, recent));
   return statusOf(ctx, latest, { history, typical, unknown });
 }
@@ -89,7 +89,7 @@ export async function buildStatusOf(
   // on since; otherwise both calls go out at once.
   const early = ctx.finishedHistories?.has(executionArn)
     ? undefined
-    : inTime(ctx, unknown, 'step', () => recentHistory(ctx, executionArn, CARD_HISTORY_PAGE));
+    : inTime(ctx, unknown, undefined, () => recentHistory(ctx, executionArn, CARD_HISTORY_PAGE));
   early?.catch(() => undefined); // Answered below; a missing build is DescribeExecution's to report.
   const described = await describeExecution(ctx, executionArn).catch((error: unknown) => {
     if ((error as Error).name === 'ExecutionDoesNotExist') throw new BuildNotFound(ctx.pipeline.name, build);
@@ -101,7 +101,7 @@ export async function buildStatusOf(
         if (events) ctx.finishedHistories?.remember(item, CARD_HISTORY_PAGE, events);
         return events;
       })
-    : inTime(ctx, unknown, 'step', () => newestHistory(ctx, item, CARD_HISTORY_PAGE));
+    : inTime(ctx, unknown, undefined, () => newestHistory(ctx, item, CARD_HISTORY_PAGE));
   const typical =
     item.status === 'RUNNING'
       ? inTime(ctx, unknown, 'eta', async () => {
@@ -149,14 +149,17 @@ interface Lookups {
   withSteps?: boolean;
 }
 
-/** What a build's history would have told, by how it ended, when the history did not come in time. */
+/**
+ * What a build's history would have told an answer, by how the build stands, when the history did not come
+ * in time (a finished build's answer names no step, a succeeded one its endpoint).
+ */
 const TOLD_BY_HISTORY: Record<BuildStatusFact['status'], UnknownPart[]> = {
   RUNNING: ['step'],
   PENDING_REDRIVE: [],
   SUCCEEDED: ['endpoint'],
   FAILED: ['step', 'reason'],
   TIMED_OUT: ['step'],
-  ABORTED: ['step', 'reason'],
+  ABORTED: ['reason'],
 };
 
 async function statusOf(ctx: BuildContext, item: ExecutionListItem, lookups: Lookups): Promise<Gathered> {
