@@ -7,6 +7,11 @@ import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-s
 import type { SageBuildConfig } from '../core/config/schema';
 import { answerBy } from '../core/aws/answer-deadline';
 import { AccessDenied, AwsUnavailable } from '../core/errors';
+import {
+  FinishedHistoryCache,
+  MAX_FINISHED_HISTORIES,
+  MAX_FINISHED_HISTORY_CHARS,
+} from '../core/builds/finished-histories';
 import { SageBuild } from '../core/sagebuild';
 import { details, status } from '../core/wording';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
@@ -256,5 +261,66 @@ describe('time in a step', () => {
       await slow.close();
       process.env.AWS_ENDPOINT_URL = stack.local.endpoint;
     }
+  });
+});
+
+describe('FinishedHistoryCache', () => {
+  const arn = (n: number) => `arn:aws:states:us-east-1:123456789012:execution:m:b-${n}`;
+  const stoppedAt = new Date('2026-01-01T00:00:00Z');
+  const events = (count: number): HistoryEvent[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: count - i,
+      type: 'PassStateEntered',
+      timestamp: stoppedAt,
+    }));
+  const finishedBuild = (n: number, extra: object = {}) => ({
+    executionArn: arn(n),
+    status: 'SUCCEEDED' as const,
+    stopDate: stoppedAt,
+    ...extra,
+  });
+
+  test('keeps only finished builds, and only for the same stop: a redrive reads again', () => {
+    const cache = new FinishedHistoryCache();
+    cache.remember({ executionArn: arn(1), status: 'RUNNING' }, 25, events(25));
+    expect(cache.size).toBe(0);
+    cache.remember(finishedBuild(1), 25, events(25));
+    expect(cache.recall(finishedBuild(1), 25)).toHaveLength(25);
+    expect(cache.recall(finishedBuild(1), 10)?.map((e) => e.id)).toEqual(
+      events(25)
+        .slice(0, 10)
+        .map((e) => e.id),
+    );
+    // A bigger page than was read is not known, unless what was read was the whole history.
+    expect(cache.recall(finishedBuild(1), 200)).toBeUndefined();
+    cache.remember(finishedBuild(2), 25, events(7));
+    expect(cache.recall(finishedBuild(2), 200)).toHaveLength(7);
+    // Redriven, it runs on and stops again: a new stop, a new redrive count.
+    expect(cache.recall(finishedBuild(1, { status: 'RUNNING' }), 25)).toBeUndefined();
+    expect(cache.recall(finishedBuild(1, { redriveCount: 1 }), 25)).toBeUndefined();
+    expect(cache.recall(finishedBuild(1, { stopDate: new Date() }), 25)).toBeUndefined();
+  });
+
+  test('is bounded: the least recently read builds go first', () => {
+    const cache = new FinishedHistoryCache();
+    for (let n = 0; n < MAX_FINISHED_HISTORIES; n += 1) cache.remember(finishedBuild(n), 5, events(5));
+    expect(cache.recall(finishedBuild(0), 5)).toBeDefined(); // read: now the most recent
+    cache.remember(finishedBuild(MAX_FINISHED_HISTORIES), 5, events(5));
+    expect(cache.size).toBe(MAX_FINISHED_HISTORIES);
+    expect(cache.recall(finishedBuild(0), 5)).toBeDefined();
+    expect(cache.recall(finishedBuild(1), 5)).toBeUndefined();
+  });
+
+  test('is bounded by size too: a page of huge events is not kept', () => {
+    const cache = new FinishedHistoryCache();
+    const huge = [
+      {
+        id: 1,
+        type: 'PassStateExited',
+        stateExitedEventDetails: { name: 'x', output: 'x'.repeat(MAX_FINISHED_HISTORY_CHARS / 2) },
+      },
+    ];
+    cache.remember(finishedBuild(1), 25, huge);
+    expect(cache.size).toBe(0);
   });
 });
