@@ -289,6 +289,8 @@ async function slowAws(): Promise<void> {
     );
     local.faults.set({});
     core.close();
+    // Calls the core gave up on still wait out their delay at the local AWS: let them end first.
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
   const delay = 100;
   console.log(`Warm answers with ${delay} ms per call (calls' worth of waiting = time / ${delay} ms)`);
