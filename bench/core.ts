@@ -271,7 +271,9 @@ async function slowAws(): Promise<void> {
   });
   await until('the dev build to be training', async () => (await setup.status('dev')).training !== undefined);
   setup.close();
-  console.log(`Status under slow AWS (budget ${config.aws.budgetMs} ms, per call ${config.aws.timeoutMs} ms)`);
+  console.log(
+    `Status under slow AWS (budget ${config.aws.budgetMs} ms, per call ${config.aws.timeoutMs} ms)`,
+  );
   for (const delay of [1000, 2000, 3000]) {
     // A new core each time: a cold start, its machine definition not yet read.
     const core = new SageBuild(config);

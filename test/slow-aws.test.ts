@@ -270,7 +270,7 @@ describe('FinishedHistoryCache', () => {
   const events = (count: number): HistoryEvent[] =>
     Array.from({ length: count }, (_, i) => ({
       id: count - i,
-      type: 'PassStateEntered',
+      type: i === 0 ? 'ExecutionSucceeded' : 'PassStateEntered',
       timestamp: stoppedAt,
     }));
   const finishedBuild = (n: number, extra: object = {}) => ({
@@ -283,6 +283,9 @@ describe('FinishedHistoryCache', () => {
   test('keeps only finished builds, and only for the same stop: a redrive reads again', () => {
     const cache = new FinishedHistoryCache();
     cache.remember({ executionArn: arn(1), status: 'RUNNING' }, 25, events(25));
+    expect(cache.size).toBe(0);
+    // Read while it still ran (its newest event not the end), though DescribeExecution now says it finished.
+    cache.remember(finishedBuild(1), 25, events(26).slice(1));
     expect(cache.size).toBe(0);
     cache.remember(finishedBuild(1), 25, events(25));
     expect(cache.recall(finishedBuild(1), 25)).toHaveLength(25);
@@ -313,10 +316,11 @@ describe('FinishedHistoryCache', () => {
 
   test('is bounded by size too: a page of huge events is not kept', () => {
     const cache = new FinishedHistoryCache();
-    const huge = [
+    const huge: HistoryEvent[] = [
       {
         id: 1,
-        type: 'PassStateExited',
+        timestamp: stoppedAt,
+        type: 'ExecutionSucceeded',
         stateExitedEventDetails: { name: 'x', output: 'x'.repeat(MAX_FINISHED_HISTORY_CHARS / 2) },
       },
     ];

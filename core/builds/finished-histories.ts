@@ -12,6 +12,9 @@ export const MAX_FINISHED_HISTORY_CHARS = 8_000_000;
 /** A build as ListExecutions or DescribeExecution tells it: enough to know its history is final. */
 export type BuildAsListed = Pick<ExecutionListItem, 'executionArn' | 'status' | 'stopDate' | 'redriveCount'>;
 
+/** The events an execution's history ends with. */
+const ENDED = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
 interface Kept {
   /** Which stop of the build this history ends with. */
   stop: string;
@@ -44,11 +47,14 @@ export class FinishedHistoryCache {
     return kept.events.slice(0, pageSize);
   }
 
-  /** Keeps a page just read of `build`'s history (newest first), if the build has finished. */
+  /**
+   * Keeps a page just read of `build`'s history (newest first), if the build has finished and the page ends
+   * with it: a page read just before the build ended (beside DescribeExecution) is not final.
+   */
   remember(build: BuildAsListed, pageSize: number, events: HistoryEvent[]): void {
     const arn = build.executionArn ?? '';
     const stop = stopOf(build);
-    if (!stop) return;
+    if (!stop || !ENDED.has(events[0]?.type ?? '')) return;
     const chars = JSON.stringify(events).length;
     if (chars > MAX_FINISHED_HISTORY_CHARS / 4) return;
     const kept = this.entries.get(arn);
