@@ -83,10 +83,14 @@ async function callsPerAnswer(): Promise<void> {
   const deploying = await count();
   await local.stepFunctions.waitFor(deployRun.executionArn);
   const finished = await count();
+  const finishedAgain = await count();
   console.log('AWS calls per status answer');
   console.log(`  training:  ${training.length}  (${training.join(', ')})`);
   console.log(`  deploying: ${deploying.length}  (${deploying.join(', ')})`);
   console.log(`  finished:  ${finished.length}  (${finished.join(', ')})`);
+  console.log(
+    `  finished, asked again: ${finishedAgain.length}  (${finishedAgain.join(', ')}: history kept)`,
+  );
   core.close();
   await local.close();
 }
