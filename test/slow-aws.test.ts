@@ -122,6 +122,27 @@ describe('a slow AWS', () => {
     }
   });
 
+  test("details of a finished build leave out the training job's metrics when SageMaker is slow, and say so", async () => {
+    const started = await stack.core.start({
+      pipeline: 'prod',
+      requester: tester,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_training_minutes': '1' },
+    });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    stack.local.faults.set({ latencyMs: 20_000, operations: ['DescribeTrainingJob'] });
+    const core = coreWith({ budgetMs: 1500, timeoutMs: 1500, maxAttempts: 1 });
+    try {
+      const fact = await core.details('prod');
+      expect(fact).toMatchObject({ name: started.name, status: 'SUCCEEDED', incomplete: ['training'] });
+      expect(details(fact, new Date())).toMatch(
+        /I couldn't get the training job's progress from AWS in time\.$/,
+      );
+    } finally {
+      core.close();
+    }
+  });
+
   test('a refusal is still an error, not a gap: a missing permission is not slowness', async () => {
     stack.local.faults.set({ deny: ['states:GetExecutionHistory'] });
     const core = coreWith({});

@@ -339,12 +339,15 @@ function stepOf(
  */
 export async function buildDetails(ctx: BuildContext, etaCache: EtaCache): Promise<BuildStatusFact> {
   const { fact, reading } = await latestStatus(ctx, etaCache);
-  if (!fact.training) {
+  if (fact.training || fact.incomplete?.includes('training')) return fact;
+  const unknown = new UnknownParts();
+  unknown.note(...(fact.incomplete ?? []));
+  const training = await inTime(ctx, unknown, 'training', async () => {
     const job = reading.trainingJobName ?? (await trainingJobFromHistory(ctx, fact.executionArn));
-    const training = job ? await trainingFact(ctx, job) : undefined;
-    if (training) fact.training = training;
-  }
-  return fact;
+    return job ? trainingFact(ctx, job) : undefined;
+  });
+  if (training) fact.training = training;
+  return withUnknown({ fact, reading }, unknown).fact;
 }
 
 /** The training job a build's history names, reading back page by page only as far as it takes. */
