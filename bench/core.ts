@@ -3,8 +3,11 @@
 //   2. Status latency p50/p99 against the local AWS for histories of 10 and 10,000 events, and their ratio.
 //   3. Builds per minute the local AWS runs at the default time scale, one at a time and many at once.
 //   4. Reading a big machine's roles and steps (parse, loops, main steps), as a cold start does: up to 1 MB.
+//   5. Status under slow AWS: every call delayed 1, 2 and 3 s (the local AWS's latency fault, over the wire),
+//      answer time and what the answer holds; and warm answers with a small delay per call, showing how many
+//      calls' worth of waiting an answer costs and how many calls overlapped.
 // Prints numbers; asserts nothing. `--quick` skips the throughput run (it takes about two minutes);
-// `--machines` runs only the big-machine reading.
+// `--machines` runs only the big-machine reading, `--slow` only the slow-AWS runs.
 
 import '../local/polyfills';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -12,6 +15,7 @@ import { parseConfig } from '../core/config/load';
 import { MAX_MACHINE_STATES, parseDefinition } from '../core/machine/definition';
 import { machineRoles } from '../core/machine/roles';
 import { mainSteps } from '../core/machine/steps';
+import type { BuildStatusFact } from '../core/builds/facts';
 import { SageBuild } from '../core/sagebuild';
 import { DEFAULT_TIME_SCALE } from '../local/clock';
 import { LocalAws } from '../local/local-aws';
@@ -79,10 +83,14 @@ async function callsPerAnswer(): Promise<void> {
   const deploying = await count();
   await local.stepFunctions.waitFor(deployRun.executionArn);
   const finished = await count();
+  const finishedAgain = await count();
   console.log('AWS calls per status answer');
   console.log(`  training:  ${training.length}  (${training.join(', ')})`);
   console.log(`  deploying: ${deploying.length}  (${deploying.join(', ')})`);
   console.log(`  finished:  ${finished.length}  (${finished.join(', ')})`);
+  console.log(
+    `  finished, asked again: ${finishedAgain.length}  (${finishedAgain.join(', ')}: history kept)`,
+  );
   core.close();
   await local.close();
 }
@@ -236,13 +244,101 @@ function machineReading(): void {
   }
 }
 
+/** What a status answer under slow AWS held, as the bench prints it. */
+function completeness(fact: BuildStatusFact): string {
+  const held = [`state ${fact.status}`, 'start time'];
+  if (fact.currentStep) held.push('step');
+  if (fact.training) held.push('training job');
+  if (fact.endpoint) held.push('endpoint');
+  if (fact.eta) held.push('ETA');
+  const missing = (fact as { incomplete?: string[] }).incomplete ?? [];
+  return `${held.join(', ')}${missing.length > 0 ? `; said it couldn't get: ${missing.join(', ')}` : ''}`;
+}
+
+/** One status answer's time and what it held, or the error it gave. */
+async function timedStatus(core: SageBuild, pipeline: string): Promise<{ ms: number; said: string }> {
+  const start = process.hrtime.bigint();
+  const said = await core.status(pipeline).then(completeness, (e: Error) => `no answer: ${e.name}`);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, said };
+}
+
+async function slowAws(): Promise<void> {
+  const local = await LocalAws.start({ timeScale: CALLS_TIME_SCALE });
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  const config = localConfig(await loadReferencePipelines(local), local.region);
+  const setup = new SageBuild(config);
+  await setup.start({
+    pipeline: 'dev',
+    requester,
+    idempotencyKey: 'bench-slow',
+    overrides: { 'hyperparameters.sagebuild_training_minutes': '6000' },
+  });
+  await until('the dev build to be training', async () => (await setup.status('dev')).training !== undefined);
+  setup.close();
+  console.log(
+    `Status under slow AWS (budget ${config.aws.budgetMs} ms, per call ${config.aws.timeoutMs} ms)`,
+  );
+  for (const delay of [1000, 2000, 3000]) {
+    // A new core each time: a cold start, its machine definition not yet read.
+    const core = new SageBuild(config);
+    local.faults.set({ latencyMs: delay });
+    local.faults.resetOverlap();
+    const cold = await timedStatus(core, 'dev');
+    const coldOverlap = local.faults.peakOverlap;
+    local.faults.resetOverlap();
+    const warm = await timedStatus(core, 'dev');
+    console.log(
+      `  ${delay / 1000} s per call: cold ${cold.ms.toFixed(0)} ms (${cold.said}; up to ${coldOverlap} calls at once)`,
+    );
+    console.log(
+      `                 warm ${warm.ms.toFixed(0)} ms (${warm.said}; up to ${local.faults.peakOverlap} calls at once)`,
+    );
+    local.faults.set({});
+    core.close();
+    // Calls the core gave up on still wait out their delay at the local AWS: let them end first.
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  const delay = 100;
+  console.log(`Warm answers with ${delay} ms per call (calls' worth of waiting = time / ${delay} ms)`);
+  const core = new SageBuild(config);
+  await core.status('dev');
+  const build = (await core.status('dev')).name;
+  local.faults.set({ latencyMs: delay });
+  for (const [what, ask] of [
+    ['status, training', () => core.status('dev')],
+    ['status of a named build', () => core.statusOf('dev', build)],
+  ] as const) {
+    const times: number[] = [];
+    local.faults.resetOverlap();
+    const before = local.callCount;
+    for (let i = 0; i < 10; i += 1) {
+      const start = process.hrtime.bigint();
+      await ask();
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const calls = (local.callCount - before) / 10;
+    console.log(
+      `  ${what}: p50 ${percentile(times, 50).toFixed(0)} ms, ${calls} calls, up to ${local.faults.peakOverlap} at once`,
+    );
+  }
+  local.faults.set({});
+  core.close();
+  await local.close();
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--slow')) {
+    await slowAws();
+    return;
+  }
   console.log('Reading a big machine (parse, roles, main steps; median of 5 cold reads)');
   machineReading();
   if (process.argv.includes('--machines')) return;
   await callsPerAnswer();
   console.log('Status latency by history length (local AWS, real SDK clients over HTTP)');
   await latencyByHistoryLength();
+  await slowAws();
   if (process.argv.includes('--quick')) return;
   console.log(
     `Builds per minute at the default time scale (${DEFAULT_TIME_SCALE}x: 45-minute training in 45 s)`,

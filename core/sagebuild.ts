@@ -1,6 +1,7 @@
 // The core's front door. Fronts (CLI, Alexa, Slack) call these methods with what a person asked, and get
 // facts back; core/wording turns the facts into sentences. The core never knows which front asked.
 
+import { awsBudgetSignal } from './aws/answer-deadline';
 import { AwsClientPool } from './aws/clients';
 import { startClaimsFor } from './claims/from-config';
 import type { StartClaims } from './claims/start-claims';
@@ -11,6 +12,7 @@ import type { BuildContext } from './builds/context';
 import { EtaCache } from './builds/eta';
 import { DefinitionCache } from './machine/definition';
 import { EnteredStatesCache } from './builds/earlier-states';
+import { FinishedHistoryCache } from './builds/finished-histories';
 import type {
   BuildListFact,
   BuildStatusFact,
@@ -37,6 +39,7 @@ export class SageBuild {
   private readonly etaCache: EtaCache;
   private readonly definitions: DefinitionCache;
   private readonly enteredStates = new EnteredStatesCache();
+  private readonly finishedHistories = new FinishedHistoryCache();
   private readonly claims: StartClaims;
 
   constructor(
@@ -110,9 +113,10 @@ export class SageBuild {
       sfn,
       sagemaker,
       now: this.now,
-      signal: AbortSignal.timeout(this.config.aws.budgetMs),
+      signal: awsBudgetSignal(this.config.aws.budgetMs),
       definitions: this.definitions,
       enteredStates: this.enteredStates,
+      finishedHistories: this.finishedHistories,
     };
   }
 }

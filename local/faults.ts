@@ -35,6 +35,13 @@ const RATE_FIELDS = ['throttleRate', 'errorRate', 'taskThrottleRate'] as const;
 
 export class FaultInjector {
   private settings: FaultSettings = { ...NO_FAULTS };
+  /**
+   * Calls waiting out their added latency since the last resetOverlap(), and the most there have been at once.
+   * A call a client gave up on still waits here; one from before the reset is not counted.
+   */
+  private delaying = 0;
+  private peak = 0;
+  private round = 0;
 
   constructor(
     initial: Partial<FaultSettings> = {},
@@ -64,7 +71,7 @@ export class FaultInjector {
   async beforeCall(action: string, operation: string, account: string): Promise<void> {
     const s = this.settings;
     const targeted = s.operations.length === 0 || s.operations.includes(operation);
-    if (targeted && s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs).unref());
+    if (targeted && s.latencyMs > 0) await this.delay(s.latencyMs);
     if (s.deny.includes(action)) {
       throw new AwsError(
         'AccessDeniedException',
@@ -78,6 +85,31 @@ export class FaultInjector {
         'The request processing has failed because of an unknown error.',
         500,
       );
+    }
+  }
+
+  /**
+   * The most calls delayed at the same time since the last resetOverlap(): 1 means every call waited alone
+   * (they were made one after another), more means clients had several in flight at once.
+   */
+  get peakOverlap(): number {
+    return this.peak;
+  }
+
+  resetOverlap(): void {
+    this.round += 1;
+    this.delaying = 0;
+    this.peak = 0;
+  }
+
+  private async delay(ms: number): Promise<void> {
+    const round = this.round;
+    this.delaying += 1;
+    this.peak = Math.max(this.peak, this.delaying);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms).unref());
+    } finally {
+      if (round === this.round) this.delaying -= 1;
     }
   }
 

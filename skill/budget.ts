@@ -1,8 +1,16 @@
-// Alexa hangs up after 8 seconds. The core bounds its own AWS calls (config.aws.budgetMs), but the skill keeps
+// Alexa hangs up after 8 seconds. The core bounds its own AWS calls (config.aws.budgetMs, and no later than
+// CORE_MARGIN_MS before the skill's deadline, however many core calls one request makes), but the skill keeps
 // its own clock too: after `progressiveAfterMs` the user hears "Checking your build..." (a progressive
 // response), and at `deadlineMs` the skill stops waiting and says AWS is slow, rather than timing out.
 
+import { answerBy } from '../core/aws/answer-deadline';
 import { ENQUEUE_TIMEOUT_MS } from './progressive';
+
+/**
+ * The core's AWS calls end this long before the skill's deadline: the core then answers with what it knows,
+ * and the skill speaks that rather than "AWS is slow".
+ */
+export const CORE_MARGIN_MS = 300;
 
 /** The skill's own deadline passed before the core answered. */
 export class SkillDeadline extends Error {
@@ -36,7 +44,7 @@ export class Budget {
   async run<T>(work: () => Promise<T>): Promise<T> {
     const remaining = this.startedAt + this.options.deadlineMs - Date.now();
     if (remaining <= 0) throw new SkillDeadline(this.options.deadlineMs);
-    const task = work();
+    const task = answerBy(this.startedAt + this.options.deadlineMs - CORE_MARGIN_MS, work);
     const timers: NodeJS.Timeout[] = [];
     const progressiveDue = this.startedAt + this.options.progressiveAfterMs - Date.now();
     if (!this.progressive) {

@@ -11,6 +11,7 @@
 // user, the listeners the pipeline, and the request ends with one JSON line with the HTTP status Slack got.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { answerBy } from '../core/aws/answer-deadline';
 import type { WebClientOptions } from '@slack/web-api';
 import { loadConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
@@ -87,7 +88,9 @@ function botHandler(options: BotParts): LambdaHandler {
     webClientOptions: { ...LAMBDA_PATH_CLIENT, ...options.webClientOptions },
     answerInAck: true,
   });
-  return receiver.handler;
+  // Every core call of one request shares SLACK_AWS_BUDGET_MS (a stop button reads, stops and reads again).
+  return (event, context) =>
+    answerBy(Date.now() + SLACK_AWS_BUDGET_MS, () => receiver.handler(event, context));
 }
 
 async function boot(env: NodeJS.ProcessEnv): Promise<LambdaHandler> {

@@ -42,7 +42,7 @@ const twoPipelines = (): SageBuildConfig =>
 describe('parseConfig', () => {
   it('fills in defaults', () => {
     const parsed = parseConfig(config(), 'test');
-    expect(parsed.aws).toEqual({ timeoutMs: 2500, maxAttempts: 2, budgetMs: 6000 });
+    expect(parsed.aws).toEqual({ timeoutMs: 4000, maxAttempts: 2, budgetMs: 6000 });
     const [p] = parsed.pipelines;
     expect(p).toEqual({
       name: 'prod',

@@ -90,13 +90,11 @@ describe('status cost', () => {
     const core = coreFor([{ name: 'long', stateMachineArn: longMachineArn }]);
     try {
       const short = await startLong('short-history', 10);
-      // A cold start reads the machine's definition once; every answer after that reuses it.
+      // A cold start reads the machine's definition once, beside ListExecutions; every answer after that
+      // reuses it.
       const coldCalls = await callsDuring(() => core.status('long'));
-      expect(coldCalls).toEqual([
-        'states:ListExecutions',
-        'states:GetExecutionHistory',
-        'states:DescribeStateMachine',
-      ]);
+      expect(coldCalls.slice(0, 2).sort()).toEqual(['states:DescribeStateMachine', 'states:ListExecutions']);
+      expect(coldCalls.slice(2)).toEqual(['states:GetExecutionHistory']);
       const shortCalls = await callsDuring(() => core.status('long'));
       expect(shortCalls).toEqual(['states:ListExecutions', 'states:GetExecutionHistory']);
       await sfn.send(new StopExecutionCommand({ executionArn: short }));

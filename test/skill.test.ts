@@ -16,7 +16,8 @@ import { modelFor } from '../interaction-models/build-model';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
 import { AlexaSimulator, type Turn } from '../local/alexa/simulator';
 import { LOCAL_SKILL_ID } from '../local/local-config';
-import { Budget, SkillDeadline } from '../skill/budget';
+import { awsBudgetMs } from '../core/aws/answer-deadline';
+import { Budget, CORE_MARGIN_MS, SkillDeadline } from '../skill/budget';
 import { skillFromConfig } from '../skill/from-config';
 import { createSkill, type SkillDeps } from '../skill/skill';
 import { answer, ssml, stopQuestion } from '../skill/speech';
@@ -599,6 +600,17 @@ describe('AWS 10 s slow', () => {
     expect(progressiveFor(turn)).toEqual(['<speak>Checking your build...</speak>']);
   });
 
+  test('AWS 3 s a call: still says the build is running and when it started, and what it could not get', async () => {
+    const name = await startBuild('dev', LONG);
+    await waitForBuild('dev', name, training);
+    stack.local.faults.set({ latencyMs: 3000 });
+    const turn = await talk(coreWith({ defaultPipeline: 'dev' })).say('ask sage build is my build done');
+    expect(turn.speech).toMatch(
+      /^Not yet\. Your dev build .* I couldn't get .+ from AWS in time\. Want the details\?$/,
+    );
+    expect(progressiveFor(turn)).toEqual(['<speak>Checking your build...</speak>']);
+  });
+
   test("a core budget that outlasts the skill's deadline is refused when the skill is built", () => {
     // Otherwise a start could go through after the skill had already answered that it couldn't tell.
     const core = coreWith({
@@ -677,6 +689,21 @@ describe('budget', () => {
     expect(sent[0]).toBeGreaterThanOrEqual(45);
     // The deadline is per request: a later call has no time left.
     await expect(budget.run(async () => 1)).rejects.toBeInstanceOf(SkillDeadline);
+  });
+
+  test("every core call of a request gets only the time left before the skill's deadline, less a margin", async () => {
+    const budget = new Budget({
+      progressiveAfterMs: 5000,
+      deadlineMs: 6500,
+      sendProgressive: async () => {},
+    });
+    const first = await budget.run(async () => awsBudgetMs(6000));
+    expect(first).toBe(6000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await budget.run(async () => awsBudgetMs(60_000));
+    expect(second).toBeLessThanOrEqual(6500 - CORE_MARGIN_MS - 300);
+    // Outside a request the core's own budget stands.
+    expect(awsBudgetMs(6000)).toBe(6000);
   });
 
   test('fast work sends nothing', async () => {

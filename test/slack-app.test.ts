@@ -1002,6 +1002,41 @@ describe('the Lambda entry point: Slack’s 3 seconds', () => {
     expect(fake.responses.filter((r) => r.id === 'LAMBDA-STATUS')).toEqual([]);
   });
 
+  test('every core call of a request shares the AWS budget: a slow history leaves a partial answer, in the ack', async () => {
+    // A fresh core: nothing of prod's history kept yet. Its own budget would wait the 2.5 s out; the request's
+    // shared one (SLACK_AWS_BUDGET_MS) does not.
+    const fresh = new SageBuild(config);
+    const handler = createLambdaHandler({
+      core: fresh,
+      config,
+      store,
+      botToken: TEST_BOT_TOKEN,
+      signingSecret: TEST_SIGNING_SECRET,
+      webClientOptions: { slackApiUrl: fake.apiUrl },
+      log: captureLog().log,
+    });
+    stack.local.faults.set({ latencyMs: 2500, operations: ['GetExecutionHistory'] });
+    try {
+      const body = slashCommandBody({
+        command: '/sagebuild',
+        text: 'status prod',
+        user_id: ALLOWED,
+        channel_id: PROD_CHANNEL,
+        response_url: fake.responseUrl('LAMBDA-SLOW'),
+      });
+      const result = await handler(functionUrlEvent(body, FORM), {});
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body ?? '{}')).toMatchObject({
+        text: expect.stringMatching(
+          /^Yes\. Your prod build finished .* I couldn't get its endpoint's state from AWS in time\.$/,
+        ),
+      });
+    } finally {
+      stack.local.faults.set({});
+      fresh.close();
+    }
+  });
+
   test('a Slack API and a response_url that never answer cost at most their deadlines', async () => {
     // A server that takes requests and never answers: the Web API's group lookup and the response_url.
     const hanging: ServerResponse[] = [];

@@ -379,14 +379,98 @@ describe('status', () => {
     );
   });
 
+  it("gives the step's own time when it began seconds ago, not the build's", () => {
+    const step = {
+      name: 'Wait for endpoint',
+      label: 'waiting for the endpoint',
+      state: 'running' as const,
+      startedAt: ago(5_000),
+    };
+    const young = fact({ startedAt: ago(45_000), elapsedMs: 45_000, currentStep: step });
+    expect(status(young, NOW)).toBe(
+      'Not yet. Your prod build has been waiting for the endpoint for a few seconds. ' +
+        "I can't estimate the time left yet.",
+    );
+    const later = fact({
+      startedAt: ago(50_000),
+      elapsedMs: 50_000,
+      currentStep: { ...step, startedAt: ago(20_000) },
+    });
+    expect(status(later, NOW)).toContain('has been waiting for the endpoint for 20 seconds.');
+  });
+
+  it("says a polling step's time as a lower bound when the history read began inside it", () => {
+    const step = {
+      name: 'Wait for endpoint',
+      label: 'waiting for the endpoint',
+      state: 'running' as const,
+      startedAt: ago(4 * MINUTE),
+      startedAtLeast: true,
+    };
+    expect(status(fact({ currentStep: step, eta: eta(5, 18 * MINUTE) }), NOW)).toContain(
+      'Your prod build started 42 minutes ago and has been waiting for the endpoint for at least four minutes.',
+    );
+    const seconds = { ...step, startedAt: ago(20_000) };
+    expect(status(fact({ currentStep: seconds, eta: eta(5, 18 * MINUTE) }), NOW)).toContain(
+      'Your prod build is waiting for the endpoint; it started 42 minutes ago.',
+    );
+  });
+
   it('falls back to the state name when the step has no label', () => {
     const step = { name: 'TrainModel', label: '', state: 'running' as const };
-    expect(status(fact({ currentStep: step }), NOW)).toContain('has been training the model for 42 minutes.');
+    expect(status(fact({ currentStep: step }), NOW)).toContain(
+      'is training the model; it started 42 minutes ago.',
+    );
   });
 
   it('gives a running build with no step known', () => {
     expect(status(fact({ currentStep: undefined }), NOW)).toMatch(
       /^Not yet\. Your prod build has been running for 42 minutes\./,
+    );
+  });
+
+  it('says what is known when AWS did not give the step in time', () => {
+    const slow = fact({
+      startedAt: ago(20 * MINUTE),
+      elapsedMs: 20 * MINUTE,
+      currentStep: undefined,
+      eta: eta(5, 18 * MINUTE),
+      incomplete: ['step'],
+    });
+    expect(status(slow, NOW)).toBe(
+      'Not yet. Your prod build is still running; it started 20 minutes ago. ' +
+        'Based on the last 5 builds it should be done in about 18 minutes. ' +
+        "I couldn't get its step from AWS in time.",
+    );
+  });
+
+  it('names each part AWS did not give in time, and only those the answer would tell', () => {
+    const slow = fact({ eta: eta(5, 18 * MINUTE), incomplete: ['training', 'started-by', 'steps'] });
+    expect(status(slow, NOW)).toBe(
+      'Not yet. Your prod build has been training the model for 42 minutes. ' +
+        'Based on the last 5 builds it should be done in about 18 minutes. ' +
+        "I couldn't get the training job's progress from AWS in time.",
+    );
+    expect(details(slow, NOW)).toMatch(
+      / It started 42 minutes ago\. I couldn't get the training job's progress and who started it from AWS in time\.$/,
+    );
+    const noBasis = fact({ incomplete: ['eta'] });
+    expect(status(noBasis, NOW)).toBe(
+      'Not yet. Your prod build has been training the model for 42 minutes. ' +
+        "I couldn't get how long builds usually take from AWS in time.",
+    );
+  });
+
+  it('says a failed build failed when AWS did not say where or why in time', () => {
+    const slow = finished('FAILED', 3 * MINUTE, { currentStep: undefined, incomplete: ['step', 'reason'] });
+    expect(status(slow, NOW)).toBe(
+      'No. Your prod build failed 3 minutes ago. ' +
+        "I couldn't get its step and why it failed from AWS in time.",
+    );
+    const stopped = finished('ABORTED', 3 * MINUTE, { currentStep: undefined, incomplete: ['reason'] });
+    expect(status(stopped, NOW)).toBe(
+      'Your prod build was stopped 3 minutes ago. ' +
+        "I couldn't get who stopped it and why from AWS in time.",
     );
   });
 

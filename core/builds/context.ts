@@ -16,6 +16,7 @@ import { callAws } from '../aws/translate-error';
 import type { PipelineConfig } from '../config/schema';
 import type { DefinitionCache } from '../machine/definition';
 import type { EnteredStatesCache } from './earlier-states';
+import type { BuildAsListed, FinishedHistoryCache } from './finished-histories';
 import { ConfigError } from '../errors';
 import type { BuildStatus, BuildSummary } from './facts';
 
@@ -30,6 +31,8 @@ export interface BuildContext {
   definitions?: DefinitionCache;
   /** What was read back of builds' histories (events never change); none: read again each time. */
   enteredStates?: EnteredStatesCache;
+  /** The newest page of finished builds' histories (final until a redrive); none: read again each time. */
+  finishedHistories?: FinishedHistoryCache;
 }
 
 /** Newest first; `maxResults` small, so the answer never depends on how many builds there were. */
@@ -75,6 +78,19 @@ export async function recentHistory(
   maxResults = 25,
 ): Promise<HistoryEvent[]> {
   return (await historyPage(ctx, executionArn, { maxResults, includeExecutionData: true })).events;
+}
+
+/** The newest page of a build's history: kept once the build has finished, so asked for once. */
+export async function newestHistory(
+  ctx: BuildContext,
+  build: BuildAsListed,
+  maxResults = 25,
+): Promise<HistoryEvent[]> {
+  const kept = ctx.finishedHistories?.recall(build, maxResults);
+  if (kept) return kept;
+  const events = await recentHistory(ctx, build.executionArn ?? '', maxResults);
+  ctx.finishedHistories?.remember(build, maxResults, events);
+  return events;
 }
 
 /** Pages read back at most, 100 events each: a question needing older events stops here. */

@@ -30,7 +30,10 @@ export interface StepFact {
   /** A label to read aloud, e.g. "training the model". */
   label: string;
   state: StepState;
+  /** When the step began (a polling loop's first round), as far as the history read says. */
   startedAt?: Date;
+  /** The history read ends inside the step's loop: it began at startedAt or earlier. */
+  startedAtLeast?: boolean;
   endedAt?: Date;
 }
 
@@ -98,7 +101,16 @@ export interface BuildStatusFact extends BuildSummary {
   etaMissing?: 'no-successful-builds';
   /** For failed builds: the step, error and cause. */
   failure?: FailureFact;
+  /** What AWS did not give in time (the answer's budget ran out, or it was slow or down): say so, in order. */
+  incomplete?: UnknownPart[];
 }
+
+/**
+ * A part of a status answer AWS did not give in time: the step the build is in or ended in, why it failed or
+ * who stopped it, the training job's progress, the endpoint's state, who started it, the estimate's basis,
+ * the card's list of steps.
+ */
+export type UnknownPart = 'step' | 'reason' | 'training' | 'endpoint' | 'started-by' | 'eta' | 'steps';
 
 export interface FailureFact {
   pipeline: string;

@@ -26,6 +26,11 @@ export interface HistoryReading {
   current?: EnteredState;
   /** The task call of the current state, e.g. the training job being waited on. */
   currentTask?: TaskCall;
+  /**
+   * When the build's current step began: the current state's entry, or a polling loop's first entry of it.
+   * `atLeast`: the page ends inside the loop, so the step began at `at` or earlier.
+   */
+  currentSince?: { at: Date; atLeast: boolean };
   /** Every state this page saw entered, and those of them still open (entered, not left). */
   entered: Set<string>;
   open: Set<string>;
@@ -88,6 +93,8 @@ export function readHistory(newestFirst: HistoryEvent[]): HistoryReading {
   const current = innermost(openStates) ?? lastDecisive(newestFirst);
   if (current) {
     reading.current = current;
+    const since = stepSince(newestFirst, current.name);
+    if (since) reading.currentSince = since;
     const task = tasks.get(current.name);
     if (current.type === 'Task' && task) reading.currentTask = task;
   }
@@ -176,6 +183,43 @@ function openStatesOf(newestFirst: HistoryEvent[]): EnteredState[] {
     else open.push({ name, type: entered[1] as string, enteredAt: event.timestamp });
   }
   return open;
+}
+
+/**
+ * When the step of state `name` began. A state a loop keeps entering (an endpoint poll: wait, check, decide,
+ * wait again) began its step at the loop's first round, not at its latest entry. Walking back in time, the
+ * states entered between its newest two entries are the loop's body; each older entry of it with only body
+ * states in between is an earlier round, and any other state means the loop began at the round after it.
+ */
+function stepSince(newestFirst: HistoryEvent[], name: string): { at: Date; atLeast: boolean } | undefined {
+  let since: Date | undefined;
+  let body: Set<string> | undefined;
+  let between = new Set<string>();
+  for (const event of newestFirst) {
+    if (event.type === 'ExecutionStarted') break;
+    const entered = event.stateEnteredEventDetails?.name;
+    if (!entered || !ENTERED.test(event.type ?? '')) continue;
+    if (since === undefined) {
+      if (entered !== name) continue;
+      if (!event.timestamp) return undefined;
+      since = event.timestamp;
+      continue;
+    }
+    if (entered !== name) {
+      between.add(entered);
+      if (body && !body.has(entered)) return { at: since, atLeast: false };
+      continue;
+    }
+    if (body && [...between].some((state) => !body?.has(state))) return { at: since, atLeast: false };
+    body ??= between;
+    between = new Set();
+    if (!event.timestamp) return undefined;
+    since = event.timestamp;
+  }
+  if (!since) return undefined;
+  // A state entered once is its own step; a loop whose rounds fill the page may have begun before it.
+  const reachedStart = newestFirst.some((e) => e.type === 'ExecutionStarted');
+  return { at: since, atLeast: body !== undefined && !reachedStart };
 }
 
 /** The innermost open state: the newest that is not a container, else the newest container. */

@@ -1,28 +1,33 @@
-// "Is my build done?": a few AWS calls, whatever the history's length or the machine. ListExecutions (latest
-// build and, from the same page, the ETA), one newest-first page of history (current step, the SageMaker
-// names its tasks used, who started it), the machine's definition (cached: once per cold start), then one
-// SageMaker Describe or DescribeExecution, whichever the answer needs.
+// "Is my build done?": a few AWS calls, whatever the history's length or the machine, made at the same time
+// where one does not need another's answer. ListExecutions (latest build and, from the same page, the ETA)
+// runs beside the machine's definition (cached: once per cold start); then one newest-first page of history
+// (current step, the SageMaker names its tasks used, who started it; kept once the build has finished), then
+// one SageMaker Describe or DescribeExecution, whichever the answer needs. Once the build's state and start
+// time are known, the rest is asked within the answer's budget (in-time.ts): what did not come in time is
+// named in the answer, never a reason for no answer.
 
 import { roleLabel } from '../wording/steps';
 import {
   describeExecution,
   historyUntil,
   listExecutions,
+  newestHistory,
   recentHistory,
   summaryOf,
   type BuildContext,
 } from './context';
-import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
+import type { DescribeExecutionCommandOutput, ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
 import { etaFor, type EtaCache, type TypicalDuration } from './eta';
 import { enteredStatesOf } from './earlier-states';
-import type { BuildStatusFact, FailureFact, StartedBy, StepFact, StepLineFact } from './facts';
+import type { BuildStatusFact, FailureFact, StartedBy, StepFact, StepLineFact, UnknownPart } from './facts';
 import { readableCause } from './failure-reason';
 import { withStopper } from './stop-cause';
 import { readHistory, parseObject, startedByOf, type HistoryReading } from './history';
+import { inTime, UnknownParts } from './in-time';
 import { describeEndpoint, endpointFactOf, trainingFact } from './sagemaker-facts';
 import { BuildNotFound, NoBuildsYet } from '../errors';
 import { executionArnFor } from './names';
-import { definitionFor, type AslMachine } from '../machine/definition';
+import { currentDefinition, definitionFor, type AslMachine } from '../machine/definition';
 import { machineRoles, type StepRole } from '../machine/roles';
 import { markSteps, mainSteps } from '../machine/steps';
 
@@ -44,10 +49,22 @@ export async function buildStatus(ctx: BuildContext, etaCache: EtaCache): Promis
 }
 
 async function latestStatus(ctx: BuildContext, etaCache: EtaCache): Promise<Gathered> {
+  readDefinitionAhead(ctx);
   const recent = await listExecutions(ctx, STATUS_PAGE);
   const latest = recent[0];
   if (!latest) throw new NoBuildsYet(ctx.pipeline.name);
-  return statusOf(ctx, latest, () => etaCache.remember(ctx.pipeline.name, recent));
+  const unknown = new UnknownParts();
+  const history = inTime(ctx, unknown, undefined, () => newestHistory(ctx, latest));
+  const typical = Promise.resolve(etaCache.remember(ctx.pipeline.name, recent));
+  return statusOf(ctx, latest, { history, typical, unknown });
+}
+
+/**
+ * Starts reading the machine's definition beside the call that finds the build, on a cold start: the cache
+ * keeps the call in flight, so the answer that needs it later waits only for what is left of it.
+ */
+function readDefinitionAhead(ctx: BuildContext): void {
+  if (ctx.definitions) currentDefinition(ctx).catch(() => undefined);
 }
 
 /**
@@ -66,10 +83,50 @@ export async function buildStatusOf(
   if (!executionArn.startsWith(ctx.pipeline.stateMachineArn.replace(':stateMachine:', ':execution:') + ':')) {
     throw new BuildNotFound(ctx.pipeline.name, build);
   }
+  readDefinitionAhead(ctx);
+  const unknown = new UnknownParts();
+  // A history kept from an earlier answer may be used only once DescribeExecution says the build has not run
+  // on since; otherwise both calls go out at once.
+  const early = ctx.finishedHistories?.has(executionArn)
+    ? undefined
+    : inTime(ctx, unknown, undefined, () => recentHistory(ctx, executionArn, CARD_HISTORY_PAGE));
+  early?.catch(() => undefined); // Answered below; a missing build is DescribeExecution's to report.
   const described = await describeExecution(ctx, executionArn).catch((error: unknown) => {
     if ((error as Error).name === 'ExecutionDoesNotExist') throw new BuildNotFound(ctx.pipeline.name, build);
     throw error;
   });
+  const item = listedAs(ctx, executionArn, described);
+  const history = early
+    ? early.then((events) => {
+        if (events) ctx.finishedHistories?.remember(item, CARD_HISTORY_PAGE, events);
+        return events;
+      })
+    : inTime(ctx, unknown, undefined, () => newestHistory(ctx, item, CARD_HISTORY_PAGE));
+  const typical =
+    item.status === 'RUNNING'
+      ? inTime(ctx, unknown, 'eta', async () => {
+          return (
+            etaCache.cached(ctx.pipeline.name) ??
+            etaCache.remember(ctx.pipeline.name, await listExecutions(ctx, STATUS_PAGE))
+          );
+        })
+      : Promise.resolve(undefined);
+  const gathered = await statusOf(ctx, item, {
+    history,
+    typical,
+    unknown,
+    knownStartedBy: startedByOf(parseObject(described.input)),
+    withSteps: true,
+  });
+  return gathered.fact;
+}
+
+/** A DescribeExecution answer as ListExecutions would have listed the build. */
+function listedAs(
+  ctx: BuildContext,
+  executionArn: string,
+  described: DescribeExecutionCommandOutput,
+): ExecutionListItem {
   const item: ExecutionListItem = {
     executionArn,
     stateMachineArn: ctx.pipeline.stateMachineArn,
@@ -78,45 +135,68 @@ export async function buildStatusOf(
     startDate: described.startDate,
     stopDate: described.stopDate,
   };
-  const typical = async () =>
-    etaCache.cached(ctx.pipeline.name) ??
-    etaCache.remember(ctx.pipeline.name, await listExecutions(ctx, STATUS_PAGE));
-  const gathered = await statusOf(ctx, item, typical, {
-    knownStartedBy: startedByOf(parseObject(described.input)),
-    withSteps: true,
-  });
-  return gathered.fact;
+  if (described.redriveCount !== undefined) item.redriveCount = described.redriveCount;
+  return item;
 }
 
-async function statusOf(
-  ctx: BuildContext,
-  item: ExecutionListItem,
-  typicalDuration: () => TypicalDuration | undefined | Promise<TypicalDuration | undefined>,
-  options: { knownStartedBy?: StartedBy; withSteps?: boolean } = {},
-): Promise<Gathered> {
-  const executionArn = item.executionArn ?? '';
-  const events = await recentHistory(ctx, executionArn, options.withSteps ? CARD_HISTORY_PAGE : undefined);
-  const reading = readHistory(events);
-  const machine = await definitionFor(ctx, executionArn, reading.entered);
-  const roles = machine ? machineRoles(machine) : undefined;
+interface Lookups {
+  /** The newest page of the build's history; undefined when it did not come in time. */
+  history: Promise<HistoryEvent[] | undefined>;
+  /** Recent successful builds' median duration, for a running build's ETA. */
+  typical: Promise<TypicalDuration | undefined>;
+  unknown: UnknownParts;
+  knownStartedBy?: StartedBy;
+  withSteps?: boolean;
+}
+
+/**
+ * What a build's history would have told an answer, by how the build stands, when the history did not come
+ * in time (a finished build's answer names no step, a succeeded one its endpoint).
+ */
+const TOLD_BY_HISTORY: Record<BuildStatusFact['status'], UnknownPart[]> = {
+  RUNNING: ['step'],
+  PENDING_REDRIVE: [],
+  SUCCEEDED: ['endpoint'],
+  FAILED: ['step', 'reason'],
+  TIMED_OUT: ['step'],
+  ABORTED: ['reason'],
+};
+
+async function statusOf(ctx: BuildContext, item: ExecutionListItem, lookups: Lookups): Promise<Gathered> {
+  const { unknown } = lookups;
   const fact: BuildStatusFact = { ...summaryOf(ctx.pipeline.name, item), elapsedMs: 0 };
   const end = fact.stoppedAt ?? ctx.now();
   fact.elapsedMs = Math.max(0, end.getTime() - fact.startedAt.getTime());
-  const startedBy = options.knownStartedBy ?? reading.startedBy;
+  if (lookups.knownStartedBy) fact.startedBy = lookups.knownStartedBy;
+  if (fact.status === 'RUNNING') {
+    const typical = await lookups.typical;
+    if (typical) fact.eta = etaFor(typical, fact.elapsedMs);
+    else if (!unknown.has('eta')) fact.etaMissing = 'no-successful-builds';
+  }
+  const events = await lookups.history;
+  if (!events) {
+    unknown.note(...TOLD_BY_HISTORY[fact.status]);
+    if (lookups.withSteps) unknown.note('steps');
+    if (!fact.startedBy) unknown.note('started-by');
+    return withUnknown({ fact, reading: readHistory([]) }, unknown);
+  }
+  const reading = readHistory(events);
+  const machine = await inTime(ctx, unknown, undefined, () =>
+    definitionFor(ctx, fact.executionArn, reading.entered),
+  );
+  const roles = machine ? machineRoles(machine) : undefined;
+  const startedBy = lookups.knownStartedBy ?? reading.startedBy;
   if (startedBy) fact.startedBy = startedBy;
   const step = stepOf(reading, fact.status, roles);
   if (step) fact.currentStep = step;
-  if (options.withSteps && machine) {
-    const steps = await stepsOf(ctx, machine, { reading, events }, fact);
+  if (lookups.withSteps && machine) {
+    const steps = await inTime(ctx, unknown, 'steps', () => stepsOf(ctx, machine, { reading, events }, fact));
     if (steps) fact.steps = steps;
   }
 
   if (fact.status === 'RUNNING') {
-    const typical = await typicalDuration();
-    if (typical) fact.eta = etaFor(typical, fact.elapsedMs);
-    else fact.etaMissing = 'no-successful-builds';
-    await addSageMakerFacts(ctx, reading, fact);
-    return { fact, reading };
+    await addSageMakerFacts(ctx, reading, fact, unknown);
+    return withUnknown({ fact, reading }, unknown);
   }
   if (reading.endpointName && reading.endpointStatus) {
     fact.endpoint = { endpointName: reading.endpointName, status: reading.endpointStatus };
@@ -127,15 +207,25 @@ async function statusOf(
   }
   if (fact.status === 'SUCCEEDED' && reading.endpointName && !fact.endpoint) {
     // The machine deployed without waiting for the endpoint (DS SDK machines do): ask how it went.
-    const endpoint = await describeEndpoint(ctx, reading.endpointName);
+    const endpoint = await inTime(ctx, unknown, 'endpoint', () =>
+      describeEndpoint(ctx, reading.endpointName as string),
+    );
     if (endpoint) fact.endpoint = endpointFactOf(endpoint);
   } else if (!fact.startedBy) {
     // Only a finished build whose page did not say who started it gets here.
-    const described = await describeExecution(ctx, fact.executionArn);
-    const who = startedByOf(parseObject(described.input));
+    const described = await inTime(ctx, unknown, 'started-by', () =>
+      describeExecution(ctx, fact.executionArn),
+    );
+    const who = described && startedByOf(parseObject(described.input));
     if (who) fact.startedBy = who;
   }
-  return { fact, reading };
+  return withUnknown({ fact, reading }, unknown);
+}
+
+function withUnknown(gathered: Gathered, unknown: UnknownParts): Gathered {
+  const parts = unknown.list();
+  if (parts.length > 0) gathered.fact.incomplete = parts;
+  return gathered;
 }
 
 /**
@@ -182,8 +272,10 @@ export async function failureFactOf(
   if (failure?.sageMakerReason) fact.reasonFromSageMaker = true;
   const job = failure?.trainingJobName;
   if (job && !failure?.sageMakerReason && build.status !== 'ABORTED') {
-    // The history did not carry SageMaker's reason (e.g. a Fail state with a fixed cause): ask SageMaker.
-    const reason = (await trainingFact(ctx, job))?.failureReason;
+    // The history did not carry SageMaker's reason (e.g. a Fail state with a fixed cause): ask SageMaker,
+    // within the answer's budget. Too slow, and the machine's own cause is the reason given.
+    const asked = await inTime(ctx, new UnknownParts(), undefined, () => trainingFact(ctx, job));
+    const reason = asked?.failureReason;
     if (reason) {
       fact.reason = reason;
       fact.reasonFromSageMaker = true;
@@ -208,16 +300,18 @@ async function addSageMakerFacts(
   ctx: BuildContext,
   reading: HistoryReading,
   fact: BuildStatusFact,
+  unknown: UnknownParts,
 ): Promise<void> {
   const task = reading.currentTask;
   const job = task?.role === 'training' ? task.parameters.TrainingJobName : undefined;
   if (typeof job === 'string' && job) {
-    const training = await trainingFact(ctx, job);
+    const training = await inTime(ctx, unknown, 'training', () => trainingFact(ctx, job));
     if (training) fact.training = training;
     return;
   }
-  if (reading.endpointName) {
-    const endpoint = await describeEndpoint(ctx, reading.endpointName);
+  const endpointName = reading.endpointName;
+  if (endpointName) {
+    const endpoint = await inTime(ctx, unknown, 'endpoint', () => describeEndpoint(ctx, endpointName));
     if (endpoint) fact.endpoint = endpointFactOf(endpoint);
   }
 }
@@ -232,7 +326,10 @@ function stepOf(
   if (!name) return undefined;
   const state = status === 'RUNNING' ? 'running' : failedStep ? 'failed' : 'done';
   const step: StepFact = { name, label: labelFor(name, reading, roles), state };
-  if (!failedStep && reading.current?.enteredAt) step.startedAt = reading.current.enteredAt;
+  if (!failedStep && reading.currentSince) {
+    step.startedAt = reading.currentSince.at;
+    if (reading.currentSince.atLeast) step.startedAtLeast = true;
+  }
   return step;
 }
 
@@ -242,12 +339,15 @@ function stepOf(
  */
 export async function buildDetails(ctx: BuildContext, etaCache: EtaCache): Promise<BuildStatusFact> {
   const { fact, reading } = await latestStatus(ctx, etaCache);
-  if (!fact.training) {
+  if (fact.training || fact.incomplete?.includes('training')) return fact;
+  const unknown = new UnknownParts();
+  unknown.note(...(fact.incomplete ?? []));
+  const training = await inTime(ctx, unknown, 'training', async () => {
     const job = reading.trainingJobName ?? (await trainingJobFromHistory(ctx, fact.executionArn));
-    const training = job ? await trainingFact(ctx, job) : undefined;
-    if (training) fact.training = training;
-  }
-  return fact;
+    return job ? trainingFact(ctx, job) : undefined;
+  });
+  if (training) fact.training = training;
+  return withUnknown({ fact, reading }, unknown).fact;
 }
 
 /** The training job a build's history names, reading back page by page only as far as it takes. */

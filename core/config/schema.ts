@@ -4,7 +4,9 @@
 import * as z from 'zod/mini';
 import { isPathProblem, parseInputPath } from './input-path';
 
-export const DEFAULT_AWS = { timeoutMs: 2500, maxAttempts: 2, budgetMs: 6000 };
+// A call slower than timeoutMs is tried again; 4 s lets a slow AWS (3 s a call) still answer, and leaves a hung
+// first try time for a second within the budget.
+export const DEFAULT_AWS = { timeoutMs: 4000, maxAttempts: 2, budgetMs: 6000 };
 
 /**
  * The form in which names and aliases are compared: case-insensitive, and "churn-prod", "churn_prod" and

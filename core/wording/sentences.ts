@@ -15,6 +15,7 @@ import type {
 } from '../builds/facts';
 import { subjectName } from './dialog';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
+import { unknownSentence } from './incomplete';
 import { startWarnings } from './start-warnings';
 import { stepLabel } from './steps';
 
@@ -85,21 +86,34 @@ function endTime(fact: BuildStatusFact): Date {
 }
 
 /**
- * What the build is doing or how it ended, with `subject` leading: "Your prod build has been training the model
- * for 42 minutes." When the current step began well after the build did, both times are given, so the time
- * spent in the step is never overstated.
+ * What a running build is doing, with `subject` leading: "Your prod build has been training the model for 42
+ * minutes." The time in a step is the step's own, from when it began; when that was well after the build
+ * started, the build's start is given too. A step whose start is unknown gets no time of its own.
  */
+function runningOutcome(fact: BuildStatusFact, now: Date, subject: string, step: string | undefined): string {
+  const started = relativeTime(fact.startedAt, now);
+  if (!step && fact.incomplete?.includes('step'))
+    return `${subject} is still running; it started ${started}.`;
+  if (!step) return `${subject} has been running for ${spokenDuration(fact.elapsedMs)}.`;
+  const stepStart = fact.currentStep?.startedAt;
+  const inStep = stepStart
+    ? Math.min(fact.elapsedMs, Math.max(0, now.getTime() - stepStart.getTime()))
+    : undefined;
+  const atLeast = fact.currentStep?.startedAtLeast === true;
+  // "At least a few seconds" says nothing: a step that began before the history read gets no time of its own.
+  if (inStep === undefined || (atLeast && inStep < 60_000))
+    return `${subject} is ${step}; it started ${started}.`;
+  const forHowLong = `${atLeast ? 'at least ' : ''}${spokenDuration(inStep)}`;
+  if (fact.elapsedMs - inStep >= 60_000) {
+    return `${subject} started ${started} and has been ${step} for ${forHowLong}.`;
+  }
+  return `${subject} has been ${step} for ${forHowLong}.`;
+}
+
+/** What the build is doing or how it ended, with `subject` leading. */
 function outcome(fact: BuildStatusFact, now: Date, subject: string): string {
   const step = stepPhrase(fact);
-  if (fact.status === 'RUNNING') {
-    if (!step) return `${subject} has been running for ${spokenDuration(fact.elapsedMs)}.`;
-    const stepStart = fact.currentStep?.startedAt;
-    const inStep = stepStart ? now.getTime() - stepStart.getTime() : undefined;
-    if (inStep !== undefined && fact.elapsedMs - inStep >= 60_000) {
-      return `${subject} started ${relativeTime(fact.startedAt, now)} and has been ${step} for ${spokenDuration(inStep)}.`;
-    }
-    return `${subject} has been ${step} for ${spokenDuration(fact.elapsedMs)}.`;
-  }
+  if (fact.status === 'RUNNING') return runningOutcome(fact, now, subject, step);
   if (fact.status === 'PENDING_REDRIVE') return `${subject} ${RESTARTING}.`;
   const ended = `${subject} ${ENDED[fact.status]}${stoppedBy(fact.failure)} ${relativeTime(endTime(fact), now)}`;
   switch (fact.status) {
@@ -127,6 +141,12 @@ function noEstimate(fact: BuildStatusFact, what?: string): string {
   const why =
     fact.etaMissing === 'no-successful-builds' ? ': there are no successful builds to learn from' : '';
   return `I can't estimate the time left${what ? ` for ${what}` : ''} yet${why}.`;
+}
+
+/** " Based on ...", or why there is none; nothing when AWS did not say in time (the answer says that). */
+function estimate(fact: BuildStatusFact): string {
+  if (fact.eta) return ` ${etaSentence(fact.eta, 'it')}`;
+  return fact.incomplete?.includes('eta') ? '' : ` ${noEstimate(fact)}`;
 }
 
 /** "Based on the last 5 builds it should be done in about 18 minutes." */
@@ -190,10 +210,14 @@ function finishedAnswer(fact: BuildStatusFact, now: Date): string {
 
 /** Answers "is my build done?". */
 export function status(fact: BuildStatusFact, now: Date): string {
+  return `${statusAnswer(fact, now)}${unknownSentence(fact, 'status')}`;
+}
+
+function statusAnswer(fact: BuildStatusFact, now: Date): string {
   const said = outcome(fact, now, yourBuild(fact.pipeline));
   switch (fact.status) {
     case 'RUNNING':
-      return `Not yet. ${said} ${fact.eta ? etaSentence(fact.eta, 'it') : noEstimate(fact)}`;
+      return `Not yet. ${said}${estimate(fact)}`;
     case 'PENDING_REDRIVE':
       return `Not yet. ${said}`;
     case 'SUCCEEDED':
@@ -260,6 +284,7 @@ export function details(fact: BuildStatusFact, now: Date): string {
   if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
   if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
   parts.push(startedBySentence(fact, now));
+  parts.push(unknownSentence(fact, 'details').trim());
   return parts.filter((p) => p !== '').join(' ');
 }
 
