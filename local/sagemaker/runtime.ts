@@ -2,11 +2,12 @@
 // dispose() end every pending transition and waiter at once, so tests and shutdown leave nothing running.
 import { EventEmitter } from 'node:events';
 import type { SimContext } from '../clock';
+import { AwsError } from '../protocol';
 
-export class SimulatorDisposedError extends Error {
+/** A call still in flight when the local AWS shuts down: AWS's common 503, not an internal error to log. */
+export class SimulatorDisposedError extends AwsError {
   constructor() {
-    super('The SageMaker simulator was disposed.');
-    this.name = 'SimulatorDisposedError';
+    super('ServiceUnavailable', 'The SageMaker simulator was disposed.', 503);
   }
 }
 
