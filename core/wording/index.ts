@@ -27,3 +27,14 @@ export {
 } from './dialog';
 export { fixedNamesProblem, startWarnings } from './start-warnings';
 export { buildChangeNotice, stepNotice, type BuildChange } from './notices';
+export {
+  buildPhrase,
+  dayAndTime,
+  NOT_ROLLED_BACK,
+  rollbackLine,
+  rollbackQuestion,
+  rollbackRefusedSentence,
+  rolledBack,
+  someoneRolledBack,
+} from './rollback';
+export { comparisonSentence, metricLabel, metricLine, metricValue } from './comparison';

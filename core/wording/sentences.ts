@@ -13,7 +13,9 @@ import type {
   StopResult,
   TrainingFact,
 } from '../builds/facts';
+import { comparisonSentence } from './comparison';
 import { subjectName } from './dialog';
+import { rollbackLine } from './rollback';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
 import { startWarnings } from './start-warnings';
 import { stepLabel } from './steps';
@@ -189,7 +191,7 @@ function finishedAnswer(fact: BuildStatusFact, now: Date): string {
 }
 
 /** Answers "is my build done?". */
-export function status(fact: BuildStatusFact, now: Date): string {
+function statusAnswer(fact: BuildStatusFact, now: Date): string {
   const said = outcome(fact, now, yourBuild(fact.pipeline));
   switch (fact.status) {
     case 'RUNNING':
@@ -203,6 +205,12 @@ export function status(fact: BuildStatusFact, now: Date): string {
     default:
       return said;
   }
+}
+
+/** The answer, then, when someone rolled the endpoint back, which model it serves since. */
+export function status(fact: BuildStatusFact, now: Date): string {
+  const answer = statusAnswer(fact, now);
+  return fact.rollback ? `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}` : answer;
 }
 
 const TRAINING_PHASES: Record<string, string> = {
@@ -258,6 +266,7 @@ export function details(fact: BuildStatusFact, now: Date): string {
     parts.push(reasonSentence(lead, failureReason(fact.failure)).trim());
   }
   if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
+  if (fact.comparison) parts.push(comparisonSentence(fact.comparison));
   if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
   parts.push(startedBySentence(fact, now));
   return parts.filter((p) => p !== '').join(' ');
@@ -358,7 +367,7 @@ export function buildList(list: BuildListFact, now: Date): string {
 }
 
 /** Answers "which model is live?". */
-export function liveModel(fact: LiveModelFact): string {
+function endpointAnswer(fact: LiveModelFact): string {
   const endpoint = fact.endpoint;
   if (!endpoint) return `The ${fact.pipeline} pipeline's endpoint doesn't exist yet.`;
   const name = `The ${endpoint.endpointName} endpoint`;
@@ -381,6 +390,13 @@ export function liveModel(fact: LiveModelFact): string {
     default:
       return `${name} ${endpointState(endpoint.status)}.`;
   }
+}
+
+/** Which model is live, then which build made it and, after a rollback, who put it back and when. */
+export function liveModel(fact: LiveModelFact, now = new Date()): string {
+  const answer = endpointAnswer(fact);
+  if (fact.rollback) return `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}`;
+  return fact.build ? `${answer} It came from the build ${fact.build}.` : answer;
 }
 
 /** Confirms a start; a retried request that had already started the build says so. */
