@@ -98,7 +98,9 @@ async function buildItem(ctx: BuildContext, build: string | undefined): Promise<
     if (!latest) throw new NoBuildsYet(ctx.pipeline.name);
     return latest;
   }
-  const executionArn = build.startsWith('arn:') ? build : executionArnFor(ctx.pipeline.stateMachineArn, build);
+  const executionArn = build.startsWith('arn:')
+    ? build
+    : executionArnFor(ctx.pipeline.stateMachineArn, build);
   // Another pipeline's build is not this pipeline's to compare.
   if (!executionArn.startsWith(executionArnFor(ctx.pipeline.stateMachineArn, ''))) {
     throw new BuildNotFound(ctx.pipeline.name, build);

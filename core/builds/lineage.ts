@@ -24,6 +24,11 @@ export interface BuildDeployment {
   endpointName?: string;
   /** The quality gate's metric, from the build's input (`qualityGate.metricName`), when it has a gate. */
   gateMetric?: string;
+  /**
+   * The config the endpoint served before this build deployed, where the build's own describeEndpoint calls
+   * saw it (the reference pipeline checks the endpoint before updating it, and polls it while it updates).
+   */
+  replacedConfigName?: string;
 }
 
 /** Successful builds looked at, newest first: enough for "the one before", bounded whatever the history. */
@@ -69,22 +74,32 @@ export async function deploymentOf(
     startedAt: item.startDate ?? new Date(0),
   };
   if (item.stopDate) deployment.stoppedAt = item.stopDate;
-  await historyUntil(
-    ctx,
-    executionArn,
-    (page) => {
-      noteDeployment(deployment, page);
-      return readHistory(page).complete;
-    },
-    { maxResults: HISTORY_PAGE_SIZE, includeExecutionData: true, maxPages: HISTORY_PAGES },
-  );
+  const seenConfigs: string[] = [];
+  await historyUntil(ctx, executionArn, (page) => noteDeployment(deployment, page, seenConfigs), {
+    maxResults: HISTORY_PAGE_SIZE,
+    includeExecutionData: true,
+    maxPages: HISTORY_PAGES,
+  });
+  const replaced = seenConfigs.find((name) => name !== deployment.endpointConfigName);
+  if (replaced && deployment.endpointConfigName) deployment.replacedConfigName = replaced;
   cache?.remember(deployment);
   return deployment;
 }
 
-/** Pages come newest first: the first page to name a resource names the newest one, and it wins. */
-function noteDeployment(deployment: BuildDeployment, page: HistoryEvent[]): void {
+/**
+ * Pages come newest first: the first page to name a resource names the newest one, and it wins. Notes the
+ * configs the build's describeEndpoint calls saw; says whether the page reached ExecutionStarted.
+ */
+function noteDeployment(deployment: BuildDeployment, page: HistoryEvent[], seenConfigs: string[]): boolean {
   const reading = readHistory(page);
+  for (const event of page) {
+    if (event.type !== 'TaskSucceeded') continue;
+    const output = parseObject(event.taskSucceededEventDetails?.output);
+    // A DescribeEndpoint answer: the config serving at that moment (an update serves the old one until done).
+    if (typeof output.EndpointStatus === 'string' && typeof output.EndpointConfigName === 'string') {
+      seenConfigs.push(output.EndpointConfigName);
+    }
+  }
   deployment.trainingJobName ??= reading.trainingJobName;
   deployment.modelName ??= reading.modelName;
   deployment.endpointConfigName ??= reading.endpointConfigName;
@@ -100,6 +115,7 @@ function noteDeployment(deployment: BuildDeployment, page: HistoryEvent[]): void
   for (const key of Object.keys(deployment) as (keyof BuildDeployment)[]) {
     if (deployment[key] === undefined) delete deployment[key];
   }
+  return reading.complete;
 }
 
 /** The reference pipeline's input names its gate's metric; a team's own machine may have none. */
@@ -117,7 +133,10 @@ export interface EndpointLineage {
   endpoint?: DescribeEndpointCommandOutput;
   /** The build that made the config the endpoint serves now; absent when no recent build made it. */
   live?: BuildDeployment;
-  /** The newest successful build before `live` that deployed a different config. */
+  /**
+   * The build whose config the endpoint served before `live` deployed (as `live`'s history saw it), else the
+   * newest successful build before `live` that deployed a different config.
+   */
   previous?: BuildDeployment;
   /** Recent successful builds that deployed, newest first, as far as they were read. */
   deployed: BuildDeployment[];
@@ -149,16 +168,21 @@ export async function endpointLineage(ctx: BuildContext, cache?: DeploymentCache
   if (!endpoint) return lineage;
   lineage.endpoint = endpoint;
   const serving = endpoint.EndpointConfigName;
+  let older: BuildDeployment | undefined;
   for (let build = newest; build; build = await next()) {
     if (!lineage.live) {
       if (build.endpointConfigName === serving) lineage.live = build;
       continue;
     }
-    if (build.endpointConfigName !== serving) {
-      lineage.previous = build;
+    const replaced = lineage.live.replacedConfigName;
+    older ??= build.endpointConfigName !== serving ? build : undefined;
+    if (replaced === undefined ? older : build.endpointConfigName === replaced) {
+      lineage.previous = replaced === undefined ? older : build;
       break;
     }
   }
+  // The replaced config was made by no recent build: the older build that deployed is the best guess left.
+  lineage.previous ??= older;
   return lineage;
 }
 

@@ -5,7 +5,20 @@
 import type { MetricComparison, ModelComparisonFact } from '../builds/facts';
 
 /** Metric name parts that are acronyms: "validation:auc" is "validation AUC". */
-const ACRONYMS = new Set(['auc', 'rmse', 'mse', 'mae', 'mape', 'f1', 'ndcg', 'map', 'r2', 'iou', 'bleu', 'wer']);
+const ACRONYMS = new Set([
+  'auc',
+  'rmse',
+  'mse',
+  'mae',
+  'mape',
+  'f1',
+  'ndcg',
+  'map',
+  'r2',
+  'iou',
+  'bleu',
+  'wer',
+]);
 /** Metrics said at most in one sentence: a voice answer stays short, a card line one line. */
 const MAX_SAID = 3;
 
