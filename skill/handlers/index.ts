@@ -4,12 +4,14 @@ import { builtinHandlers } from './builtins';
 import type { TurnHandler } from './handler';
 import { launchHandler } from './launch';
 import { questionHandlers } from './questions';
+import { rollbackHandlers } from './rollback';
 import { startStopHandlers } from './start-stop';
 
 export const HANDLERS: readonly TurnHandler[] = [
   launchHandler,
   ...questionHandlers,
   ...startStopHandlers,
+  ...rollbackHandlers,
   ...builtinHandlers,
 ];
 
