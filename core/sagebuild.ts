@@ -86,7 +86,11 @@ export class SageBuild {
   async statusOf(pipeline: string | undefined, build: string): Promise<BuildStatusFact> {
     assertBuildName(build);
     const ctx = this.context(pipeline);
-    return withComparison(ctx, await buildStatusOf(ctx, this.etaCache, build), this.deployments);
+    const fact = await buildStatusOf(ctx, this.etaCache, build);
+    if (fact.status === 'RUNNING') return fact;
+    // A finished build's card shows its model next to the live one, and a rollback the endpoint is under.
+    const compared = withComparison(ctx, fact, this.deployments);
+    return withRollback(ctx, compared, this.deployments);
   }
 
   /** Status plus training metrics even after training: one call more than `status`. */
