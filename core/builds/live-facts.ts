@@ -3,7 +3,7 @@
 // the live model's; "endpoint" names the build behind the live config. Each is extra: if it can't be read
 // (a role without sagemaker:ListTags, a slow SageMaker), the answer comes without it rather than failing.
 
-import { requestLog } from '../log/request';
+import { annotate } from '../log/request';
 import type { BuildContext } from './context';
 import { compareDeployment } from './comparison';
 import type { BuildStatusFact, LiveModelFact, RollbackRecord } from './facts';
@@ -78,7 +78,8 @@ async function extra<T>(what: string, read: () => Promise<T>): Promise<T | undef
   try {
     return await read();
   } catch (error) {
-    requestLog().warn(`Left out of the answer: ${what}`, { error });
+    // The request's own log line says what was left out and why; the answer goes on without it.
+    annotate({ leftOut: what, leftOutBecause: (error as Error).name });
     return undefined;
   }
 }

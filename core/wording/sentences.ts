@@ -396,7 +396,9 @@ function endpointAnswer(fact: LiveModelFact): string {
 export function liveModel(fact: LiveModelFact, now = new Date()): string {
   const answer = endpointAnswer(fact);
   if (fact.rollback) return `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}`;
-  return fact.build ? `${answer} It came from the build ${fact.build}.` : answer;
+  // Named only when the model's or config's name doesn't already say it (a team's machine may name them apart).
+  const named = [fact.endpoint?.modelName, fact.endpoint?.endpointConfigName].includes(fact.build);
+  return fact.build && !named ? `${answer} It came from the build ${fact.build}.` : answer;
 }
 
 /** Confirms a start; a retried request that had already started the build says so. */

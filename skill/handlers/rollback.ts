@@ -19,11 +19,7 @@ async function rollbackTurn(turn: Turn): Promise<Response> {
   if (turn.confirmation === 'DENIED') return answer(turn.rb, NOT_ROLLED_BACK);
   const pending = turn.memory.pending?.action === 'rollback' ? turn.memory.pending : undefined;
   const allowed = turn.core.pipelines.filter((p) => isAllowed(p, 'rollback', turn.requester));
-  if (allowed.length === 0)
-    return refuse(
-      turn,
-      turn.core.pipelines.map((p) => p.name),
-    );
+  if (allowed.length === 0) return refuse(turn, namedOrAll(turn));
   const options = { among: allowed, remembered: pending?.pipeline };
   return withPipeline(turn, options, async (pipeline) => {
     if (!isAllowed(pipeline, 'rollback', turn.requester)) return refuse(turn, [pipeline.name]);
@@ -39,6 +35,17 @@ async function rollbackTurn(turn: Turn): Promise<Response> {
     turn.remember({ pending: { action: 'rollback', pipeline: pipeline.name, build: plan.to.name } });
     return confirm(turn.rb, naming(turn.intent, INTENT, pipeline.name), rollbackQuestion(plan, turn.now()));
   });
+}
+
+/** The pipeline the person named, for a refusal; all of them when none (or an unknown one) was named. */
+function namedOrAll(turn: Turn): string[] {
+  const named = turn.pipelineSlot;
+  try {
+    if (named !== undefined) return [turn.core.pipeline(named).name];
+  } catch {
+    // An unknown name: the refusal covers every pipeline.
+  }
+  return turn.core.pipelines.map((p) => p.name);
 }
 
 function refuse(turn: Turn, pipelines: string[]): Response {
