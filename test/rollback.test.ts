@@ -2,6 +2,9 @@
 // reference prod pipeline's real builds (training, model, config, endpoint), and the CLI's command language.
 
 import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   DescribeEndpointCommand,
@@ -205,5 +208,80 @@ describe('rollback and comparison on the reference prod pipeline', () => {
     expect(comparisonSentence(comparison)).toMatch(
       /^Compared with the live model from .*: validation AUC 0\.83, down from 0\.85;/,
     );
+  });
+});
+
+describe('a team’s own machine in its deploy steps', () => {
+  const TEAM_ENDPOINT = 'team-endpoint';
+  const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/team:latest';
+
+  /** Its own endpoint on config "team-a"; the machine updates it to "team-b", then waits a day (traffic checks). */
+  async function teamPipeline(): Promise<SageBuild> {
+    const role = `arn:aws:iam::${stack.local.accountId}:role/TeamSageMakerRole`;
+    for (const name of ['team-a', 'team-b']) {
+      await sagemaker.send(
+        new CreateModelCommand({
+          ModelName: name,
+          ExecutionRoleArn: role,
+          PrimaryContainer: { Image: image },
+        }),
+      );
+      await sagemaker.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: name,
+          ProductionVariants: [
+            {
+              VariantName: 'AllTraffic',
+              ModelName: name,
+              InstanceType: 'ml.m5.large',
+              InitialInstanceCount: 1,
+            },
+          ],
+        }),
+      );
+    }
+    await sagemaker.send(
+      new CreateEndpointCommand({ EndpointName: TEAM_ENDPOINT, EndpointConfigName: 'team-a' }),
+    );
+    await stack.local.sagemaker.waitForEndpoint(TEAM_ENDPOINT);
+    const definition = {
+      StartAt: 'Deploy',
+      States: {
+        Deploy: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sagemaker:updateEndpoint',
+          Parameters: { EndpointName: TEAM_ENDPOINT, EndpointConfigName: 'team-b' },
+          Next: 'Watch traffic',
+        },
+        'Watch traffic': { Type: 'Wait', Seconds: 86400, Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const { stateMachineArn } = stack.local.stepFunctions.createStateMachine({
+      name: 'team-deploy',
+      definition: JSON.stringify(definition),
+      roleArn: `arn:aws:iam::${stack.local.accountId}:role/TeamStepFunctionsRole`,
+    });
+    const config = stack.core.config;
+    const team = { ...config.pipelines[0], name: 'team', aliases: [], stateMachineArn, defaultInput: {} };
+    const core = new SageBuild({ ...config, pipelines: [...config.pipelines, team] } as typeof config);
+    return core;
+  }
+
+  test('a rollback while a build is in its deploy steps is refused with the build’s name', async () => {
+    const core = await teamPipeline();
+    try {
+      const started = await core.start({ pipeline: 'team', requester: tester, idempotencyKey: newKey() });
+      await waitFor(async () =>
+        (await core.status('team')).currentStep?.name === 'Watch traffic' ? true : undefined,
+      );
+      const refused = await refusal(core.rollback({ pipeline: 'team', requester: tester }));
+      expect(errorSentence(refused)).toBe(
+        `The team build ${started.name} is deploying right now, so I won't roll back under it. Try again once it's done. Nothing was changed.`,
+      );
+      await core.stop({ pipeline: 'team', requester: tester });
+    } finally {
+      core.close();
+    }
   });
 });
