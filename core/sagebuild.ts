@@ -79,7 +79,7 @@ export class SageBuild {
 
   async status(pipeline?: string): Promise<BuildStatusFact> {
     const ctx = this.context(pipeline);
-    return withRollback(ctx, buildStatus(ctx, this.etaCache), this.deployments);
+    return withRollback(ctx, await buildStatus(ctx, this.etaCache));
   }
 
   /** One build's status, by name or execution ARN (for a card or a button on an older build). */
@@ -89,8 +89,7 @@ export class SageBuild {
     const fact = await buildStatusOf(ctx, this.etaCache, build);
     if (fact.status === 'RUNNING') return fact;
     // A finished build's card shows its model next to the live one, and a rollback the endpoint is under.
-    const compared = withComparison(ctx, fact, this.deployments);
-    return withRollback(ctx, compared, this.deployments);
+    return withRollback(ctx, await withComparison(ctx, fact, this.deployments));
   }
 
   /** Status plus training metrics even after training: one call more than `status`. */

@@ -8,7 +8,7 @@ import type { BuildContext } from './context';
 import { compareDeployment } from './comparison';
 import type { BuildStatusFact, LiveModelFact, RollbackRecord } from './facts';
 import { deploymentOf, endpointLineage, type DeploymentCache } from './lineage';
-import { readRollbackRecord } from './rollback-record';
+import { endpointArnFor, readRollbackRecord, rollbackTags } from './rollback-record';
 import { describeEndpoint } from './sagemaker-facts';
 
 /** The rollback behind the endpoint's current config, if any: DescribeEndpoint and ListTags. */
@@ -26,14 +26,22 @@ export async function liveRollback(
   return endpoint ? readRollbackRecord(ctx, endpoint) : undefined;
 }
 
-/** A status, read at the same time as the rollback record; the record only when there is one. */
-export async function withRollback(
-  ctx: BuildContext,
-  status: Promise<BuildStatusFact>,
-  cache?: DeploymentCache,
-): Promise<BuildStatusFact> {
-  const [fact, rollback] = await Promise.all([status, extra('rollback', () => liveRollback(ctx, cache))]);
-  return rollback ? { ...fact, rollback } : fact;
+/**
+ * A finished build's status with the rollback the endpoint is under, at the cost of one call (ListTags): a
+ * status takes at most three. A rollback recorded before this build deployed is over; a running build's
+ * status is about the build, and stays at its three calls.
+ */
+export async function withRollback(ctx: BuildContext, fact: BuildStatusFact): Promise<BuildStatusFact> {
+  if (fact.status === 'RUNNING' || fact.status === 'PENDING_REDRIVE') return fact;
+  const configured = ctx.pipeline.defaultInput.endpointName;
+  const endpointName =
+    fact.endpoint?.endpointName ?? (typeof configured === 'string' && configured ? configured : undefined);
+  if (!endpointName) return fact;
+  const arn = endpointArnFor(ctx.pipeline.stateMachineArn, endpointName);
+  const record = await extra('rollback', () => rollbackTags(ctx, arn));
+  if (!record) return fact;
+  const deployedSince = fact.status === 'SUCCEEDED' && (fact.stoppedAt?.getTime() ?? 0) > record.at.getTime();
+  return deployedSince ? fact : { ...fact, rollback: { ...record, inProgress: false } };
 }
 
 /** A finished build that trained, with its metrics next to the live model's. */

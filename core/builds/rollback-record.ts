@@ -6,6 +6,7 @@ import {
   AddTagsCommand,
   ListTagsCommand,
   type DescribeEndpointCommandOutput,
+  type ListTagsCommandOutput,
   type Tag,
 } from '@aws-sdk/client-sagemaker';
 import { callAws } from '../aws/translate-error';
@@ -68,24 +69,46 @@ export async function readRollbackRecord(
   endpoint: DescribeEndpointCommandOutput,
 ): Promise<RollbackRecord | undefined> {
   if (!endpoint.EndpointArn) return undefined;
-  const listed = await callAws('SageMaker', 'sagemaker:ListTags', () =>
-    ctx.sagemaker.send(new ListTagsCommand({ ResourceArn: endpoint.EndpointArn }), {
-      abortSignal: ctx.signal,
-    }),
-  );
+  const record = await rollbackTags(ctx, endpoint.EndpointArn);
+  if (!record) return undefined;
+  const inProgress = endpoint.PendingDeploymentSummary?.EndpointConfigName === record.endpointConfigName;
+  if (endpoint.EndpointConfigName !== record.endpointConfigName && !inProgress) return undefined;
+  return { ...record, inProgress };
+}
+
+/**
+ * The last rollback the endpoint's tags record, whether or not a deploy replaced it since: one ListTags, on
+ * the ARN SageMaker gives the endpoint (same account and region as the pipeline's state machine). Undefined
+ * when there is none, or no such endpoint.
+ */
+export async function rollbackTags(
+  ctx: BuildContext,
+  endpointArn: string,
+): Promise<Omit<RollbackRecord, 'inProgress'> | undefined> {
+  let listed: ListTagsCommandOutput;
+  try {
+    listed = await callAws('SageMaker', 'sagemaker:ListTags', () =>
+      ctx.sagemaker.send(new ListTagsCommand({ ResourceArn: endpointArn }), { abortSignal: ctx.signal }),
+    );
+  } catch (error) {
+    // SageMaker answers a tag call on a missing resource with ValidationException.
+    if ((error as Error).name === 'ValidationException') return undefined;
+    throw error;
+  }
   const tags = new Map((listed.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   const config = tags.get(KEYS.config);
   const at = new Date(tags.get(KEYS.at) ?? '');
   const build = tags.get(KEYS.build);
   if (!config || !build || Number.isNaN(at.getTime())) return undefined;
-  const pending = endpoint.PendingDeploymentSummary?.EndpointConfigName;
-  const inProgress = pending === config;
-  if (endpoint.EndpointConfigName !== config && !inProgress) return undefined;
   const by: StartedBy = {};
   if (tags.get(KEYS.byId)) by.id = tags.get(KEYS.byId);
   if (tags.get(KEYS.byName)) by.displayName = tags.get(KEYS.byName);
-  const record: RollbackRecord = { by, at, build, endpointConfigName: config, inProgress };
   const fromBuild = tags.get(KEYS.fromBuild);
-  if (fromBuild) record.fromBuild = fromBuild;
-  return record;
+  return { by, at, build, endpointConfigName: config, ...(fromBuild ? { fromBuild } : {}) };
+}
+
+/** arn:<partition>:sagemaker:<region>:<account>:endpoint/<name in lower case>, from the pipeline's machine. */
+export function endpointArnFor(stateMachineArn: string, endpointName: string): string {
+  const [, partition, , region, account] = stateMachineArn.split(':');
+  return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpointName.toLowerCase()}`;
 }
