@@ -12,10 +12,14 @@ import {
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
+import { join } from 'node:path';
 import { runCommandOutcome, words } from '../commands/run';
 import type { Requester } from '../core/builds/facts';
 import { RollbackRefused } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
+import { localConfig } from '../local/local-config';
+import { addOwnPipeline, readOwnMachine } from '../local/own-pipeline';
+import { referencePipelineNames } from '../local/reference-pipelines';
 import { comparisonSentence, errorSentence, status as statusSentence } from '../core/wording';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 
@@ -287,6 +291,41 @@ describe('a team’s own machine in its deploy steps', () => {
         `The team build ${started.name} is deploying right now, so I won't roll back under it. Try again once it's done. Nothing was changed.`,
       );
       await core.stop({ pipeline: 'team', requester: tester });
+    } finally {
+      core.close();
+    }
+  });
+});
+
+describe('comparison on a team’s own machine', () => {
+  test('the baseline is the build whose config the endpoint served, found in the histories', async () => {
+    const file = join(__dirname, 'fixtures', 'machines', 'continuous-deployment.asl.json');
+    const taken = [...referencePipelineNames(), 'team'];
+    const team = addOwnPipeline(stack.local, readOwnMachine(file, taken));
+    const core = new SageBuild(localConfig([...stack.pipelines, team], stack.local.region));
+    try {
+      const hyperparameters = (team.allowedInputKeys ?? []).find((key) => key.endsWith('.*'));
+      expect(hyperparameters).toBeDefined();
+      const build = async (auc: string) => {
+        const key = (hyperparameters as string).replace(/\*$/, 'sagebuild_metric');
+        const started = await core.start({
+          pipeline: team.name,
+          requester: tester,
+          idempotencyKey: newKey(),
+          overrides: { [key]: auc },
+        });
+        const record = await stack.local.stepFunctions.waitFor(started.executionArn);
+        expect(record.status).toBe('SUCCEEDED');
+        return started.name;
+      };
+      const first = await build('0.81');
+      const second = await build('0.79');
+      const comparison = await core.compareWithLive(team.name);
+      expect(comparison).toMatchObject({ build: second, live: { build: first } });
+      // No quality gate on this machine: the training job's own order.
+      expect(comparisonSentence(comparison)).toBe(
+        `Compared with the live model from ${first}: train AUC 0.82, down from 0.84; validation AUC 0.79, down from 0.81; validation RMSE 0.21, the same as before.`,
+      );
     } finally {
       core.close();
     }

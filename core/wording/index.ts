@@ -34,6 +34,7 @@ export {
   rollbackLine,
   rollbackQuestion,
   rollbackRefusedSentence,
+  rollbackUnanswered,
   rolledBack,
   someoneRolledBack,
 } from './rollback';

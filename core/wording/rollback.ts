@@ -44,6 +44,11 @@ export function rollbackQuestion(plan: RollbackPlan, now: Date): string {
 const UPDATING =
   'The endpoint is updating, and keeps serving the current model until it is done, usually in a few minutes.';
 
+/** The rollback was asked of AWS but its answer didn't come in time: it may still happen, so never "try again". */
+export function rollbackUnanswered(pipeline: string): string {
+  return `I asked AWS to roll ${pipeline} back, but it hasn't answered yet, so I can't tell whether it did. Ask "is my ${pipeline} endpoint up" in a minute.`;
+}
+
 /** Said to whoever rolled back. */
 export function rolledBack(result: RollbackResult, now: Date): string {
   return `Rolling ${result.pipeline} back to the model from ${buildPhrase(result.to, now)}. ${UPDATING}${notRecorded(result)}`;

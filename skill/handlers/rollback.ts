@@ -6,7 +6,15 @@ import type { Response } from 'ask-sdk-model';
 import { isAllowed } from '../../core/config/authorize';
 import { NotAuthorized } from '../../core/errors';
 import { noteError } from '../../core/log/request';
-import { errorSentence, NOT_ROLLED_BACK, rollbackQuestion, rolledBack, spokenList } from '../../core/wording';
+import {
+  errorSentence,
+  NOT_ROLLED_BACK,
+  rollbackQuestion,
+  rollbackUnanswered,
+  rolledBack,
+  spokenList,
+} from '../../core/wording';
+import { SkillDeadline } from '../budget';
 import { answer, confirm } from '../speech';
 import type { Turn } from '../turn';
 import type { TurnHandler } from './handler';
@@ -28,8 +36,15 @@ async function rollbackTurn(turn: Turn): Promise<Response> {
       // The build the question offered: if the endpoint changed meanwhile, the core says so rather than
       // rolling back to something nobody confirmed.
       const to = pending?.pipeline === pipeline.name ? pending.build : undefined;
-      const result = await turn.budget.run(() => turn.core.rollback({ ...request, ...(to ? { to } : {}) }));
-      return answer(turn.rb, rolledBack(result, turn.now()));
+      try {
+        const result = await turn.budget.run(() => turn.core.rollback({ ...request, ...(to ? { to } : {}) }));
+        return answer(turn.rb, rolledBack(result, turn.now()));
+      } catch (error) {
+        // The update may be on its way: say how to find out, never "try again".
+        if (!(error instanceof SkillDeadline)) throw error;
+        noteError(error);
+        return answer(turn.rb, rollbackUnanswered(pipeline.name));
+      }
     }
     const plan = await turn.budget.run(() => turn.core.rollbackPlan(request));
     turn.remember({ pending: { action: 'rollback', pipeline: pipeline.name, build: plan.to.name } });
