@@ -13,7 +13,10 @@ import { MemoryStore } from '../slack/store/memory-store';
 import { startLocalStack, waitFor, type LocalStack } from './support/local-stack';
 import { stackConfig } from './support/stack-config';
 import {
+  appMentionEvent,
   blockActionBody,
+  eventBody,
+  JSON_TYPE,
   blockActionPayload,
   FORM,
   postSigned,
@@ -146,6 +149,23 @@ describe('rollback from Slack', () => {
     buttonValue = button?.value ?? '';
     // Asking changed nothing.
     expect(await servingConfig()).toEqual(before);
+  });
+
+  test('a mention saying “roll back prod” gets the same question and button, in its thread', async () => {
+    const ts = '1800000000.000900';
+    const res = await postSigned(
+      receiver.url,
+      eventBody(appMentionEvent('roll back prod', ROLLER, PROD_CHANNEL, ts), { event_id: 'Ev0ROLLBACK1' }),
+      JSON_TYPE,
+    );
+    expect(res.status).toBe(200);
+    const prompt = await waitFor(() => fake.messages(PROD_CHANNEL).find((m) => m.threadTs === ts), 10000);
+    expect(prompt.text).toMatch(
+      /^Roll back prod to the model from the nightly schedule's build of .* \(prod-nightly-3\)\? It replaces the model from prod-nightly-4\. Only the button rolls back\.$/,
+    );
+    const actions = (prompt.blocks as ButtonBlock[] | undefined)?.find((b) => b.type === 'actions');
+    expect(actions?.elements?.[0]?.action_id).toBe('rollback_build');
+    expect(await servingConfig()).toEqual({ status: 'InService', config: 'prod-nightly-4' });
   });
 
   test('someone outside the pipeline’s rollback access is refused, by command and by click', async () => {
