@@ -392,13 +392,10 @@ function endpointAnswer(fact: LiveModelFact): string {
   }
 }
 
-/** Which model is live, then which build made it and, after a rollback, who put it back and when. */
+/** Which model is live, then, after a rollback, whose build's it is and who put it back when. */
 export function liveModel(fact: LiveModelFact, now = new Date()): string {
   const answer = endpointAnswer(fact);
-  if (fact.rollback) return `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}`;
-  // Named only when the model's or config's name doesn't already say it (a team's machine may name them apart).
-  const named = [fact.endpoint?.modelName, fact.endpoint?.endpointConfigName].includes(fact.build);
-  return fact.build && !named ? `${answer} It came from the build ${fact.build}.` : answer;
+  return fact.rollback ? `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}` : answer;
 }
 
 /** Confirms a start; a retried request that had already started the build says so. */
