@@ -213,3 +213,17 @@ describe('rollback from Slack', () => {
     expect(await servingConfig()).toEqual({ status: 'InService', config: 'prod-nightly-3' });
   });
 });
+
+describe('typed on purpose', () => {
+  test('/sagebuild rollback prod --yes rolls back at once, announced in the channel', async () => {
+    // Now live: prod-nightly-3, which replaced prod-retrain-ana's model when it deployed.
+    const reply = await slash('rollback prod --yes', ROLLER, PROD_CHANNEL);
+    expect(reply.responseType).toBe('in_channel');
+    expect(reply.text).toMatch(
+      new RegExp(
+        `^<@${ROLLER}> rolled prod back to the model from Ana Lima's build of .* \\(prod-retrain-ana\\), replacing the model from prod-nightly-3\\.`,
+      ),
+    );
+    await waitFor(async () => ((await servingConfig()).config === 'prod-retrain-ana' ? true : undefined));
+  });
+});
