@@ -13,6 +13,7 @@ export type ParsedCommand =
   | { kind: 'question'; question: Question; pipeline?: string }
   | { kind: 'start'; pipeline?: string; overrides: Record<string, string> }
   | { kind: 'stop'; pipeline?: string; build?: string }
+  | { kind: 'rollback'; pipeline?: string; to?: string; confirmed: boolean }
   | { kind: 'help' }
   | { kind: 'unknown'; name: string };
 
@@ -22,7 +23,7 @@ export interface Usage {
 }
 
 /** Usage of every command, in the order help lists them. */
-export const USAGE: Record<Question | 'start' | 'stop', Usage> = {
+export const USAGE: Record<Question | 'start' | 'stop' | 'rollback', Usage> = {
   status: {
     usage: 'status [pipeline]',
     summary: 'Is the latest build done? Step, elapsed time and time left.',
@@ -43,6 +44,11 @@ export const USAGE: Record<Question | 'start' | 'stop', Usage> = {
   list: { usage: 'list [pipeline]', summary: 'Recent builds.' },
   why: { usage: 'why [pipeline]', summary: 'Why the last failed build failed.' },
   endpoint: { usage: 'endpoint [pipeline]', summary: 'Is the endpoint up, and which model is live.' },
+  rollback: {
+    usage: 'rollback [pipeline] [to <build>] [--yes]',
+    summary:
+      "Put the endpoint back on the model before the last deploy (or that build's). Asks first; --yes does it.",
+  },
 };
 
 export const HELP_USAGE: Usage = { usage: 'help', summary: 'This list.' };
@@ -94,6 +100,8 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
   const name = first.toLowerCase();
   if (name === 'start') return { kind: 'start', ...splitOverrides(args) };
   if (name === 'stop') return { kind: 'stop', ...stopTarget(pipelines, args) };
+  if (name === 'rollback') return rollbackCommand(args);
+  if (name === 'roll' && args[0]?.toLowerCase() === 'back') return rollbackCommand(args.slice(1));
   if ((QUESTIONS as readonly string[]).includes(name)) {
     return withPipeline({ kind: 'question', question: name as Question }, args[0]);
   }
@@ -116,6 +124,21 @@ function splitOverrides(args: string[]): { pipeline?: string; overrides: Record<
   }
   // fromEntries keeps a key like "__proto__" as data, so the core can refuse it by name.
   return withPipeline({ overrides: Object.fromEntries(pairs) }, plain.length ? plain.join(' ') : undefined);
+}
+
+/** "rollback prod", "rollback prod to prod-3f2a1c9d0b1e --yes", "roll back to prod-x" (default pipeline). */
+function rollbackCommand(args: string[]): ParsedCommand {
+  const confirmed = args.some((a) => a === '--yes' || a === '-y');
+  const rest = args.filter((a) => a !== '--yes' && a !== '-y');
+  const toAt = rest.findIndex((a) => a.toLowerCase() === 'to');
+  const pipeline = toAt < 0 ? rest[0] : rest.slice(0, toAt)[0];
+  const to = toAt < 0 ? undefined : rest.slice(toAt + 1).join(' ') || undefined;
+  return {
+    kind: 'rollback',
+    confirmed,
+    ...(pipeline !== undefined ? { pipeline } : {}),
+    ...(to !== undefined ? { to } : {}),
+  };
 }
 
 /** "stop prod", "stop prod-3f2a1c9d0b1e", "stop prod prod-3f2a..." or plain "stop". */

@@ -13,7 +13,7 @@ const ANSWERS: Record<Question, Answer> = {
   eta: async (core, pipeline, now) => timeLeft(await core.status(pipeline), now),
   list: async (core, pipeline, now) => buildList(await core.list(pipeline), now),
   why: async (core, pipeline, now) => whyFailed(await core.whyFailed(pipeline), now),
-  endpoint: async (core, pipeline) => liveModel(await core.endpoint(pipeline)),
+  endpoint: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
 };
 
 /** Throws the core's errors: each front turns them into its own reply with errorSentence. */

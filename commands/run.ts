@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Requester } from '../core/builds/facts';
 import type { SageBuild } from '../core/sagebuild';
 import { errorSentence, started, stopped } from '../core/wording';
+import { rollbackOutcome } from './rollback';
 import { HELP_USAGE, parseCommand, USAGE, usageLines, type ParsedCommand } from './parse';
 import { answerQuestion } from './questions';
 
@@ -60,6 +61,7 @@ export async function runCommandOutcome(words: string[], ctx: CommandContext): P
   if (command.kind === 'unknown') {
     return { text: `I don't know the command "${command.name}".\n${helpText(ctx.core)}`, ok: false };
   }
+  if (command.kind === 'rollback') return rollbackOutcome(command, ctx.core, ctx.requester, now());
   try {
     return { text: await run(command, ctx, now()), ok: true };
   } catch (error) {

@@ -123,7 +123,7 @@ export class NothingToStop extends SageBuildError {
 export type GuardedAction = 'start' | 'stop';
 
 /** Everything the access rules guard: the build actions, and subscribing a Slack channel to a pipeline's cards. */
-export type AccessAction = GuardedAction | 'subscribe';
+export type AccessAction = GuardedAction | 'subscribe' | 'rollback';
 
 export class NotAuthorized extends SageBuildError {
   readonly code = 'NotAuthorized';
@@ -199,6 +199,37 @@ export class AccessDenied extends SageBuildError {
     readonly detail?: string,
   ) {
     super(`Access denied: the role lacks ${action}.`);
+  }
+}
+
+/** Why a rollback was refused before anything changed: a sentence each, in core/wording/errors.ts. */
+export type RollbackRefusal =
+  /** A build is in its deploy steps, or the endpoint is Creating or Updating. */
+  | 'deploying'
+  /** The target build's endpoint config, or the model behind it, was deleted. */
+  | 'config-missing'
+  | 'model-missing'
+  /** No successful build before the one live, or the named build never deployed. */
+  | 'no-earlier-build'
+  /** The endpoint does not exist, or serves a config no recent build made. */
+  | 'no-endpoint'
+  | 'live-build-unknown'
+  /** The named build is the one live already. */
+  | 'already-live'
+  /** A button asked to roll back a build that is no longer live (someone rolled back or deployed since). */
+  | 'not-live';
+
+export class RollbackRefused extends SageBuildError {
+  readonly code = 'RollbackRefused';
+  constructor(
+    readonly reason: RollbackRefusal,
+    readonly pipeline: string,
+    /** The build or resource the refusal is about, quoted back in the sentence. */
+    readonly subject?: string,
+    /** For 'deploying': the build that is deploying, or the endpoint's status. */
+    readonly detail?: string,
+  ) {
+    super(`Rollback of ${pipeline} refused: ${reason}${subject ? ` (${subject})` : ''}.`);
   }
 }
 

@@ -18,9 +18,16 @@ import type {
   BuildStatusFact,
   FailureFact,
   LiveModelFact,
+  ModelComparisonFact,
+  RollbackPlan,
+  RollbackResult,
   StartResult,
   StopResult,
 } from './builds/facts';
+import { compareWithLive } from './builds/comparison';
+import { DeploymentCache } from './builds/lineage';
+import { planRollback, rollBack, type RollbackRequest } from './builds/rollback';
+import { liveRollback, withComparison, withLineage, withRollback } from './builds/live-facts';
 import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
 import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
@@ -41,6 +48,7 @@ export class SageBuild {
   private readonly enteredStates = new EnteredStatesCache();
   private readonly finishedHistories = new FinishedHistoryCache();
   private readonly claims: StartClaims;
+  private readonly deployments = new DeploymentCache();
 
   constructor(
     readonly config: SageBuildConfig,
@@ -73,18 +81,24 @@ export class SageBuild {
   }
 
   async status(pipeline?: string): Promise<BuildStatusFact> {
-    return buildStatus(this.context(pipeline), this.etaCache);
+    const ctx = this.context(pipeline);
+    return withRollback(ctx, await buildStatus(ctx, this.etaCache));
   }
 
   /** One build's status, by name or execution ARN (for a card or a button on an older build). */
   async statusOf(pipeline: string | undefined, build: string): Promise<BuildStatusFact> {
     assertBuildName(build);
-    return buildStatusOf(this.context(pipeline), this.etaCache, build);
+    const ctx = this.context(pipeline);
+    const fact = await buildStatusOf(ctx, this.etaCache, build);
+    if (fact.status === 'RUNNING') return fact;
+    // A finished build's card shows its model next to the live one, and a rollback the endpoint is under.
+    return withRollback(ctx, await withComparison(ctx, fact, this.deployments));
   }
 
   /** Status plus training metrics even after training: one call more than `status`. */
   async details(pipeline?: string): Promise<BuildStatusFact> {
-    return buildDetails(this.context(pipeline), this.etaCache);
+    const ctx = this.context(pipeline);
+    return withComparison(ctx, await buildDetails(ctx, this.etaCache), this.deployments);
   }
 
   async list(pipeline?: string, limit = 10): Promise<BuildListFact> {
@@ -96,7 +110,31 @@ export class SageBuild {
   }
 
   async endpoint(pipeline?: string): Promise<LiveModelFact> {
-    return liveModel(this.context(pipeline));
+    const ctx = this.context(pipeline);
+    return withLineage(ctx, await liveModel(ctx), this.deployments);
+  }
+
+  /** What `rollback` would do, every check made (access included); changes nothing. For the question first. */
+  async rollbackPlan(request: RollbackRequest & { pipeline?: string }): Promise<RollbackPlan> {
+    assertRollbackTargets(request);
+    return planRollback(this.context(request.pipeline), request, this.deployments);
+  }
+
+  /** Puts the endpoint back on an earlier successful build's config (by default the one before the live one). */
+  async rollback(request: RollbackRequest & { pipeline?: string }): Promise<RollbackResult> {
+    assertRollbackTargets(request);
+    return rollBack(this.context(request.pipeline), request, this.deployments);
+  }
+
+  /** The rollback that put the endpoint on its current config, if one did (for cards and status lines). */
+  async currentRollback(pipeline?: string) {
+    return liveRollback(this.context(pipeline), this.deployments);
+  }
+
+  /** A build's final metrics (default: the latest build's) next to the model live when it finished. */
+  async compareWithLive(pipeline?: string, build?: string): Promise<ModelComparisonFact> {
+    if (build !== undefined) assertBuildName(build);
+    return compareWithLive(this.context(pipeline), build, this.deployments);
   }
 
   close(): void {
@@ -119,6 +157,11 @@ export class SageBuild {
       finishedHistories: this.finishedHistories,
     };
   }
+}
+
+function assertRollbackTargets(request: { to?: string; from?: string }): void {
+  if (request.to !== undefined) assertBuildName(request.to);
+  if (request.from !== undefined) assertBuildName(request.from);
 }
 
 /** A build name or ARN past any real one's length is refused before it is looked for (or quoted back). */

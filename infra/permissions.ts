@@ -67,7 +67,57 @@ export function buildStatements(config: SageBuildConfig, access: BuildAccess): P
       actions: ['sagemaker:DescribeEndpointConfig'],
       resources: sageMakerArns(config, 'endpoint-config'),
     }),
+    ...rollbackStatements(config, access),
   ];
+}
+
+/**
+ * core/builds/rollback.ts and rollback-record.ts: people (control) roll an endpoint back (UpdateEndpoint
+ * names both the endpoint and the config it goes to), after checking the config and its model
+ * (DescribeEndpointConfig above, DescribeModel), and record it on the endpoint (AddTags); every function
+ * reads the record back for status and cards (ListTags). Endpoints are the pipelines' own where the config
+ * names them; configs and models are named by each build, so they are any in the pipelines' accounts.
+ */
+export function rollbackStatements(config: SageBuildConfig, access: BuildAccess): PolicyStatement[] {
+  const endpoints = pipelineEndpointArns(config);
+  const read = new PolicyStatement({
+    sid: 'ReadRollbackRecords',
+    actions: ['sagemaker:ListTags'],
+    resources: endpoints,
+  });
+  if (access !== 'control') return [read];
+  return [
+    read,
+    new PolicyStatement({
+      sid: 'RollBackEndpoints',
+      actions: ['sagemaker:UpdateEndpoint'],
+      resources: [...endpoints, ...sageMakerArns(config, 'endpoint-config')],
+    }),
+    new PolicyStatement({
+      sid: 'RecordRollbacks',
+      actions: ['sagemaker:AddTags'],
+      resources: endpoints,
+    }),
+    new PolicyStatement({
+      sid: 'CheckRollbackModels',
+      actions: ['sagemaker:DescribeModel'],
+      resources: sageMakerArns(config, 'model'),
+    }),
+  ];
+}
+
+/**
+ * Each pipeline's endpoint (SageMaker ARNs carry names in lower case) where its defaultInput names it; a
+ * pipeline whose endpoint only its builds' histories name gets any endpoint of its account and region.
+ */
+export function pipelineEndpointArns(config: SageBuildConfig): string[] {
+  const arns = config.pipelines.map((p) => {
+    const { partition, region, account } = stateMachineArnParts(p.stateMachineArn);
+    const name = p.defaultInput.endpointName;
+    const resource = typeof name === 'string' && name ? name.toLowerCase() : '*';
+    return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${resource}`;
+  });
+  return [...new Set(arns)];
 }
 
 /** slack/store/dynamodb-store.ts: GetItem, PutItem (conditional too), DeleteItem and Query, nothing else. */

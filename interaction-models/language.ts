@@ -22,6 +22,7 @@ export const CUSTOM_INTENTS = [
   'StopBuildIntent',
   'LastBuildsIntent',
   'EndpointStatusIntent',
+  'RollbackIntent',
 ] as const;
 export type CustomIntentName = (typeof CUSTOM_INTENTS)[number];
 
@@ -237,6 +238,18 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     'is the [new] [{pipeline}] model (live|deployed)',
     'has the [{pipeline}] model been deployed',
     'when was the [{pipeline}] model last deployed',
+  ],
+  // Puts the endpoint back on the model it served before the last deploy; always confirmed first.
+  RollbackIntent: [
+    'roll back [the] [{pipeline}] [(endpoint|model|deploy|deployment)] [please]',
+    'rollback [the] [{pipeline}] [(endpoint|model|deploy|deployment)] [please]',
+    'roll back {pipeline} to the previous model',
+    'roll the [{pipeline}] (endpoint|model) back',
+    '(undo|revert) the last [{pipeline}] (deploy|deployment)',
+    'go back to the previous [{pipeline}] model',
+    'put the previous [{pipeline}] model back',
+    'bring back the previous [{pipeline}] model',
+    "(i want to|i'd like to) roll back [the] [{pipeline}] [(endpoint|model)]",
   ],
 };
 

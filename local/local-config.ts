@@ -1,5 +1,5 @@
 // The SageBuild config for the local AWS's pipelines: what `npm start` uses when no config file is given.
-// Locally anyone may start and stop builds; a real deployment lists its people in its own config file.
+// Locally anyone may start and stop builds, and roll back; a real deployment lists its people in its own config file.
 
 import { parseConfig } from '../core/config/load';
 import type { SageBuildConfig } from '../core/config/schema';
@@ -25,7 +25,7 @@ export function localConfig(pipelines: LocalPipeline<object>[], region: string):
         defaultInput: p.defaultInput,
         allowedInputKeys: p.allowedInputKeys ?? [],
         slack: { channels: [p.slackChannel] },
-        access: { start: ['*'], stop: ['*'] },
+        access: { start: ['*'], stop: ['*'], rollback: ['*'] },
       })),
     },
     'the local AWS',

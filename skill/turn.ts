@@ -19,13 +19,16 @@ export interface SkillSettings {
 export interface Memory {
   /** A status answer offered "Want the details?" for this pipeline. */
   offer?: { kind: 'details'; pipeline: string };
-  /** A start or stop asked for confirmation; `build` is the build the stop question named. */
+  /**
+   * A start, stop or rollback asked for confirmation; `build` is the build the stop question named, or the
+   * build a rollback question offered to go back to.
+   */
   pending?: Pending;
 }
 
-/** A start or stop waiting for "yes". */
+/** A start, stop or rollback waiting for "yes". */
 export interface Pending {
-  action: 'start' | 'stop';
+  action: 'start' | 'stop' | 'rollback';
   pipeline: string;
   build?: string;
   /** The question asked, to ask it again after an unclear answer. */
@@ -125,7 +128,8 @@ function readMemory(attributes: Record<string, unknown>): Memory {
     memory.offer = { kind: 'details', pipeline: offer.pipeline };
   }
   const pending = attributes.pending as Memory['pending'] | undefined;
-  if ((pending?.action === 'start' || pending?.action === 'stop') && typeof pending.pipeline === 'string') {
+  const actions = ['start', 'stop', 'rollback'];
+  if (pending && actions.includes(pending.action) && typeof pending.pipeline === 'string') {
     memory.pending = { action: pending.action, pipeline: pending.pipeline };
     if (typeof pending.build === 'string') memory.pending.build = pending.build;
     const question = pending.question;

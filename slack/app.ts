@@ -15,6 +15,7 @@ import { registerCommand } from './listeners/command';
 import { registerConversation } from './listeners/conversation';
 import type { SlackDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
+import { registerRollback } from './listeners/rollback';
 import { OnceGate } from './listeners/once';
 import { GroupDirectory } from './listeners/requester';
 import type { SlackReceiver } from './receivers/receiver';
@@ -105,6 +106,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   registerConversation(app, deps);
   registerActions(app, deps);
   registerHome(app, deps);
+  registerRollback(app, deps);
   return { app, deps, start: () => receiver.start(), stop: () => receiver.stop() };
 }
 

@@ -52,7 +52,7 @@ describe('parseConfig', () => {
       defaultInput: {},
       allowedInputKeys: [],
       slack: { channels: [] },
-      access: { start: [], stop: [], subscribe: [], channels: [] },
+      access: { start: [], stop: [], subscribe: [], rollback: [], channels: [] },
     });
   });
 

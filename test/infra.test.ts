@@ -232,13 +232,15 @@ describe('IAM', () => {
       'sagemaker:DescribeEndpoint',
       'sagemaker:DescribeEndpointConfig',
       'sagemaker:DescribeTrainingJob',
+      'sagemaker:ListTags',
       'states:DescribeExecution',
       'states:DescribeStateMachine',
       'states:DescribeStateMachineForExecution',
       'states:GetExecutionHistory',
       'states:ListExecutions',
     ];
-    const control = [...read, 'states:StartExecution', 'states:StopExecution'];
+    const rollback = ['sagemaker:AddTags', 'sagemaker:DescribeModel', 'sagemaker:UpdateEndpoint'];
+    const control = [...read, ...rollback, 'states:StartExecution', 'states:StopExecution'];
     const slack = [
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
@@ -284,6 +286,32 @@ describe('IAM', () => {
     expect(statements('sagebuild-notifier').flatMap((s) => [s.Action].flat())).not.toContain(
       'states:StartExecution',
     );
+  });
+
+  test('rollback actions are on the pipelines’ endpoints, and on configs and models of their account only', () => {
+    const { statements } = synth(baseConfig());
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+      const resourcesOf = (action: string) =>
+        statements(service)
+          .filter((s) => [s.Action].flat().includes(action))
+          .flatMap((s) => [s.Resource].flat())
+          .sort();
+      const endpoints = [
+        `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/churn-dev`,
+        `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/churn-prod`,
+      ];
+      expect(resourcesOf('sagemaker:AddTags')).toEqual(endpoints);
+      expect(resourcesOf('sagemaker:ListTags')).toEqual(endpoints);
+      expect(resourcesOf('sagemaker:UpdateEndpoint')).toEqual(
+        [...endpoints, `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/*`].sort(),
+      );
+      expect(resourcesOf('sagemaker:DescribeModel')).toEqual([
+        `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model/*`,
+      ]);
+    }
+    const notifier = statements('sagebuild-notifier').flatMap((s) => [s.Action].flat());
+    for (const action of ['sagemaker:UpdateEndpoint', 'sagemaker:AddTags', 'sagemaker:DescribeModel'])
+      expect(notifier).not.toContain(action);
   });
 
   test('logging goes to the function’s own log group only', () => {

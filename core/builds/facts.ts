@@ -103,6 +103,10 @@ export interface BuildStatusFact extends BuildSummary {
   failure?: FailureFact;
   /** What AWS did not give in time (the answer's budget ran out, or it was slow or down): say so, in order. */
   incomplete?: UnknownPart[];
+  /** The endpoint serves an earlier build's model because someone rolled it back (status answers only). */
+  rollback?: RollbackRecord;
+  /** This build's final metrics next to the model live when it finished (details answers only). */
+  comparison?: ModelComparisonFact;
 }
 
 /**
@@ -165,4 +169,68 @@ export interface LiveModelFact {
   endpoint?: EndpointFact;
   /** False when the endpoint does not exist yet. */
   exists: boolean;
+  /** The build that made the config the endpoint serves, when a recent one did. */
+  build?: string;
+  /** Set when that config is there because someone rolled the endpoint back to it. */
+  rollback?: RollbackRecord;
+}
+
+/** A successful build whose endpoint config a rollback would put back (or took away). */
+export interface DeployedBuildFact {
+  name: string;
+  startedBy?: StartedBy;
+  startedAt: Date;
+  finishedAt?: Date;
+  endpointConfigName: string;
+  modelName?: string;
+}
+
+/** What a rollback would do, checked and not yet done: the question asked before it. */
+export interface RollbackPlan {
+  pipeline: string;
+  endpointName: string;
+  /** The build whose model the endpoint serves now, when a recent build made its config. */
+  from?: DeployedBuildFact;
+  to: DeployedBuildFact;
+}
+
+export interface RollbackResult extends RollbackPlan {
+  rolledBackAt: Date;
+  rolledBackBy: StartedBy;
+  /** False when the rollback could not be written on the endpoint's tags (status won't show who did it). */
+  recorded: boolean;
+}
+
+/** A rollback as the endpoint's tags record it, while the endpoint still serves (or moves to) that config. */
+export interface RollbackRecord {
+  by: StartedBy;
+  at: Date;
+  /** The build whose model it went back to, and the one it replaced. */
+  build: string;
+  fromBuild?: string;
+  endpointConfigName: string;
+  /** True while the endpoint is still updating to that config. */
+  inProgress: boolean;
+}
+
+/** One final metric of a build's training job, next to the live model's. */
+export interface MetricComparison {
+  name: string;
+  value?: number;
+  liveValue?: number;
+  /** The quality gate's metric: listed first. */
+  gate: boolean;
+}
+
+/**
+ * A build's model next to the model that was live when it finished (the build that made the endpoint's
+ * config then). `live` is absent for the first model ever, or when no earlier build's training is known.
+ */
+export interface ModelComparisonFact {
+  pipeline: string;
+  build: string;
+  trainingJobName?: string;
+  live?: { build: string; trainingJobName: string; startedBy?: StartedBy };
+  /** The gate's metric first, then the build's other metrics in the training job's order. */
+  metrics: MetricComparison[];
 }

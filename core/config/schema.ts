@@ -114,6 +114,8 @@ const access = z.prefault(
      * one. Left out: whoever may stop its builds.
      */
     subscribe: z.optional(z.array(principal)),
+    /** Who may put the endpoint back on an earlier build's model (`rollback prod`). Left out: nobody. */
+    rollback: list(principal),
     /** Places (e.g. "slack:C0123", "alexa") that start, stop and subscribe are limited to; empty means anywhere. */
     channels: list(place),
   }),

@@ -16,10 +16,12 @@ import {
   NothingToStop,
   PipelineAmbiguous,
   PipelineNotFound,
+  RollbackRefused,
   StartOutcomeUnknown,
 } from '../errors';
 import { relativeTime } from './duration';
 import { readableReason, spokenList } from './sentences';
+import { rollbackRefusedSentence } from './rollback';
 
 const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
   'Step Functions': 'AWS Step Functions',
@@ -86,9 +88,12 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
     const what =
       error.action === 'subscribe'
         ? `change which channels hear about ${error.pipeline} builds`
-        : `${error.action} ${error.pipeline} builds`;
+        : error.action === 'rollback'
+          ? `roll back the ${error.pipeline} endpoint`
+          : `${error.action} ${error.pipeline} builds`;
     return `Sorry, you're not allowed to ${what}. Nothing was changed.`;
   }
+  if (error instanceof RollbackRefused) return rollbackRefusedSentence(error);
   if (error instanceof InputKeyNotAllowed) return notAllowedSentence(error);
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;
   if (error instanceof AwsUnavailable) {

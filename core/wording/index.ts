@@ -28,3 +28,15 @@ export {
 export { stillRunning } from './dialog';
 export { fixedNamesProblem, startWarnings } from './start-warnings';
 export { buildChangeNotice, stepNotice, type BuildChange } from './notices';
+export {
+  buildPhrase,
+  dayAndTime,
+  NOT_ROLLED_BACK,
+  rollbackLine,
+  rollbackQuestion,
+  rollbackRefusedSentence,
+  rollbackUnanswered,
+  rolledBack,
+  someoneRolledBack,
+} from './rollback';
+export { comparisonSentence, metricLabel, metricLine, metricValue } from './comparison';

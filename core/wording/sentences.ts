@@ -13,7 +13,9 @@ import type {
   StopResult,
   TrainingFact,
 } from '../builds/facts';
+import { comparisonSentence } from './comparison';
 import { subjectName } from './dialog';
+import { rollbackLine } from './rollback';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
 import { unknownSentence } from './incomplete';
 import { startWarnings } from './start-warnings';
@@ -209,10 +211,6 @@ function finishedAnswer(fact: BuildStatusFact, now: Date): string {
 }
 
 /** Answers "is my build done?". */
-export function status(fact: BuildStatusFact, now: Date): string {
-  return `${statusAnswer(fact, now)}${unknownSentence(fact, 'status')}`;
-}
-
 function statusAnswer(fact: BuildStatusFact, now: Date): string {
   const said = outcome(fact, now, yourBuild(fact.pipeline));
   switch (fact.status) {
@@ -227,6 +225,13 @@ function statusAnswer(fact: BuildStatusFact, now: Date): string {
     default:
       return said;
   }
+}
+
+/** The answer; when someone rolled the endpoint back, which model it serves since; then what AWS didn't give. */
+export function status(fact: BuildStatusFact, now: Date): string {
+  const answer = statusAnswer(fact, now);
+  const rolledBack = fact.rollback ? ` ${rollbackLine(fact.pipeline, fact.rollback, now)}` : '';
+  return `${answer}${rolledBack}${unknownSentence(fact, 'status')}`;
 }
 
 const TRAINING_PHASES: Record<string, string> = {
@@ -282,6 +287,7 @@ export function details(fact: BuildStatusFact, now: Date): string {
     parts.push(reasonSentence(lead, failureReason(fact.failure)).trim());
   }
   if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
+  if (fact.comparison) parts.push(comparisonSentence(fact.comparison));
   if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
   parts.push(startedBySentence(fact, now));
   parts.push(unknownSentence(fact, 'details').trim());
@@ -383,7 +389,7 @@ export function buildList(list: BuildListFact, now: Date): string {
 }
 
 /** Answers "which model is live?". */
-export function liveModel(fact: LiveModelFact): string {
+function endpointAnswer(fact: LiveModelFact): string {
   const endpoint = fact.endpoint;
   if (!endpoint) return `The ${fact.pipeline} pipeline's endpoint doesn't exist yet.`;
   const name = `The ${endpoint.endpointName} endpoint`;
@@ -406,6 +412,12 @@ export function liveModel(fact: LiveModelFact): string {
     default:
       return `${name} ${endpointState(endpoint.status)}.`;
   }
+}
+
+/** Which model is live, then, after a rollback, whose build's it is and who put it back when. */
+export function liveModel(fact: LiveModelFact, now = new Date()): string {
+  const answer = endpointAnswer(fact);
+  return fact.rollback ? `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}` : answer;
 }
 
 /** Confirms a start; a retried request that had already started the build says so. */

@@ -147,6 +147,14 @@ export class Endpoints {
     this.setStatus(endpoint, status, ctx);
   }
 
+  /** The stored endpoint an ARN names, for tagging: SageMaker ARNs carry the name in lower case. */
+  byArn(arn: string): object | undefined {
+    const prefix = sageMakerArn(this.account, 'endpoint', '');
+    if (!arn.startsWith(prefix)) return undefined;
+    const endpoint = this.endpoints.get(arn.slice(prefix.length));
+    return endpoint?.arn === arn ? endpoint : undefined;
+  }
+
   describe(input: Input): DescribeEndpointOutput {
     return this.describeEndpoint(this.require(requireName(input, 'EndpointName')));
   }

@@ -289,6 +289,12 @@ const productionVariant = struct(
 
 const modelNameOnly = struct({ ModelName: modelName }, ['ModelName']);
 const endpointConfigNameOnly = struct({ EndpointConfigName: resourceName() }, ['EndpointConfigName']);
+/** AddTags and ListTags name any SageMaker resource by ARN. */
+const resourceArn = str({
+  min: 0,
+  max: 256,
+  pattern: 'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:.+',
+});
 const endpointNameOnly = struct({ EndpointName: resourceName() }, ['EndpointName']);
 
 /** Every served operation's request shape, by wire operation name. */
@@ -369,6 +375,15 @@ export const REQUEST_SHAPES: Record<string, StructureShape> = {
   ListEndpoints: listWithStatus(ENDPOINT_STATUSES, '[a-zA-Z0-9-]+'),
   ListModels: listRequest('[a-zA-Z0-9-]+', ['Name', 'CreationTime']),
   ListEndpointConfigs: listRequest('[a-zA-Z0-9-]+', ['Name', 'CreationTime']),
+  AddTags: struct({ ResourceArn: resourceArn, Tags: tags }, ['ResourceArn', 'Tags']),
+  ListTags: struct(
+    {
+      ResourceArn: resourceArn,
+      NextToken: str({ min: 0, max: 8192, pattern: '.*' }),
+      MaxResults: int({ min: 50, max: 100 }),
+    },
+    ['ResourceArn'],
+  ),
 };
 
 /**

@@ -14,6 +14,7 @@ import { copy, type Input } from './input';
 import { EndpointConfigs, Models } from './models';
 import type { Account } from './names';
 import { SimRuntime } from './runtime';
+import { Tags } from './tags';
 import { REQUEST_SHAPES, trainingJobRules } from './request-shapes';
 import { TrainingJobs } from './training';
 import { readRequest } from './validation';
@@ -35,6 +36,8 @@ export class SageMakerSimulator {
     this.endpoints = new Endpoints(account, this.runtime, configs, (url) =>
       this.training.simulationForModelData(url),
     );
+    // Only endpoints take tags here: a rollback is recorded on the endpoint it changed.
+    const tags = new Tags((arn) => this.endpoints.byArn(arn));
     this.operations = {
       CreateTrainingJob: (input, ctx) => this.training.create(input, ctx),
       DescribeTrainingJob: (input) => this.training.describe(input),
@@ -53,6 +56,8 @@ export class SageMakerSimulator {
       DescribeEndpoint: (input) => this.endpoints.describe(input),
       DeleteEndpoint: (input, ctx) => this.endpoints.delete(input, ctx),
       ListEndpoints: (input) => this.endpoints.list(input),
+      AddTags: (input) => tags.add(input),
+      ListTags: (input) => tags.list(input),
     };
   }
 

@@ -5,12 +5,14 @@ import type { TurnHandler } from './handler';
 import { launchHandler } from './launch';
 import { questionHandlers } from './questions';
 import { replyHandlers } from './replies';
+import { rollbackHandlers } from './rollback';
 import { startStopHandlers } from './start-stop';
 
 export const HANDLERS: readonly TurnHandler[] = [
   launchHandler,
   ...questionHandlers,
   ...startStopHandlers,
+  ...rollbackHandlers,
   ...builtinHandlers,
   ...replyHandlers,
 ];

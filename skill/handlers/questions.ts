@@ -45,7 +45,7 @@ const QUESTIONS: Record<string, Question> = {
   },
   EndpointStatusIntent: {
     aboutRunning: false,
-    say: async (core, pipeline) => liveModel(await core.endpoint(pipeline)),
+    say: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
   },
 };
 

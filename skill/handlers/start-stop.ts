@@ -196,7 +196,7 @@ function namedOrAll(turn: Turn): PipelineConfig[] {
 }
 
 /** The intent with its pipeline slot set to the chosen pipeline, so the confirmed request carries it. */
-function naming(intent: Intent | undefined, name: string, pipeline: string): Intent {
+export function naming(intent: Intent | undefined, name: string, pipeline: string): Intent {
   const base: Intent = intent ?? { name, confirmationStatus: 'NONE' };
   return {
     ...base,

@@ -5,7 +5,9 @@ import type { types } from '@slack/bolt';
 import type { BuildStatus, BuildStatusFact, FailureFact } from '../../core/builds/facts';
 import {
   buildChangeNotice,
+  comparisonSentence,
   readableReason,
+  rollbackLine,
   relativeTime,
   spokenDuration,
   approxDuration,
@@ -106,6 +108,7 @@ export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): 
   blocks.push(fieldsSection('build_facts', factFields(fact, opts.now)));
   const ending = isFinished(fact.status) ? endFields(fact) : [];
   if (ending.length > 0) blocks.push(fieldsSection('build_failure', ending));
+  blocks.push(...liveModelBlocks(fact, opts.now));
   blocks.push({
     type: 'context',
     block_id: 'build_links',
@@ -121,6 +124,14 @@ export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): 
   });
   blocks.push({ type: 'actions', block_id: 'build_actions', elements: buttons(fact, opts.canStop) });
   return { text: buildNotice(fact, true), blocks };
+}
+
+/** A small section: the model next to the live one's metrics, and the rollback the endpoint is under, if any. */
+function liveModelBlocks(fact: BuildStatusFact, now: Date): KnownBlock[] {
+  const lines: string[] = [];
+  if (fact.comparison) lines.push(`:bar_chart: ${escapeMrkdwn(comparisonSentence(fact.comparison))}`);
+  if (fact.rollback) lines.push(`:rewind: ${escapeMrkdwn(rollbackLine(fact.pipeline, fact.rollback, now))}`);
+  return lines.length > 0 ? [mrkdwnSection('build_model', lines.join('\n'))] : [];
 }
 
 /**

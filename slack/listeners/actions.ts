@@ -10,7 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import type { BuildStatusFact } from '../../core/builds/facts';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
-import { BuildAlreadyRunning, NotAuthorized, NothingToStop, type GuardedAction } from '../../core/errors';
+import { BuildAlreadyRunning, NotAuthorized, NothingToStop, type AccessAction } from '../../core/errors';
 import { annotate, noteError, requestLog } from '../../core/log/request';
 import { errorSentence } from '../../core/wording';
 import { someoneStopped } from '../../core/wording';
@@ -31,7 +31,7 @@ import type { Person } from './requester';
 const RERUN_WINDOW_S = 600;
 
 /** One click, as the handlers need it. */
-interface Click {
+export interface Click {
   person: Person;
   client: WebClient;
   respond?: RespondFn;
@@ -41,7 +41,7 @@ interface Click {
   message?: { channel: string; ts: string; ephemeral: boolean; threadTs?: string };
 }
 
-function clickOf(args: SlackActionMiddlewareArgs<BlockAction> & { client: WebClient }): Click {
+export function clickOf(args: SlackActionMiddlewareArgs<BlockAction> & { client: WebClient }): Click {
   const { body, client, respond } = args;
   const action = args.action as ButtonAction;
   const container = body.container as {
@@ -91,7 +91,7 @@ async function respondInTime(click: Click, message: RespondArgs): Promise<void> 
 }
 
 /** Tells the person who clicked: ephemerally under the message, or in the app's DM from the Home tab. */
-async function tell(click: Click, reply: Reply): Promise<void> {
+export async function tell(click: Click, reply: Reply): Promise<void> {
   if (click.respond) {
     await respondInTime(click, { response_type: 'ephemeral', replace_original: false, text: reply.text });
   } else {
@@ -100,7 +100,7 @@ async function tell(click: Click, reply: Reply): Promise<void> {
 }
 
 /** Tells the channel, in the thread the button's message is in, broadcast; from the Home tab the card says it. */
-async function announceOnCard(click: Click, reply: Reply): Promise<void> {
+export async function announceOnCard(click: Click, reply: Reply): Promise<void> {
   const message = click.message;
   if (!message || message.ephemeral) return tell(click, reply);
   await click.client.chat.postMessage({
@@ -157,7 +157,7 @@ function cardBuild(deps: SlackDeps, click: Click): { pipeline: PipelineConfig; v
 }
 
 /** The person as the core's access rules see them, here; throws the core's refusal when they may not act. */
-async function mayAct(deps: SlackDeps, click: Click, pipeline: PipelineConfig, action: GuardedAction) {
+export async function mayAct(deps: SlackDeps, click: Click, pipeline: PipelineConfig, action: AccessAction) {
   const requester = await deps.groups.requester(click.client, click.person, pipeline, action);
   if (!isAllowed(pipeline, action, requester)) throw new NotAuthorized(action, pipeline.name, requester.id);
   return requester;

@@ -13,6 +13,7 @@ import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { ask, help, start, stop, subscription } from './operations';
 import { PROMPTS } from './prompts';
+import { rollbackCommand } from './rollback';
 import type { Person } from './requester';
 
 type Command = SlackCommandMiddlewareArgs['command'];
@@ -51,6 +52,8 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
       return start(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
     case 'stop':
       return stop(deps, client, person, parsed);
+    case 'rollback':
+      return rollbackCommand(deps, client, person, parsed);
     case 'unknown':
       // Not an error: whoever typed it learns what works.
       return help(deps, PROMPTS.unknownCommand(parsed.name));

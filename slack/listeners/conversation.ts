@@ -18,6 +18,7 @@ import { hasButtons, unescapeSlack, withButton, type Reply } from '../replies';
 import { START_ACTION, startButton, stopButton } from './buttons';
 import { refuseTooLong } from './command';
 import { PROMPTS } from './prompts';
+import { rollbackCommand } from './rollback';
 import type { SlackDeps } from './deps';
 import { ask, help, pipelineFor, replyingToErrors } from './operations';
 import type { Person } from './requester';
@@ -57,6 +58,9 @@ export async function understand(
   if (question) return ask(deps, question, named, person);
   if (match.intent === 'StartBuildIntent') return offerStart(deps, client, person, named);
   if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named);
+  if (match.intent === 'RollbackIntent') {
+    return rollbackCommand(deps, client, person, { ...(named ? { pipeline: named } : {}), confirmed: false });
+  }
   if (match.intent === 'AMAZON.HelpIntent') return help(deps);
   return help(deps, PROMPTS.notUnderstood);
 }

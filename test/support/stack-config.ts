@@ -9,6 +9,7 @@ export interface PipelineAccess {
   start: string[];
   stop: string[];
   channels?: string[];
+  rollback?: string[];
 }
 
 export interface StackConfigOptions {
