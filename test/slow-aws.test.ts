@@ -224,11 +224,12 @@ describe("a finished build's history", () => {
       expect(await core.status('prod')).toEqual(firstFact);
 
       // A card reads a bigger page (and reads back to the start if need be) once; then only DescribeExecution,
-      // which says the build has not run on since.
+      // which says the build has not run on since, and ListTags, which says whether someone rolled the endpoint
+      // back since (the comparison with the live model is kept too).
       const card = await callsDuring(() => core.statusOf('prod', started.name));
       expect(card).toContain('states:GetExecutionHistory');
       const cardAgain = await callsDuring(() => core.statusOf('prod', started.name));
-      expect(cardAgain).toEqual(['states:DescribeExecution']);
+      expect(cardAgain).toEqual(['states:DescribeExecution', 'sagemaker:ListTags']);
     } finally {
       core.close();
     }

@@ -6,7 +6,7 @@
 import type { DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
 import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
 import { historyUntil, listExecutions, type BuildContext } from './context';
-import type { BuildStatus, StartedBy } from './facts';
+import type { BuildStatus, ModelComparisonFact, StartedBy } from './facts';
 import { parseObject, readHistory, startedByOf } from './history';
 import { describeEndpoint } from './sagemaker-facts';
 
@@ -42,6 +42,9 @@ const MAX_REMEMBERED = 200;
 /** Finished builds' deployments, per SageBuild instance: a finished build's history never changes. */
 export class DeploymentCache {
   private readonly byArn = new Map<string, BuildDeployment>();
+  // A finished build's metrics next to the model live when it finished never change: a card refreshed or
+  // asked about again costs no DescribeTrainingJob.
+  private readonly comparisons = new Map<string, ModelComparisonFact>();
 
   get(executionArn: string): BuildDeployment | undefined {
     return this.byArn.get(executionArn);
@@ -49,12 +52,25 @@ export class DeploymentCache {
 
   remember(deployment: BuildDeployment): void {
     if (deployment.status === 'RUNNING' || deployment.status === 'PENDING_REDRIVE') return;
-    this.byArn.delete(deployment.executionArn);
-    this.byArn.set(deployment.executionArn, deployment);
-    if (this.byArn.size > MAX_REMEMBERED) {
-      const oldest = this.byArn.keys().next().value;
-      if (oldest !== undefined) this.byArn.delete(oldest);
-    }
+    remember(this.byArn, deployment.executionArn, deployment);
+  }
+
+  comparison(executionArn: string): ModelComparisonFact | undefined {
+    return this.comparisons.get(executionArn);
+  }
+
+  rememberComparison(executionArn: string, fact: ModelComparisonFact): void {
+    remember(this.comparisons, executionArn, fact);
+  }
+}
+
+/** Newest last; past MAX_REMEMBERED the least recently remembered goes. */
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_REMEMBERED) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
   }
 }
 

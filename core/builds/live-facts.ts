@@ -51,6 +51,8 @@ export async function withComparison(
   cache?: DeploymentCache,
 ): Promise<BuildStatusFact> {
   if (fact.status === 'RUNNING' || fact.status === 'PENDING_REDRIVE') return fact;
+  const known = cache?.comparison(fact.executionArn);
+  if (known) return known.metrics.length > 0 ? { ...fact, comparison: known } : fact;
   const comparison = await extra('comparison', async () => {
     const item = {
       stateMachineArn: ctx.pipeline.stateMachineArn,
@@ -62,6 +64,7 @@ export async function withComparison(
     };
     return compareDeployment(ctx, await deploymentOf(ctx, item, cache), cache);
   });
+  if (comparison) cache?.rememberComparison(fact.executionArn, comparison);
   return comparison && comparison.metrics.length > 0 ? { ...fact, comparison } : fact;
 }
 
