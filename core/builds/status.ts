@@ -4,6 +4,8 @@
 // SageMaker Describe or DescribeExecution, whichever the answer needs.
 
 import { roleLabel } from '../wording/steps';
+import { approvalStepLabel } from '../wording/approvals';
+import { approverNames } from '../approvals/approvers';
 import {
   describeExecution,
   historyUntil,
@@ -106,6 +108,10 @@ async function statusOf(
   if (startedBy) fact.startedBy = startedBy;
   const step = stepOf(reading, fact.status, roles);
   if (step) fact.currentStep = step;
+  // Waiting at a gate: whom for ("waiting for approval from Ana or Bo").
+  if (step?.state === 'running' && roles?.get(step.name) === 'approval' && ctx.pipeline.approval) {
+    step.label = approvalStepLabel(approverNames(ctx.pipeline));
+  }
   if (options.withSteps && machine) {
     const steps = await stepsOf(ctx, machine, { reading, events }, fact);
     if (steps) fact.steps = steps;

@@ -27,3 +27,10 @@ export {
 } from './dialog';
 export { fixedNamesProblem, startWarnings } from './start-warnings';
 export { buildChangeNotice, stepNotice, type BuildChange } from './notices';
+export {
+  approvalSentence,
+  approvalsSentence,
+  approvalStepLabel,
+  decisionSentence,
+  qualityGateSentence,
+} from './approvals';
