@@ -12,7 +12,12 @@ import { LocalAws } from './local-aws';
 import { localConfig } from './local-config';
 import { narrateBuilds } from './narrator';
 import { addOwnPipeline, OwnPipelineError, readOwnMachine, type OwnMachine } from './own-pipeline';
-import { loadReferencePipelines, referencePipelineNames, type LocalPipeline } from './reference-pipelines';
+import {
+  LOCAL_PROD_APPROVAL,
+  loadReferencePipelines,
+  referencePipelineNames,
+  type LocalPipeline,
+} from './reference-pipelines';
 import { removeSession, writeSession } from './session-file';
 import { startSlack } from './slack/front';
 
@@ -89,7 +94,11 @@ async function main(): Promise<void> {
   const local = await listenLocalAws(port, timeScale);
   let pipelines: LocalPipeline<object>[];
   try {
-    pipelines = [...(await loadReferencePipelines(local)), ...own.map((m) => addOwnPipeline(local, m))];
+    pipelines = [
+      // Prod builds stop at an approval gate: `approve prod` (or a card's button) lets them deploy.
+      ...(await loadReferencePipelines(local, { approval: LOCAL_PROD_APPROVAL })),
+      ...own.map((m) => addOwnPipeline(local, m)),
+    ];
   } catch (error) {
     await local.close();
     throw error;
