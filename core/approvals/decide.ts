@@ -42,7 +42,7 @@ export async function decide(
   if (found.gate.end || !found.gate.token) return settled(found);
 
   const key = decisionClaimKey(found.fact.executionArn, found.gate.scheduledEventId);
-  const holder = decisionClaimHolder(request.decision, request.requester.id);
+  const holder = decisionClaimHolder(request.decision);
   const claim = await claims.claim(key, holder, DECISION_CLAIM_TTL_MS, { signal: ctx.signal });
   if (!claim.taken) {
     // Someone else's decision is on its way or made: the history says whose, once it is recorded.
@@ -106,7 +106,7 @@ async function send(
  */
 async function gateToDecide(ctx: BuildContext, build: string | undefined): Promise<FoundGate> {
   if (build !== undefined) {
-    const gates = await gatesOf(ctx, await buildRef(ctx, build));
+    const gates = await gatesOf(ctx, await buildRef(ctx, build), { searchBack: true });
     const open = gates.find((found) => !found.gate.end);
     const newest = open ?? gates[0];
     if (!newest) throw new NoApprovalWaiting(ctx.pipeline.name, build);
@@ -115,7 +115,7 @@ async function gateToDecide(ctx: BuildContext, build: string | undefined): Promi
   const open = await openGates(ctx);
   if (open[0]) return open[0];
   const [latest] = await listExecutions(ctx, 1);
-  const decided = latest ? (await gatesOf(ctx, buildRefOf(latest)))[0] : undefined;
+  const decided = latest ? (await gatesOf(ctx, buildRefOf(latest), { searchBack: true }))[0] : undefined;
   if (!decided) throw new NoApprovalWaiting(ctx.pipeline.name);
   return decided;
 }
@@ -142,7 +142,7 @@ async function buildRef(ctx: BuildContext, build: string): Promise<BuildRef> {
 /** The same gate, read again from the history. */
 async function reread(ctx: BuildContext, found: FoundGate): Promise<FoundGate> {
   const ref = await buildRef(ctx, found.fact.executionArn);
-  const gates = await gatesOf(ctx, ref);
+  const gates = await gatesOf(ctx, ref, { searchBack: true });
   const same = gates.find((g) => g.gate.scheduledEventId === found.gate.scheduledEventId);
   if (same) return same;
   // The build ended and its gate is beyond the newest page: closed, as far as anyone can decide now.

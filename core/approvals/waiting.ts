@@ -2,7 +2,13 @@
 // newest-first page of each one's history (a waiting task's events are the newest), and who started it.
 
 import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
-import { describeExecution, listExecutions, recentHistory, type BuildContext } from '../builds/context';
+import {
+  describeExecution,
+  historyUntil,
+  listExecutions,
+  recentHistory,
+  type BuildContext,
+} from '../builds/context';
 import { parseObject, startedByOf } from '../builds/history';
 import type { ApprovalFact } from './facts';
 import { approverNames } from './approvers';
@@ -42,9 +48,26 @@ export async function openGates(ctx: BuildContext): Promise<FoundGate[]> {
   return perBuild.flat().filter((found) => !found.gate.end);
 }
 
-/** The gates of one build as its newest history page shows them, newest first (open or not). */
-export async function gatesOf(ctx: BuildContext, build: BuildRef): Promise<FoundGate[]> {
-  const events = await recentHistory(ctx, build.executionArn, HISTORY_PAGE);
+/**
+ * The gates of one build, newest first (open or not): from its newest history page, or, with `searchBack`, from
+ * as many pages back (bounded) as it takes to find one: a build that went on after its gate (the endpoint's
+ * polling loop) soon has hundreds of newer events.
+ */
+export async function gatesOf(
+  ctx: BuildContext,
+  build: BuildRef,
+  options: { searchBack?: boolean } = {},
+): Promise<FoundGate[]> {
+  let events: HistoryEvent[];
+  if (options.searchBack) {
+    events = [];
+    await historyUntil(ctx, build.executionArn, (page) => {
+      events.push(...page);
+      return readGates(events).length > 0;
+    });
+  } else {
+    events = await recentHistory(ctx, build.executionArn, HISTORY_PAGE);
+  }
   const gates = readGates(events).filter((gate) => build.running || gate.end);
   if (gates.length === 0) return [];
   const startedBy = startedByIn(events) ?? (await startedByOfBuild(ctx, build.executionArn));

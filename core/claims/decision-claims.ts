@@ -1,9 +1,9 @@
 // Decisions on an approval gate claim it first, in the same claims store as starts (memory in one process,
 // DynamoDB across Lambda containers): a double click, a retry or two approvers at once, and only the claim's
-// holder sends SendTaskSuccess or SendTaskFailure. Keys and holders are hashed so they fit the store's bounds
-// whatever the ARN's or the person's id's length.
+// holder sends SendTaskSuccess or SendTaskFailure. Keys are hashed so they fit the store's bounds whatever the
+// ARN's length.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const hash = (text: string, chars: number): string =>
   createHash('sha256').update(text).digest('hex').slice(0, chars);
@@ -13,9 +13,12 @@ export function decisionClaimKey(executionArn: string, scheduledEventId: number)
   return `approval#${hash(`${executionArn}#${scheduledEventId}`, 40)}`;
 }
 
-/** Who claims: the decision and the person, so the same person's retry of the same decision takes it again. */
-export function decisionClaimHolder(decision: 'approved' | 'rejected', requesterId: string): string {
-  return `${decision}:${hash(requesterId, 24)}`;
+/**
+ * Who claims: the decision and this one request. Even the same person's double click is a second request that
+ * finds the claim taken; a request whose send failed gives the claim back, so its retry can take it.
+ */
+export function decisionClaimHolder(decision: 'approved' | 'rejected'): string {
+  return `${decision}:${randomBytes(12).toString('hex')}`;
 }
 
 /** The decision a holder made, from the holder string. */

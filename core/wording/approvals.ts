@@ -51,7 +51,8 @@ export function approvalSentence(fact: ApprovalFact, now: Date): string {
   ];
   if (fact.qualityGate) parts.push(qualityGateSentence(fact.qualityGate));
   if (fact.closesAt) {
-    parts.push(`Without a decision it closes as rejected ${relativeTime(fact.closesAt, now)}.`);
+    const left = Math.max(0, fact.closesAt.getTime() - now.getTime());
+    parts.push(`Without a decision it closes as rejected in ${spokenDuration(left)}.`);
   }
   return parts.join(' ');
 }

@@ -1,0 +1,252 @@
+// Approval gates end to end on the local AWS: the reference pipeline with `approval` in its config waits before
+// it deploys; approvers approve (the endpoint updates) or reject (the build fails with their reason); anyone
+// else changes nothing; two decisions at once decide once; an undecided gate closes as rejected; and a team's
+// own machine's approval state works the same way.
+
+import { readFileSync } from 'node:fs';
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { join } from 'node:path';
+import { SageBuild } from '../core/sagebuild';
+import { localConfig } from '../local/local-config';
+import type { LocalPipeline } from '../local/reference-pipelines';
+import { NoApprovalWaiting, NotAnApprover } from '../core/errors';
+import { approvalSentence, decisionSentence, status, whyFailed } from '../core/wording';
+import { errorSentence } from '../core/wording/errors';
+import type { Requester } from '../core/builds/facts';
+import type { ApprovalFact } from '../core/approvals/facts';
+import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
+
+const ana: Requester = { id: 'cli:ana', displayName: 'Ana' };
+const bo: Requester = { id: 'slack:U0BO', displayName: 'Bo', groups: ['slack-group:S0OWNERS'] };
+const eve: Requester = { id: 'slack:U0EVE', displayName: 'Eve' };
+const APPROVAL = {
+  approvers: [
+    { id: 'cli:ana', name: 'Ana' },
+    { id: 'slack-group:S0OWNERS', name: 'Bo' },
+  ],
+  timeoutHours: 24,
+};
+
+/** What the local SageMaker says of the prod endpoint, over the wire as the core would ask. */
+async function describeEndpoint(stack: LocalStack) {
+  const sagemaker = new SageMakerClient({ endpoint: stack.local.endpoint, maxAttempts: 1 });
+  try {
+    return await sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'churn-prod' }));
+  } finally {
+    sagemaker.destroy();
+  }
+}
+
+/** Decisions (SendTask*) the local AWS answered since `count`. */
+function decisionCalls(stack: LocalStack, count: number): string[] {
+  return stack.local.callsSince(count).filter((call) => call.startsWith('states:SendTask'));
+}
+
+async function waitingBuild(stack: LocalStack, pipeline = 'prod'): Promise<ApprovalFact> {
+  const started = await stack.core.start({ pipeline, requester: tester, idempotencyKey: newKey() });
+  return waitFor(async () =>
+    (await stack.core.approvals(pipeline)).find((fact) => fact.executionArn === started.executionArn),
+  );
+}
+
+describe('the reference pipeline with an approval gate', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ approval: APPROVAL });
+  });
+  afterAll(async () => stack.close());
+
+  test('a build waits at the gate, and says for whom; approving lets it deploy, once, whoever clicks too', async () => {
+    const fact = await waitingBuild(stack);
+    expect(fact).toMatchObject({
+      pipeline: 'prod',
+      stateName: 'Wait for approval',
+      approvers: ['Ana', 'Bo'],
+      startedBy: { id: tester.id, displayName: tester.displayName },
+      qualityGate: {
+        metric: 'validation:auc',
+        threshold: 0.8,
+        comparison: 'GreaterThanOrEqual',
+        passed: true,
+      },
+    });
+    expect(fact.qualityGate?.value).toBeGreaterThanOrEqual(0.8);
+    expect(fact.closesAt?.getTime()).toBe(fact.waitingSince.getTime() + 24 * 3600_000);
+    // Every pipeline with a gate: only prod has one.
+    expect((await stack.core.approvals()).map((f) => f.build)).toEqual([fact.build]);
+
+    const twentyMinutesLater = new Date(fact.waitingSince.getTime() + 20 * 60_000);
+    expect(approvalSentence(fact, twentyMinutesLater)).toBe(
+      `The prod build ${fact.build}, started by Tess Ter, has been waiting for approval from Ana or Bo for ` +
+        `20 minutes. validation:auc is ${Number(fact.qualityGate?.value?.toPrecision(4))}, which meets the quality ` +
+        `gate (at least 0.8). Without a decision it closes as rejected in 23 hours and 40 minutes.`,
+    );
+    const waiting = await stack.core.status('prod');
+    expect(waiting.currentStep?.label).toBe('waiting for approval from Ana or Bo');
+    expect(status(waiting, new Date())).toContain('waiting for approval from Ana or Bo for');
+
+    // Someone who is not an approver changes nothing, and no decision reaches Step Functions.
+    const before = stack.local.callCount;
+    const refused = await stack.core.approve({ pipeline: 'prod', requester: eve }).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(NotAnApprover);
+    expect(errorSentence(refused)).toBe(
+      "Sorry, only the prod pipeline's approvers can approve or reject its deploys. Nothing was changed.",
+    );
+    expect(decisionCalls(stack, before)).toEqual([]);
+    expect((await stack.core.approvals('prod')).map((f) => f.build)).toEqual([fact.build]);
+
+    // Two approvers (and a double click) at once: one decision reaches Step Functions.
+    const results = await Promise.all([
+      stack.core.approve({ pipeline: 'prod', requester: ana }),
+      stack.core.approve({ pipeline: 'prod', requester: bo }),
+      stack.core.approve({ pipeline: 'prod', requester: ana }),
+    ]);
+    const outcomes = results.map((r) => r.outcome).sort();
+    expect(outcomes).toEqual(['already-decided', 'already-decided', 'approved']);
+    expect(decisionCalls(stack, before)).toEqual(['states:SendTaskSuccess']);
+    const winner = results.find((r) => r.outcome === 'approved');
+    expect(decisionSentence(winner!, new Date())).toBe(
+      `Approved. The prod build ${fact.build} goes on to deploy.`,
+    );
+
+    const record = await stack.local.stepFunctions.waitFor(fact.executionArn);
+    expect(record.status).toBe('SUCCEEDED');
+    const endpoint = await describeEndpoint(stack);
+    expect(endpoint.EndpointStatus).toBe('InService');
+    expect(endpoint.EndpointConfigName).toContain(fact.build);
+
+    // Later, a retry: already decided, by whom and when, and still nothing sent.
+    const later = await stack.core.approve({ pipeline: 'prod', requester: bo });
+    expect(later).toMatchObject({ outcome: 'already-decided', decision: 'approved' });
+    expect(later.decidedBy?.id).toBe(winner!.decidedBy?.id);
+    expect(later.decidedAt?.toISOString()).toBe(winner!.decidedAt?.toISOString());
+    const name = winner!.decidedBy?.displayName;
+    expect(decisionSentence(later, later.decidedAt!)).toBe(
+      `${name} already approved the prod build ${fact.build} just now. Nothing changed.`,
+    );
+    expect(decisionCalls(stack, before)).toEqual(['states:SendTaskSuccess']);
+  });
+
+  test('rejecting with a reason ends the build with that reason; the endpoint keeps its model', async () => {
+    const servingBefore = (await describeEndpoint(stack)).EndpointConfigName;
+    const fact = await waitingBuild(stack);
+    const result = await stack.core.reject({ pipeline: 'prod', requester: bo, reason: 'AUC dropped' });
+    expect(result).toMatchObject({ outcome: 'rejected', reason: 'AUC dropped', decidedBy: bo });
+    expect(decisionSentence(result, new Date())).toBe(
+      `Rejected. The prod build ${fact.build} stops before deploying; the live model keeps serving. ` +
+        `The reason: AUC dropped.`,
+    );
+    const record = await stack.local.stepFunctions.waitFor(fact.executionArn);
+    expect(record).toMatchObject({ status: 'FAILED', error: 'DeployRejected' });
+    const failure = await stack.core.whyFailed('prod');
+    expect(failure.reason).toBe('Rejected by Bo via SageBuild: AUC dropped');
+    expect(whyFailed(failure, new Date())).toContain('Rejected by Bo via SageBuild: AUC dropped');
+    const servingAfter = (await describeEndpoint(stack)).EndpointConfigName;
+    expect(servingAfter).toBe(servingBefore);
+
+    // Approving it now changes nothing and says who rejected it.
+    const late = await stack.core.approve({ pipeline: 'prod', requester: ana, build: fact.build });
+    expect(late).toMatchObject({ outcome: 'already-decided', decision: 'rejected', reason: 'AUC dropped' });
+    expect(decisionSentence(late, late.decidedAt!)).toBe(
+      `Bo already rejected the prod build ${fact.build} just now. The reason: AUC dropped. Nothing changed.`,
+    );
+  });
+
+  test('with nothing waiting, and for a pipeline without a gate, a decision is refused with a sentence', async () => {
+    const none = await stack.core.approve({ pipeline: 'dev', requester: ana }).catch((e: Error) => e);
+    // dev has no approvers at all: nobody may decide there.
+    expect(none).toBeInstanceOf(NotAnApprover);
+    const build = await stack.core
+      .reject({ pipeline: 'prod', requester: ana, build: 'prod-not-a-build' })
+      .catch((e: Error) => e);
+    expect((build as Error).name).toBe('BuildNotFound');
+    expect(errorSentence(new NoApprovalWaiting('prod'))).toBe(
+      "No prod build is waiting for approval, so there's nothing to decide.",
+    );
+  });
+});
+
+describe('an undecided gate', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    // One hour of scaled time: about a second here.
+    stack = await startLocalStack({ approval: { ...APPROVAL, timeoutHours: 1 } });
+  });
+  afterAll(async () => stack.close());
+
+  test('closes as rejected after timeoutHours; a decision afterwards says it closed and sends nothing', async () => {
+    // Before any build: nothing waits, and the core says so.
+    const nothing = await stack.core.approve({ pipeline: 'prod', requester: ana }).catch((e: Error) => e);
+    expect(nothing).toBeInstanceOf(NoApprovalWaiting);
+    expect(await stack.core.approvals('prod')).toEqual([]);
+
+    const fact = await waitingBuild(stack);
+    const record = await stack.local.stepFunctions.waitFor(fact.executionArn);
+    expect(record).toMatchObject({
+      status: 'FAILED',
+      error: 'DeployRejected',
+      cause: 'No approver decided within an hour, so the deploy was rejected.',
+    });
+    const before = stack.local.callCount;
+    const result = await stack.core.approve({ pipeline: 'prod', requester: ana });
+    expect(result).toMatchObject({ outcome: 'closed', closedBecause: 'timed-out' });
+    expect(decisionSentence(result, new Date())).toBe(
+      `The approval for the prod build ${fact.build} has closed: it waited too long and closed as rejected. Nothing changed.`,
+    );
+    expect(decisionCalls(stack, before)).toEqual([]);
+  });
+});
+
+describe("a team's own machine with its own approval state", () => {
+  let stack: LocalStack;
+  let core: SageBuild;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    const definition = readFileSync(
+      join(__dirname, 'fixtures', 'machines', 'team-approval.asl.json'),
+      'utf8',
+    );
+    const { stateMachineArn } = stack.local.stepFunctions.createStateMachine({
+      name: 'team-models',
+      definition,
+      roleArn: 'arn:aws:iam::123456789012:role/TeamModels',
+    });
+    const team: LocalPipeline<object> = {
+      name: 'models',
+      aliases: [],
+      stateMachineArn,
+      defaultInput: { model: 'churn-v7' },
+      slackChannel: 'C0MODELS',
+      approval: { approvers: ['cli:ana'], timeoutHours: 24 },
+    };
+    core = new SageBuild(localConfig([...stack.pipelines, team], stack.local.region));
+  });
+  afterAll(async () => {
+    core.close();
+    await stack.close();
+  });
+
+  test('its gate is found in the history and approved through SageBuild', async () => {
+    const started = await core.start({ pipeline: 'models', requester: tester, idempotencyKey: newKey() });
+    const fact = await waitFor(async () => (await core.approvals('models'))[0]);
+    expect(fact).toMatchObject({
+      pipeline: 'models',
+      executionArn: started.executionArn,
+      stateName: 'Ask the model owners',
+      approvers: ['cli:ana'],
+    });
+    expect(fact.qualityGate).toBeUndefined();
+    const status = await core.status('models');
+    // No names configured: the sentence says only what it knows.
+    expect(status.currentStep?.label).toBe('waiting for approval');
+    const result = await core.approve({ pipeline: 'models', requester: ana });
+    expect(result.outcome).toBe('approved');
+    const record = await stack.local.stepFunctions.waitFor(started.executionArn);
+    expect(record.status).toBe('SUCCEEDED');
+    expect(JSON.parse(record.output ?? '{}')).toMatchObject({
+      model: 'churn-v7',
+      approval: { decision: 'approved', message: 'Approved by Ana via SageBuild' },
+      registration: 'registered',
+    });
+  });
+});
