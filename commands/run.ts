@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Requester } from '../core/builds/facts';
 import type { SageBuild } from '../core/sagebuild';
 import { errorSentence, started, stopped } from '../core/wording';
+import { approvalsAnswer, decisionOutcome } from './decisions';
 import { HELP_USAGE, parseCommand, USAGE, usageLines, type ParsedCommand } from './parse';
 import { answerQuestion } from './questions';
 
@@ -47,6 +48,8 @@ async function run(command: ParsedCommand, { core, requester }: CommandContext, 
       const { pipeline, build } = command;
       return stopped(await core.stop({ pipeline, build, requester }));
     }
+    case 'approvals':
+      return approvalsAnswer(core, command.pipeline, now);
     default:
       return helpText(core);
   }
@@ -61,6 +64,8 @@ export async function runCommandOutcome(words: string[], ctx: CommandContext): P
     return { text: `I don't know the command "${command.name}".\n${helpText(ctx.core)}`, ok: false };
   }
   try {
+    if (command.kind === 'approve' || command.kind === 'reject')
+      return await decisionOutcome(command, ctx, now);
     return { text: await run(command, ctx, now()), ok: true };
   } catch (error) {
     return { text: errorSentence(error, now()), ok: false };

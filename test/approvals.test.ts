@@ -14,6 +14,8 @@ import { approvalSentence, decisionSentence, status, whyFailed } from '../core/w
 import { errorSentence } from '../core/wording/errors';
 import type { Requester } from '../core/builds/facts';
 import type { ApprovalFact } from '../core/approvals/facts';
+import { parseCommand } from '../commands/parse';
+import { runCommandOutcome, words } from '../commands/run';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 
 const ana: Requester = { id: 'cli:ana', displayName: 'Ana' };
@@ -163,6 +165,76 @@ describe('the reference pipeline with an approval gate', () => {
     expect(errorSentence(new NoApprovalWaiting('prod'))).toBe(
       "No prod build is waiting for approval, so there's nothing to decide.",
     );
+  });
+});
+
+describe('the typed commands (CLI, console)', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ approval: APPROVAL });
+  });
+  afterAll(async () => stack.close());
+
+  const run = (line: string, requester: Requester = ana) =>
+    runCommandOutcome(words(line), { core: stack.core, requester });
+
+  test('parse: a pipeline or build first, then the reason, quoted or not', () => {
+    const pipelines = stack.core.pipelines;
+    expect(parseCommand(words('approve'), pipelines)).toEqual({ kind: 'approve' });
+    expect(parseCommand(words('approve production'), pipelines)).toEqual({
+      kind: 'approve',
+      pipeline: 'prod',
+    });
+    expect(parseCommand(words('approve prod-3f2a1c9d0b1e'), pipelines)).toEqual({
+      kind: 'approve',
+      pipeline: 'prod',
+      build: 'prod-3f2a1c9d0b1e',
+    });
+    expect(parseCommand(words('reject prod "AUC dropped"'), pipelines)).toEqual({
+      kind: 'reject',
+      pipeline: 'prod',
+      reason: 'AUC dropped',
+    });
+    expect(parseCommand(words('reject prod prod-3f2a AUC dropped'), pipelines)).toEqual({
+      kind: 'reject',
+      pipeline: 'prod',
+      build: 'prod-3f2a',
+      reason: 'AUC dropped',
+    });
+    expect(parseCommand(words('reject "not good enough"'), pipelines)).toEqual({
+      kind: 'reject',
+      reason: 'not good enough',
+    });
+    expect(parseCommand(words('approvals dev'), pipelines)).toEqual({ kind: 'approvals', pipeline: 'dev' });
+  });
+
+  test('approvals, a refused approve (exit code), reject with a reason, and a second reject', async () => {
+    expect(await run('approvals')).toEqual({ text: 'Nothing is waiting for approval.', ok: true });
+    const fact = await waitingBuild(stack);
+    const listed = await run('approvals prod');
+    expect(listed.ok).toBe(true);
+    expect(listed.text).toMatch(
+      new RegExp(
+        `^The prod build ${fact.build}, started by Tess Ter, has been waiting for approval from Ana or Bo for `,
+      ),
+    );
+
+    expect(await run('approve prod', eve)).toEqual({
+      text: "Sorry, only the prod pipeline's approvers can approve or reject its deploys. Nothing was changed.",
+      ok: false,
+    });
+    expect(await run('reject prod "AUC dropped"')).toEqual({
+      text:
+        `Rejected. The prod build ${fact.build} stops before deploying; the live model keeps serving. ` +
+        'The reason: AUC dropped.',
+      ok: true,
+    });
+    // The same decision again is ok (a retried script); the other one changed nothing and fails.
+    expect((await run('reject prod')).ok).toBe(true);
+    const approve = await run(`approve ${fact.build}`);
+    expect(approve.ok).toBe(false);
+    expect(approve.text).toMatch(/^Ana already rejected the prod build .* Nothing changed\.$/);
+    await stack.local.stepFunctions.waitFor(fact.executionArn);
   });
 });
 
