@@ -104,7 +104,7 @@ async function refusal(call: Promise<unknown>): Promise<Error> {
 test('the event carries an unguessable token; SendTaskSuccess lets the task through with its output', async () => {
   const { arn, token } = await startGate();
   expect(token.length).toBeGreaterThan(60);
-  expect(token.length).toBeLessThanOrEqual(1024);
+  expect(token.length).toBeLessThanOrEqual(2048);
   const event = heard.find((e) => (e.detail as { TaskToken?: string }).TaskToken === token) as PutEventsEvent;
   expect(event).toMatchObject({ version: '0', source: 'test.callbacks', region: 'us-east-1', resources: [] });
 
@@ -199,7 +199,7 @@ test('tokens that are not ones, or were never issued, get InvalidToken and TaskD
   const notJson = await refusal(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: 'yes' })));
   expect(notJson.name).toBe('InvalidOutput');
   const long = await refusal(
-    sfn.send(new SendTaskSuccessCommand({ taskToken: 'x'.repeat(1025), output: '{}' })),
+    sfn.send(new SendTaskSuccessCommand({ taskToken: 'x'.repeat(2049), output: '{}' })),
   );
   expect(long.name).toBe('ValidationException');
   expect(long.message).not.toContain('xxxx');

@@ -26,8 +26,8 @@ export interface GateReading {
   end?: GateEnd;
 }
 
-/** A real token is at most 1,024 characters (SendTaskSuccess's limit). */
-const MAX_TOKEN_CHARS = 1024;
+/** A real token is at most 2,048 characters (SendTaskSuccess's limit in the API reference). */
+const MAX_TOKEN_CHARS = 2048;
 /** How far back one task's events are walked from its end to its TaskScheduled (Started, Submitted, ...). */
 const MAX_CHAIN = 8;
 

@@ -353,7 +353,7 @@ export class StepFunctionsService {
   }
 }
 
-/** A request's taskToken, its length checked before it is looked up (at most 1,024 characters). */
+/** A request's taskToken, its length checked before it is looked up (at most 2,048 characters). */
 function taskToken(input: Input): string {
   const token = requireString(input, 'taskToken');
   assertMaxLength('taskToken', token, TOKEN_LIMITS.tokenChars);

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { AwsError } from '../protocol';
 
 /** SendTaskSuccess's limits, from the API reference. */
-export const TOKEN_LIMITS = { tokenChars: 1024, outputChars: 256 * 1024, errorChars: 256, causeChars: 32768 };
+export const TOKEN_LIMITS = { tokenChars: 2048, outputChars: 256 * 1024, errorChars: 256, causeChars: 32768 };
 
 const PREFIX = 'sbtt1.';
 
