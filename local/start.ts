@@ -177,6 +177,7 @@ async function main(): Promise<void> {
       ...pipelines.filter((p) => p.file).map(tryYourOwn),
       'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
+      'Prod builds wait for approval before they deploy: approvals · approve prod · reject prod "why"',
       slack.banner,
       `From another terminal: npx sagebuild status prod`,
     ].join('\n'),
