@@ -8,7 +8,7 @@ import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { join } from 'node:path';
 import { SageBuild } from '../core/sagebuild';
 import { localConfig } from '../local/local-config';
-import type { LocalPipeline } from '../local/reference-pipelines';
+import { LOCAL_PROD_APPROVAL, type LocalPipeline } from '../local/reference-pipelines';
 import { NoApprovalWaiting, NotAnApprover } from '../core/errors';
 import { approvalSentence, decisionSentence, status, whyFailed } from '../core/wording';
 import { errorSentence } from '../core/wording/errors';
@@ -320,5 +320,35 @@ describe("a team's own machine with its own approval state", () => {
       approval: { decision: 'approved', message: 'Approved by Ana via SageBuild' },
       registration: 'registered',
     });
+  });
+});
+
+describe("a gated pipeline's seeded past (npm start)", () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ past: true, approval: LOCAL_PROD_APPROVAL });
+  });
+  afterAll(async () => stack.close());
+
+  test('its past builds went through the gate, approved by Ana Lima, and nothing waits now', async () => {
+    const list = await stack.core.list('prod');
+    expect(list.builds.map((b) => [b.name, b.status])).toEqual([
+      ['prod-nightly-4', 'SUCCEEDED'],
+      ['prod-retrain-sam', 'FAILED'],
+      ['prod-nightly-3', 'SUCCEEDED'],
+      ['prod-retrain-ana', 'SUCCEEDED'],
+      ['prod-nightly-2', 'SUCCEEDED'],
+      ['prod-nightly-1', 'SUCCEEDED'],
+    ]);
+    expect(await stack.core.approvals()).toEqual([]);
+    // A decision now finds the latest build's gate decided already, by Ana, in the past.
+    const late = await stack.core.approve({ pipeline: 'prod', requester: ana });
+    expect(late).toMatchObject({
+      outcome: 'already-decided',
+      decision: 'approved',
+      decidedBy: { id: 'slack:U0ANALIMA', displayName: 'Ana Lima' },
+      approval: { build: 'prod-nightly-4' },
+    });
+    expect(late.decidedAt!.getTime()).toBeLessThan(Date.now() - 3600_000);
   });
 });

@@ -203,8 +203,11 @@ export class StepFunctionsService {
       ...this.options,
       timeScale: timing.timeScale ?? this.options.timeScale,
       onHistoryEvent: timing.quiet ? undefined : this.options.onHistoryEvent,
-      // Quiet (seeded) builds deliver no events either: nobody is to act on the past.
-      events: timing.quiet ? undefined : this.options.events,
+      // Quiet (seeded) builds' events reach nobody: nobody is to act on the past.
+      events:
+        timing.quiet && this.options.events
+          ? { ...this.options.events, put: () => undefined }
+          : this.options.events,
       tokens: this.tokens,
     };
     const onStatusChange = timing.quiet ? undefined : this.options.onStatusChange;
