@@ -15,6 +15,7 @@ import { errorSentence } from '../core/wording/errors';
 import type { Requester } from '../core/builds/facts';
 import type { ApprovalFact } from '../core/approvals/facts';
 import { parseCommand } from '../commands/parse';
+import { LAMBDA_ROLES, placeOf, roleNeeds } from '../core/doctor/role-needs';
 import { runCommandOutcome, words } from '../commands/run';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
 
@@ -152,6 +153,30 @@ describe('the reference pipeline with an approval gate', () => {
     expect(decisionSentence(late, late.decidedAt!)).toBe(
       `Bo already rejected the prod build ${fact.build} just now. The reason: AUC dropped. Nothing changed.`,
     );
+  });
+
+  test('the doctor checks that the deciding roles may send decisions, only when a pipeline has a gate', () => {
+    const place = placeOf('arn:aws:iam::123456789012:role/x', { region: 'us-east-1', outputs: new Map() });
+    const decisions = (config: typeof stack.core.config) =>
+      Object.fromEntries(
+        LAMBDA_ROLES.map((role) => [
+          role.output,
+          roleNeeds(role, config, place)
+            .filter((need) => need.action.startsWith('states:SendTask'))
+            .map((need) => `${need.action} on ${need.resource}`),
+        ]),
+      );
+    const sends = ['states:SendTaskSuccess on *', 'states:SendTaskFailure on *'];
+    expect(decisions(stack.core.config)).toEqual({
+      SkillRoleArn: sends,
+      SlackBotRoleArn: sends,
+      NotifierRoleArn: [],
+    });
+    const ungated = {
+      ...stack.core.config,
+      pipelines: stack.core.config.pipelines.map(({ approval: _approval, ...p }) => p),
+    };
+    expect(decisions(ungated)).toEqual({ SkillRoleArn: [], SlackBotRoleArn: [], NotifierRoleArn: [] });
   });
 
   test('with nothing waiting, and for a pipeline without a gate, a decision is refused with a sentence', async () => {

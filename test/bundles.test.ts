@@ -155,9 +155,10 @@ function nodeModulesAbove(dir: string): string[] {
 }
 
 test('the bundles stay within their size budgets', () => {
-  // The skill aims for 400 KB; it now carries a DynamoDB client for the start claims (about 32 KB) and the
-  // machine reader (about 11 KB). bench:cold measures what that costs at cold start.
-  expect(built.get('skill')?.bytes).toBeLessThan(440_000);
+  // The skill aims for 400 KB; it now carries a DynamoDB client for the start claims (about 32 KB), the
+  // machine reader (about 11 KB) and the approval gates' decisions (core/approvals, SendTaskSuccess/Failure:
+  // about 7 KB). bench:cold measures what that costs at cold start.
+  expect(built.get('skill')?.bytes).toBeLessThan(450_000);
   // 400 KiB: the notifier now also reads the team's machine definition for the card's steps.
   expect(built.get('notifier')?.bytes).toBeLessThan(400 * 1024);
   expect(built.get('slack-bot')?.bytes).toBeLessThan(1_200_000);
