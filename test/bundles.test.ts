@@ -159,8 +159,9 @@ test('the bundles stay within their size budgets', () => {
   // machine reader (about 11 KB) and the approval gates' decisions (core/approvals, SendTaskSuccess/Failure:
   // about 7 KB). bench:cold measures what that costs at cold start.
   expect(built.get('skill')?.bytes).toBeLessThan(450_000);
-  // 400 KiB: the notifier now also reads the team's machine definition for the card's steps.
-  expect(built.get('notifier')?.bytes).toBeLessThan(400 * 1024);
+  // 400 KiB: the notifier now also reads the team's machine definition for the card's steps; 412 KiB with the
+  // core's approval gates (core/approvals, about 8 KB), which its approval cards read.
+  expect(built.get('notifier')?.bytes).toBeLessThan(412 * 1024);
   expect(built.get('slack-bot')?.bytes).toBeLessThan(1_200_000);
 });
 
