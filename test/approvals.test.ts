@@ -348,6 +348,56 @@ describe("a team's own machine with its own approval state", () => {
   });
 });
 
+describe('a machine whose waiting state hands out no token', () => {
+  let stack: LocalStack;
+  let core: SageBuild;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    const { stateMachineArn } = stack.local.stepFunctions.createStateMachine({
+      name: 'no-token',
+      roleArn: 'arn:aws:iam::123456789012:role/NoToken',
+      definition: JSON.stringify({
+        StartAt: 'Wait for someone',
+        States: {
+          'Wait for someone': {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+            Parameters: {
+              Entries: [{ Source: 'team.x', DetailType: 'Ping', Detail: { note: 'no token here' } }],
+            },
+            End: true,
+          },
+        },
+      }),
+    });
+    const pipeline: LocalPipeline<object> = {
+      name: 'notoken',
+      aliases: [],
+      stateMachineArn,
+      defaultInput: {},
+      slackChannel: 'C0NOTOKEN',
+      approval: { approvers: ['cli:ana'], timeoutHours: 24 },
+    };
+    core = new SageBuild(localConfig([...stack.pipelines, pipeline], stack.local.region));
+  });
+  afterAll(async () => {
+    core.close();
+    await stack.close();
+  });
+
+  test('is listed as waiting, but a decision is refused (SageBuild has no token to send) and nothing is sent', async () => {
+    const started = await core.start({ pipeline: 'notoken', requester: tester, idempotencyKey: newKey() });
+    const fact = await waitFor(async () => (await core.approvals('notoken'))[0]);
+    expect(fact.stateName).toBe('Wait for someone');
+    const before = stack.local.callCount;
+    const refused = await core.approve({ pipeline: 'notoken', requester: ana }).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(NoApprovalWaiting);
+    expect(decisionCalls(stack, before)).toEqual([]);
+    stack.local.stepFunctions.stopExecution({ executionArn: started.executionArn });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+  });
+});
+
 describe("a gated pipeline's seeded past (npm start)", () => {
   let stack: LocalStack;
   beforeAll(async () => {

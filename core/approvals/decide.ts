@@ -39,7 +39,9 @@ export async function decide(
   // Who may decide comes first: a refused person learns nothing about the gate and changes nothing.
   assertApprover(ctx.pipeline, request.requester);
   const found = await gateToDecide(ctx, request.build);
-  if (found.gate.end || !found.gate.token) return settled(found);
+  if (found.gate.end) return settled(found);
+  // A state that waits without handing out its token ($$.Task.Token) can only be decided by whoever has it.
+  if (!found.gate.token) throw new NoApprovalWaiting(ctx.pipeline.name, request.build ?? found.fact.build);
 
   const key = decisionClaimKey(found.fact.executionArn, found.gate.scheduledEventId);
   const holder = decisionClaimHolder(request.decision);
