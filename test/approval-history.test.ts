@@ -62,7 +62,12 @@ test('an open gate, a decided one and a timed-out one, each ended through its ow
       previousEventId: 4,
       timestamp: at(5),
       type: 'TaskFailed',
-      taskFailedEventDetails: { error: 'SageBuild.Rejected', cause: decision },
+      taskFailedEventDetails: {
+        resourceType: 'events',
+        resource: 'putEvents.waitForTaskToken',
+        error: 'SageBuild.Rejected',
+        cause: decision,
+      },
     },
     entered(6, 'Second gate'),
     scheduled(7, 6, { Entries: [{ Detail: { TaskToken: 'tok-b' } }] }),
