@@ -15,6 +15,8 @@ import { errorSentence } from '../core/wording/errors';
 import type { Requester } from '../core/builds/facts';
 import type { ApprovalFact } from '../core/approvals/facts';
 import { parseCommand } from '../commands/parse';
+import { createClaimsTable } from '../core/claims/claims-table';
+import { startDynalite, type LocalDynamoDb } from '../slack/store/dynalite';
 import { LAMBDA_ROLES, placeOf, roleNeeds } from '../core/doctor/role-needs';
 import { runCommandOutcome, words } from '../commands/run';
 import { newKey, startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
@@ -345,6 +347,44 @@ describe("a team's own machine with its own approval state", () => {
       approval: { decision: 'approved', message: 'Approved by Ana via SageBuild' },
       registration: 'registered',
     });
+  });
+});
+
+describe('two Lambda containers deciding at once (claims in DynamoDB)', () => {
+  let stack: LocalStack;
+  let dynamo: LocalDynamoDb;
+  const cores: SageBuild[] = [];
+  beforeAll(async () => {
+    stack = await startLocalStack({ approval: APPROVAL });
+    dynamo = await startDynalite();
+    await createClaimsTable(dynamo.client, 'sagebuild-claims');
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    const config = {
+      ...stack.core.config,
+      aws: { ...stack.core.config.aws, startClaimsTable: 'sagebuild-claims' },
+    };
+    cores.push(new SageBuild(config), new SageBuild(config));
+  });
+  afterAll(async () => {
+    for (const core of cores) core.close();
+    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    await dynamo.close();
+    await stack.close();
+  });
+
+  test('one sends the decision, the other answers who decided', async () => {
+    const fact = await waitingBuild(stack);
+    const before = stack.local.callCount;
+    const [first, second] = cores as [SageBuild, SageBuild];
+    const results = await Promise.all([
+      first.approve({ pipeline: 'prod', requester: ana }),
+      second.reject({ pipeline: 'prod', requester: bo, reason: 'late' }),
+    ]);
+    expect(results.map((r) => r.outcome).filter((o) => o !== 'already-decided')).toHaveLength(1);
+    expect(decisionCalls(stack, before)).toHaveLength(1);
+    const record = await stack.local.stepFunctions.waitFor(fact.executionArn);
+    const winner = results.find((r) => r.outcome !== 'already-decided');
+    expect(record.status).toBe(winner?.outcome === 'approved' ? 'SUCCEEDED' : 'FAILED');
   });
 });
 
