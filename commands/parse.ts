@@ -14,6 +14,9 @@ export type ParsedCommand =
   | { kind: 'start'; pipeline?: string; overrides: Record<string, string> }
   | { kind: 'stop'; pipeline?: string; build?: string }
   | { kind: 'rollback'; pipeline?: string; to?: string; confirmed: boolean }
+  | { kind: 'approvals'; pipeline?: string }
+  | { kind: 'approve'; pipeline?: string; build?: string }
+  | { kind: 'reject'; pipeline?: string; build?: string; reason?: string }
   | { kind: 'help' }
   | { kind: 'unknown'; name: string };
 
@@ -23,7 +26,10 @@ export interface Usage {
 }
 
 /** Usage of every command, in the order help lists them. */
-export const USAGE: Record<Question | 'start' | 'stop' | 'rollback', Usage> = {
+export const USAGE: Record<
+  Question | 'start' | 'stop' | 'rollback' | 'approvals' | 'approve' | 'reject',
+  Usage
+> = {
   status: {
     usage: 'status [pipeline]',
     summary: 'Is the latest build done? Step, elapsed time and time left.',
@@ -48,6 +54,15 @@ export const USAGE: Record<Question | 'start' | 'stop' | 'rollback', Usage> = {
     usage: 'rollback [pipeline] [to <build>] [--yes]',
     summary:
       "Put the endpoint back on the model before the last deploy (or that build's). Asks first; --yes does it.",
+  },
+  approvals: { usage: 'approvals [pipeline]', summary: 'Builds waiting for approval before they deploy.' },
+  approve: {
+    usage: 'approve [pipeline | build name]',
+    summary: 'Let the build waiting for approval deploy (approvers only).',
+  },
+  reject: {
+    usage: 'reject [pipeline | build name] ["reason"]',
+    summary: 'Stop the waiting build before it deploys, e.g. reject prod "AUC dropped"',
   },
 };
 
@@ -102,6 +117,14 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
   if (name === 'stop') return { kind: 'stop', ...stopTarget(pipelines, args) };
   if (name === 'rollback') return rollbackCommand(args);
   if (name === 'roll' && args[0]?.toLowerCase() === 'back') return rollbackCommand(args.slice(1));
+  if (name === 'approvals') return withPipeline({ kind: 'approvals' }, args[0]);
+  if (name === 'approve') return { kind: 'approve', ...decisionTarget(pipelines, args).target };
+  if (name === 'reject') {
+    const { target, rest } = decisionTarget(pipelines, args);
+    return rest.length > 0
+      ? { kind: 'reject', ...target, reason: rest.join(' ') }
+      : { kind: 'reject', ...target };
+  }
   if ((QUESTIONS as readonly string[]).includes(name)) {
     return withPipeline({ kind: 'question', question: name as Question }, args[0]);
   }
@@ -154,4 +177,29 @@ function stopTarget(
   // A build name: SageBuild names builds "<pipeline>-<id>", so the prefix tells the pipeline.
   const owner = pipelines.find((p) => first.startsWith(`${p.name}-`));
   return owner ? { pipeline: owner.name, build: first } : { pipeline: first };
+}
+
+/**
+ * "approve", "approve prod", "approve prod-3f2a1c9d0b1e", "reject prod AUC dropped", reject prod "AUC dropped":
+ * a pipeline or build first when the words name one, then whatever is left (a rejection's reason). A quoted
+ * phrase first is a reason, never a pipeline.
+ */
+function decisionTarget(
+  pipelines: readonly PipelineConfig[],
+  args: string[],
+): { target: { pipeline?: string; build?: string }; rest: string[] } {
+  const [first, ...rest] = args;
+  if (first === undefined) return { target: {}, rest: [] };
+  const byName = pipelines.find((p) => p.name === first || p.aliases.includes(first));
+  if (byName) {
+    const [second, ...after] = rest;
+    const build = second !== undefined && second.startsWith(`${byName.name}-`) && !/\s/.test(second);
+    return build
+      ? { target: { pipeline: byName.name, build: second }, rest: after }
+      : { target: { pipeline: byName.name }, rest };
+  }
+  const owner = pipelines.find((p) => first.startsWith(`${p.name}-`) && !/\s/.test(first));
+  if (owner) return { target: { pipeline: owner.name, build: first }, rest };
+  if (/\s/.test(first)) return { target: {}, rest: args };
+  return { target: { pipeline: first }, rest };
 }

@@ -6,6 +6,7 @@ import type { Requester } from '../core/builds/facts';
 import type { SageBuild } from '../core/sagebuild';
 import { errorSentence, started, stopped } from '../core/wording';
 import { rollbackOutcome } from './rollback';
+import { approvalsAnswer, decisionOutcome } from './decisions';
 import { HELP_USAGE, parseCommand, USAGE, usageLines, type ParsedCommand } from './parse';
 import { answerQuestion } from './questions';
 
@@ -48,6 +49,8 @@ async function run(command: ParsedCommand, { core, requester }: CommandContext, 
       const { pipeline, build } = command;
       return stopped(await core.stop({ pipeline, build, requester }));
     }
+    case 'approvals':
+      return approvalsAnswer(core, command.pipeline, now);
     default:
       return helpText(core);
   }
@@ -63,6 +66,8 @@ export async function runCommandOutcome(words: string[], ctx: CommandContext): P
   }
   if (command.kind === 'rollback') return rollbackOutcome(command, ctx.core, ctx.requester, now());
   try {
+    if (command.kind === 'approve' || command.kind === 'reject')
+      return await decisionOutcome(command, ctx, now);
     return { text: await run(command, ctx, now()), ok: true };
   } catch (error) {
     return { text: errorSentence(error, now()), ok: false };

@@ -233,6 +233,32 @@ export class RollbackRefused extends SageBuildError {
   }
 }
 
+/** Someone who is not among the pipeline's `approval.approvers` asked to approve or reject its gate. */
+export class NotAnApprover extends SageBuildError {
+  readonly code = 'NotAnApprover';
+  constructor(
+    readonly pipeline: string,
+    readonly requester: string,
+  ) {
+    super(`${requester} may not approve or reject ${pipeline} deploys.`);
+  }
+}
+
+/** No build of the pipeline (or not the named build) waits at an approval gate, and none was decided lately. */
+export class NoApprovalWaiting extends SageBuildError {
+  readonly code = 'NoApprovalWaiting';
+  constructor(
+    readonly pipeline: string,
+    readonly build?: string,
+  ) {
+    super(
+      build
+        ? `The build ${build} is not waiting for approval.`
+        : `No ${pipeline} build is waiting for approval.`,
+    );
+  }
+}
+
 export function isSageBuildError(error: unknown): error is SageBuildError {
   return error instanceof SageBuildError;
 }

@@ -32,6 +32,10 @@ import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
 import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
+import { decide } from './approvals/decide';
+import type { ApprovalFact, DecisionResult } from './approvals/facts';
+import { openGates } from './approvals/waiting';
+import type { Requester } from './builds/facts';
 
 export interface SageBuildOptions {
   clients?: AwsClientPool;
@@ -135,6 +139,38 @@ export class SageBuild {
   async compareWithLive(pipeline?: string, build?: string): Promise<ModelComparisonFact> {
     if (build !== undefined) assertBuildName(build);
     return compareWithLive(this.context(pipeline), build, this.deployments);
+  }
+
+  /** Gates open now: the pipeline's, or every pipeline's with an `approval` section when none is named. */
+  async approvals(pipeline?: string): Promise<ApprovalFact[]> {
+    const names =
+      pipeline !== undefined
+        ? [this.pipeline(pipeline).name]
+        : this.pipelines.filter((p) => p.approval).map((p) => p.name);
+    const found = await Promise.all(names.map((name) => openGates(this.context(name))));
+    return found.flat().map(({ fact }) => fact);
+  }
+
+  /** Approves the gate the pipeline's (or the named) build waits at; only the pipeline's approvers may. */
+  async approve(request: {
+    pipeline?: string;
+    build?: string;
+    requester: Requester;
+  }): Promise<DecisionResult> {
+    if (request.build !== undefined) assertBuildName(request.build);
+    return decide(this.context(request.pipeline), this.claims, { ...request, decision: 'approved' });
+  }
+
+  /** Rejects the gate: the build fails with the reason given. */
+  async reject(request: {
+    pipeline?: string;
+    build?: string;
+    requester: Requester;
+    reason?: string;
+  }): Promise<DecisionResult> {
+    if (request.build !== undefined) assertBuildName(request.build);
+    if (request.reason !== undefined) assertLength('reason', request.reason, INPUT_LIMITS.requestChars);
+    return decide(this.context(request.pipeline), this.claims, { ...request, decision: 'rejected' });
   }
 
   close(): void {

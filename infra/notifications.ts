@@ -14,7 +14,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { SageBuildConfig } from '../core/config/schema';
 import { sageBuildFunction, type SageBuildFunction } from './functions';
-import { buildStatements, stateMachineArns } from './permissions';
+import { APPROVAL_EVENT } from '../pipeline';
+import { buildStatements, hasApprovalGates, stateMachineArns } from './permissions';
 
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
 export const STATUS_CHANGE = 'Step Functions Execution Status Change';
@@ -28,6 +29,8 @@ export interface Notifications {
   rule: Rule;
   /** Every minute: the progress refresh of running builds' cards. */
   progressRule: Rule;
+  /** Approval gates' requests, when a pipeline has a gate. */
+  approvalRule?: Rule;
 }
 
 export function notifications(
@@ -79,6 +82,26 @@ export function notifications(
     }),
   );
 
+  // Approval gates' requests (pipeline/approval-gate.ts) go to the same notifier, with the same retries and DLQ.
+  const approvalRule = hasApprovalGates(config)
+    ? new Rule(scope, 'ApprovalRequests', {
+        description:
+          "SageBuild: approval gates' requests of the configured state machines, to the Slack notifier",
+        eventPattern: {
+          source: [APPROVAL_EVENT.source],
+          detailType: [APPROVAL_EVENT.detailType],
+          detail: { stateMachineArn: stateMachineArns(config) },
+        },
+      })
+    : undefined;
+  approvalRule?.addTarget(
+    new LambdaFunction(notifier.fn, {
+      deadLetterQueue: deadLetters,
+      retryAttempts: 8,
+      maxEventAge: MAX_EVENT_AGE,
+    }),
+  );
+
   const progressRule = new Rule(scope, 'BuildProgress', {
     description: "SageBuild: every minute, the Slack notifier moves running builds' cards on",
     schedule: Schedule.rate(Duration.minutes(1)),
@@ -98,5 +121,5 @@ export function notifications(
     evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  return { notifier, deadLetters, alarm, rule, progressRule };
+  return { notifier, deadLetters, alarm, rule, progressRule, ...(approvalRule ? { approvalRule } : {}) };
 }

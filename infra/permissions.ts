@@ -68,6 +68,7 @@ export function buildStatements(config: SageBuildConfig, access: BuildAccess): P
       resources: sageMakerArns(config, 'endpoint-config'),
     }),
     ...rollbackStatements(config, access),
+    ...(control && hasApprovalGates(config) ? [decisionStatement()] : []),
   ];
 }
 
@@ -118,6 +119,23 @@ export function pipelineEndpointArns(config: SageBuildConfig): string[] {
     return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${resource}`;
   });
   return [...new Set(arns)];
+}
+
+/** Whether any pipeline has an approval gate (config `approval`): only then may the fronts decide gates. */
+export function hasApprovalGates(config: SageBuildConfig): boolean {
+  return config.pipelines.some((p) => p.approval !== undefined);
+}
+
+/**
+ * core/approvals/decide.ts: approve (SendTaskSuccess) or reject (SendTaskFailure) a gate, by its task token.
+ * On "*": IAM cannot scope these two to a state machine for a token a Task state issued (their only resource
+ * type is an activity), so the statement holds these two actions alone. Who may decide is the config's
+ * `approval.approvers`, checked by the core before any call; the token comes from the history, never a person.
+ */
+export const DECISION_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+
+export function decisionStatement(): PolicyStatement {
+  return new PolicyStatement({ sid: 'DecideApprovalGates', actions: DECISION_ACTIONS, resources: ['*'] });
 }
 
 /** slack/store/dynamodb-store.ts: GetItem, PutItem (conditional too), DeleteItem and Query, nothing else. */

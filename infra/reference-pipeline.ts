@@ -11,7 +11,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../core/config/schema';
 import { ConfigError } from '../core/errors';
-import { referenceDefinition } from '../pipeline';
+import { APPROVAL_EVENT, pipelineDefinition } from '../pipeline';
 import { LOG_RETENTION } from './functions';
 import { stateMachineArnParts, type DeploymentTarget } from './target';
 
@@ -99,6 +99,18 @@ export function referencePipeline(
       conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     }),
   ];
+  if (pipeline.approval) {
+    // The approval gate puts its request (with the task token) on the default bus, where the notifier's rule hears it.
+    statements.push(
+      new PolicyStatement({
+        sid: 'AskForApproval',
+        actions: ['events:PutEvents'],
+        resources: [
+          `arn:${target.partition}:events:${target.region}:${target.account}:event-bus/${APPROVAL_EVENT.busName}`,
+        ],
+      }),
+    );
+  }
   for (const statement of statements) role.addToPolicy(statement);
 
   // Every state's entry and exit with its input and output (hyperparameters, job names, endpoint statuses; no
@@ -112,8 +124,8 @@ export function referencePipeline(
   const stateMachine = new StateMachine(scope, 'ReferencePipeline', {
     stateMachineName: arn.name,
     stateMachineType: StateMachineType.STANDARD,
-    // The committed ASL as is: the core reads its state names aloud.
-    definitionBody: DefinitionBody.fromString(JSON.stringify(referenceDefinition)),
+    // The committed ASL as is (with the approval gate when the config has one): the core reads its state names aloud.
+    definitionBody: DefinitionBody.fromString(JSON.stringify(pipelineDefinition(pipeline.approval))),
     role,
     logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
     // X-Ray: each build's states and SageMaker calls on one trace. CDK grants the role the xray actions, and the
@@ -243,6 +255,18 @@ function sageMakerExecutionRole(
       conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
     }),
   ];
+  if (pipeline.approval) {
+    // The approval gate puts its request (with the task token) on the default bus, where the notifier's rule hears it.
+    statements.push(
+      new PolicyStatement({
+        sid: 'AskForApproval',
+        actions: ['events:PutEvents'],
+        resources: [
+          `arn:${target.partition}:events:${target.region}:${target.account}:event-bus/${APPROVAL_EVENT.busName}`,
+        ],
+      }),
+    );
+  }
   for (const statement of statements) role.addToPolicy(statement);
   return role;
 }

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { guarded } from './listeners';
+import type { PutEventsEvent } from './stepfunctions/events-tasks';
 import { redriveInfo, type ExecutionRecord } from './stepfunctions/model';
 
 export interface ExecutionStatusChangeEvent {
@@ -37,6 +38,10 @@ export interface ExecutionStatusChangeEvent {
 }
 
 export type EventListener = (event: ExecutionStatusChangeEvent) => void;
+
+/** Any event on the bus: Step Functions' status changes and the events PutEvents tasks put (approval requests). */
+export type BusEvent = ExecutionStatusChangeEvent | PutEventsEvent;
+export type AnyEventListener = (event: BusEvent) => void;
 
 export function statusChangeEvent(
   execution: ExecutionRecord,
@@ -80,20 +85,41 @@ export function statusChangeEvent(
 /** Delivers events to subscribers and an optional URL; a failing subscriber or target never stops a build. */
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
+  private readonly allListeners = new Set<AnyEventListener>();
 
   constructor(private readonly targetUrl?: string) {}
 
+  /** Status changes only. */
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Every event: status changes and PutEvents tasks' events (e.g. "SageBuild Approval Requested"). */
+  subscribeAll(listener: AnyEventListener): () => void {
+    this.allListeners.add(listener);
+    return () => this.allListeners.delete(listener);
+  }
+
   publish(event: ExecutionStatusChangeEvent): void {
     for (const listener of this.listeners) guarded('an event subscriber', () => listener(event));
+    this.deliver(event);
+  }
+
+  /**
+   * An event a PutEvents task put: to every-event subscribers and the target URL, as the stack's rule routes
+   * SageBuild's approval requests to the notifier next to the status changes.
+   */
+  publishPut(event: PutEventsEvent): void {
+    this.deliver(event);
+  }
+
+  private deliver(event: BusEvent): void {
+    for (const listener of this.allListeners) guarded('an event subscriber', () => listener(event));
     if (this.targetUrl) void this.post(this.targetUrl, event);
   }
 
-  private async post(url: string, event: ExecutionStatusChangeEvent): Promise<void> {
+  private async post(url: string, event: BusEvent): Promise<void> {
     try {
       const response = await fetch(url, {
         method: 'POST',

@@ -74,6 +74,12 @@ export class LocalAws {
         const throttled = throttledTaskError(resource);
         if (throttled && this.faults.throttleTask()) throw throttled;
       },
+      // PutEvents tasks put on the local bus (the approval gate's request among them).
+      events: {
+        region: this.region,
+        accountId: this.accountId,
+        put: (event) => this.events.publishPut(event),
+      },
       onStatusChange: (execution) =>
         this.events.publish(statusChangeEvent(execution, this.accountId, this.region)),
       onHistoryEvent: (execution, event) => {

@@ -26,6 +26,7 @@ export function localConfig(pipelines: LocalPipeline<object>[], region: string):
         allowedInputKeys: p.allowedInputKeys ?? [],
         slack: { channels: [p.slackChannel] },
         access: { start: ['*'], stop: ['*'], rollback: ['*'] },
+        ...(p.approval ? { approval: p.approval } : {}),
       })),
     },
     'the local AWS',

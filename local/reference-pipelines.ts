@@ -2,9 +2,10 @@
 // past: builds replayed fast on a clock that lands them hours and days ago, so every record (history,
 // training jobs, endpoints) is one the real pipeline produced, just shifted in time.
 
-import { exampleInput, referenceDefinition, type PipelineInput } from '../pipeline';
+import { exampleInput, pipelineDefinition, type PipelineInput } from '../pipeline';
 import { replayClock, TimeScale } from './clock';
 import type { LocalAws } from './local-aws';
+import { approveGatesWhileRunning } from './stepfunctions/past-approvals';
 
 export interface LocalPipeline<Input extends object = PipelineInput> {
   name: string;
@@ -17,7 +18,23 @@ export interface LocalPipeline<Input extends object = PipelineInput> {
   slackChannel: string;
   /** The definition file a team's own pipeline came from (`npm start -- --pipeline <file>`). */
   file?: string;
+  /** The config's approval gate: the reference definition then has its gate state. */
+  approval?: LocalApproval;
 }
+
+export interface LocalApproval {
+  approvers: (string | { id: string; name: string })[];
+  timeoutHours: number;
+}
+
+/**
+ * The gate `npm start` puts on prod: Ana (from the past builds) by name, and whoever uses the console, its
+ * Slack or its Alexa, so a prod build can be let through locally.
+ */
+export const LOCAL_PROD_APPROVAL: LocalApproval = {
+  approvers: [{ id: 'slack:U0ANALIMA', name: 'Ana Lima' }, 'slack:U0LOCALUSER', 'cli:*', 'alexa:*'],
+  timeoutHours: 24,
+};
 
 interface PastBuild {
   hoursAgo: number;
@@ -101,17 +118,21 @@ export function referencePipelines(local: LocalAws): LocalPipeline[] {
   ];
 }
 
-/** Creates both state machines and, unless `past` is false, replays their history. */
+/**
+ * Creates both state machines and, unless `past` is false, replays their history. `approval` puts a gate on
+ * prod (`npm start` does; tests and benchmarks choose).
+ */
 export async function loadReferencePipelines(
   local: LocalAws,
-  options: { past?: boolean } = {},
+  options: { past?: boolean; approval?: LocalApproval } = {},
 ): Promise<LocalPipeline[]> {
   const pipelines = referencePipelines(local);
-  const definition = JSON.stringify(referenceDefinition);
+  const prod = pipelines.find((pipeline) => pipeline.name === 'prod');
+  if (prod && options.approval) prod.approval = options.approval;
   for (const pipeline of pipelines) {
     local.stepFunctions.createStateMachine({
       name: pipeline.stateMachineArn.split(':').pop(),
-      definition,
+      definition: JSON.stringify(pipelineDefinition(pipeline.approval)),
       roleArn: `arn:aws:iam::${local.accountId}:role/SageBuildStepFunctionsRole`,
     });
   }
@@ -135,6 +156,7 @@ async function replayPast(local: LocalAws, pipeline: LocalPipeline, builds: Past
       // Quiet: these builds happened in the past, so no EventBridge target or subscriber hears of them.
       { clock, timeScale, quiet: true },
     );
-    await local.stepFunctions.waitFor(executionArn);
+    if (pipeline.approval) await approveGatesWhileRunning(local.stepFunctions, executionArn, ANA, clock);
+    else await local.stepFunctions.waitFor(executionArn);
   }
 }

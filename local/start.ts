@@ -13,7 +13,12 @@ import { LocalAws } from './local-aws';
 import { localConfig } from './local-config';
 import { narrateBuilds } from './narrator';
 import { addOwnPipeline, OwnPipelineError, readOwnMachine, type OwnMachine } from './own-pipeline';
-import { loadReferencePipelines, referencePipelineNames, type LocalPipeline } from './reference-pipelines';
+import {
+  LOCAL_PROD_APPROVAL,
+  loadReferencePipelines,
+  referencePipelineNames,
+  type LocalPipeline,
+} from './reference-pipelines';
 import { removeSession, writeSession } from './session-file';
 import { startSlack } from './slack/front';
 
@@ -90,7 +95,11 @@ async function main(): Promise<void> {
   const local = await listenLocalAws(port, timeScale);
   let pipelines: LocalPipeline<object>[];
   try {
-    pipelines = [...(await loadReferencePipelines(local)), ...own.map((m) => addOwnPipeline(local, m))];
+    pipelines = [
+      // Prod builds stop at an approval gate: `approve prod` (or a card's button) lets them deploy.
+      ...(await loadReferencePipelines(local, { approval: LOCAL_PROD_APPROVAL })),
+      ...own.map((m) => addOwnPipeline(local, m)),
+    ];
   } catch (error) {
     await local.close();
     throw error;
@@ -171,6 +180,7 @@ async function main(): Promise<void> {
       ...pipelines.filter((p) => p.file).map(tryYourOwn),
       'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
+      'Prod builds wait for approval before they deploy: approvals · approve prod · reject prod "why"',
       slack.banner,
       `From another terminal: npx sagebuild status prod`,
     ].join('\n'),

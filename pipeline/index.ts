@@ -1,4 +1,5 @@
 import definition from './sagemaker-deploy.asl.json';
+import { definitionWithApproval, type ApprovalGateOptions } from './approval-gate';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -12,6 +13,21 @@ export interface JsonObject {
  */
 // Cast: TS widens mixed-shape JSON arrays with `?: undefined` members, which JsonObject rejects.
 export const referenceDefinition = definition as unknown as JsonObject;
+
+/**
+ * The definition a reference pipeline runs: the reference one, with an approval gate before the deploy when the
+ * pipeline's config has an `approval` section (pipeline/approval-gate.ts).
+ */
+export function pipelineDefinition(approval?: ApprovalGateOptions): JsonObject {
+  return approval ? definitionWithApproval(referenceDefinition, approval) : referenceDefinition;
+}
+
+export {
+  APPROVAL_EVENT,
+  APPROVAL_STATE_NAMES,
+  definitionWithApproval,
+  type ApprovalGateOptions,
+} from './approval-gate';
 
 /** Names of the main states, in order; the core reads them aloud, so they are plain words. */
 export const PIPELINE_STATE_NAMES = {

@@ -21,7 +21,7 @@ import {
 import { deployArgs, nextSteps, OUTPUTS_FILE, stackNameIn } from '../infra/deploy';
 import { OUTPUTS } from '../infra/outputs';
 import { SageBuildStack } from '../infra/stack';
-import { referenceDefinition } from '../pipeline';
+import { pipelineDefinition, referenceDefinition } from '../pipeline';
 import { buildLambdas } from '../tools/build';
 
 type Json = Record<string, unknown>;
@@ -823,3 +823,85 @@ test('`cdk synth` works on a fresh clone: offline, without credentials or SAGEBU
   expect(existsSync(join(out, 'SageBuild.template.json'))).toBe(true);
   if (!existsSync(join(REPO, 'sagebuild.config.json'))) expect(cli.stderr).toContain(EXAMPLE_CONFIG);
 }, 120_000);
+
+describe('approval gates', () => {
+  const approval = { approvers: ['slack:U0ANA', 'cli:*'], timeoutHours: 12 };
+  /** prod with a gate, deployed as the reference pipeline. */
+  function gated() {
+    const config = baseConfig() as { pipelines: Json[] };
+    config.pipelines = config.pipelines.map((p) => (p.name === 'prod' ? { ...p, approval } : p));
+    return synth({ ...config, infra: { referencePipeline: 'prod' } });
+  }
+
+  test('the fronts that decide may SendTaskSuccess and SendTaskFailure, alone in their statement; the notifier not', () => {
+    const { statements } = gated();
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+      const deciding = statements(service).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('states:SendTask')),
+      );
+      // IAM cannot scope a Task state's token to a state machine: "*", with these two actions only.
+      expect(deciding).toEqual([
+        {
+          Sid: 'DecideApprovalGates',
+          Effect: 'Allow',
+          Action: ['states:SendTaskFailure', 'states:SendTaskSuccess'],
+          Resource: '*',
+        },
+      ]);
+    }
+    const notifierActions = statements('sagebuild-notifier').flatMap((s) => [s.Action].flat());
+    expect(notifierActions.filter((a) => a.startsWith('states:SendTask'))).toEqual([]);
+    // Without a gate in the config, nobody may send a decision.
+    const plain = synth(baseConfig());
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot', 'sagebuild-notifier']) {
+      expect(
+        plain
+          .statements(service)
+          .flatMap((s) => [s.Action].flat())
+          .filter((a) => a.startsWith('states:SendTask')),
+      ).toEqual([]);
+    }
+  });
+
+  test('the reference pipeline runs the gated definition and may put events on the default bus only', () => {
+    const { resources, policiesOf } = gated();
+    const [[, machine]] = resources('AWS::StepFunctions::StateMachine') as [[string, Resource]];
+    const definition = JSON.parse(machine.Properties.DefinitionString as string) as {
+      States: Record<string, Json>;
+    };
+    expect(definition).toEqual(pipelineDefinition({ timeoutHours: 12 }));
+    expect(definition.States['Wait for approval']).toMatchObject({
+      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+      TimeoutSeconds: 12 * 3600,
+    });
+    const roleId = (machine.Properties.RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const putEvents = policiesOf(roleId).filter((s) => [s.Action].flat().includes('events:PutEvents'));
+    expect(putEvents).toEqual([
+      {
+        Sid: 'AskForApproval',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`,
+      },
+    ]);
+  });
+
+  test("the gates' requests of the configured state machines go to the notifier, failures to the DLQ", () => {
+    const { template, fn, resources } = gated();
+    const [notifierId] = fn('sagebuild-notifier');
+    const [[queueId]] = resources('AWS::SQS::Queue') as [[string, Resource]];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectEquals({
+        source: ['sagebuild.approvals'],
+        'detail-type': ['SageBuild Approval Requested'],
+        detail: { stateMachineArn: [PROD_ARN, DEV_ARN] },
+      }),
+      Targets: [Match.objectLike({ Arn: getAtt(notifierId), DeadLetterConfig: { Arn: getAtt(queueId) } })],
+    });
+    synth(baseConfig()).template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventPattern: Match.objectLike({ source: ['sagebuild.approvals'] }) },
+      0,
+    );
+  });
+});

@@ -7,6 +7,8 @@
 // named in the answer, never a reason for no answer.
 
 import { roleLabel } from '../wording/steps';
+import { approvalStepLabel } from '../wording/approvals';
+import { approverNames } from '../approvals/approvers';
 import {
   describeExecution,
   historyUntil,
@@ -189,6 +191,10 @@ async function statusOf(ctx: BuildContext, item: ExecutionListItem, lookups: Loo
   if (startedBy) fact.startedBy = startedBy;
   const step = stepOf(reading, fact.status, roles);
   if (step) fact.currentStep = step;
+  // Waiting at a gate: whom for ("waiting for approval from Ana or Bo").
+  if (step?.state === 'running' && roles?.get(step.name) === 'approval' && ctx.pipeline.approval) {
+    step.label = approvalStepLabel(approverNames(ctx.pipeline));
+  }
   if (lookups.withSteps && machine) {
     const steps = await inTime(ctx, unknown, 'steps', () => stepsOf(ctx, machine, { reading, events }, fact));
     if (steps) fact.steps = steps;

@@ -28,7 +28,7 @@ export function assertAllowed(
 }
 
 /** "*" matches anyone, "cli:*" anyone whose id starts with "cli:", anything else must match exactly. */
-function matchesAny(patterns: string[], identities: string[]): boolean {
+export function matchesAny(patterns: string[], identities: string[]): boolean {
   return patterns.some((pattern) => {
     if (pattern === '*') return true;
     if (pattern.endsWith(':*')) return identities.some((id) => id.startsWith(pattern.slice(0, -1)));

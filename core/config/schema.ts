@@ -122,6 +122,28 @@ const access = z.prefault(
   {},
 );
 
+/**
+ * An approval gate before the endpoint changes: who may approve or reject (identities matched like access rules;
+ * an entry may carry the name status answers use, e.g. { "id": "slack:U0ANA", "name": "Ana" }), and after how
+ * many hours an undecided gate closes as rejected. The reference pipeline gets a gate state from it; a team's own
+ * machine has its own `.waitForTaskToken` state and uses `approvers` alone.
+ */
+const approval = z.strictObject({
+  approvers: z
+    .array(
+      z.union([
+        principal,
+        z.strictObject({
+          id: principal,
+          name: z.string().check(z.minLength(1), z.maxLength(60)),
+        }),
+      ]),
+    )
+    .check(z.minLength(1, 'must list at least one approver')),
+  // Step Functions keeps a Standard execution for a year at most.
+  timeoutHours: wholeNumber(1, 8760, 24),
+});
+
 const pipelineFields = z
   .strictObject({
     name: pipelineName,
@@ -133,6 +155,7 @@ const pipelineFields = z
     allowedInputKeys: z._default(z.array(inputKey), []),
     slack: z.prefault(z.strictObject({ channels: list(slackChannelId) }), {}),
     access,
+    approval: z.optional(approval),
   })
   .check(
     z.superRefine((p, ctx) => {

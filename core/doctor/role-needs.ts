@@ -118,6 +118,12 @@ export function roleNeeds(role: LambdaRole, config: SageBuildConfig, place: Stac
     return list;
   });
   if (role.controlsBuilds) needs.push(...claimsNeeds(config, place));
+  if (role.controlsBuilds && config.pipelines.some((p) => p.approval)) {
+    // core/approvals/decide.ts: IAM scopes a Task state's token to no resource, so these are judged on "*".
+    for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
+      needs.push({ action, resource: '*', what: 'approval gates' });
+    }
+  }
   if (role.usesSlack && config.slack) needs.push(...slackNeeds(config.slack, place));
   return needs;
 }

@@ -10,7 +10,9 @@ import {
   ConfigError,
   InputKeyNotAllowed,
   InvalidInput,
+  NoApprovalWaiting,
   NoBuildsYet,
+  NotAnApprover,
   NoFailedBuild,
   NotAuthorized,
   NothingToStop,
@@ -94,6 +96,14 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
     return `Sorry, you're not allowed to ${what}. Nothing was changed.`;
   }
   if (error instanceof RollbackRefused) return rollbackRefusedSentence(error);
+  if (error instanceof NotAnApprover) {
+    return `Sorry, only the ${error.pipeline} pipeline's approvers can approve or reject its deploys. Nothing was changed.`;
+  }
+  if (error instanceof NoApprovalWaiting) {
+    return error.build
+      ? `The build ${error.build} isn't waiting for approval, so there's nothing to decide.`
+      : `No ${error.pipeline} build is waiting for approval, so there's nothing to decide.`;
+  }
   if (error instanceof InputKeyNotAllowed) return notAllowedSentence(error);
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;
   if (error instanceof AwsUnavailable) {

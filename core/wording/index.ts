@@ -40,3 +40,10 @@ export {
   someoneRolledBack,
 } from './rollback';
 export { comparisonSentence, metricLabel, metricLine, metricValue } from './comparison';
+export {
+  approvalSentence,
+  approvalsSentence,
+  approvalStepLabel,
+  decisionSentence,
+  qualityGateSentence,
+} from './approvals';

@@ -7,7 +7,9 @@ import type { SageMakerSimulator } from '../sagemaker/simulator';
 import { sageMakerTaskHandler } from '../sagemaker/task-integration';
 import { resolveSimplePath, type CompiledMachine, type TaskStateInfo } from './compiled';
 import { describeResource, failureCause, HistoryRecorder, type InterpreterEvent } from './history';
+import { eventsTaskHandler, type EventsTarget } from './events-tasks';
 import { lambdaTaskHandler, type LocalFunction } from './lambda-tasks';
+import type { TaskTokens } from './task-tokens';
 import type { ExecutionRecord, ExecutionStatus, HistoryEventRecord, StateMachineRecord } from './model';
 import { isStatesTimeout, withinTimeout } from './timeouts';
 
@@ -25,7 +27,15 @@ export interface ExecutionDeps {
    * that throws is logged and ignored: it never decides how the execution goes.
    */
   onHistoryEvent?: (execution: ExecutionRecord, event: HistoryEventRecord) => void;
+  /** Where EventBridge PutEvents tasks deliver their events; without it such tasks are not simulated. */
+  events?: EventsTarget;
+  /** The task tokens of `.waitForTaskToken` tasks ($$.Task.Token), shared with SendTaskSuccess and the like. */
+  tokens?: TaskTokens;
 }
+
+/** The callback pattern's suffix: the task waits for SendTaskSuccess/Failure after its call. */
+const CALLBACK = '.waitForTaskToken';
+const HEARTBEAT_TIMEOUT = 'States.HeartbeatTimeout';
 
 export interface RunningExecution {
   stop(error?: string, cause?: string): void;
@@ -90,17 +100,21 @@ export function runExecution(
     let output: unknown;
     try {
       deps.beforeTaskCall?.(info.resource);
-      const handler = taskHandler(info.resource, signal, (response) => {
+      const submitted = (response: unknown): void => {
         if (live()) bookkeeping(() => recorder.taskSubmitted(instance, resource, response));
-      });
+      };
       const limit = timeout === undefined ? undefined : deps.timeScale.realMs(timeout);
-      output = await withinTimeout(handler((params ?? {}) as Record<string, unknown>), limit, () =>
-        attempt.abort(),
-      );
+      const work = info.resource.endsWith(CALLBACK)
+        ? callbackTask(info, params, signal, submitted)
+        : taskHandler(info.resource, signal, submitted)((params ?? {}) as Record<string, unknown>);
+      output = await withinTimeout(work, limit, () => attempt.abort());
     } catch (error) {
       if (live()) {
         bookkeeping(() => {
           if (isStatesTimeout(error)) return recorder.taskTimedOut(instance, resource);
+          if ((error as Error).name === HEARTBEAT_TIMEOUT) {
+            return recorder.taskTimedOut(instance, resource, HEARTBEAT_TIMEOUT);
+          }
           const { name: errorName, message } = error as Error;
           recorder.taskFailed(instance, resource, errorName, message);
         });
@@ -110,6 +124,35 @@ export function runExecution(
     }
     if (live()) bookkeeping(() => recorder.taskSucceeded(instance, resource, output));
     return output;
+  }
+
+  /**
+   * A `.waitForTaskToken` task: the service call (its response is TaskSubmitted), then the wait for the token
+   * its parameters carry. Without a token in them the task waits until it times out, as on AWS.
+   */
+  async function callbackTask(
+    info: TaskStateInfo,
+    params: unknown,
+    signal: AbortSignal,
+    submitted: (response: unknown) => void,
+  ): Promise<unknown> {
+    const tokens = deps.tokens;
+    if (!tokens) throw unsupportedResource(info.resource);
+    const [token] = tokens.tokensIn(execution.arn, params);
+    const call = taskHandler(info.resource.slice(0, -CALLBACK.length), signal, () => undefined);
+    const response = await call((params ?? {}) as Record<string, unknown>);
+    submitted(response);
+    if (token === undefined) {
+      await new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('the task ended')), { once: true }),
+      );
+    }
+    const heartbeat = info.heartbeatSeconds;
+    return tokens.wait(
+      token as string,
+      signal,
+      heartbeat === undefined ? undefined : deps.timeScale.realMs(heartbeat),
+    );
   }
 
   function taskHandler(
@@ -128,7 +171,8 @@ export function runExecution(
         region: deps.region,
         accountId: deps.accountId,
         functions: deps.functions ?? new Map(),
-      });
+      }) ??
+      eventsTaskHandler(resource, deps.events);
     if (!handler) throw unsupportedResource(resource);
     return handler;
   }
@@ -146,6 +190,8 @@ export function runExecution(
         RoleArn: machine.roleArn,
       },
       StateMachine: { Id: machine.arn, Name: machine.name },
+      // Each read of $$.Task.Token (a task's Parameters) issues a fresh token of this execution.
+      Task: taskContext(execution.arn, deps.tokens),
     },
     overrides: {
       taskResourceLocalHandlers: taskHandlers,
@@ -172,6 +218,7 @@ export function runExecution(
   const finish = (status: ExecutionStatus, realMs: number, fields: Partial<ExecutionRecord>): void => {
     if (execution.status !== 'RUNNING') return;
     clearTimeout(executionTimer);
+    deps.tokens?.closeExecution(execution.arn);
     Object.assign(execution, fields, { status, stopDate: clock.fromReal(realMs) });
     taskAbort.abort();
     onFinished(execution);
@@ -228,9 +275,19 @@ export function runExecution(
   };
 }
 
+/** The context object's Task: its Token is issued when read (the interpreter sets no Task of its own). */
+function taskContext(executionArn: string, tokens: TaskTokens | undefined): Record<string, unknown> {
+  const task: Record<string, unknown> = {};
+  Object.defineProperty(task, 'Token', {
+    enumerable: true,
+    get: () => tokens?.issue(executionArn),
+  });
+  return task;
+}
+
 function unsupportedResource(resource: string): Error {
   const error = new Error(
-    `The local AWS runs SageMaker and Lambda tasks only; ${resource} is not simulated.`,
+    `The local AWS runs SageMaker, Lambda and EventBridge PutEvents tasks only; ${resource} is not simulated.`,
   );
   error.name = 'States.Runtime';
   return error;

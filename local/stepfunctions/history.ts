@@ -293,8 +293,11 @@ export class HistoryRecorder {
     this.inLane(instance, 'TaskFailed', ['taskFailedEventDetails', { ...resource, error, cause }]);
   }
 
-  /** TimeoutSeconds ran out: States.Timeout, no cause (as recorded in timeouts/test_timeouts). */
-  taskTimedOut(instance: StateInstance, resource: TaskResource): void {
+  /**
+   * TimeoutSeconds ran out: States.Timeout, no cause (as recorded in timeouts/test_timeouts); heartbeats stopped
+   * coming for HeartbeatSeconds: States.HeartbeatTimeout, the error AWS documents for it.
+   */
+  taskTimedOut(instance: StateInstance, resource: TaskResource, error = 'States.Timeout'): void {
     if (isFunctionArn(resource)) {
       this.inLane(instance, 'LambdaFunctionTimedOut', [
         'lambdaFunctionTimedOutEventDetails',
@@ -302,10 +305,7 @@ export class HistoryRecorder {
       ]);
       return;
     }
-    this.inLane(instance, 'TaskTimedOut', [
-      'taskTimedOutEventDetails',
-      { ...resource, error: 'States.Timeout' },
-    ]);
+    this.inLane(instance, 'TaskTimedOut', ['taskTimedOutEventDetails', { ...resource, error }]);
   }
 
   private inLane(

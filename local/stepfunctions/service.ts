@@ -13,6 +13,7 @@ import {
 } from '../protocol';
 import { compileDefinition, type CompiledMachine } from './compiled';
 import { runExecution, type ExecutionDeps, type RunningExecution } from './executor';
+import { TaskTokens, TOKEN_LIMITS } from './task-tokens';
 import {
   executionArn,
   isValidName,
@@ -77,7 +78,13 @@ export class StepFunctionsService {
     DescribeStateMachineForExecution: (input) => this.describeStateMachineForExecution(input),
     ListExecutions: (input) => this.listExecutions(input),
     GetExecutionHistory: (input) => this.getExecutionHistory(input),
+    SendTaskSuccess: (input) => this.sendTaskSuccess(input),
+    SendTaskFailure: (input) => this.sendTaskFailure(input),
+    SendTaskHeartbeat: (input) => this.sendTaskHeartbeat(input),
   };
+
+  /** The tokens of `.waitForTaskToken` tasks. */
+  readonly tokens = new TaskTokens();
 
   constructor(private readonly options: StepFunctionsOptions) {}
 
@@ -196,6 +203,12 @@ export class StepFunctionsService {
       ...this.options,
       timeScale: timing.timeScale ?? this.options.timeScale,
       onHistoryEvent: timing.quiet ? undefined : this.options.onHistoryEvent,
+      // Quiet (seeded) builds' events reach nobody: nobody is to act on the past.
+      events:
+        timing.quiet && this.options.events
+          ? { ...this.options.events, put: () => undefined }
+          : this.options.events,
+      tokens: this.tokens,
     };
     const onStatusChange = timing.quiet ? undefined : this.options.onStatusChange;
     const tell = (changed: ExecutionRecord): void => {
@@ -282,6 +295,36 @@ export class StepFunctionsService {
     };
   }
 
+  /** The callback pattern: the output must be JSON, as AWS checks it (InvalidOutput). */
+  sendTaskSuccess(input: Input): Record<string, never> {
+    const token = taskToken(input);
+    const output = requireString(input, 'output');
+    assertMaxLength('output', output, TOKEN_LIMITS.outputChars);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new AwsError('InvalidOutput', 'Invalid Output: the output is not valid JSON');
+    }
+    this.tokens.succeed(token, parsed);
+    return {};
+  }
+
+  sendTaskFailure(input: Input): Record<string, never> {
+    const token = taskToken(input);
+    const error = optionalString(input, 'error');
+    const cause = optionalString(input, 'cause');
+    if (error !== undefined) assertMaxLength('error', error, TOKEN_LIMITS.errorChars);
+    if (cause !== undefined) assertMaxLength('cause', cause, TOKEN_LIMITS.causeChars);
+    this.tokens.fail(token, error, cause);
+    return {};
+  }
+
+  sendTaskHeartbeat(input: Input): Record<string, never> {
+    this.tokens.heartbeat(taskToken(input));
+    return {};
+  }
+
   /** For the local runner and tests: every execution of a state machine, newest first. */
   executionsOf(stateMachine: string): ExecutionRecord[] {
     return [...this.executions.values()]
@@ -311,6 +354,25 @@ export class StepFunctionsService {
     if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return execution;
   }
+}
+
+/** A request's taskToken, its length checked before it is looked up (at most 2,048 characters). */
+function taskToken(input: Input): string {
+  const token = requireString(input, 'taskToken');
+  assertMaxLength('taskToken', token, TOKEN_LIMITS.tokenChars);
+  return token;
+}
+
+function assertMaxLength(member: string, value: string, max: number): void {
+  if (value.length > max) throw lengthError(member, `less than or equal to ${max}`);
+}
+
+/** AWS's constraint wording; the value itself is not echoed (it may be a megabyte, or a secret token). */
+function lengthError(member: string, bound: string): AwsError {
+  return new AwsError(
+    'ValidationException',
+    `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length ${bound}`,
+  );
 }
 
 function summary(execution: ExecutionRecord): Record<string, unknown> {

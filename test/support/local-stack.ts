@@ -4,7 +4,11 @@
 import { SageBuild } from '../../core/sagebuild';
 import { LocalAws, type LocalAwsOptions } from '../../local/local-aws';
 import { localConfig } from '../../local/local-config';
-import { loadReferencePipelines, type LocalPipeline } from '../../local/reference-pipelines';
+import {
+  loadReferencePipelines,
+  type LocalApproval,
+  type LocalPipeline,
+} from '../../local/reference-pipelines';
 import type { Requester } from '../../core/builds/facts';
 
 /** Fast enough that a whole build (45 simulated minutes of training) takes about a second. */
@@ -18,11 +22,14 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(
-  options: LocalAwsOptions & { past?: boolean } = {},
+  options: LocalAwsOptions & { past?: boolean; approval?: LocalApproval } = {},
 ): Promise<LocalStack> {
   const local = await LocalAws.start({ timeScale: TEST_TIME_SCALE, ...options });
   process.env.AWS_ENDPOINT_URL = local.endpoint;
-  const pipelines = await loadReferencePipelines(local, { past: options.past ?? false });
+  const pipelines = await loadReferencePipelines(local, {
+    past: options.past ?? false,
+    ...(options.approval ? { approval: options.approval } : {}),
+  });
   const core = new SageBuild(localConfig(pipelines, local.region));
   return {
     local,
