@@ -156,14 +156,15 @@ function nodeModulesAbove(dir: string): string[] {
 
 test('the bundles stay within their size budgets', () => {
   // The skill aims for 400 KB; it now carries a DynamoDB client for the start claims (about 32 KB), the
-  // machine reader (about 11 KB), rollback with model comparison (about 19 KB) and the approval gates'
-  // decisions (about 7 KB). bench:cold measures what that costs at cold start.
-  expect(built.get('skill')?.bytes).toBeLessThan(470_000);
+  // machine reader (about 11 KB), rollback with model comparison (about 19 KB), the approval gates' decisions
+  // (about 7 KB), and room for endpoint health (a CloudWatch client, about 40 KB) and build references.
+  // bench:cold measures what that costs at cold start.
+  expect(built.get('skill')?.bytes).toBeLessThan(540_000);
   // The notifier also reads the team's machine definition for the card's steps, the cards' comparison with the
-  // live model and rollback line (about 17 KB), answers under a slow AWS (about 5 KB) and the approval gates
-  // (about 8 KB).
-  expect(built.get('notifier')?.bytes).toBeLessThan(440 * 1024);
-  expect(built.get('slack-bot')?.bytes).toBeLessThan(1_200_000);
+  // live model and rollback line (about 17 KB), answers under a slow AWS (about 5 KB), the approval gates
+  // (about 8 KB), and room for the approval card and the deploy watch's CloudWatch client.
+  expect(built.get('notifier')?.bytes).toBeLessThan(520 * 1024);
+  expect(built.get('slack-bot')?.bytes).toBeLessThan(1_300_000);
 });
 
 test('the skill answers "is my build done" with the build state', async () => {
