@@ -34,8 +34,11 @@ export interface LocalAwsOptions {
   random?: () => number;
   /** How many of the most recent API calls to remember (default 10,000): a long `npm start` must not grow. */
   keepCalls?: number;
-  /** What time CloudWatch thinks it is (default: the real clock); tests move it to let traffic pass. */
-  metricsClock?: Clock;
+  /**
+   * The clock live work runs on (default: the real one): builds, endpoints and the metrics CloudWatch reports.
+   * Tests move it forward to let simulated traffic pass.
+   */
+  clock?: Clock;
 }
 
 const DEFAULT_KEEP_CALLS = 10_000;
@@ -49,6 +52,7 @@ export class LocalAws {
   readonly sagemaker: SageMakerSimulator;
   readonly stepFunctions: StepFunctionsService;
   readonly cloudWatch: CloudWatchService;
+  readonly clock: Clock;
   private readonly keepCalls: number;
   /** The most recent API calls, as IAM actions, in a ring: call number n sits at n % keepCalls. */
   private readonly callRing: string[] = [];
@@ -69,15 +73,14 @@ export class LocalAws {
     this.faults = new FaultInjector(options.faults, options.random);
     this.events = new EventBus(options.eventTargetUrl);
     this.sagemaker = new SageMakerSimulator({ region: this.region, accountId: this.accountId });
-    this.cloudWatch = new CloudWatchService(
-      endpointMetrics(this.sagemaker),
-      options.metricsClock ?? realClock,
-    );
+    this.clock = options.clock ?? realClock;
+    this.cloudWatch = new CloudWatchService(endpointMetrics(this.sagemaker), this.clock);
     this.stepFunctions = new StepFunctionsService({
       region: this.region,
       accountId: this.accountId,
       sim: this.sagemaker,
       timeScale: this.timeScale,
+      clock: this.clock,
       functions: this.functions,
       beforeTaskCall: (resource) => {
         // Only SageMaker tasks are throttled, with the error name their integration really surfaces.
@@ -198,7 +201,7 @@ export class LocalAws {
         contentType: 'application/x-amz-json-1.1',
         operation: (name) =>
           sim.supports(name)
-            ? (input) => sim.call(name, input, { clock: realClock, timeScale: this.timeScale })
+            ? (input) => sim.call(name, input, { clock: this.clock, timeScale: this.timeScale })
             : undefined,
       },
       {
