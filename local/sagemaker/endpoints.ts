@@ -232,6 +232,7 @@ export class Endpoints {
     endpoint.status = status;
     endpoint.lastModifiedTime = ctx.clock.now();
     this.changed(endpoint);
+    if (ctx.quiet) return;
     this.onStatus?.({
       name: endpoint.name,
       arn: endpoint.arn,
