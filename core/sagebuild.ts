@@ -19,6 +19,7 @@ import type {
   FailureFact,
   LiveModelFact,
   ModelComparisonFact,
+  RollbackNewsFact,
   RollbackPlan,
   RollbackResult,
   StartResult,
@@ -27,6 +28,7 @@ import type {
 import { compareWithLive } from './builds/comparison';
 import { DeploymentCache } from './builds/lineage';
 import { planRollback, rollBack, type RollbackRequest } from './builds/rollback';
+import { pipelineOfEndpoint, rollbackNews } from './builds/rollback-news';
 import { liveRollback, withComparison, withLineage, withRollback } from './builds/live-facts';
 import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
@@ -137,6 +139,17 @@ export class SageBuild {
   /** The rollback that put the endpoint on its current config, if one did (for cards and status lines). */
   async currentRollback(pipeline?: string) {
     return liveRollback(this.context(pipeline), this.deployments);
+  }
+
+  /**
+   * The rollback an endpoint settled from (done or failed), when its tags record a recent one and a pipeline's
+   * defaultInput names the endpoint: for announcing it, whichever front rolled back. Else undefined.
+   */
+  async rollbackNews(endpointName: string): Promise<RollbackNewsFact | undefined> {
+    assertLength('endpoint name', endpointName, INPUT_LIMITS.endpointNameChars);
+    const pipeline = pipelineOfEndpoint(this.pipelines, endpointName);
+    if (!pipeline) return undefined;
+    return rollbackNews(this.context(pipeline.name), endpointName, this.deployments);
   }
 
   /** A build's final metrics (default: the latest build's) next to the model live when it finished. */

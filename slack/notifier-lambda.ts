@@ -1,6 +1,7 @@
-// The notifier's Lambda entry point: an async two-argument handler for two EventBridge rules, told apart by
-// the event's shape: "Step Functions Execution Status Change" events go to the BuildNotifier, the
-// every-minute "Scheduled Event" to the progress refresh of running builds' cards. Anything else is logged
+// The notifier's Lambda entry point: an async two-argument handler for its EventBridge rules, told apart by
+// the event's shape: "Step Functions Execution Status Change" events go to the BuildNotifier, "SageMaker
+// Endpoint State Change" events to the RollbackAnnouncer, the every-minute "Scheduled Event" to the progress
+// refresh of running builds' cards. Anything else is logged
 // and ignored: a throw would only make Lambda retry it. Set up once per container, at the first event: the
 // config named by SAGEBUILD_CONFIG, the bot token (SLACK_BOT_TOKEN, or the Secrets Manager secret named by
 // slack.tokensSecretId), and the store's DynamoDB table. A failed set-up is retried at the next event.
@@ -19,6 +20,8 @@ import { annotate, loggedLambda, noteError, requestLog } from '../core/log/reque
 import { SageBuild } from '../core/sagebuild';
 import { BuildNotifier } from './notifier/notifier';
 import type { StatusChangeEvent } from './notifier/event';
+import { isEndpointStateChange } from './notifier/endpoint-event';
+import { RollbackAnnouncer } from './notifier/rollback-announcer';
 import { progressWebClient, ProgressRefresh } from './notifier/progress-refresh';
 import { notifierWebClient } from './notifier/web-client';
 import { loadSlackSecrets } from './secrets';
@@ -28,6 +31,8 @@ import { DynamoDbStore } from './store/dynamodb-store';
 export interface NotifierParts {
   notifier: BuildNotifier;
   progress: ProgressRefresh;
+  /** SageMaker's endpoint events: rollbacks announced in the channels (without it, they are ignored). */
+  rollbacks?: RollbackAnnouncer;
 }
 
 export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NotifierParts> {
@@ -50,6 +55,7 @@ export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   return {
     notifier: new BuildNotifier({ core, web, store, config, log }),
     progress: new ProgressRefresh({ core, web: progressWebClient(token, slackApi), store, log }),
+    rollbacks: new RollbackAnnouncer({ core, web, store, config, log }),
   };
 }
 
@@ -93,6 +99,10 @@ export function createNotifierHandler(options: NotifierHandlerOptions = {}): Not
       if (isStatusChange(event)) {
         annotate(eventFields(event));
         annotate({ result: await (await parts()).notifier.handle(event) });
+      } else if (isEndpointStateChange(event)) {
+        annotate({ action: event.detail.EndpointStatus, endpoint: event.detail.EndpointName });
+        const { rollbacks } = await parts();
+        annotate({ result: rollbacks ? await rollbacks.handle(event) : 'ignored' });
       } else if (isScheduled(event)) {
         annotate({ action: 'progress' });
         await refreshProgress(event, context, parts);

@@ -330,7 +330,11 @@ describe('the Slack side', () => {
     const { template, fn, resources } = synth(baseConfig());
     const [notifierId] = fn('sagebuild-notifier');
     const [[queueId]] = resources('AWS::SQS::Queue') as [[string, Resource]];
-    template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 1);
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventPattern: Match.objectLike({ source: ['aws.states'] }) },
+      1,
+    );
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectEquals({
         source: ['aws.states'],
@@ -361,6 +365,33 @@ describe('the Slack side', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
     });
+  });
+
+  test('the configured endpoints settling go to the notifier, which may read their rollback tags', () => {
+    const { template, fn, resources, statements } = synth(baseConfig());
+    const [notifierId] = fn('sagebuild-notifier');
+    const [[queueId]] = resources('AWS::SQS::Queue') as [[string, Resource]];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectEquals({
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Endpoint State Change'],
+        detail: {
+          EndpointName: ['churn-prod', 'churn-dev'],
+          EndpointStatus: ['IN_SERVICE', 'FAILED', 'UPDATE_ROLLBACK_FAILED'],
+        },
+      }),
+      Targets: [Match.objectLike({ Arn: getAtt(notifierId), DeadLetterConfig: { Arn: getAtt(queueId) } })],
+    });
+    const endpointArns = ['churn-prod', 'churn-dev'].map(
+      (name) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}`,
+    );
+    const reads = (action: string) =>
+      statements('sagebuild-notifier').filter((s) => [s.Action].flat().includes(action));
+    expect(reads('sagemaker:ListTags').map((s) => [s.Resource].flat().sort())).toEqual([endpointArns.sort()]);
+    // DescribeEndpoint too (on the account's endpoints: a build may deploy to one its input names).
+    expect(reads('sagemaker:DescribeEndpoint')).toHaveLength(1);
+    // The notifier only reads endpoints: changing or tagging them is for the people's functions.
+    for (const action of ['sagemaker:AddTags', 'sagemaker:UpdateEndpoint']) expect(reads(action)).toEqual([]);
   });
 
   test("every minute a schedule invokes the notifier, without retries, to move running builds' cards on", () => {

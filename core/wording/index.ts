@@ -37,6 +37,7 @@ export {
   rollbackRefusedSentence,
   rollbackUnanswered,
   rolledBack,
+  rollbackSettled,
   someoneRolledBack,
 } from './rollback';
 export { comparisonSentence, metricLabel, metricLine, metricValue } from './comparison';

@@ -7,6 +7,8 @@ import type { SageBuild } from '../../core/sagebuild';
 import { createSlackApp, type SlackBot } from '../../slack/app';
 import type { StatusChangeEvent } from '../../slack/notifier/event';
 import { BuildNotifier, type NotifierLog, type NotifyOutcome } from '../../slack/notifier/notifier';
+import { isEndpointStateChange } from '../../slack/notifier/endpoint-event';
+import { RollbackAnnouncer } from '../../slack/notifier/rollback-announcer';
 import { notifierWebClient } from '../../slack/notifier/web-client';
 import { createHttpReceiver } from '../../slack/receivers/http';
 import type { ProgressReport } from '../../slack/notifier/progress-refresh';
@@ -23,8 +25,8 @@ export const LOCAL_SIGNING_SECRET = 'sagebuild-local-signing-secret';
 export interface LocalBotOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  /** The local AWS's event bus: the notifier hears every build's status changes from it. */
-  events?: Pick<EventBus, 'subscribe'>;
+  /** The local AWS's event bus: the notifier hears every build's status changes and endpoint events from it. */
+  events?: Pick<EventBus, 'subscribe' | 'subscribeAll'>;
   /** The fake workspace's people (user ID → name), for users.info. */
   users?: Record<string, FakeUser>;
   /** Where the notifier's warnings go (default: stderr). */
@@ -42,6 +44,8 @@ export interface LocalBot {
   slack: FakeSlack;
   bot: SlackBot;
   notifier: BuildNotifier;
+  /** Announces rollbacks when the local SageMaker's endpoints settle. */
+  rollbacks: RollbackAnnouncer;
   store: MemoryStore;
   /** Where signed requests go: the HTTP receiver's events URL. */
   url: string;
@@ -71,15 +75,11 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
     webClientOptions: { slackApiUrl: slack.apiUrl },
   });
   await bot.start();
-  const notifier = new BuildNotifier({
-    core,
-    config,
-    store,
-    log,
-    web: notifierWebClient(LOCAL_BOT_TOKEN, { slackApiUrl: slack.apiUrl }),
-  });
+  const web = notifierWebClient(LOCAL_BOT_TOKEN, { slackApiUrl: slack.apiUrl });
+  const notifier = new BuildNotifier({ core, config, store, log, web });
+  const rollbacks = new RollbackAnnouncer({ core, config, store, log, web });
   const notify = (event: StatusChangeEvent) => notifier.handle(event);
-  const unsubscribe = options.events && notifyOnEvents(options.events, notifier, log);
+  const unsubscribe = options.events && notifyOnEvents(options.events, notifier, log, rollbacks);
   const moving =
     options.refreshEveryMs === undefined
       ? undefined
@@ -96,6 +96,7 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
     slack,
     bot,
     notifier,
+    rollbacks,
     store,
     url: receiver.url,
     signingSecret: LOCAL_SIGNING_SECRET,
@@ -109,18 +110,30 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
   };
 }
 
-/** Feeds the local AWS's status-change events to the notifier, in-process, as EventBridge would. */
+/**
+ * Feeds the local AWS's status-change events to the notifier, and (with `rollbacks`) SageMaker's endpoint
+ * events to the rollback announcer, in-process, as the stack's EventBridge rules would.
+ */
 export function notifyOnEvents(
-  events: Pick<EventBus, 'subscribe'>,
+  events: Pick<EventBus, 'subscribe' | 'subscribeAll'>,
   notifier: BuildNotifier,
   log: NotifierLog,
+  rollbacks?: RollbackAnnouncer,
 ): () => void {
   // The bus calls listeners synchronously and a build must never wait on Slack: fire, and report failures.
-  return events.subscribe((event) => {
-    notifier
-      .handle(event)
-      .catch((error: unknown) => log.error(`Slack notifier: ${(error as Error).message}`));
+  const report = (error: unknown) => log.error(`Slack notifier: ${(error as Error).message}`);
+  const unsubscribe = events.subscribe((event) => {
+    notifier.handle(event).catch(report);
   });
+  const unsubscribeEndpoints = rollbacks
+    ? events.subscribeAll((event) => {
+        if (isEndpointStateChange(event)) rollbacks.handle(event).catch(report);
+      })
+    : undefined;
+  return () => {
+    unsubscribe();
+    unsubscribeEndpoints?.();
+  };
 }
 
 /** "#dev-builds" for C0DEVBUILDS: each configured channel named after the first pipeline it serves. */
