@@ -46,4 +46,10 @@ export {
   approvalStepLabel,
   decisionSentence,
   qualityGateSentence,
+  onlyApprovers,
+  gateAlreadyClosed,
+  gateOutcomeLine,
+  approvalWaitingLine,
+  approveQuestion,
+  gateOutcomeSentence,
 } from './approvals';
