@@ -172,3 +172,8 @@ export function gateOutcomeSentence(result: DecisionResult, now: Date, who?: str
   const line = gateOutcomeLine(result, now, who);
   return `${capitalised(buildName(result.approval))}: ${line.charAt(0).toLowerCase()}${line.slice(1)}`;
 }
+
+/** The question before a rejection: "Reject the prod build prod-4f2a? It stops before deploying; the live model keeps serving." */
+export function rejectQuestion(pipeline: string, build: string): string {
+  return `Reject the ${pipeline} build ${build}? It stops before deploying; the live model keeps serving.`;
+}

@@ -52,4 +52,5 @@ export {
   approvalWaitingLine,
   approveQuestion,
   gateOutcomeSentence,
+  rejectQuestion,
 } from './approvals';

@@ -8,6 +8,7 @@ import { createSlackApp, type SlackBot } from '../../slack/app';
 import type { StatusChangeEvent } from '../../slack/notifier/event';
 import { BuildNotifier, type NotifierLog, type NotifyOutcome } from '../../slack/notifier/notifier';
 import { notifierWebClient } from '../../slack/notifier/web-client';
+import { ApprovalNotifier, isApprovalRequest } from '../../slack/notifier/approval-requests';
 import { createHttpReceiver } from '../../slack/receivers/http';
 import type { ProgressReport } from '../../slack/notifier/progress-refresh';
 import { MemoryStore } from '../../slack/store/memory-store';
@@ -23,8 +24,11 @@ export const LOCAL_SIGNING_SECRET = 'sagebuild-local-signing-secret';
 export interface LocalBotOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  /** The local AWS's event bus: the notifier hears every build's status changes from it. */
-  events?: Pick<EventBus, 'subscribe'>;
+  /**
+   * The local AWS's event bus: the notifier hears every build's status changes from it, and, with
+   * `subscribeAll`, approval gates' requests (the approval card).
+   */
+  events?: Pick<EventBus, 'subscribe'> & Partial<Pick<EventBus, 'subscribeAll'>>;
   /** The fake workspace's people (user ID → name), for users.info. */
   users?: Record<string, FakeUser>;
   /** Where the notifier's warnings go (default: stderr). */
@@ -42,6 +46,8 @@ export interface LocalBot {
   slack: FakeSlack;
   bot: SlackBot;
   notifier: BuildNotifier;
+  /** Posts the approval card when a gate asks (fed by the bus when `events` has subscribeAll). */
+  approvals: ApprovalNotifier;
   store: MemoryStore;
   /** Where signed requests go: the HTTP receiver's events URL. */
   url: string;
@@ -78,8 +84,16 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
     log,
     web: notifierWebClient(LOCAL_BOT_TOKEN, { slackApiUrl: slack.apiUrl }),
   });
+  const approvals = new ApprovalNotifier({
+    core,
+    config,
+    store,
+    log,
+    web: notifierWebClient(LOCAL_BOT_TOKEN, { slackApiUrl: slack.apiUrl }),
+  });
   const notify = (event: StatusChangeEvent) => notifier.handle(event);
   const unsubscribe = options.events && notifyOnEvents(options.events, notifier, log);
+  const unsubscribeApprovals = options.events && notifyOfApprovals(options.events, approvals, log);
   const moving =
     options.refreshEveryMs === undefined
       ? undefined
@@ -96,12 +110,14 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
     slack,
     bot,
     notifier,
+    approvals,
     store,
     url: receiver.url,
     signingSecret: LOCAL_SIGNING_SECRET,
     notify,
     async close() {
       unsubscribe?.();
+      unsubscribeApprovals?.();
       await moving?.stop();
       await bot.stop();
       await slack.close();
@@ -118,6 +134,20 @@ export function notifyOnEvents(
   // The bus calls listeners synchronously and a build must never wait on Slack: fire, and report failures.
   return events.subscribe((event) => {
     notifier
+      .handle(event)
+      .catch((error: unknown) => log.error(`Slack notifier: ${(error as Error).message}`));
+  });
+}
+
+/** Feeds approval gates' requests on the local bus to the approval notifier, as the stack's rule does. */
+export function notifyOfApprovals(
+  events: Partial<Pick<EventBus, 'subscribeAll'>>,
+  approvals: ApprovalNotifier,
+  log: NotifierLog,
+): (() => void) | undefined {
+  return events.subscribeAll?.((event) => {
+    if (!isApprovalRequest(event)) return;
+    approvals
       .handle(event)
       .catch((error: unknown) => log.error(`Slack notifier: ${(error as Error).message}`));
   });
