@@ -1,7 +1,8 @@
 // The notifier's Lambda entry point: an async two-argument handler for its EventBridge rules, told apart by
 // the event's shape: "Step Functions Execution Status Change" events go to the BuildNotifier, "SageMaker
-// Endpoint State Change" events to the RollbackAnnouncer, the every-minute "Scheduled Event" to the progress
-// refresh of running builds' cards. Anything else is logged
+// Endpoint State Change" events to the RollbackAnnouncer, "SageBuild Approval Requested" events (approval
+// gates) to the ApprovalNotifier, which posts the approval card, the every-minute "Scheduled Event" to the
+// progress refresh of running builds' cards. Anything else is logged
 // and ignored: a throw would only make Lambda retry it. Set up once per container, at the first event: the
 // config named by SAGEBUILD_CONFIG, the bot token (SLACK_BOT_TOKEN, or the Secrets Manager secret named by
 // slack.tokensSecretId), and the store's DynamoDB table. A failed set-up is retried at the next event.
@@ -19,6 +20,7 @@ import type { Logger } from '../core/log/logger';
 import { annotate, loggedLambda, noteError, requestLog } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
 import { BuildNotifier } from './notifier/notifier';
+import { ApprovalNotifier, isApprovalRequest, type ApprovalRequestEvent } from './notifier/approval-requests';
 import type { StatusChangeEvent } from './notifier/event';
 import { isEndpointStateChange } from './notifier/endpoint-event';
 import { RollbackAnnouncer } from './notifier/rollback-announcer';
@@ -33,6 +35,8 @@ export interface NotifierParts {
   progress: ProgressRefresh;
   /** SageMaker's endpoint events: rollbacks announced in the channels (without it, they are ignored). */
   rollbacks?: RollbackAnnouncer;
+  /** Approval gates' requests: the approval card. */
+  approvals: ApprovalNotifier;
 }
 
 export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NotifierParts> {
@@ -56,6 +60,7 @@ export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     notifier: new BuildNotifier({ core, web, store, config, log }),
     progress: new ProgressRefresh({ core, web: progressWebClient(token, slackApi), store, log }),
     rollbacks: new RollbackAnnouncer({ core, web, store, config, log }),
+    approvals: new ApprovalNotifier({ core, web, store, config, log }),
   };
 }
 
@@ -103,6 +108,10 @@ export function createNotifierHandler(options: NotifierHandlerOptions = {}): Not
         annotate({ action: event.detail.EndpointStatus, endpoint: event.detail.EndpointName });
         const { rollbacks } = await parts();
         annotate({ result: rollbacks ? await rollbacks.handle(event) : 'ignored' });
+      } else if (isApprovalRequest(event)) {
+        // Never the detail itself: it holds the gate's task token.
+        annotate(approvalFields(event));
+        annotate({ result: await (await parts()).approvals.handle(event) });
       } else if (isScheduled(event)) {
         annotate({ action: 'progress' });
         await refreshProgress(event, context, parts);
@@ -155,6 +164,14 @@ function isScheduled(event: unknown): event is ScheduledEvent {
 /** An event's top-level fields, whatever came in. */
 function fieldsOf(event: unknown): Partial<Record<string, unknown>> {
   return typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+}
+
+/** An approval request's log fields: what it is and which build asks (bounded), never its token. */
+function approvalFields({ detail }: ApprovalRequestEvent) {
+  return {
+    action: 'approval-requested',
+    ...(typeof detail.name === 'string' ? { build: detail.name.slice(0, 80) } : {}),
+  };
 }
 
 /** The event's status, its build and who started it (the notifier adds the pipeline). */

@@ -3,6 +3,7 @@
 // announcer hears them and posts to the fake Slack Web API. Against prod's and dev's seeded past (prod-nightly-4
 // live with prod-nightly-3 before it; dev-ana-2 live with dev-ana-1 before it).
 
+import { ApprovalNotifier } from '../slack/notifier/approval-requests';
 import type { WebClient } from '@slack/web-api';
 import type { Requester } from '../core/builds/facts';
 import { SageBuild } from '../core/sagebuild';
@@ -176,6 +177,7 @@ describe('a rollback from the CLI', () => {
       notifier: new BuildNotifier({ core, web, store, config: core.config }),
       progress: new ProgressRefresh({ core, web, store }),
       rollbacks: announcer,
+      approvals: new ApprovalNotifier({ core, web, store, config: core.config }),
     };
     const handler = createNotifierHandler({ log: captured.log, setUp: async () => parts });
     await handler(JSON.parse(JSON.stringify(inService)), { awsRequestId: 'endpoint-1' });

@@ -47,4 +47,11 @@ export {
   approvalStepLabel,
   decisionSentence,
   qualityGateSentence,
+  onlyApprovers,
+  gateAlreadyClosed,
+  gateOutcomeLine,
+  approvalWaitingLine,
+  approveQuestion,
+  gateOutcomeSentence,
+  rejectQuestion,
 } from './approvals';

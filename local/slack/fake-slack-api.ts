@@ -91,7 +91,7 @@ export interface FakeSlack {
   ephemerals: FakeEphemeral[];
   /** Payloads posted to response URLs, oldest first. */
   responses: FakeResponse[];
-  /** Every views.publish, oldest first. */
+  /** Every views.publish (Home tabs) and views.open (modals), oldest first. */
   views: FakeView[];
   /** response_url posts refused (HTTP 400), oldest first. */
   refusedResponses: RefusedResponse[];

@@ -10,6 +10,7 @@ import { BuildNotifier, type NotifierLog, type NotifyOutcome } from '../../slack
 import { isEndpointStateChange } from '../../slack/notifier/endpoint-event';
 import { RollbackAnnouncer } from '../../slack/notifier/rollback-announcer';
 import { notifierWebClient } from '../../slack/notifier/web-client';
+import { ApprovalNotifier, isApprovalRequest } from '../../slack/notifier/approval-requests';
 import { createHttpReceiver } from '../../slack/receivers/http';
 import type { ProgressReport } from '../../slack/notifier/progress-refresh';
 import { MemoryStore } from '../../slack/store/memory-store';
@@ -25,7 +26,10 @@ export const LOCAL_SIGNING_SECRET = 'sagebuild-local-signing-secret';
 export interface LocalBotOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  /** The local AWS's event bus: the notifier hears every build's status changes and endpoint events from it. */
+  /**
+   * The local AWS's event bus: the notifier hears every build's status changes, endpoint events (rollback
+   * announcements) and approval gates' requests (the approval card) from it.
+   */
   events?: Pick<EventBus, 'subscribe' | 'subscribeAll'>;
   /** The fake workspace's people (user ID → name), for users.info. */
   users?: Record<string, FakeUser>;
@@ -46,6 +50,8 @@ export interface LocalBot {
   notifier: BuildNotifier;
   /** Announces rollbacks when the local SageMaker's endpoints settle. */
   rollbacks: RollbackAnnouncer;
+  /** Posts the approval card when a gate asks (fed by the bus). */
+  approvals: ApprovalNotifier;
   store: MemoryStore;
   /** Where signed requests go: the HTTP receiver's events URL. */
   url: string;
@@ -78,8 +84,10 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
   const web = notifierWebClient(LOCAL_BOT_TOKEN, { slackApiUrl: slack.apiUrl });
   const notifier = new BuildNotifier({ core, config, store, log, web });
   const rollbacks = new RollbackAnnouncer({ core, config, store, log, web });
+  const approvals = new ApprovalNotifier({ core, config, store, log, web });
   const notify = (event: StatusChangeEvent) => notifier.handle(event);
   const unsubscribe = options.events && notifyOnEvents(options.events, notifier, log, rollbacks);
+  const unsubscribeApprovals = options.events && notifyOfApprovals(options.events, approvals, log);
   const moving =
     options.refreshEveryMs === undefined
       ? undefined
@@ -97,12 +105,14 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
     bot,
     notifier,
     rollbacks,
+    approvals,
     store,
     url: receiver.url,
     signingSecret: LOCAL_SIGNING_SECRET,
     notify,
     async close() {
       unsubscribe?.();
+      unsubscribeApprovals?.();
       await moving?.stop();
       await bot.stop();
       await slack.close();
@@ -134,6 +144,20 @@ export function notifyOnEvents(
     unsubscribe();
     unsubscribeEndpoints?.();
   };
+}
+
+/** Feeds approval gates' requests on the local bus to the approval notifier, as the stack's rule does. */
+export function notifyOfApprovals(
+  events: Partial<Pick<EventBus, 'subscribeAll'>>,
+  approvals: ApprovalNotifier,
+  log: NotifierLog,
+): (() => void) | undefined {
+  return events.subscribeAll?.((event) => {
+    if (!isApprovalRequest(event)) return;
+    approvals
+      .handle(event)
+      .catch((error: unknown) => log.error(`Slack notifier: ${(error as Error).message}`));
+  });
 }
 
 /** "#dev-builds" for C0DEVBUILDS: each configured channel named after the first pipeline it serves. */

@@ -2,7 +2,7 @@
 // envelopes, signed with the signing secret (v0 HMAC-SHA256 of `v0:{timestamp}:{body}`). The console plays a
 // Slack workspace with these, and tests use them, so Bolt's signature verification stays on everywhere.
 
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
 export const FORM = 'application/x-www-form-urlencoded';
@@ -40,6 +40,14 @@ export function functionUrlEvent(body: string, contentType: string, signingSecre
   };
 }
 
+/**
+ * A trigger_id in Slack's shape ("132456.7890123.abcdef": digits, digits, hex). The local workspace puts the
+ * moment it was issued (epoch ms) first, so the fake Web API can refuse it once expired (Slack: 3 seconds).
+ */
+export function newTriggerId(issuedAtMs: number = Date.now()): string {
+  return `${issuedAtMs}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(12).toString('hex')}`;
+}
+
 export interface SlashCommand {
   command: string;
   text: string;
@@ -68,7 +76,7 @@ export function slashCommandBody(command: SlashCommand): string {
     api_app_id: LOCAL_BOT.appId,
     is_enterprise_install: 'false',
     response_url: command.response_url,
-    trigger_id: command.trigger_id ?? `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    trigger_id: command.trigger_id ?? newTriggerId(),
   }).toString();
 }
 
@@ -115,7 +123,7 @@ export function blockActionPayload(action: BlockAction): object {
       channel_id: action.channelId,
       is_ephemeral: false,
     },
-    trigger_id: action.triggerId ?? `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    trigger_id: action.triggerId ?? newTriggerId(),
     team: { id: LOCAL_TEAM.id, domain: LOCAL_TEAM.domain },
     enterprise: null,
     is_enterprise_install: false,

@@ -15,6 +15,7 @@ export {
   blockActionBody,
   blockActionPayload,
   eventBody,
+  newTriggerId,
   signSlackRequest,
   slashCommandBody,
   type BlockAction,
