@@ -230,7 +230,7 @@ export const DEFAULT_DEPLOY_WATCH = { minutes: 30, checkEveryMinutes: 5 };
 const deployWatch = z.prefault(
   z
     .strictObject({
-      minutes: wholeNumber(0, 24 * 60, DEFAULT_DEPLOY_WATCH.minutes),
+      minutes: wholeNumber(0, 180, DEFAULT_DEPLOY_WATCH.minutes),
       checkEveryMinutes: wholeNumber(1, 60, DEFAULT_DEPLOY_WATCH.checkEveryMinutes),
     })
     .check(
