@@ -2,9 +2,12 @@
 // notifier. What cannot be delivered ends in one dead-letter queue, kept 14 days, with an alarm as soon as it
 // holds anything: events EventBridge could not hand to Lambda, and events the notifier still failed on after
 // Lambda's retries (as Lambda's invocation records, with the error). A second rule invokes the notifier every
-// minute, to move running builds' cards on between status changes (slack/notifier/progress-refresh.ts).
+// minute, to move running builds' cards on between status changes (slack/notifier/progress-refresh.ts). A
+// third, every deployWatch.checkEveryMinutes (when the watch is on), runs the deploy watch
+// (slack/notifier/deploy-watch.ts); the notifier tells it from the second by the rule named in its event.
 
-import { Duration } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -31,6 +34,21 @@ export interface Notifications {
   progressRule: Rule;
   /** Approval gates' requests, when a pipeline has a gate. */
   approvalRule?: Rule;
+  /** Every deployWatch.checkEveryMinutes: the deploy watch; none when the watch is off. */
+  deployWatchRule?: Rule;
+}
+
+/** The notifier learns its deploy watch rule's name from this variable, to tell the two schedules apart. */
+export const DEPLOY_WATCH_RULE_ENV = 'SAGEBUILD_DEPLOY_WATCH_RULE';
+
+/**
+ * The deploy watch rule's name, fixed here (not generated) so the notifier can be told it without a
+ * reference from the function to the rule, which targets the function: CloudFormation refuses such a cycle.
+ * At most 64 characters, unique per stack.
+ */
+export function deployWatchRuleName(stackName: string): string {
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  return `${stackName.replace(/[^.\-_A-Za-z0-9]/g, '').slice(0, 36)}-deploy-watch-${hash}`;
 }
 
 export function notifications(
@@ -109,6 +127,23 @@ export function notifications(
   // No retries, no dead letters: a missed round is made up by the next one, a minute later.
   progressRule.addTarget(new LambdaFunction(notifier.fn, { retryAttempts: 0 }));
 
+  const watch = config.deployWatch;
+  const watchRuleName = deployWatchRuleName(Stack.of(scope).stackName);
+  const deployWatchRule =
+    watch.minutes > 0
+      ? new Rule(scope, 'DeployWatch', {
+          ruleName: watchRuleName,
+          description: `SageBuild: every ${watch.checkEveryMinutes} min, the Slack notifier checks endpoints deployed in the last ${watch.minutes} min`,
+          schedule: Schedule.rate(Duration.minutes(watch.checkEveryMinutes)),
+        })
+      : undefined;
+  if (deployWatchRule) {
+    // Like the progress rounds: a missed check is made up by the next one.
+    deployWatchRule.addTarget(new LambdaFunction(notifier.fn, { retryAttempts: 0 }));
+    // The name as written, not rule.ruleName: that is a reference to the rule, and the rule's target is this function.
+    notifier.fn.addEnvironment(DEPLOY_WATCH_RULE_ENV, watchRuleName);
+  }
+
   const alarm = new Alarm(scope, 'DeadLettersAlarm', {
     alarmDescription:
       'SageBuild: Slack build notifications could not be delivered; the dead-letter queue holds the events.',
@@ -121,5 +156,13 @@ export function notifications(
     evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  return { notifier, deadLetters, alarm, rule, progressRule, ...(approvalRule ? { approvalRule } : {}) };
+  return {
+    notifier,
+    deadLetters,
+    alarm,
+    rule,
+    progressRule,
+    ...(approvalRule ? { approvalRule } : {}),
+    ...(deployWatchRule ? { deployWatchRule } : {}),
+  };
 }
