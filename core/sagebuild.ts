@@ -36,6 +36,10 @@ import { decide } from './approvals/decide';
 import type { ApprovalFact, DecisionResult } from './approvals/facts';
 import { openGates } from './approvals/waiting';
 import type { Requester } from './builds/facts';
+import type { DeployComparisonFact, HealthFact } from './health/facts';
+import { endpointHealth } from './health/health';
+import type { HealthContext } from './health/metrics';
+import { assertWindowMinutes, deployComparison } from './health/since-deploy';
 
 export interface SageBuildOptions {
   clients?: AwsClientPool;
@@ -173,9 +177,25 @@ export class SageBuild {
     return decide(this.context(request.pipeline), this.claims, { ...request, decision: 'rejected' });
   }
 
+  /** The live model and the endpoint's last hour and day from CloudWatch: one GetMetricData call. */
+  async health(pipeline?: string): Promise<HealthFact> {
+    return endpointHealth(this.healthContext(pipeline), this.deployments);
+  }
+
+  /** The window since the last deploy (default an hour) against as long before it: worse or not. */
+  async sinceDeploy(pipeline?: string, minutes?: number): Promise<DeployComparisonFact> {
+    if (minutes !== undefined) assertWindowMinutes(minutes);
+    return deployComparison(this.healthContext(pipeline), this.deployments, minutes);
+  }
+
   close(): void {
     this.clients.destroy();
     this.claims.close?.();
+  }
+
+  private healthContext(requested?: string): HealthContext {
+    const ctx = this.context(requested);
+    return { ...ctx, cloudwatch: this.clients.forRegion(ctx.pipeline.region).cloudwatch };
   }
 
   // Methods are async so that a bad pipeline name rejects like any other error, never throws synchronously.

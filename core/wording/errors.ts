@@ -20,6 +20,8 @@ import {
   PipelineNotFound,
   RollbackRefused,
   StartOutcomeUnknown,
+  EndpointNotFound,
+  EndpointNotServing,
 } from '../errors';
 import { relativeTime } from './duration';
 import { readableReason, spokenList } from './sentences';
@@ -28,6 +30,7 @@ import { rollbackRefusedSentence } from './rollback';
 const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
   'Step Functions': 'AWS Step Functions',
   SageMaker: 'Amazon SageMaker',
+  CloudWatch: 'Amazon CloudWatch',
 };
 
 function knownPipelines(known: string[]): string {
@@ -49,6 +52,11 @@ function notAllowedSentence(error: InputKeyNotAllowed): string {
   }
   const which = error.pipeline ? `the ${error.pipeline} pipeline` : 'this pipeline';
   return `I can't use that input: "${error.key}" can't be changed for ${which}. Allowed: ${error.allowed.join(', ')}.`;
+}
+
+/** SageMaker's endpoint status in words: "Creating" → "creating", "UpdateRollbackFailed" → "update rollback failed". */
+function statusWords(status: string): string {
+  return status.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /** `now` is only used to say when a running build started. */
@@ -103,6 +111,12 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
     return error.build
       ? `The build ${error.build} isn't waiting for approval, so there's nothing to decide.`
       : `No ${error.pipeline} build is waiting for approval, so there's nothing to decide.`;
+  }
+  if (error instanceof EndpointNotFound) {
+    return `The ${error.pipeline} pipeline has no endpoint yet, so there's no traffic to report. A successful build creates it.`;
+  }
+  if (error instanceof EndpointNotServing) {
+    return `The ${error.pipeline} endpoint isn't serving a model yet (it's ${statusWords(error.status)}), so there's no traffic to report.`;
   }
   if (error instanceof InputKeyNotAllowed) return notAllowedSentence(error);
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;

@@ -17,6 +17,7 @@ import { SimRuntime } from './runtime';
 import { Tags } from './tags';
 import { REQUEST_SHAPES, trainingJobRules } from './request-shapes';
 import { TrainingJobs } from './training';
+import type { VariantTimeline } from './traffic';
 import { readRequest } from './validation';
 
 export type SageMakerSimulatorOptions = Account;
@@ -95,6 +96,11 @@ export class SageMakerSimulator {
   /** Resolves with DescribeEndpoint's output once the endpoint is InService, Failed or otherwise settled. */
   async waitForEndpoint(name: string, signal?: AbortSignal): Promise<DescribeEndpointOutput> {
     return copy(await this.endpoints.waitUntilSettled(name, signal));
+  }
+
+  /** What an endpoint's variant served over time, for the metrics the local CloudWatch reports. */
+  variantTimeline(endpointName: string, variantName: string): VariantTimeline | undefined {
+    return this.endpoints.timeline(endpointName, variantName);
   }
 
   /** Scenario hook for tests: see Endpoints.forceStatus. */
