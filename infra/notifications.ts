@@ -5,9 +5,11 @@
 // minute, to move running builds' cards on between status changes (slack/notifier/progress-refresh.ts). A
 // third hears SageMaker's own events of the configured endpoints settling, so the notifier announces a
 // rollback from any front (slack/notifier/rollback-announcer.ts); it reads the record with the DescribeEndpoint
-// and ListTags its 'watch' statements already grant on those endpoints.
+// and ListTags its 'watch' statements already grant on those endpoints. A fourth, every deployWatch.checkEveryMinutes (when the watch is on), runs the deploy watch
+// (slack/notifier/deploy-watch.ts); the notifier tells it from the second by the rule named in its event.
 
-import { Duration } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -37,6 +39,21 @@ export interface Notifications {
   approvalRule?: Rule;
   /** The configured endpoints settling (rollbacks announced), when a pipeline names its endpoint. */
   endpointRule?: Rule;
+  /** Every deployWatch.checkEveryMinutes: the deploy watch; none when the watch is off. */
+  deployWatchRule?: Rule;
+}
+
+/** The notifier learns its deploy watch rule's name from this variable, to tell the two schedules apart. */
+export const DEPLOY_WATCH_RULE_ENV = 'SAGEBUILD_DEPLOY_WATCH_RULE';
+
+/**
+ * The deploy watch rule's name, fixed here (not generated) so the notifier can be told it without a
+ * reference from the function to the rule, which targets the function: CloudFormation refuses such a cycle.
+ * At most 64 characters, unique per stack.
+ */
+export function deployWatchRuleName(stackName: string): string {
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  return `${stackName.replace(/[^.\-_A-Za-z0-9]/g, '').slice(0, 36)}-deploy-watch-${hash}`;
 }
 
 export function notifications(
@@ -131,6 +148,23 @@ export function notifications(
   // No retries, no dead letters: a missed round is made up by the next one, a minute later.
   progressRule.addTarget(new LambdaFunction(notifier.fn, { retryAttempts: 0 }));
 
+  const watch = config.deployWatch;
+  const watchRuleName = deployWatchRuleName(Stack.of(scope).stackName);
+  const deployWatchRule =
+    watch.minutes > 0
+      ? new Rule(scope, 'DeployWatch', {
+          ruleName: watchRuleName,
+          description: `SageBuild: every ${watch.checkEveryMinutes} min, the Slack notifier checks endpoints deployed in the last ${watch.minutes} min`,
+          schedule: Schedule.rate(Duration.minutes(watch.checkEveryMinutes)),
+        })
+      : undefined;
+  if (deployWatchRule) {
+    // Like the progress rounds: a missed check is made up by the next one.
+    deployWatchRule.addTarget(new LambdaFunction(notifier.fn, { retryAttempts: 0 }));
+    // The name as written, not rule.ruleName: that is a reference to the rule, and the rule's target is this function.
+    notifier.fn.addEnvironment(DEPLOY_WATCH_RULE_ENV, watchRuleName);
+  }
+
   const alarm = new Alarm(scope, 'DeadLettersAlarm', {
     alarmDescription:
       'SageBuild: Slack build notifications could not be delivered; the dead-letter queue holds the events.',
@@ -151,6 +185,7 @@ export function notifications(
     progressRule,
     ...(approvalRule ? { approvalRule } : {}),
     ...(endpointRule ? { endpointRule } : {}),
+    ...(deployWatchRule ? { deployWatchRule } : {}),
   };
 }
 

@@ -88,6 +88,7 @@ describe.each(adapters)('the $name store', ({ make }) => {
       unposted: ['C0C', 'C0D'],
       startedBySlackUser: 'U0ANA',
       busyUntil: '2026-11-20T10:01:00Z',
+      deployWarnedAt: '2026-11-20T10:20:00Z',
     });
     expect(await store.saveCard(full, 0)).toBe(true);
     expect(await store.getCard(ARN)).toEqual(full);

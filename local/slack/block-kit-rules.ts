@@ -6,7 +6,10 @@
 // - section: text (3000) and/or fields (at most 10, each 2000), an optional button accessory;
 // - header: plain_text only, 150; context: 1 to 10 text or image elements; actions: 1 to 25 elements;
 // - button: plain_text text 75, value 2000, url 3000, style primary|danger, accessibility_label 75;
-// - confirm dialog: plain_text title 100, text 300 (plain_text or mrkdwn), plain_text confirm and deny 30.
+// - confirm dialog: plain_text title 100, text 300 (plain_text or mrkdwn), plain_text confirm and deny 30;
+// - image: alt_text 2000, plain_text title 2000, and either image_url (3000) or slack_file, never both; a
+//   slack_file names an uploaded image by `id` (^F[A-Z0-9]{8,}$) or `url`, never both, and it must be a
+//   finished png/jpg/gif upload the poster can see, else Slack answers "invalid slack file".
 // Slack answers a bad message with invalid_blocks and one "<what> [json-pointer:<where>]" per problem, and a bad
 // view with invalid_arguments (both seen in Slack's answers). Only the block and element types SageBuild uses
 // are modelled: any other is refused, so a new one gets its rules here before the product sends it.
@@ -46,7 +49,17 @@ export const BLOCK_KIT_LIMITS = {
   inputHint: 2000,
   placeholder: 150,
   inputLength: 3000,
+  imageAltText: 2000,
+  imageTitle: 2000,
 } as const;
+
+/** The uploaded files an image block's slack_file may name (the fake's file store). */
+export interface ImageFiles {
+  isUsableImage(id: string): boolean;
+}
+
+/** Slack's pattern for a file ID in slack_file, quoted in its refusals. */
+const FILE_ID = /^[F][A-Z0-9]{8,}$/;
 
 /** "the message" says where a problem is, as Slack's answers do. */
 export function describeProblem(problem: BlockKitProblem): string {
@@ -59,6 +72,9 @@ type Json = Record<string, unknown>;
 class Walk {
   readonly problems: BlockKitProblem[] = [];
   private readonly blockIds = new Set<string>();
+
+  /** Without `images`, a slack_file's shape is checked but not whether the file exists. */
+  constructor(readonly images?: ImageFiles) {}
 
   fail(pointer: string, message: string): void {
     this.problems.push({ pointer, message });
@@ -222,8 +238,43 @@ function contextElement(walk: Walk, value: unknown, at: string): void {
   if (walk.required(element, 'alt_text', at)) walk.string(element.alt_text, `${at}/alt_text`, 2000);
 }
 
+/** An image block's slack_file: an uploaded image, by id or by url. */
+function slackFile(walk: Walk, value: unknown, at: string): void {
+  const file = walk.object(value, at);
+  if (!file) return;
+  walk.keys(file, at, ['id', 'url']);
+  if ((file.id === undefined) === (file.url === undefined)) {
+    return walk.fail(at, 'must provide exactly one of `id` or `url`');
+  }
+  let id: string | undefined;
+  if (file.id !== undefined) {
+    if (typeof file.id !== 'string' || !FILE_ID.test(file.id)) {
+      return walk.fail(`${at}/id`, `input must match regex pattern: ${FILE_ID.source}`);
+    }
+    id = file.id;
+  } else {
+    if (!walk.string(file.url, `${at}/url`, BLOCK_KIT_LIMITS.url)) return;
+    // A file's url_private or permalink carries its ID: .../T0123-F0123456/name.png, .../files/U0123/F0123456/...
+    id = /[/-](F[A-Z0-9]{8,})(?:[/-]|$)/.exec(file.url as string)?.[1];
+  }
+  if (walk.images && !(id && walk.images.isUsableImage(id))) walk.fail(at, 'invalid slack file');
+}
+
 const BLOCKS: Record<string, BlockRule> = {
   divider: { keys: [], walk: () => undefined },
+  image: {
+    keys: ['alt_text', 'image_url', 'slack_file', 'title'],
+    walk(walk, block, at) {
+      const L = BLOCK_KIT_LIMITS;
+      if (walk.required(block, 'alt_text', at)) walk.string(block.alt_text, `${at}/alt_text`, L.imageAltText);
+      if (block.title !== undefined) walk.text(block.title, `${at}/title`, L.imageTitle, ['plain_text']);
+      if ((block.image_url === undefined) === (block.slack_file === undefined)) {
+        return walk.fail(at, 'must provide exactly one of `image_url` or `slack_file`');
+      }
+      if (block.image_url !== undefined) walk.string(block.image_url, `${at}/image_url`, L.url);
+      else slackFile(walk, block.slack_file, `${at}/slack_file`);
+    },
+  },
   header: {
     keys: ['text'],
     walk(walk, block, at) {
@@ -275,15 +326,19 @@ const BLOCKS: Record<string, BlockRule> = {
 };
 
 /** The problems with a message's `blocks` (chat.postMessage, chat.update, chat.postEphemeral, response_url). */
-export function messageBlockProblems(blocks: unknown, at = '/blocks'): BlockKitProblem[] {
-  const walk = new Walk();
+export function messageBlockProblems(
+  blocks: unknown,
+  at = '/blocks',
+  images?: ImageFiles,
+): BlockKitProblem[] {
+  const walk = new Walk(images);
   walk.blocks(blocks, at, BLOCK_KIT_LIMITS.messageBlocks);
   return walk.problems;
 }
 
 /** The problems with a Home tab view (views.publish). */
-export function homeViewProblems(view: unknown, at = '/view'): BlockKitProblem[] {
-  const walk = new Walk();
+export function homeViewProblems(view: unknown, at = '/view', images?: ImageFiles): BlockKitProblem[] {
+  const walk = new Walk(images);
   const object = walk.object(view, at);
   if (!object) return walk.problems;
   if (object.type !== 'home') {

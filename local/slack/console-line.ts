@@ -5,6 +5,7 @@
 // local builds run) print as the fake Slack API receives them. `click stop` presses a button on the latest
 // card: a signed block_actions payload, as Slack sends one once the button's confirm dialog is confirmed.
 
+import { join } from 'node:path';
 import type { SageBuildConfig } from '../../core/config/schema';
 import type { SageBuild } from '../../core/sagebuild';
 import { DEFAULT_COMMAND } from '../../slack/app';
@@ -24,6 +25,7 @@ import {
   postSigned,
   slashCommandBody,
 } from './requests';
+import { CHARTS_DIR, imageSaver } from './saved-images';
 import { describeActivity, type TranscriptContext } from './transcript';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
@@ -44,6 +46,8 @@ export interface SlackConsoleOptions {
   print: (line: string) => void;
   /** When set, running builds' cards move between status changes, a progress round this often. */
   refreshEveryMs?: number;
+  /** Where images the bot shows are saved (default .sagebuild/charts under the working folder). */
+  chartsDir?: string;
 }
 
 export interface SlackConsole {
@@ -76,7 +80,10 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     log: { warn: print, error: print },
     ...(options.refreshEveryMs !== undefined ? { refreshEveryMs: options.refreshEveryMs } : {}),
   });
-  const context = transcriptContext(local, user);
+  const context = {
+    ...transcriptContext(local, user),
+    imagePath: imageSaver(local.slack, options.chartsDir ?? join(process.cwd(), CHARTS_DIR)),
+  };
   let pending: Pending | undefined;
   // While a line waits, what the bot does is its answer; otherwise (cards as builds move) it prints at once.
   local.slack.onActivity((activity) => {

@@ -350,6 +350,7 @@ export class BuildNotifier {
     if (previous?.unposted?.length) record.unposted = previous.unposted;
     const starter = slackUserOf(fact) ?? previous?.startedBySlackUser;
     if (starter) record.startedBySlackUser = starter;
+    if (previous?.deployWarnedAt) record.deployWarnedAt = previous.deployWarnedAt;
     return record;
   }
 

@@ -247,6 +247,7 @@ function cardItem(record: CardRecord): Item {
   if (record.unposted?.length) item.unposted = { L: record.unposted.map((channel) => ({ S: channel })) };
   if (record.startedBySlackUser) item.startedBySlackUser = { S: record.startedBySlackUser };
   if (record.busyUntil) item.busyUntil = { S: record.busyUntil };
+  if (record.deployWarnedAt) item.deployWarnedAt = { S: record.deployWarnedAt };
   return item;
 }
 
@@ -276,6 +277,7 @@ function cardFromItem(item: Item): CardRecord {
   if (unposted.length > 0) record.unposted = unposted;
   if (item.startedBySlackUser?.S) record.startedBySlackUser = item.startedBySlackUser.S;
   if (item.busyUntil?.S) record.busyUntil = item.busyUntil.S;
+  if (item.deployWarnedAt?.S) record.deployWarnedAt = item.deployWarnedAt.S;
   return record;
 }
 

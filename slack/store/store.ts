@@ -32,6 +32,11 @@ export interface CardRecord {
   /** The Slack user who started the build ("U0123"), to mention when it fails. */
   startedBySlackUser?: string;
   /**
+   * When the deploy watch warned in the card's threads that the endpoint got worse after this build's deploy
+   * (ISO). Set before the warning is posted, so a deploy gets one warning whichever process checks it.
+   */
+  deployWarnedAt?: string;
+  /**
    * Set while one handler does the card's Slack calls (ISO): posts, updates, replies. Others wait rather
    * than call Slack for the same card. A lease, renewed at each save, so a handler that died does not block
    * the card for ever: the next handler finishes what its record says is missing.
