@@ -170,6 +170,13 @@ describe('a rollback from the CLI', () => {
     expect(rollbackPosts(PROD_CHANNEL, 'prod')).toHaveLength(1);
   });
 
+  test('an endpoint name longer than SageMaker allows is refused before any AWS call', async () => {
+    const calls = stack.local.callCount;
+    const long = { ...inService, detail: { ...inService.detail, EndpointName: 'x'.repeat(1_000_000) } };
+    expect(await announcer.handle(long)).toBe('unusable-event');
+    expect(stack.local.callsSince(calls)).toEqual([]);
+  });
+
   test('the notifier’s Lambda handler takes endpoint events to the announcer', async () => {
     const captured = captureLog();
     const parts = {
