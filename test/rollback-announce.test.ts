@@ -265,6 +265,28 @@ describe('a normal deploy', () => {
   });
 });
 
+describe('a deploy that fails after a rollback', () => {
+  test('is not announced as the rollback again', async () => {
+    const since = heard.length;
+    const started = await core.start({
+      pipeline: 'dev',
+      requester: ANA_ON_THE_CLI,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_simulate': 'endpoint-failure' },
+    });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    await settledInService('churn-dev', since);
+    expect(statusesOf('churn-dev', since)).toEqual([
+      'UPDATING dev-ana-1',
+      'ROLLING_BACK dev-ana-1',
+      'IN_SERVICE dev-ana-1',
+    ]);
+    const endpointOutcomes = outcomes.filter((o) => heard.indexOf(o.event) >= since).map((o) => o.outcome);
+    expect(endpointOutcomes).toEqual(['not-settled', 'not-settled', 'duplicate']);
+    expect(rollbackPosts(DEV_CHANNEL, 'dev')).toHaveLength(2);
+  });
+});
+
 describe('a rollback that fails', () => {
   test('is announced as failed, once, whatever events come after', async () => {
     heldBack.add('churn-prod');
