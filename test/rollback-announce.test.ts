@@ -171,6 +171,13 @@ describe('a rollback from the CLI', () => {
     expect(rollbackPosts(PROD_CHANNEL, 'prod')).toHaveLength(1);
   });
 
+  test('an endpoint name longer than SageMaker allows is refused before any AWS call', async () => {
+    const calls = stack.local.callCount;
+    const long = { ...inService, detail: { ...inService.detail, EndpointName: 'x'.repeat(1_000_000) } };
+    expect(await announcer.handle(long)).toBe('unusable-event');
+    expect(stack.local.callsSince(calls)).toEqual([]);
+  });
+
   test('the notifier’s Lambda handler takes endpoint events to the announcer', async () => {
     const captured = captureLog();
     const parts = {
@@ -257,6 +264,28 @@ describe('a normal deploy', () => {
     expect(JSON.stringify(card?.blocks)).toMatch(
       /:rewind: dev serves the model from build dev-ana-1 since bob/,
     );
+  });
+});
+
+describe('a deploy that fails after a rollback', () => {
+  test('is not announced as the rollback again', async () => {
+    const since = heard.length;
+    const started = await core.start({
+      pipeline: 'dev',
+      requester: ANA_ON_THE_CLI,
+      idempotencyKey: newKey(),
+      overrides: { 'hyperparameters.sagebuild_simulate': 'endpoint-failure' },
+    });
+    await stack.local.stepFunctions.waitFor(started.executionArn);
+    await settledInService('churn-dev', since);
+    expect(statusesOf('churn-dev', since)).toEqual([
+      'UPDATING dev-ana-1',
+      'ROLLING_BACK dev-ana-1',
+      'IN_SERVICE dev-ana-1',
+    ]);
+    const endpointOutcomes = outcomes.filter((o) => heard.indexOf(o.event) >= since).map((o) => o.outcome);
+    expect(endpointOutcomes).toEqual(['not-settled', 'not-settled', 'duplicate']);
+    expect(rollbackPosts(DEV_CHANNEL, 'dev')).toHaveLength(2);
   });
 });
 
