@@ -196,6 +196,8 @@ describe('IAM', () => {
     const unscoped = new Set([
       'ecr:GetAuthorizationToken',
       'cloudwatch:PutMetricData',
+      // Endpoint health reads metrics; GetMetricData has no resource type either.
+      'cloudwatch:GetMetricData',
       // X-Ray, for the Lambdas and the state machine.
       ...XRAY_WRITE,
       'xray:GetSamplingRules',
@@ -240,7 +242,13 @@ describe('IAM', () => {
       'states:ListExecutions',
     ];
     const rollback = ['sagemaker:AddTags', 'sagemaker:DescribeModel', 'sagemaker:UpdateEndpoint'];
-    const control = [...read, ...rollback, 'states:StartExecution', 'states:StopExecution'];
+    const control = [
+      ...read,
+      ...rollback,
+      'states:StartExecution',
+      'states:StopExecution',
+      'cloudwatch:GetMetricData',
+    ];
     const slack = [
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
@@ -255,6 +263,24 @@ describe('IAM', () => {
     expect(actionsOf(statements('sagebuild-notifier'))).toEqual(
       [...logs, ...read, ...slack, 'sqs:SendMessage'].sort(),
     );
+  });
+
+  test('endpoint metrics: GetMetricData alone, on "*" (it has no resource type), for the fronts only', () => {
+    const { statements } = synth(baseConfig());
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+      const metrics = statements(service).filter((s) =>
+        [s.Action].flat().includes('cloudwatch:GetMetricData'),
+      );
+      expect(metrics).toEqual([
+        expect.objectContaining({
+          Sid: 'ReadEndpointMetrics',
+          Action: 'cloudwatch:GetMetricData',
+          Resource: '*',
+        }),
+      ]);
+    }
+    const notifier = statements('sagebuild-notifier').flatMap((s) => [s.Action].flat());
+    expect(notifier.filter((action) => action.startsWith('cloudwatch:'))).toEqual([]);
   });
 
   test('build actions are on the configured state machines and their executions only', () => {

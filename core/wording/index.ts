@@ -55,3 +55,11 @@ export {
   gateOutcomeSentence,
   rejectQuestion,
 } from './approvals';
+export {
+  deployComparisonAnswer,
+  healthAnswer,
+  healthSpeech,
+  latency,
+  percent,
+  problemClause,
+} from './health';
