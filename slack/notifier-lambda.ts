@@ -1,6 +1,7 @@
 // The notifier's Lambda entry point: an async two-argument handler for two EventBridge rules, told apart by
 // the event's shape: "Step Functions Execution Status Change" events go to the BuildNotifier, the
-// every-minute "Scheduled Event" to the progress refresh of running builds' cards. Anything else is logged
+// every-minute "Scheduled Event" to the progress refresh of running builds' cards, and the deploy watch
+// rule's "Scheduled Event" (its rule named in the event's resources) to the deploy watch. Anything else is logged
 // and ignored: a throw would only make Lambda retry it. Set up once per container, at the first event: the
 // config named by SAGEBUILD_CONFIG, the bot token (SLACK_BOT_TOKEN, or the Secrets Manager secret named by
 // slack.tokensSecretId), and the store's DynamoDB table. A failed set-up is retried at the next event.
@@ -17,6 +18,7 @@ import type { SageBuildConfig } from '../core/config/schema';
 import type { Logger } from '../core/log/logger';
 import { annotate, loggedLambda, noteError, requestLog } from '../core/log/request';
 import { SageBuild } from '../core/sagebuild';
+import { DeployWatch } from './notifier/deploy-watch';
 import { BuildNotifier } from './notifier/notifier';
 import type { StatusChangeEvent } from './notifier/event';
 import { progressWebClient, ProgressRefresh } from './notifier/progress-refresh';
@@ -28,6 +30,8 @@ import { DynamoDbStore } from './store/dynamodb-store';
 export interface NotifierParts {
   notifier: BuildNotifier;
   progress: ProgressRefresh;
+  /** Left out where no deploy watch runs (a test of the other two): its events are then only counted. */
+  deployWatch?: DeployWatch;
 }
 
 export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<NotifierParts> {
@@ -50,6 +54,7 @@ export async function notifierFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   return {
     notifier: new BuildNotifier({ core, web, store, config, log }),
     progress: new ProgressRefresh({ core, web: progressWebClient(token, slackApi), store, log }),
+    deployWatch: new DeployWatch({ core, web, store, config, log }),
   };
 }
 
@@ -57,11 +62,12 @@ function regionOf(config: SageBuildConfig, env: NodeJS.ProcessEnv): string | und
   return env.AWS_REGION ?? config.region;
 }
 
-/** EventBridge's every-minute event, as far as the handler reads it. */
+/** EventBridge's scheduled event, as far as the handler reads it: `resources` holds the rule's ARN. */
 export interface ScheduledEvent {
   source: 'aws.events';
   'detail-type': 'Scheduled Event';
   time: string;
+  resources?: unknown;
 }
 
 export type NotifierHandler = (event: unknown, context: unknown) => Promise<void>;
@@ -70,6 +76,8 @@ export interface NotifierHandlerOptions {
   log?: Logger;
   /** Default: notifierFromEnv. */
   setUp?: () => Promise<NotifierParts>;
+  /** The deploy watch rule's name (default: SAGEBUILD_DEPLOY_WATCH_RULE, set by the stack). */
+  deployWatchRule?: string;
 }
 
 const STATUS_CHANGE = 'Step Functions Execution Status Change';
@@ -81,6 +89,7 @@ const LATE_ROUND_MS = 2 * 60_000;
 
 export function createNotifierHandler(options: NotifierHandlerOptions = {}): NotifierHandler {
   const { log, setUp = () => notifierFromEnv() } = options;
+  const watchRule = options.deployWatchRule ?? process.env.SAGEBUILD_DEPLOY_WATCH_RULE;
   let ready: Promise<NotifierParts> | undefined;
   const parts = () =>
     (ready ??= setUp().catch((error: unknown) => {
@@ -93,6 +102,9 @@ export function createNotifierHandler(options: NotifierHandlerOptions = {}): Not
       if (isStatusChange(event)) {
         annotate(eventFields(event));
         annotate({ result: await (await parts()).notifier.handle(event) });
+      } else if (isScheduled(event) && watchRule && fromRule(event, watchRule)) {
+        annotate({ action: 'deploy-watch' });
+        await watchDeploys(event, parts);
       } else if (isScheduled(event)) {
         annotate({ action: 'progress' });
         await refreshProgress(event, context, parts);
@@ -128,6 +140,30 @@ async function refreshProgress(
   } catch (error) {
     noteError(error, 'failed');
   }
+}
+
+/** One deploy watch check; like a progress round, logged and never thrown (the next check is its retry). */
+async function watchDeploys(event: ScheduledEvent, parts: () => Promise<NotifierParts>): Promise<void> {
+  if (Date.now() - Date.parse(event.time) > LATE_ROUND_MS) {
+    annotate({ result: 'late' });
+    return;
+  }
+  try {
+    const { outcomes } = (await (await parts()).deployWatch?.run()) ?? { outcomes: {} };
+    const warned = Object.keys(outcomes).filter((p) => outcomes[p] === 'warned');
+    const failed = Object.keys(outcomes).filter((p) => outcomes[p] === 'failed');
+    annotate({ result: warned.length > 0 ? 'warned' : 'checked' });
+    if (warned.length > 0) annotate({ warnedPipelines: warned.join(',') });
+    if (failed.length > 0) annotate({ failedPipelines: failed.join(',') });
+  } catch (error) {
+    noteError(error, 'failed');
+  }
+}
+
+/** Whether a scheduled event comes from the rule named `rule` ("arn:aws:events:…:rule/<name>"). */
+function fromRule(event: ScheduledEvent, rule: string): boolean {
+  const resources = Array.isArray(event.resources) ? event.resources : [];
+  return resources.some((arn) => typeof arn === 'string' && arn.endsWith(`:rule/${rule}`));
 }
 
 function isStatusChange(event: unknown): event is StatusChangeEvent {
