@@ -6,7 +6,7 @@ import type { PipelineConfig } from '../core/config/schema';
 import { quoteCut } from '../core/input-limits';
 
 /** Commands that only read: each answers with one of the core's sentences. */
-export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint'] as const;
+export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint', 'health'] as const;
 export type Question = (typeof QUESTIONS)[number];
 
 export type ParsedCommand =
@@ -50,6 +50,10 @@ export const USAGE: Record<
   list: { usage: 'list [pipeline]', summary: 'Recent builds.' },
   why: { usage: 'why [pipeline]', summary: 'Why the last failed build failed.' },
   endpoint: { usage: 'endpoint [pipeline]', summary: 'Is the endpoint up, and which model is live.' },
+  health: {
+    usage: 'health [pipeline]',
+    summary: "The endpoint's last hour: requests, errors, latency, CPU and memory.",
+  },
   rollback: {
     usage: 'rollback [pipeline] [to <build>] [--yes]',
     summary:

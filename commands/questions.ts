@@ -2,7 +2,7 @@
 // Slack (slash command and plain language), so a question gets the same answer whichever front asked it.
 
 import type { SageBuild } from '../core/sagebuild';
-import { buildList, details, liveModel, status, timeLeft, whyFailed } from '../core/wording';
+import { buildList, details, healthAnswer, liveModel, status, timeLeft, whyFailed } from '../core/wording';
 import type { Question } from './parse';
 
 type Answer = (core: SageBuild, pipeline: string | undefined, now: Date) => Promise<string>;
@@ -14,6 +14,7 @@ const ANSWERS: Record<Question, Answer> = {
   list: async (core, pipeline, now) => buildList(await core.list(pipeline), now),
   why: async (core, pipeline, now) => whyFailed(await core.whyFailed(pipeline), now),
   endpoint: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
+  health: async (core, pipeline, now) => healthAnswer(await core.health(pipeline), now),
 };
 
 /** Throws the core's errors: each front turns them into its own reply with errorSentence. */

@@ -22,6 +22,7 @@ export const CUSTOM_INTENTS = [
   'StopBuildIntent',
   'LastBuildsIntent',
   'EndpointStatusIntent',
+  'EndpointHealthIntent',
   'RollbackIntent',
 ] as const;
 export type CustomIntentName = (typeof CUSTOM_INTENTS)[number];
@@ -223,7 +224,7 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     'were there any failures today',
   ],
   EndpointStatusIntent: [
-    "(is|isn't) (my|the) [{pipeline}] endpoint (up|down|healthy|running|working|in service)",
+    "(is|isn't) (my|the) [{pipeline}] endpoint (up|down|running|working|in service)",
     '(which|what) (model|version) is (live|deployed|serving)',
     '(which|what) model is (live|deployed|serving) (on|to|in) {pipeline}',
     '(which|what) model is running (on|in) {pipeline}',
@@ -233,11 +234,21 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     `${WHAT_IS} the [{pipeline}] endpoint status`,
     `${WHAT_IS} deployed [on {pipeline}]`,
     `${WHAT_IS} running on the [{pipeline}] endpoint`,
-    `${HOW_IS} (my|the) [{pipeline}] endpoint [doing]`,
     'check the [{pipeline}] endpoint',
     'is the [new] [{pipeline}] model (live|deployed)',
     'has the [{pipeline}] model been deployed',
     'when was the [{pipeline}] model last deployed',
+  ],
+  // The endpoint's last hour from CloudWatch: traffic, errors, latency, CPU and memory.
+  EndpointHealthIntent: [
+    `${HOW_IS} (my|the) [{pipeline}] endpoint [(doing|performing)]`,
+    `${HOW_IS} (my|the) [{pipeline}] model (doing|performing) [in production]`,
+    "(is|isn't) (my|the) [{pipeline}] endpoint healthy",
+    'how healthy is (my|the) [{pipeline}] endpoint',
+    '[{pipeline}] endpoint health',
+    `${WHAT_IS} the [{pipeline}] endpoint (health|latency|error rate)`,
+    'are there [any] errors on the [{pipeline}] endpoint',
+    'how much traffic is the [{pipeline}] endpoint getting',
   ],
   // Puts the endpoint back on the model it served before the last deploy; always confirmed first.
   RollbackIntent: [

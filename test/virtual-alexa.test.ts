@@ -182,6 +182,10 @@ const LAST_PROD = /^The last \d+ prod builds: \d+ succeeded, \d+ failed\. The la
 const LAST_DEV = /^The last \d+ dev builds: \d+ succeeded, \d+ failed\. The latest started .+\.$/;
 const ENDPOINT_PROD = /^The churn-prod endpoint is in service, serving model prod-nightly-4\.$/;
 const ENDPOINT_DEV = /^The churn-dev endpoint is in service, serving model dev-ana-2\.$/;
+const HEALTH_PROD =
+  /^The prod endpoint is healthy: [\d,]+ requests in the last hour, [\d.]+ percent failed, and the model answers in about \d+ milliseconds\. It has served the nightly schedule's build for .+\.$/;
+const HEALTH_DEV =
+  /^The dev endpoint is healthy: [\d,]+ requests in the last hour, .+ It has served Ana Lima's build for .+\.$/;
 const START_DEV = /^Start a new dev build\?$/;
 const START_PROD = /^Start a new prod build\?$/;
 const NO_PROD_TO_STOP = /^No prod build is running, so there's nothing to stop\.$/;
@@ -250,6 +254,12 @@ const ROWS: Record<string, Row[]> = {
     ['which model is live on production', 'EndpointStatusIntent', 'production', ENDPOINT_PROD],
     ["what's deployed", 'EndpointStatusIntent', undefined, ENDPOINT_PROD],
     ['endpoint status', 'EndpointStatusIntent', undefined, ENDPOINT_PROD],
+  ],
+  EndpointHealthIntent: [
+    ['how is the prod endpoint doing', 'EndpointHealthIntent', 'prod', HEALTH_PROD],
+    ['is the endpoint healthy', 'EndpointHealthIntent', undefined, HEALTH_PROD],
+    ["how's the dev model performing", 'EndpointHealthIntent', 'dev', HEALTH_DEV],
+    ['production endpoint health', 'EndpointHealthIntent', 'production', HEALTH_PROD],
   ],
   StartBuildIntent: [
     ['start a build', 'StartBuildIntent', undefined, START_PROD],

@@ -26,6 +26,7 @@ import {
 import { relativeTime } from './duration';
 import { readableReason, spokenList } from './sentences';
 import { rollbackRefusedSentence } from './rollback';
+import { statusWords } from './health';
 
 const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
   'Step Functions': 'AWS Step Functions',
@@ -52,11 +53,6 @@ function notAllowedSentence(error: InputKeyNotAllowed): string {
   }
   const which = error.pipeline ? `the ${error.pipeline} pipeline` : 'this pipeline';
   return `I can't use that input: "${error.key}" can't be changed for ${which}. Allowed: ${error.allowed.join(', ')}.`;
-}
-
-/** SageMaker's endpoint status in words: "Creating" → "creating", "UpdateRollbackFailed" → "update rollback failed". */
-function statusWords(status: string): string {
-  return status.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /** `now` is only used to say when a running build started. */

@@ -47,3 +47,11 @@ export {
   decisionSentence,
   qualityGateSentence,
 } from './approvals';
+export {
+  deployComparisonAnswer,
+  healthAnswer,
+  healthSpeech,
+  latency,
+  percent,
+  problemClause,
+} from './health';

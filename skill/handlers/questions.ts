@@ -5,7 +5,7 @@ import type { Response } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../../core/builds/facts';
 import { annotate } from '../../core/log/request';
 import type { SageBuild } from '../../core/sagebuild';
-import { buildList, details, liveModel, status, timeLeft, whyFailed } from '../../core/wording';
+import { buildList, details, healthSpeech, liveModel, status, timeLeft, whyFailed } from '../../core/wording';
 import { answer, PROMPTS, question } from '../speech';
 import type { Turn } from '../turn';
 import type { TurnHandler } from './handler';
@@ -46,6 +46,10 @@ const QUESTIONS: Record<string, Question> = {
   EndpointStatusIntent: {
     aboutRunning: false,
     say: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
+  },
+  EndpointHealthIntent: {
+    aboutRunning: false,
+    say: async (core, pipeline, now) => healthSpeech(await core.health(pipeline), now),
   },
 };
 
