@@ -48,6 +48,8 @@ export interface SlackConsoleOptions {
   refreshEveryMs?: number;
   /** Where images the bot shows are saved (default .sagebuild/charts under the working folder). */
   chartsDir?: string;
+  /** When set, the deploy watch checks this often. */
+  deployWatchEveryMs?: number;
 }
 
 export interface SlackConsole {
@@ -79,6 +81,7 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     users: { [LOCAL_SLACK_USER]: { name: user } },
     log: { warn: print, error: print },
     ...(options.refreshEveryMs !== undefined ? { refreshEveryMs: options.refreshEveryMs } : {}),
+    ...(options.deployWatchEveryMs !== undefined ? { deployWatchEveryMs: options.deployWatchEveryMs } : {}),
   });
   const context = {
     ...transcriptContext(local, user),

@@ -17,6 +17,7 @@ import type { EventBus } from '../events';
 import type { SlackConsole } from './console-line';
 import { notifyOnEvents } from './local-bot';
 import { moveCards } from './moving-cards';
+import { watchDeploys } from './watching-deploys';
 
 export { wantsSocketMode } from '../../slack/socket';
 
@@ -28,6 +29,8 @@ export interface LiveSlackOptions {
   env?: NodeJS.ProcessEnv;
   /** When set, running builds' cards move between status changes, a progress round this often. */
   refreshEveryMs?: number;
+  /** When set, the deploy watch checks this often. */
+  deployWatchEveryMs?: number;
 }
 
 export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackConsole> {
@@ -72,6 +75,17 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
           everyMs: options.refreshEveryMs,
           log: { warn: print, error: print },
         });
+  const watching =
+    options.deployWatchEveryMs === undefined
+      ? undefined
+      : watchDeploys({
+          core,
+          config,
+          store,
+          botToken: secrets.botToken,
+          everyMs: options.deployWatchEveryMs,
+          log: { warn: print, error: print },
+        });
   const elsewhere = `Slack is live: type ${commandName} or mention the bot in your workspace (team ${identity.team ?? '?'}).`;
   return {
     handlers: [
@@ -86,6 +100,7 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
     async close() {
       unsubscribe();
       await moving?.stop();
+      await watching?.stop();
       await bot.stop();
     },
   };

@@ -17,6 +17,7 @@ import { MemoryStore } from '../../slack/store/memory-store';
 import type { EventBus } from '../events';
 import { startFakeSlackApi, type FakeSlack, type FakeUser } from './fake-slack-api';
 import { moveCards } from './moving-cards';
+import { watchDeploys } from './watching-deploys';
 import { LOCAL_BOT } from './workspace';
 
 /** Local-only credentials: the fake Slack API accepts this token, the receiver checks this secret. */
@@ -42,6 +43,8 @@ export interface LocalBotOptions {
   refreshEveryMs?: number;
   /** Each progress round's report, once it ended. */
   onRefreshRound?: (report: ProgressReport) => void;
+  /** When set (and deployWatch.minutes is not 0), the deploy watch checks this often (see scaledRefreshMs). */
+  deployWatchEveryMs?: number;
 }
 
 export interface LocalBot {
@@ -100,6 +103,18 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
           log,
           ...(options.onRefreshRound ? { onRound: options.onRefreshRound } : {}),
         });
+  const watching =
+    options.deployWatchEveryMs === undefined
+      ? undefined
+      : watchDeploys({
+          core,
+          config,
+          store,
+          botToken: LOCAL_BOT_TOKEN,
+          slackApiUrl: slack.apiUrl,
+          everyMs: options.deployWatchEveryMs,
+          log,
+        });
   return {
     slack,
     bot,
@@ -114,6 +129,7 @@ export async function startLocalBot(options: LocalBotOptions): Promise<LocalBot>
       unsubscribe?.();
       unsubscribeApprovals?.();
       await moving?.stop();
+      await watching?.stop();
       await bot.stop();
       await slack.close();
     },

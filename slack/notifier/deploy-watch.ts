@@ -14,6 +14,7 @@ import type { WebClient } from '@slack/web-api';
 import type { StartedBy } from '../../core/builds/facts';
 import { executionArnFor } from '../../core/builds/names';
 import type { PipelineConfig, SageBuildConfig } from '../../core/config/schema';
+import { EndpointNotFound } from '../../core/errors';
 import { errorSentence } from '../../core/wording';
 import { mention } from '../cards/mrkdwn';
 import { slackPersonName, slackUserIdOf } from '../cards/people';
@@ -84,6 +85,8 @@ export class DeployWatch {
     await Promise.all(
       this.deps.core.pipelines.map(async (pipeline) => {
         outcomes[pipeline.name] = await this.check(pipeline).catch((error: unknown) => {
+          // A pipeline that never deployed has nothing to watch: no news, not a failure.
+          if (error instanceof EndpointNotFound) return 'not-watched' as const;
           this.log.warn(`Deploy watch: ${pipeline.name} not checked: ${errorSentence(error)}`);
           return 'failed' as const;
         });
