@@ -18,6 +18,7 @@ export {
   newTriggerId,
   signSlackRequest,
   slashCommandBody,
+  viewSubmissionPayload,
   type BlockAction,
   type EventEnvelopeOptions,
   type PostOptions,
