@@ -32,7 +32,7 @@ import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
 import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
-import { decide } from './approvals/decide';
+import { decide, gateOutcome } from './approvals/decide';
 import type { ApprovalFact, DecisionResult } from './approvals/facts';
 import { openGates } from './approvals/waiting';
 import type { Requester } from './builds/facts';
@@ -171,6 +171,12 @@ export class SageBuild {
     if (request.build !== undefined) assertBuildName(request.build);
     if (request.reason !== undefined) assertLength('reason', request.reason, INPUT_LIMITS.requestChars);
     return decide(this.context(request.pipeline), this.claims, { ...request, decision: 'rejected' });
+  }
+
+  /** How the named build's gate ended (decided by whom, or closed), deciding nothing; undefined while open. */
+  async approvalOutcome(request: { pipeline?: string; build: string }): Promise<DecisionResult | undefined> {
+    assertBuildName(request.build);
+    return gateOutcome(this.context(request.pipeline), request.build);
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 // CLI and console) says these words; none builds its own.
 
 import type { ApprovalFact, DecisionResult, QualityGateFact } from '../approvals/facts';
+import type { BuildStatusFact } from '../builds/facts';
 import { personName, subjectName } from './dialog';
 import { relativeTime, spokenDuration } from './duration';
 import { readableReason, spokenList } from './sentences';
@@ -176,4 +177,13 @@ export function gateOutcomeSentence(result: DecisionResult, now: Date, who?: str
 /** The question before a rejection: "Reject the prod build prod-4f2a? It stops before deploying; the live model keeps serving." */
 export function rejectQuestion(pipeline: string, build: string): string {
   return `Reject the ${pipeline} build ${build}? It stops before deploying; the live model keeps serving.`;
+}
+
+/** A build card's line while it waits at a gate: "Waiting for approval from Ana or Ben for 20 minutes." */
+export function awaitingApprovalLine(fact: BuildStatusFact, now: Date): string | undefined {
+  const waiting = fact.awaitingApproval;
+  if (!waiting || fact.status !== 'RUNNING') return undefined;
+  const label = capitalised(approvalStepLabel(waiting.approvers));
+  if (!waiting.since) return `${label}.`;
+  return `${label} for ${spokenDuration(Math.max(0, now.getTime() - waiting.since.getTime()))}.`;
 }

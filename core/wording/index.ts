@@ -53,4 +53,5 @@ export {
   approveQuestion,
   gateOutcomeSentence,
   rejectQuestion,
+  awaitingApprovalLine,
 } from './approvals';
