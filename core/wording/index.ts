@@ -54,4 +54,9 @@ export {
   gateOutcomeSentence,
   rejectQuestion,
   awaitingApprovalLine,
+  spokenComparison,
+  spokenWaiting,
+  spokenDecisionQuestion,
+  spokenDecision,
+  NOTHING_WAITING,
 } from './approvals';
