@@ -4,7 +4,10 @@
 // API (views.open strict about trigger_ids). Only approvers decide; two at once decide once; Reject asks why
 // in a modal; every decision updates the card in place.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SageBuildConfig } from '../core/config/schema';
+import type { LocalPipeline } from '../local/reference-pipelines';
 import { SageBuild } from '../core/sagebuild';
 import type { BusEvent } from '../local/events';
 import { startFakeSlackApi, type FakeSlack } from '../local/slack/fake-slack-api';
@@ -63,14 +66,16 @@ let unsubscribe: () => void;
 let notifier: BuildNotifier;
 
 /** The local AWS with a gate on prod, the Bolt app, and the notifier's parts, as deployed. */
-async function setUp(timeoutHours: number): Promise<void> {
+async function setUp(timeoutHours: number, team = false): Promise<void> {
   requests.length = 0;
-  stack = await startLocalStack({ past: true, approval: { ...APPROVAL, timeoutHours } });
+  stack = await startLocalStack({ past: !team, approval: { ...APPROVAL, timeoutHours } });
+  const pipelines: LocalPipeline<object>[] = [...stack.pipelines];
+  if (team) pipelines.push(teamPipeline());
   unsubscribe = stack.local.events.subscribeAll((event: BusEvent) => {
     if (isApprovalRequest(event)) requests.push(event);
   });
   fake = await startFakeSlackApi();
-  config = stackConfig(stack.pipelines, {
+  config = stackConfig(pipelines, {
     settings: { region: stack.local.region, defaultPipeline: 'prod', slack: { botUserId: TEST_BOT_USER_ID } },
     slackChannels: true,
     access: { start: ['*'], stop: ['*'], channels: [] },
@@ -94,6 +99,27 @@ async function setUp(timeoutHours: number): Promise<void> {
   notifier = new BuildNotifier({ core, config, store, web });
 }
 
+/** A team's own machine with the approval state the README shows, on the local AWS, as pipeline "models". */
+function teamPipeline(): LocalPipeline<object> {
+  const definition = readFileSync(
+    join(__dirname, 'fixtures', 'machines', 'team-slack-approval.asl.json'),
+    'utf8',
+  );
+  const { stateMachineArn } = stack.local.stepFunctions.createStateMachine({
+    name: 'team-models',
+    definition,
+    roleArn: 'arn:aws:iam::123456789012:role/TeamModels',
+  });
+  return {
+    name: 'models',
+    aliases: [],
+    stateMachineArn,
+    defaultInput: { model: 'churn-v7' },
+    slackChannel: 'C0MODELS',
+    approval: APPROVAL,
+  };
+}
+
 async function tearDown(): Promise<void> {
   unsubscribe?.();
   await bot?.stop();
@@ -110,8 +136,11 @@ function decisionCalls(count: number): string[] {
 }
 
 /** Starts a prod build and waits for its gate's request; the notifier posts the card. */
-async function buildAtTheGate(): Promise<{ executionArn: string; name: string; card: { ts: string } }> {
-  const started = await core.start({ pipeline: 'prod', requester: CARL, idempotencyKey: newKey() });
+async function buildAtTheGate(
+  pipeline = 'prod',
+): Promise<{ executionArn: string; name: string; card: { ts: string } }> {
+  channel = config.pipelines.find((p) => p.name === pipeline)!.slack.channels[0]!;
+  const started = await core.start({ pipeline, requester: CARL, idempotencyKey: newKey() });
   const event = await waitFor(() => requests.find((e) => e.detail.executionArn === started.executionArn));
   expect(await approvals.handle(event)).toBe('posted');
   // EventBridge may deliver it again: one card per channel.
@@ -345,5 +374,34 @@ describe('a gate nobody decides', () => {
     } finally {
       stopListening();
     }
+  });
+});
+
+describe("a team's own machine with the approval state the README shows", () => {
+  beforeAll(() => setUp(24, true));
+  afterAll(tearDown);
+
+  test('its request posts the card in its channel; an approver approves it from Slack', async () => {
+    const build = await buildAtTheGate('models');
+    const { ts } = build.card;
+    expect(cardText(ts)).toContain(`The models build ${build.name} is waiting for approval from Ana or Ben.`);
+    // It trained nothing and has no quality gate: the card shows neither.
+    expect(blocksOf(ts).map((b) => b.block_id)).toEqual([
+      'approval_header',
+      'approval_waiting',
+      'approval_when',
+      'approval_actions',
+    ]);
+    const before = stack.local.callCount;
+    await click(APPROVAL_ACTIONS.approve, BEN, ts);
+    await waitFor(() => (cardText(ts).includes(`Approved by <@${BEN}>`) ? true : undefined));
+    expect(decisionCalls(before)).toEqual(['states:SendTaskSuccess']);
+    const record = await stack.local.stepFunctions.waitFor(build.executionArn);
+    expect(record.status).toBe('SUCCEEDED');
+    expect(JSON.parse(record.output ?? '{}')).toMatchObject({
+      model: 'churn-v7',
+      approval: { decision: 'approved' },
+      deployment: 'deployed',
+    });
   });
 });
