@@ -34,7 +34,7 @@ import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
 import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
-import { decide } from './approvals/decide';
+import { decide, gateOutcome } from './approvals/decide';
 import type { ApprovalFact, DecisionResult } from './approvals/facts';
 import { openGates } from './approvals/waiting';
 import type { Requester } from './builds/facts';
@@ -199,6 +199,12 @@ export class SageBuild {
   async sinceDeploy(pipeline?: string, minutes?: number): Promise<DeployComparisonFact> {
     if (minutes !== undefined) assertWindowMinutes(minutes);
     return deployComparison(this.healthContext(pipeline), this.deployments, minutes);
+  }
+
+  /** How the named build's gate ended (decided by whom, or closed), deciding nothing; undefined while open. */
+  async approvalOutcome(request: { pipeline?: string; build: string }): Promise<DecisionResult | undefined> {
+    assertBuildName(request.build);
+    return gateOutcome(this.context(request.pipeline), request.build);
   }
 
   close(): void {

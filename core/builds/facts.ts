@@ -92,6 +92,8 @@ export interface BuildStatusFact extends BuildSummary {
   startedBy?: StartedBy;
   /** The step the build is in (running), or ended in (finished). */
   currentStep?: StepFact;
+  /** Set while the build waits at an approval gate: for whom (names to show), since when. */
+  awaitingApproval?: { approvers: string[]; since?: Date };
   /** The machine's main steps, marked from the history; present when the machine's definition is known. */
   steps?: StepLineFact[];
   training?: TrainingFact;

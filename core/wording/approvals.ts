@@ -2,6 +2,8 @@
 // CLI and console) says these words; none builds its own.
 
 import type { ApprovalFact, DecisionResult, QualityGateFact } from '../approvals/facts';
+import type { BuildStatusFact, ModelComparisonFact } from '../builds/facts';
+import { metricLine } from './comparison';
 import { personName, subjectName } from './dialog';
 import { relativeTime, spokenDuration } from './duration';
 import { readableReason, spokenList } from './sentences';
@@ -177,3 +179,49 @@ export function gateOutcomeSentence(result: DecisionResult, now: Date, who?: str
 export function rejectQuestion(pipeline: string, build: string): string {
   return `Reject the ${pipeline} build ${build}? It stops before deploying; the live model keeps serving.`;
 }
+
+/** A build card's line while it waits at a gate: "Waiting for approval from Ana or Ben for 20 minutes." */
+export function awaitingApprovalLine(fact: BuildStatusFact, now: Date): string | undefined {
+  const waiting = fact.awaitingApproval;
+  if (!waiting || fact.status !== 'RUNNING') return undefined;
+  const label = capitalised(approvalStepLabel(waiting.approvers));
+  if (!waiting.since) return `${label}.`;
+  return `${label} for ${spokenDuration(Math.max(0, now.getTime() - waiting.since.getTime()))}.`;
+}
+
+// --- Voice: no build names (hex is not for reading aloud); the comparison first, then what waits. ---
+
+/** "Validation AUC 0.91, up from 0.89 on the live model." or, for a first model, that there is nothing to compare. */
+export function spokenComparison(fact: ModelComparisonFact): string {
+  if (fact.metrics.length === 0) return '';
+  const lines = fact.metrics.slice(0, 2).map(metricLine).join('; ');
+  return fact.live
+    ? `${capitalised(lines)}, compared with the live model.`
+    : `${capitalised(lines)}. It is the first model, so there is nothing to compare it with.`;
+}
+
+/** "The prod deploy, started by Carl, has been waiting for approval from Ana or Ben for 20 minutes." */
+export function spokenWaiting(fact: ApprovalFact, now: Date): string {
+  const who = personName(fact.startedBy);
+  const started = who ? `, started by ${who},` : '';
+  const waited = spokenDuration(Math.max(0, now.getTime() - fact.waitingSince.getTime()));
+  return `The ${fact.pipeline} deploy${started} has been ${approvalStepLabel(fact.approvers)} for ${waited}.`;
+}
+
+/** The question before a voice decision: "Approve it?" / "Reject it?" after the comparison and what waits. */
+export function spokenDecisionQuestion(decision: 'approved' | 'rejected'): string {
+  return decision === 'approved' ? 'Approve it?' : 'Reject it?';
+}
+
+/** What a voice decision did, without the build's name. */
+export function spokenDecision(result: DecisionResult, now: Date): string {
+  const pipeline = result.approval.pipeline;
+  if (result.outcome === 'approved') return `Approved. The ${pipeline} deploy goes ahead.`;
+  if (result.outcome === 'rejected') {
+    return `Rejected. The ${pipeline} build stops before deploying; the live model keeps serving.`;
+  }
+  return gateAlreadyClosed(result, now);
+}
+
+/** Nothing waits for this person: "Nothing is waiting for your approval." */
+export const NOTHING_WAITING = 'Nothing is waiting for your approval.';

@@ -54,6 +54,12 @@ export {
   approveQuestion,
   gateOutcomeSentence,
   rejectQuestion,
+  awaitingApprovalLine,
+  spokenComparison,
+  spokenWaiting,
+  spokenDecisionQuestion,
+  spokenDecision,
+  NOTHING_WAITING,
 } from './approvals';
 export {
   deployComparisonAnswer,

@@ -143,6 +143,59 @@ export function blockActionPayload(action: BlockAction): object {
   };
 }
 
+export interface ViewSubmission {
+  userId: string;
+  userName?: string;
+  /** The view as views.open answered it (id, callback_id, private_metadata, blocks, …). */
+  view: Record<string, unknown>;
+  /** What the person typed: block_id → action_id → value, for plain_text_inputs. */
+  values: Record<string, Record<string, string | null>>;
+}
+
+/** A `view_submission` payload for a modal's submit button, shaped like Slack's. */
+export function viewSubmissionPayload(submission: ViewSubmission): object {
+  const values = Object.fromEntries(
+    Object.entries(submission.values).map(([block, actions]) => [
+      block,
+      Object.fromEntries(
+        Object.entries(actions).map(([action, value]) => [action, { type: 'plain_text_input', value }]),
+      ),
+    ]),
+  );
+  return {
+    type: 'view_submission',
+    team: { id: LOCAL_TEAM.id, domain: LOCAL_TEAM.domain },
+    user: {
+      id: submission.userId,
+      username: submission.userName ?? submission.userId.toLowerCase(),
+      name: submission.userName ?? submission.userId.toLowerCase(),
+      team_id: LOCAL_TEAM.id,
+    },
+    api_app_id: LOCAL_BOT.appId,
+    token: 'deprecated-verification-token',
+    trigger_id: newTriggerId(),
+    view: {
+      type: 'modal',
+      team_id: LOCAL_TEAM.id,
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      clear_on_close: false,
+      notify_on_close: false,
+      previous_view_id: null,
+      app_id: LOCAL_BOT.appId,
+      app_installed_team_id: LOCAL_TEAM.id,
+      bot_id: LOCAL_BOT.botId,
+      ...submission.view,
+      root_view_id: submission.view.id,
+      state: { values },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
 export interface EventEnvelopeOptions {
   event_id?: string;
   event_time?: number;

@@ -84,7 +84,8 @@ function whoAndWhen(fact: ApprovalFact): string {
 /** The comparison and the quality gate, the same on a waiting card and a closed one. */
 function modelBlocks(facts: ApprovalCardFacts): KnownBlock[] {
   const blocks: KnownBlock[] = [];
-  if (facts.comparison) {
+  // A machine that trained nothing (a team's own approval step) has no models to show.
+  if (facts.comparison && facts.comparison.metrics.length > 0) {
     blocks.push(
       section('approval_models', `:bar_chart: ${escapeMrkdwn(comparisonSentence(facts.comparison))}`),
     );

@@ -16,7 +16,8 @@ import type { PipelineConfig } from '../../core/config/schema';
 import { annotate, noteError, requestLog } from '../../core/log/request';
 import { gateAlreadyClosed, onlyApprovers, rejectQuestion } from '../../core/wording';
 import { parseButtonValue, type CardButtonValue } from '../cards/actions';
-import { APPROVAL_ACTIONS, deciderName, renderClosedApprovalCard } from '../cards/approval-card';
+import { APPROVAL_ACTIONS, deciderName } from '../cards/approval-card';
+import { closeApprovalCards } from '../notifier/approval-cards';
 import { escapeMrkdwn } from '../cards/mrkdwn';
 import { privately, type Reply } from '../replies';
 import { clickOf, tell, type Click } from './actions';
@@ -72,30 +73,22 @@ function refusal(pipeline: PipelineConfig): Reply {
   return privately(onlyApprovers(pipeline.name, approverNames(pipeline)));
 }
 
-/**
- * After a decision: every copy of the card says how the gate ended. Only an answer that knows who decided
- * updates them, so a request that merely lost the race never overwrites the winner's card with less.
- */
-async function closeCards(
+/** After a decision: every copy of the card says how the gate ended. */
+function closeCards(
   deps: SlackDeps,
   client: WebClient,
   result: DecisionResult,
   clicked?: { channel: string; ts: string },
-): Promise<void> {
-  const knows = result.outcome !== 'already-decided' || result.decidedBy !== undefined;
-  if (!knows) return;
-  const stored = await deps.store.approvalCards(result.approval.executionArn).catch(() => []);
-  const cards = [...stored];
-  if (clicked && !cards.some((c) => c.channel === clicked.channel && c.ts === clicked.ts))
-    cards.push(clicked);
-  const card = renderClosedApprovalCard({ approval: result.approval }, result, deps.now());
-  await Promise.all(
-    cards.map(({ channel, ts }) =>
-      client.chat.update({ channel, ts, ...card }).catch((error: unknown) => {
-        // The decision is made and recorded in Step Functions: a card left as it was is only logged.
-        requestLog().warn('Approval card not updated', { channel, error });
-      }),
-    ),
+): Promise<number> {
+  return closeApprovalCards(
+    {
+      store: deps.store,
+      web: client,
+      now: deps.now,
+      warn: (line, fields) => requestLog().warn(line, fields),
+    },
+    result,
+    clicked,
   );
 }
 

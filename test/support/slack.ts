@@ -19,6 +19,7 @@ export {
   newTriggerId,
   signSlackRequest,
   slashCommandBody,
+  viewSubmissionPayload,
   type BlockAction,
   type EventEnvelopeOptions,
   type PostOptions,
