@@ -3,7 +3,8 @@
 import { NoBuildsYet, NoFailedBuild } from '../errors';
 import { definitionFor } from '../machine/definition';
 import { machineRoles } from '../machine/roles';
-import { historyUntil, listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
+import { historyUntil, listExecutions, recentHistory, type BuildContext } from './context';
+import { listedBuild } from './listed';
 import type { BuildListFact, FailureFact, LiveModelFact } from './facts';
 import { readHistory } from './history';
 import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
@@ -11,7 +12,8 @@ import { failureFactOf } from './status';
 
 export async function recentBuilds(ctx: BuildContext, limit: number): Promise<BuildListFact> {
   const items = await listExecutions(ctx, Math.min(Math.max(1, limit), 100));
-  return { pipeline: ctx.pipeline.name, builds: items.map((item) => summaryOf(ctx.pipeline.name, item)) };
+  const builds = await Promise.all(items.map((item) => listedBuild(ctx, item)));
+  return { pipeline: ctx.pipeline.name, builds };
 }
 
 /** The newest build that failed, timed out or was stopped, among the recent ones. */

@@ -47,3 +47,9 @@ export {
   decisionSentence,
   qualityGateSentence,
 } from './approvals';
+export { whyAnswer } from './why';
+export { whoseBuild, WhoseBuild } from './build-names';
+export { passedAnswer } from './passed';
+export { buildRefNotFoundSentence } from './build-refs';
+export { buildLines, spokenBuildList } from './build-lines';
+export { unclearCommand, unknownCommand } from './commands';

@@ -341,8 +341,7 @@ function failureKind(error: string, status: FailureFact['status']): FailureKind 
 }
 
 /** Answers "why did it fail?". */
-export function whyFailed(failure: FailureFact, now: Date): string {
-  const subject = yourBuild(failure.pipeline);
+export function whyFailed(failure: FailureFact, now: Date, subject = yourBuild(failure.pipeline)): string {
   const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
   const step = failedStepPhrase(failure);
   const at = step ? ` while ${step}` : '';
@@ -381,11 +380,16 @@ export function buildList(list: BuildListFact, now: Date): string {
   if (!latest) return `There are no ${pipeline} builds yet.`;
   const story = `started ${relativeTime(latest.startedAt, now)} and ${standing(latest, now)}.`;
   if (builds.length === 1) return `The last ${pipeline} build ${story}`;
+  return `${buildCounts(list)}. The latest ${story}`;
+}
+
+/** "The last 6 prod builds: 5 succeeded, 1 failed", with no full stop. */
+export function buildCounts({ pipeline, builds }: BuildListFact): string {
   const counts = (Object.keys(COUNTED) as BuildStatus[])
     .map((s) => ({ n: builds.filter((b) => b.status === s).length, word: COUNTED[s] }))
     .filter((c) => c.n > 0)
     .map((c) => `${c.n} ${c.word}`);
-  return `The last ${builds.length} ${pipeline} builds: ${counts.join(', ')}. The latest ${story}`;
+  return `The last ${builds.length} ${pipeline} builds: ${counts.join(', ')}`;
 }
 
 /** Answers "which model is live?". */

@@ -8,7 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import { parseCommand, words } from '../../commands/parse';
 import { INPUT_LIMITS, tooLong } from '../../core/input-limits';
 import { annotate, noteError } from '../../core/log/request';
-import { errorSentence } from '../../core/wording';
+import { errorSentence, unclearCommand, unknownCommand } from '../../core/wording';
 import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { ask, help, start, stop, subscription } from './operations';
@@ -47,7 +47,7 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
   annotate({ action: parsed.kind === 'question' ? parsed.question : parsed.kind });
   switch (parsed.kind) {
     case 'question':
-      return ask(deps, parsed.question, parsed.pipeline, person);
+      return ask(deps, parsed.question, parsed.pipeline, person, parsed.build);
     case 'start':
       return start(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
     case 'stop':
@@ -55,8 +55,11 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
     case 'rollback':
       return rollbackCommand(deps, client, person, parsed);
     case 'unknown':
-      // Not an error: whoever typed it learns what works.
+      // A likely typo gets the command meant; anything else learns what works.
+      if (parsed.suggestion) return privately(unknownCommand(parsed.name, parsed.suggestion));
       return help(deps, PROMPTS.unknownCommand(parsed.name));
+    case 'unclear':
+      return privately(unclearCommand(parsed.problem));
     default:
       return help(deps);
   }

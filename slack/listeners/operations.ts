@@ -93,10 +93,11 @@ export function ask(
   question: Question,
   named: string | undefined,
   person: Person,
+  build?: string,
 ): Promise<Reply> {
   return replyingToErrors(deps, async () => {
     const pipeline = pipelineFor(deps, named, person.channelId);
-    return privately(await answerQuestion(deps.core, question, pipeline.name, deps.now()));
+    return privately(await answerQuestion(deps.core, question, pipeline.name, deps.now(), build));
   });
 }
 
