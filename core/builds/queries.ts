@@ -1,5 +1,6 @@
 // Read-only answers beyond status: recent builds, why the last failure failed, and which model is live.
 
+import { setMaxListeners } from 'node:events';
 import { NoBuildsYet, NoFailedBuild } from '../errors';
 import { definitionFor } from '../machine/definition';
 import { machineRoles } from '../machine/roles';
@@ -10,8 +11,13 @@ import { readHistory } from './history';
 import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
 import { failureFactOf } from './status';
 
+/** At most three lookups per listed build, each an SDK call and an inTime wait. */
+const LISTENERS_PER_BUILD = 6;
+
 export async function recentBuilds(ctx: BuildContext, limit: number): Promise<BuildListFact> {
   const items = await listExecutions(ctx, Math.min(Math.max(1, limit), 100));
+  // Every build's lookups wait on the one budget signal at once (SDK calls and inTime each listen for its end).
+  setMaxListeners(LISTENERS_PER_BUILD * items.length + 10, ctx.signal);
   const builds = await Promise.all(items.map((item) => listedBuild(ctx, item)));
   return { pipeline: ctx.pipeline.name, builds };
 }

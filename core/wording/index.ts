@@ -53,3 +53,4 @@ export { passedAnswer } from './passed';
 export { buildRefNotFoundSentence } from './build-refs';
 export { buildLines, spokenBuildList } from './build-lines';
 export { unclearCommand, unknownCommand } from './commands';
+export { voiceErrorSentence, voiceStarted, voiceStopped, voiceStopQuestion } from './voice';

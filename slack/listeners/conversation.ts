@@ -32,6 +32,7 @@ const QUESTION_INTENTS: Record<string, Question> = {
   WhyFailedIntent: 'why',
   LastBuildsIntent: 'list',
   EndpointStatusIntent: 'endpoint',
+  BuildPassedIntent: 'passed',
 };
 
 /** "<@U0BOT> is my build done?" → "is my build done?": mentions are not words. */
