@@ -4,7 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Requester } from '../core/builds/facts';
 import type { SageBuild } from '../core/sagebuild';
-import { errorSentence, started, stopped, unclearCommand, unknownCommand } from '../core/wording';
+import {
+  errorSentence,
+  started,
+  startedAgain,
+  stopped,
+  unclearCommand,
+  unknownCommand,
+} from '../core/wording';
 import { rollbackOutcome } from './rollback';
 import { approvalsAnswer, decisionOutcome } from './decisions';
 import { HELP_USAGE, parseCommand, USAGE, usageLines, type ParsedCommand } from './parse';
@@ -48,6 +55,11 @@ async function run(command: ParsedCommand, { core, requester }: CommandContext, 
     case 'stop': {
       const { pipeline, build } = command;
       return stopped(await core.stop({ pipeline, build, requester }));
+    }
+    case 'again': {
+      const { pipeline, build } = command;
+      const request = { pipeline, build, requester, idempotencyKey: randomUUID() };
+      return startedAgain(await core.again(request), now);
     }
     case 'approvals':
       return approvalsAnswer(core, command.pipeline, now);

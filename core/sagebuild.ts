@@ -38,6 +38,7 @@ import { openGates } from './approvals/waiting';
 import type { BuildSummary, Requester } from './builds/facts';
 import { readBuildRef, resolveBuildRef } from './builds/build-ref';
 import { whyFact, type WhyFact } from './builds/why';
+import { settingsOf, type AgainResult } from './builds/again';
 import { buildDetailsOf } from './builds/status';
 
 export interface SageBuildOptions {
@@ -91,6 +92,25 @@ export class SageBuild {
       return stopBuild(this.context(request.pipeline), { ...request, build: build.name });
     }
     return stopBuild(this.context(request.pipeline), request);
+  }
+
+  /**
+   * "Run it again": a new build with the settings `build` (default: the latest) was started with, through
+   * every check a start makes.
+   */
+  async again(request: StartRequest & { pipeline?: string; build?: string }): Promise<AgainResult> {
+    const { from, settings } = await this.buildSettings(request.pipeline, request.build);
+    const started = await this.start({ ...request, pipeline: from.pipeline, overrides: settings });
+    return { started, from, settings };
+  }
+
+  /** The settings a build (default: the latest) was started with, as overrides for a new start. */
+  async buildSettings(
+    pipeline: string | undefined,
+    build = 'last',
+  ): Promise<{ from: BuildSummary; settings: Record<string, string> }> {
+    const from = await this.findBuild(pipeline, build);
+    return { from, settings: await settingsOf(this.context(from.pipeline), from) };
   }
 
   /** The build a person referred to: a name, an execution ARN, "last", "previous", "yesterday's"... */

@@ -175,3 +175,23 @@ describe('typed commands', () => {
     });
   });
 });
+
+describe('again', () => {
+  test('a new build with the same settings as the named one; a second while it runs is refused', async () => {
+    const answer = await ask('again dev-ana-2');
+    const match = /^Started a new dev build, (dev-[0-9a-f]{12})\. Same settings as dev-ana-2: (.+)\.$/.exec(
+      answer,
+    );
+    expect(match?.[2]).toBe('hyperparameters.eta=0.3');
+    const fact = await stack.core.status('dev', match?.[1]);
+    expect(fact.startedBy).toMatchObject({ id: tester.id });
+    expect(await ask('again dev')).toContain("I didn't start another one.");
+    await stack.core.stop({ pipeline: 'dev', requester: tester }).catch(() => undefined);
+  });
+
+  test('again with a setting typed after it is questioned', async () => {
+    expect(await ask('again dev please')).toBe(
+      "I read `please` as extra, so I didn't run it. Did you mean `again dev`?",
+    );
+  });
+});

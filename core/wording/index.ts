@@ -54,3 +54,4 @@ export { buildRefNotFoundSentence } from './build-refs';
 export { buildLines, spokenBuildList } from './build-lines';
 export { unclearCommand, unknownCommand } from './commands';
 export { voiceErrorSentence, voiceStarted, voiceStopped, voiceStopQuestion } from './voice';
+export { startedAgain } from './again';

@@ -11,7 +11,7 @@ import { annotate, noteError } from '../../core/log/request';
 import { errorSentence, unclearCommand, unknownCommand } from '../../core/wording';
 import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
-import { ask, help, start, stop, subscription } from './operations';
+import { ask, help, start, startAgain, stop, subscription } from './operations';
 import { PROMPTS } from './prompts';
 import { rollbackCommand } from './rollback';
 import type { Person } from './requester';
@@ -54,6 +54,8 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
       return stop(deps, client, person, parsed);
     case 'rollback':
       return rollbackCommand(deps, client, person, parsed);
+    case 'again':
+      return startAgain(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
     case 'unknown':
       // A likely typo gets the command meant; anything else learns what works.
       if (parsed.suggestion) return privately(unknownCommand(parsed.name, parsed.suggestion));
