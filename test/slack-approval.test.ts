@@ -259,10 +259,14 @@ describe('a gate open for a day', () => {
     const decided = await waitFor(() => (cardText(ts).includes('Approved by') ? cardText(ts) : undefined));
     expect(decisionCalls(before)).toEqual(['states:SendTaskSuccess']);
     const winner = decided.includes(`<@${ANA}>`) ? ANA : BEN;
-    expect(decided).toMatch(new RegExp(`\\* · Approved by <@${winner}> just now\\.`));
+    expect(decided).toMatch(
+      new RegExp(
+        `\\* · Approved by <@${winner}> <!date\\^\\d+\\^\\{date_short_pretty\\} at \\{time\\}\\|[^>]+>\\.`,
+      ),
+    );
     expect(blocksOf(ts).some((b) => b.type === 'actions')).toBe(false);
-    expect(fake.message(channel, ts)?.text).toBe(
-      `The prod build ${build.name}: approved by <@${winner}> just now.`,
+    expect(fake.message(channel, ts)?.text).toMatch(
+      new RegExp(`^The prod build ${build.name}: approved by <@${winner}> <!date\\^\\d+\\^[^>]+>\\.$`),
     );
     const loser = await waitFor(() => fake.responses.find((r) => r.id === (winner === ANA ? second : first)));
     expect(loser.text).toMatch(
@@ -308,7 +312,9 @@ describe('a gate open for a day', () => {
 
     expect(await submitReason(BEN, 'AUC dropped\non the holdout')).toEqual({});
     const closed = await waitFor(() => (cardText(ts).includes('Rejected by') ? cardText(ts) : undefined));
-    expect(closed).toContain(`Rejected by <@${BEN}> just now: AUC dropped on the holdout.`);
+    expect(closed).toMatch(
+      new RegExp(`Rejected by <@${BEN}> <!date\\^\\d+\\^[^>]+>: AUC dropped on the holdout\\.`),
+    );
     expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
     const record = await stack.local.stepFunctions.waitFor(build.executionArn);
     expect(record).toMatchObject({ status: 'FAILED', error: 'DeployRejected' });
