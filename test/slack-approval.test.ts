@@ -31,7 +31,10 @@ import { stackConfig } from './support/stack-config';
 import {
   blockActionBody,
   blockActionPayload,
+  appMentionEvent,
+  eventBody,
   FORM,
+  JSON_TYPE,
   newTriggerId,
   postSigned,
   TEST_BOT_TOKEN,
@@ -234,6 +237,18 @@ describe('a gate open for a day', () => {
     expect(actions.elements?.[0]?.confirm?.text.text).toBe(
       `Approve the prod build ${build.name}? It goes on to deploy.`,
     );
+
+    // Asked in words, the bot answers with the same card and buttons in the thread: words alone never decide.
+    const asked = '1800000000.000900';
+    const mention = eventBody(appMentionEvent('is anything waiting for me', ANA, channel, asked));
+    expect((await postSigned(receiver.url, mention, JSON_TYPE)).status).toBe(200);
+    const prompt = await waitFor(() => fake.messages(channel).find((m) => m.threadTs === asked));
+    expect(prompt.text).toContain(
+      `The prod build ${build.name}, started by Carl, has been waiting for approval`,
+    );
+    expect(
+      (prompt.blocks as Block[]).find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id),
+    ).toEqual([APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject]);
 
     // Someone who is no approver: told who may, privately; nothing reaches Step Functions, no modal opens.
     const before = stack.local.callCount;
