@@ -31,7 +31,10 @@ import { stackConfig } from './support/stack-config';
 import {
   blockActionBody,
   blockActionPayload,
+  appMentionEvent,
+  eventBody,
   FORM,
+  JSON_TYPE,
   newTriggerId,
   postSigned,
   TEST_BOT_TOKEN,
@@ -235,6 +238,18 @@ describe('a gate open for a day', () => {
       `Approve the prod build ${build.name}? It goes on to deploy.`,
     );
 
+    // Asked in words, the bot answers with the same card and buttons in the thread: words alone never decide.
+    const asked = '1800000000.000900';
+    const mention = eventBody(appMentionEvent('is anything waiting for me', ANA, channel, asked));
+    expect((await postSigned(receiver.url, mention, JSON_TYPE)).status).toBe(200);
+    const prompt = await waitFor(() => fake.messages(channel).find((m) => m.threadTs === asked));
+    expect(prompt.text).toContain(
+      `The prod build ${build.name}, started by Carl, has been waiting for approval`,
+    );
+    expect(
+      (prompt.blocks as Block[]).find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id),
+    ).toEqual([APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject]);
+
     // Someone who is no approver: told who may, privately; nothing reaches Step Functions, no modal opens.
     const before = stack.local.callCount;
     const refused = await click(APPROVAL_ACTIONS.approve, EVE, ts);
@@ -259,10 +274,14 @@ describe('a gate open for a day', () => {
     const decided = await waitFor(() => (cardText(ts).includes('Approved by') ? cardText(ts) : undefined));
     expect(decisionCalls(before)).toEqual(['states:SendTaskSuccess']);
     const winner = decided.includes(`<@${ANA}>`) ? ANA : BEN;
-    expect(decided).toMatch(new RegExp(`\\* · Approved by <@${winner}> just now\\.`));
+    expect(decided).toMatch(
+      new RegExp(
+        `\\* · Approved by <@${winner}> <!date\\^\\d+\\^\\{date_short_pretty\\} at \\{time\\}\\|[^>]+>\\.`,
+      ),
+    );
     expect(blocksOf(ts).some((b) => b.type === 'actions')).toBe(false);
-    expect(fake.message(channel, ts)?.text).toBe(
-      `The prod build ${build.name}: approved by <@${winner}> just now.`,
+    expect(fake.message(channel, ts)?.text).toMatch(
+      new RegExp(`^The prod build ${build.name}: approved by <@${winner}> <!date\\^\\d+\\^[^>]+>\\.$`),
     );
     const loser = await waitFor(() => fake.responses.find((r) => r.id === (winner === ANA ? second : first)));
     expect(loser.text).toMatch(
@@ -308,7 +327,9 @@ describe('a gate open for a day', () => {
 
     expect(await submitReason(BEN, 'AUC dropped\non the holdout')).toEqual({});
     const closed = await waitFor(() => (cardText(ts).includes('Rejected by') ? cardText(ts) : undefined));
-    expect(closed).toContain(`Rejected by <@${BEN}> just now: AUC dropped on the holdout.`);
+    expect(closed).toMatch(
+      new RegExp(`Rejected by <@${BEN}> <!date\\^\\d+\\^[^>]+>: AUC dropped on the holdout\\.`),
+    );
     expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
     const record = await stack.local.stepFunctions.waitFor(build.executionArn);
     expect(record).toMatchObject({ status: 'FAILED', error: 'DeployRejected' });

@@ -251,6 +251,24 @@ describe("the notifier Lambda's scheduled event", () => {
     await handler(scheduledEvent(), context);
     await handler({ source: 'aws.health', 'detail-type': 'AWS Health Event', detail: {} }, context);
     await handler(scheduledEvent(new Date(Date.now() - 10 * 60_000)), context);
+    // An approval gate's request goes to the approval card; its task token never reaches a log line.
+    const token = 'AQCEAAAAKgAAAAMAAAAAAAAAAR-secret-task-token';
+    await handler(
+      {
+        version: '0',
+        id: 'approval-event-1',
+        source: 'sagebuild.approvals',
+        'detail-type': 'SageBuild Approval Requested',
+        time: new Date().toISOString(),
+        detail: {
+          TaskToken: token,
+          executionArn: `${stack.pipelines[1]!.stateMachineArn.replace(':stateMachine:', ':execution:')}:dev-gone`,
+          stateMachineArn: stack.pipelines[1]!.stateMachineArn,
+          name: 'dev-gone',
+        },
+      },
+      context,
+    );
 
     const line = { front: 'notifier', requestId: 'notifier-1', outcome: 'answered' };
     const progress = { ...line, action: 'progress', result: 'refreshed', skipped: 0, failed: 0 };
@@ -261,7 +279,14 @@ describe("the notifier Lambda's scheduled event", () => {
       expect.objectContaining({ level: 'WARN', source: 'aws.health', detailType: 'AWS Health Event' }),
       expect.objectContaining({ ...line, action: 'ignored' }),
       expect.objectContaining({ ...line, action: 'progress', result: 'late' }),
+      expect.objectContaining({
+        ...line,
+        action: 'approval-requested',
+        build: 'dev-gone',
+        result: 'not-waiting',
+      }),
     ]);
+    expect(JSON.stringify(captured.lines())).not.toContain(token);
     expect(updates()).toBe(1);
   });
 

@@ -141,10 +141,11 @@ export function gateAlreadyClosed(result: DecisionResult, now: Date, who?: strin
 }
 
 /**
- * What an approval card says once its gate is decided or closed: "Approved by Ben 2 minutes ago.",
+ * What an approval card says once its gate is decided or closed (`at`, if given, says when in the front's own
+ * way): "Approved by Ben 2 minutes ago.",
  * "Rejected by Ben just now: AUC dropped.", "Closed: nobody decided within 24 hours, so it was rejected."
  */
-export function gateOutcomeLine(result: DecisionResult, now: Date, who?: string): string {
+export function gateOutcomeLine(result: DecisionResult, now: Date, who?: string, at?: string): string {
   if (result.outcome === 'closed') {
     const closed = howItClosed(result, now);
     return result.closedBecause === 'timed-out'
@@ -153,7 +154,8 @@ export function gateOutcomeLine(result: DecisionResult, now: Date, who?: string)
   }
   const how = (result.outcome === 'already-decided' ? result.decision : result.outcome) ?? 'approved';
   const by = who ?? subjectName(result.decidedBy);
-  const when = result.decidedAt ? ` ${relativeTime(result.decidedAt, now)}` : '';
+  // A card read later needs a time that does not go stale: the front may give its own (Slack's date token).
+  const when = result.decidedAt ? ` ${at ?? relativeTime(result.decidedAt, now)}` : '';
   const verb = how === 'approved' ? 'Approved' : 'Rejected';
   const reason = how === 'rejected' && result.reason ? `: ${readableReason(result.reason)}` : '.';
   return `${verb}${by ? ` by ${by}` : ''}${when}${reason}`;
@@ -170,8 +172,8 @@ export function approveQuestion(fact: ApprovalFact): string {
 }
 
 /** An approval card's text once closed: "The prod build prod-4f2a: approved by Ben 2 minutes ago." */
-export function gateOutcomeSentence(result: DecisionResult, now: Date, who?: string): string {
-  const line = gateOutcomeLine(result, now, who);
+export function gateOutcomeSentence(result: DecisionResult, now: Date, who?: string, at?: string): string {
+  const line = gateOutcomeLine(result, now, who, at);
   return `${capitalised(buildName(result.approval))}: ${line.charAt(0).toLowerCase()}${line.slice(1)}`;
 }
 

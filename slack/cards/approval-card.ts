@@ -165,13 +165,20 @@ export function renderClosedApprovalCard(
   const fact = facts.approval;
   const way = result.outcome === 'already-decided' ? (result.decision ?? 'approved') : result.outcome;
   const look = CLOSED_LOOK[way];
-  // The decider goes in after escaping: a Slack user as a mention, which Slack shows as their name.
+  // The decider and the time go in after escaping: a Slack user as a mention, which Slack shows as their name,
+  // and the time as Slack's date token, which never goes stale on a card read later.
   const slot = '\u0000';
+  const timeSlot = '\u0001';
   const decider = deciderName(result);
   const who = decider ? slot : undefined;
-  const outcome = escapeMrkdwn(gateOutcomeLine(result, now, who)).replace(slot, decider ?? '');
+  const at = result.decidedAt ? timeSlot : undefined;
+  const fill = (line: string) =>
+    escapeMrkdwn(line)
+      .replace(slot, decider ?? '')
+      .replace(timeSlot, result.decidedAt ? slackDate(result.decidedAt) : '');
+  const outcome = fill(gateOutcomeLine(result, now, who, at));
   return {
-    text: escapeMrkdwn(gateOutcomeSentence(result, now, who)).replace(slot, decider ?? ''),
+    text: fill(gateOutcomeSentence(result, now, who, at)),
     blocks: [
       header(`${look.icon} ${fact.pipeline} deploy ${look.word}`),
       section('approval_outcome', `*${escapeMrkdwn(fact.build)}* · ${outcome}`),

@@ -14,9 +14,9 @@ import type { DecisionResult } from '../../core/approvals/facts';
 import type { Requester } from '../../core/builds/facts';
 import type { PipelineConfig } from '../../core/config/schema';
 import { annotate, noteError, requestLog } from '../../core/log/request';
-import { gateAlreadyClosed, onlyApprovers, rejectQuestion } from '../../core/wording';
+import { approvalsSentence, gateAlreadyClosed, onlyApprovers, rejectQuestion } from '../../core/wording';
 import { parseButtonValue, type CardButtonValue } from '../cards/actions';
-import { APPROVAL_ACTIONS, deciderName } from '../cards/approval-card';
+import { APPROVAL_ACTIONS, deciderName, renderApprovalCard } from '../cards/approval-card';
 import { closeApprovalCards } from '../notifier/approval-cards';
 import { escapeMrkdwn } from '../cards/mrkdwn';
 import { privately, type Reply } from '../replies';
@@ -238,6 +238,25 @@ async function onReasonSubmitted(deps: SlackDeps, args: Submission): Promise<voi
       ? client.chat.postEphemeral({ channel: metadata.channel, user: person.userId, text: reply.text })
       : client.chat.postMessage({ channel: person.userId, text: reply.text })
   ).catch((error: unknown) => requestLog().warn('Reject answer not delivered', { error }));
+}
+
+/** Intents that ask about approval gates in words (a mention, a DM): the card answers them, with its buttons. */
+export const APPROVAL_INTENTS = new Set(['ApprovalsIntent', 'ApproveIntent', 'RejectIntent']);
+
+/**
+ * "@SageBuild is anything waiting for me?" or "approve the prod deploy": the waiting gate's approval card,
+ * privately, with its Approve and Reject buttons (words alone never decide, as they never start a build).
+ */
+export function approvalPrompt(deps: SlackDeps, pipeline?: string): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const [approval] = await deps.core.approvals(pipeline);
+    if (!approval) return privately(approvalsSentence([], deps.now()));
+    const comparison = await deps.core
+      .compareWithLive(approval.pipeline, approval.build)
+      .catch(() => undefined);
+    const card = renderApprovalCard({ approval, ...(comparison ? { comparison } : {}) }, deps.now());
+    return { ...card, visibility: 'ephemeral' };
+  });
 }
 
 export function registerApproval(app: App, deps: SlackDeps): void {

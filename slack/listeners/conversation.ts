@@ -19,6 +19,7 @@ import { START_ACTION, startButton, stopButton } from './buttons';
 import { refuseTooLong } from './command';
 import { PROMPTS } from './prompts';
 import { rollbackCommand } from './rollback';
+import { APPROVAL_INTENTS, approvalPrompt } from './approval';
 import type { SlackDeps } from './deps';
 import { askHealth } from './health';
 import { ask, help, pipelineFor, replyingToErrors } from './operations';
@@ -65,6 +66,7 @@ export async function understand(
   if (match.intent === 'RollbackIntent') {
     return rollbackCommand(deps, client, person, { ...(named ? { pipeline: named } : {}), confirmed: false });
   }
+  if (APPROVAL_INTENTS.has(match.intent)) return approvalPrompt(deps, named);
   if (match.intent === 'AMAZON.HelpIntent') return help(deps);
   return help(deps, PROMPTS.notUnderstood);
 }
