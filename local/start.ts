@@ -130,6 +130,8 @@ async function main(): Promise<void> {
     print: (line) => terminal.print(line),
     // Cards move as the deployed ones do, a round per deployed minute on the local clock.
     refreshEveryMs: scaledRefreshMs(timeScale),
+    // The deploy watch checks as the deployed schedule does, every checkEveryMinutes on the local clock.
+    deployWatchEveryMs: scaledRefreshMs(timeScale, config.deployWatch.checkEveryMinutes * 60_000),
   });
   // Written once everything listens, so the CLI and the doctor find the fake Slack API too.
   writeSession(root, local.endpoint, config, slack.api);
