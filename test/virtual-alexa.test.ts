@@ -329,6 +329,7 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       'why did my build fail',
       'how did the last build go',
       'is my endpoint up',
+      'how is my endpoint doing',
       'start a build',
       'stop my build',
     ]);
@@ -339,6 +340,7 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       'WhyFailedIntent',
       'LastBuildsIntent',
       'EndpointStatusIntent',
+      'EndpointHealthIntent',
       'StartBuildIntent',
       'StopBuildIntent',
     ]);
