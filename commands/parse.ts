@@ -4,21 +4,26 @@
 import { splitAssignment } from '../core/config/input-path';
 import type { PipelineConfig } from '../core/config/schema';
 import { quoteCut } from '../core/input-limits';
+import { editDistance } from '../core/config/pipelines';
+import { readTarget } from './targets';
+import { missingValue, type CommandProblem } from './problems';
 
 /** Commands that only read: each answers with one of the core's sentences. */
-export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint', 'health'] as const;
+export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint', 'health', 'passed'] as const;
 export type Question = (typeof QUESTIONS)[number];
 
 export type ParsedCommand =
-  | { kind: 'question'; question: Question; pipeline?: string }
+  | { kind: 'question'; question: Question; pipeline?: string; build?: string }
   | { kind: 'start'; pipeline?: string; overrides: Record<string, string> }
   | { kind: 'stop'; pipeline?: string; build?: string }
   | { kind: 'rollback'; pipeline?: string; to?: string; confirmed: boolean }
   | { kind: 'approvals'; pipeline?: string }
   | { kind: 'approve'; pipeline?: string; build?: string }
   | { kind: 'reject'; pipeline?: string; build?: string; reason?: string }
+  | { kind: 'again'; pipeline?: string; build?: string }
   | { kind: 'help' }
-  | { kind: 'unknown'; name: string };
+  | { kind: 'unclear'; problem: CommandProblem }
+  | { kind: 'unknown'; name: string; suggestion?: string };
 
 export interface Usage {
   usage: string;
@@ -27,15 +32,15 @@ export interface Usage {
 
 /** Usage of every command, in the order help lists them. */
 export const USAGE: Record<
-  Question | 'start' | 'stop' | 'rollback' | 'approvals' | 'approve' | 'reject',
+  Question | 'start' | 'stop' | 'rollback' | 'approvals' | 'approve' | 'reject' | 'again',
   Usage
 > = {
   status: {
-    usage: 'status [pipeline]',
+    usage: 'status [pipeline] [build]',
     summary: 'Is the latest build done? Step, elapsed time and time left.',
   },
   details: {
-    usage: 'details [pipeline]',
+    usage: 'details [pipeline] [build]',
     summary: 'The latest build in detail: step, training progress and metrics, who started it.',
   },
   eta: { usage: 'eta [pipeline]', summary: 'How long until the running build is done.' },
@@ -44,11 +49,19 @@ export const USAGE: Record<
     summary: 'Start a build, e.g. start dev hyperparameters.max_depth=6',
   },
   stop: {
-    usage: 'stop [pipeline | build name]',
+    usage: 'stop [pipeline] [build]',
     summary: "Stop the pipeline's running build, or the named one.",
   },
-  list: { usage: 'list [pipeline]', summary: 'Recent builds.' },
-  why: { usage: 'why [pipeline]', summary: 'Why the last failed build failed.' },
+  list: { usage: 'list [pipeline]', summary: 'The recent builds, newest first: who, when, outcome, step.' },
+  why: {
+    usage: 'why [pipeline] [build]',
+    summary: 'Why the latest (or that) build failed or was stopped, and the last failure before it.',
+  },
+  passed: { usage: 'passed [pipeline] [build]', summary: 'Did the build pass? Yes or no first.' },
+  again: {
+    usage: 'again [pipeline] [build]',
+    summary: "Run a build again with the same settings (default: the pipeline's latest).",
+  },
   endpoint: { usage: 'endpoint [pipeline]', summary: 'Is the endpoint up, and which model is live.' },
   health: {
     usage: 'health [pipeline]',
@@ -71,6 +84,13 @@ export const USAGE: Record<
 };
 
 export const HELP_USAGE: Usage = { usage: 'help', summary: 'This list.' };
+
+/**
+ * A build, in any command that takes one: its name (dev-7bf6177351f8), execution ARN, last, previous, or when it
+ * started: today's, yesterday's, this morning's, this afternoon's, last night's (UTC days).
+ */
+export const BUILD_WORDS =
+  "build: a name, last, previous, today's, yesterday's, this morning's, last night's";
 
 /** "  status [pipeline]  Is the latest build done?…", usages padded to one column; `prefix` goes before each. */
 export function usageLines(entries: Usage[], prefix = ''): string[] {
@@ -117,8 +137,9 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
   if (isHelp(words)) return { kind: 'help' };
   const [first = '', ...args] = words;
   const name = first.toLowerCase();
-  if (name === 'start') return { kind: 'start', ...splitOverrides(args) };
-  if (name === 'stop') return { kind: 'stop', ...stopTarget(pipelines, args) };
+  if (name === 'start') return startCommand(args, pipelines);
+  if (name === 'stop') return targeted({ kind: 'stop' }, name, args, pipelines);
+  if (name === 'again') return targeted({ kind: 'again' }, name, args, pipelines);
   if (name === 'rollback') return rollbackCommand(args);
   if (name === 'roll' && args[0]?.toLowerCase() === 'back') return rollbackCommand(args.slice(1));
   if (name === 'approvals') return withPipeline({ kind: 'approvals' }, args[0]);
@@ -130,10 +151,56 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
       : { kind: 'reject', ...target };
   }
   if ((QUESTIONS as readonly string[]).includes(name)) {
-    return withPipeline({ kind: 'question', question: name as Question }, args[0]);
+    return targeted({ kind: 'question', question: name as Question }, name, args, pipelines);
   }
   // Only ever quoted back ("I don't know the command …"): its start is enough.
-  return { kind: 'unknown', name: quoteCut(first) };
+  const meant = closestCommand(name);
+  const suggestion = meant && [meant, ...args].join(' ');
+  return suggestion
+    ? { kind: 'unknown', name: quoteCut(first), suggestion: quoteCut(suggestion, 80) }
+    : { kind: 'unknown', name: quoteCut(first) };
+}
+
+/** Every command name the typed language knows, from the usage table: what "did you mean" chooses from. */
+export const COMMAND_NAMES: readonly string[] = [...Object.keys(USAGE), 'help'];
+
+/** The command a typo was meant to be ("stauts" → "status"), about one slip per three letters at most. */
+function closestCommand(typed: string): string | undefined {
+  if (typed.length > 20) return undefined;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of COMMAND_NAMES) {
+    const allowed = Math.max(1, Math.floor(Math.max(typed.length, candidate.length) / 3));
+    if (Math.abs(typed.length - candidate.length) > allowed) continue;
+    const distance = editDistance(typed, candidate);
+    if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+/** A command taking a pipeline and a build; words that name neither are questioned, never ignored. */
+function targeted<T extends ParsedCommand>(
+  parsed: T,
+  name: string,
+  args: string[],
+  pipelines: readonly PipelineConfig[],
+): T | { kind: 'unclear'; problem: CommandProblem } {
+  const { pipeline, build, extra } = readTarget(pipelines, args);
+  if (extra.length > 0) {
+    const meant = [name, pipeline, build].filter((w) => w !== undefined).join(' ');
+    return { kind: 'unclear', problem: { kind: 'extra', extra: extra.map((w) => quoteCut(w)), meant } };
+  }
+  const withBuild = build === undefined ? parsed : { ...parsed, build };
+  return withPipeline(withBuild, pipeline);
+}
+
+/** "start dev key=value ...": a plain word after the pipeline that looks like a setting is missing its value. */
+function startCommand(args: string[], pipelines: readonly PipelineConfig[]): ParsedCommand {
+  const split = splitOverrides(args);
+  const problem = missingValue(
+    args.filter((arg) => !splitAssignment(arg)),
+    pipelines,
+  );
+  return problem ? { kind: 'unclear', problem } : { kind: 'start', ...split };
 }
 
 function withPipeline<T extends object>(parsed: T, pipeline: string | undefined): T & { pipeline?: string } {
@@ -166,21 +233,6 @@ function rollbackCommand(args: string[]): ParsedCommand {
     ...(pipeline !== undefined ? { pipeline } : {}),
     ...(to !== undefined ? { to } : {}),
   };
-}
-
-/** "stop prod", "stop prod-3f2a1c9d0b1e", "stop prod prod-3f2a..." or plain "stop". */
-function stopTarget(
-  pipelines: readonly PipelineConfig[],
-  args: string[],
-): { pipeline?: string; build?: string } {
-  const [first, second] = args;
-  if (!first) return {};
-  if (second) return { pipeline: first, build: second };
-  const byName = pipelines.find((p) => p.name === first || p.aliases.includes(first));
-  if (byName) return { pipeline: byName.name };
-  // A build name: SageBuild names builds "<pipeline>-<id>", so the prefix tells the pipeline.
-  const owner = pipelines.find((p) => first.startsWith(`${p.name}-`));
-  return owner ? { pipeline: owner.name, build: first } : { pipeline: first };
 }
 
 /**

@@ -1,20 +1,31 @@
 // The read-only commands' answers: one core call and one of the core's sentences each. Shared by the CLI and
 // Slack (slash command and plain language), so a question gets the same answer whichever front asked it.
+// `build` is a build reference ("dev-7bf6177351f8", "last", "yesterday's"); without it, the latest build.
 
 import type { SageBuild } from '../core/sagebuild';
-import { buildList, details, healthAnswer, liveModel, status, timeLeft, whyFailed } from '../core/wording';
+import {
+  buildLines,
+  details,
+  healthAnswer,
+  liveModel,
+  passedAnswer,
+  status,
+  timeLeft,
+  whyAnswer,
+} from '../core/wording';
 import type { Question } from './parse';
 
-type Answer = (core: SageBuild, pipeline: string | undefined, now: Date) => Promise<string>;
+type Answer = (core: SageBuild, pipeline: string | undefined, now: Date, build?: string) => Promise<string>;
 
 const ANSWERS: Record<Question, Answer> = {
-  status: async (core, pipeline, now) => status(await core.status(pipeline), now),
-  details: async (core, pipeline, now) => details(await core.details(pipeline), now),
-  eta: async (core, pipeline, now) => timeLeft(await core.status(pipeline), now),
-  list: async (core, pipeline, now) => buildList(await core.list(pipeline), now),
-  why: async (core, pipeline, now) => whyFailed(await core.whyFailed(pipeline), now),
+  status: async (core, pipeline, now, build) => status(await core.status(pipeline, build), now),
+  details: async (core, pipeline, now, build) => details(await core.details(pipeline, build), now),
+  eta: async (core, pipeline, now, build) => timeLeft(await core.status(pipeline, build), now),
+  list: async (core, pipeline, now) => buildLines(await core.list(pipeline), now),
+  why: async (core, pipeline, now, build) => whyAnswer(await core.why(pipeline, build), now),
   endpoint: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
   health: async (core, pipeline, now) => healthAnswer(await core.health(pipeline), now),
+  passed: async (core, pipeline, now, build) => passedAnswer(await core.status(pipeline, build), now),
 };
 
 /** Throws the core's errors: each front turns them into its own reply with errorSentence. */
@@ -23,6 +34,7 @@ export function answerQuestion(
   question: Question,
   pipeline: string | undefined,
   now: Date,
+  build?: string,
 ): Promise<string> {
-  return ANSWERS[question](core, pipeline, now);
+  return ANSWERS[question](core, pipeline, now, build);
 }

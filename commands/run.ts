@@ -4,7 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Requester } from '../core/builds/facts';
 import type { SageBuild } from '../core/sagebuild';
-import { errorSentence, started, stopped } from '../core/wording';
+import {
+  errorSentence,
+  started,
+  startedAgain,
+  stopped,
+  unclearCommand,
+  unknownCommand,
+} from '../core/wording';
 import { rollbackOutcome } from './rollback';
 import { approvalsAnswer, decisionOutcome } from './decisions';
 import { HELP_USAGE, parseCommand, USAGE, usageLines, type ParsedCommand } from './parse';
@@ -39,7 +46,7 @@ export interface CommandOutcome {
 async function run(command: ParsedCommand, { core, requester }: CommandContext, now: Date): Promise<string> {
   switch (command.kind) {
     case 'question':
-      return answerQuestion(core, command.question, command.pipeline, now);
+      return answerQuestion(core, command.question, command.pipeline, now, command.build);
     case 'start': {
       const { pipeline, overrides } = command;
       // Each CLI run is one request: a fresh key (a retry of the same run does not exist).
@@ -48,6 +55,11 @@ async function run(command: ParsedCommand, { core, requester }: CommandContext, 
     case 'stop': {
       const { pipeline, build } = command;
       return stopped(await core.stop({ pipeline, build, requester }));
+    }
+    case 'again': {
+      const { pipeline, build } = command;
+      const request = { pipeline, build, requester, idempotencyKey: randomUUID() };
+      return startedAgain(await core.again(request), now);
     }
     case 'approvals':
       return approvalsAnswer(core, command.pipeline, now);
@@ -62,8 +74,11 @@ export async function runCommandOutcome(words: string[], ctx: CommandContext): P
   const command = parseCommand(words, ctx.core.pipelines);
   if (command.kind === 'help') return { text: helpText(ctx.core), ok: true };
   if (command.kind === 'unknown') {
-    return { text: `I don't know the command "${command.name}".\n${helpText(ctx.core)}`, ok: false };
+    // A likely typo gets the command it was probably meant to be; anything else, the whole help.
+    if (command.suggestion) return { text: unknownCommand(command.name, command.suggestion), ok: false };
+    return { text: `${unknownCommand(command.name)}\n${helpText(ctx.core)}`, ok: false };
   }
+  if (command.kind === 'unclear') return { text: unclearCommand(command.problem), ok: false };
   if (command.kind === 'rollback') return rollbackOutcome(command, ctx.core, ctx.requester, now());
   try {
     if (command.kind === 'approve' || command.kind === 'reject')

@@ -287,3 +287,21 @@ export class EndpointNotServing extends SageBuildError {
 export function isSageBuildError(error: unknown): error is SageBuildError {
   return error instanceof SageBuildError;
 }
+
+/** A build asked for by when it started or where it stands ("yesterday's", "the previous one") that isn't there. */
+export class BuildRefNotFound extends SageBuildError {
+  readonly code = 'BuildRefNotFound';
+  constructor(
+    readonly pipeline: string,
+    /** What was asked for, as the wording names it: "from yesterday", "before the latest one". */
+    readonly wanted: BuildRefWanted,
+    /** When the pipeline's newest build started, so the answer can say what there is instead. */
+    readonly latestStartedAt?: Date,
+  ) {
+    super(`No ${pipeline} build matches ${wanted}.`);
+  }
+}
+
+/** The build references that can find nothing: a time of day, or the one before the latest. */
+export type BuildRefWanted =
+  'previous' | 'today' | 'yesterday' | 'this morning' | 'this afternoon' | 'this evening' | 'last night';

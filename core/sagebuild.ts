@@ -37,11 +37,15 @@ import { stopBuild, type StopRequest } from './builds/stop';
 import { decide, gateOutcome } from './approvals/decide';
 import type { ApprovalFact, DecisionResult } from './approvals/facts';
 import { openGates } from './approvals/waiting';
-import type { Requester } from './builds/facts';
 import type { DeployComparisonFact, HealthFact } from './health/facts';
 import { endpointHealth } from './health/health';
 import type { HealthContext } from './health/metrics';
 import { assertWindowMinutes, deployComparison } from './health/since-deploy';
+import type { BuildSummary, Requester } from './builds/facts';
+import { readBuildRef, resolveBuildRef } from './builds/build-ref';
+import { whyFact, type WhyFact } from './builds/why';
+import { settingsOf, type AgainResult } from './builds/again';
+import { buildDetailsOf } from './builds/status';
 
 export interface SageBuildOptions {
   clients?: AwsClientPool;
@@ -87,10 +91,43 @@ export class SageBuild {
 
   async stop(request: StopRequest & { pipeline?: string }): Promise<StopResult> {
     if (request.build !== undefined) assertBuildName(request.build);
+    const ref = request.build !== undefined ? readBuildRef(request.build) : undefined;
+    // "stop the last one": the build the words name, stopped by its name like any other.
+    if (ref && ref.kind !== 'name') {
+      const build = await resolveBuildRef(this.context(request.pipeline), ref);
+      return stopBuild(this.context(request.pipeline), { ...request, build: build.name });
+    }
     return stopBuild(this.context(request.pipeline), request);
   }
 
-  async status(pipeline?: string): Promise<BuildStatusFact> {
+  /**
+   * "Run it again": a new build with the settings `build` (default: the latest) was started with, through
+   * every check a start makes.
+   */
+  async again(request: StartRequest & { pipeline?: string; build?: string }): Promise<AgainResult> {
+    const { from, settings } = await this.buildSettings(request.pipeline, request.build);
+    const started = await this.start({ ...request, pipeline: from.pipeline, overrides: settings });
+    return { started, from, settings };
+  }
+
+  /** The settings a build (default: the latest) was started with, as overrides for a new start. */
+  async buildSettings(
+    pipeline: string | undefined,
+    build = 'last',
+  ): Promise<{ from: BuildSummary; settings: Record<string, string> }> {
+    const from = await this.findBuild(pipeline, build);
+    return { from, settings: await settingsOf(this.context(from.pipeline), from) };
+  }
+
+  /** The build a person referred to: a name, an execution ARN, "last", "previous", "yesterday's"... */
+  async findBuild(pipeline: string | undefined, ref: string): Promise<BuildSummary> {
+    assertBuildName(ref);
+    const read = readBuildRef(ref) ?? { kind: 'name' as const, name: ref.trim() };
+    return resolveBuildRef(this.context(pipeline), read);
+  }
+
+  async status(pipeline?: string, build?: string): Promise<BuildStatusFact> {
+    if (build !== undefined) return this.statusOf(pipeline, (await this.findBuild(pipeline, build)).name);
     const ctx = this.context(pipeline);
     return withRollback(ctx, await buildStatus(ctx, this.etaCache));
   }
@@ -106,8 +143,12 @@ export class SageBuild {
   }
 
   /** Status plus training metrics even after training: one call more than `status`. */
-  async details(pipeline?: string): Promise<BuildStatusFact> {
+  async details(pipeline?: string, build?: string): Promise<BuildStatusFact> {
     const ctx = this.context(pipeline);
+    if (build !== undefined) {
+      const found = await this.findBuild(pipeline, build);
+      return withComparison(ctx, await buildDetailsOf(ctx, this.etaCache, found.name), this.deployments);
+    }
     return withComparison(ctx, await buildDetails(ctx, this.etaCache), this.deployments);
   }
 
@@ -117,6 +158,12 @@ export class SageBuild {
 
   async whyFailed(pipeline?: string): Promise<FailureFact> {
     return lastFailure(this.context(pipeline));
+  }
+
+  /** Why the named (else the latest) build ended as it did, and the last failure when it didn't fail. */
+  async why(pipeline?: string, build?: string): Promise<WhyFact> {
+    const named = build !== undefined ? await this.findBuild(pipeline, build) : undefined;
+    return whyFact(this.context(pipeline), named);
   }
 
   async endpoint(pipeline?: string): Promise<LiveModelFact> {

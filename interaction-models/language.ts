@@ -27,6 +27,7 @@ export const CUSTOM_INTENTS = [
   'ApprovalsIntent',
   'ApproveIntent',
   'RejectIntent',
+  'BuildPassedIntent',
 ] as const;
 export type CustomIntentName = (typeof CUSTOM_INTENTS)[number];
 
@@ -95,7 +96,6 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     `is my ${BUILD} sorted`,
     `${WHAT_IS} the progress of ${THE_BUILD}`,
     'is (my|the) [{pipeline}] model ready',
-    `did (my|the) [{pipeline}] ${BUILD} (pass|succeed)`,
   ],
   BuildDetailsIntent: [
     'details',
@@ -219,7 +219,6 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     `[{pipeline}] ${BUILD} history`,
     `${WHAT_IS} the [{pipeline}] ${BUILD} history`,
     `(last|latest) [{pipeline}] ${BUILD}`,
-    `did the (last|latest) [{pipeline}] ${BUILD} (succeed|pass|fail)`,
     `how have the [{pipeline}] ${BUILDS} been going`,
     `(summarise|summarize) the recent [{pipeline}] ${BUILDS}`,
     `what ${BUILDS} ran (today|yesterday)`,
@@ -252,6 +251,14 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     `${WHAT_IS} the [{pipeline}] endpoint (health|latency|error rate)`,
     'are there [any] errors on the [{pipeline}] endpoint',
     'how much traffic is the [{pipeline}] endpoint getting',
+  ],
+  // "Did it pass?": yes or no first, then how the build stands.
+  BuildPassedIntent: [
+    `did ${THE_LAST_BUILD} (pass|succeed|work|fail)`,
+    `has ${THE_LAST_BUILD} passed`,
+    `did (it|{pipeline}) (pass|succeed|work)`,
+    `did the {pipeline} pipeline (pass|succeed)`,
+    `is ${THE_LAST_BUILD} green`,
   ],
   // Puts the endpoint back on the model it served before the last deploy; always confirmed first.
   RollbackIntent: [

@@ -165,10 +165,10 @@ describe('starting and stopping builds', () => {
       'Allowed: hyperparameters.*, trainingInstanceType, trainingInstanceCount, endpointInstanceType, endpointInstanceCount',
     );
 
-    // Without "=" it is not an override: the words become the pipeline name.
+    // Without "=" it is a setting missing its value: said so, with the pipeline's default as the example.
     const noEquals = await ask('start dev hyperparameters.max_depth');
     expect(noEquals).toBe(
-      "I don't know a pipeline called dev hyperparameters.max_depth. The pipelines are prod and dev.",
+      'hyperparameters.max_depth needs a value, like hyperparameters.max_depth=5. Nothing was started.',
     );
 
     const notANumber = await ask('start dev trainingInstanceCount=abc');

@@ -34,7 +34,7 @@ test('/sagebuild help shows its lead and its first usage line apart', async () =
     console_.write('/sagebuild help'),
   );
   expect(help).toMatch(
-    /^SageBuild \(only you can see this\): Here is what I can do:\n {2}│ \/sagebuild status \[pipeline\] +Is the latest build done\?/,
+    /^SageBuild \(only you can see this\): Here is what I can do:\n {2}│ \/sagebuild status \[pipeline\] \[build\] +Is the latest build done\?/,
   );
 });
 

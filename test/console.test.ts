@@ -35,7 +35,7 @@ test('answers piped commands and narrates the dev build it starts', async () => 
   const from = npmStart.write('status prod\nwhy prod\nstart dev');
   await npmStart.waitFor(/Yes\. Your prod build finished 2 hours ago.*churn-prod is in service\./, from);
   await npmStart.waitFor(
-    /Your prod build failed 7 hours ago while training the model\. SageMaker said: .*ValueError/,
+    /The latest prod build succeeded 2 hours ago, so nothing failed\. The last failure before it was Sam Okafor's prod build from 7 hours ago\. It failed 7 hours ago while training the model\. SageMaker said: .*ValueError/,
     from,
   );
   const [, name] = await npmStart.waitFor(/Started a new dev build, (dev-[\w-]+)\./, from);

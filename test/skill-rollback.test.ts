@@ -58,7 +58,7 @@ async function devConfig(): Promise<string | undefined> {
 }
 
 const QUESTION =
-  /^Roll back dev to the model from Ana Lima's build of (today|yesterday|on \d+ \w+) \d\d:\d\d \(dev-ana-1\)\? It replaces the model from dev-ana-2\.$/;
+  /^Roll back dev to the model from Ana Lima's build of (today|yesterday|on \d+ \w+) \d\d:\d\d\? It replaces the model from Ana Lima's build of (today|yesterday|on \d+ \w+) \d\d:\d\d\.$/;
 
 describe('rollback by voice', () => {
   test('someone outside the rollback access is told so, and asked nothing', async () => {
@@ -86,7 +86,7 @@ describe('rollback by voice', () => {
     expect((await alexa.say('ask sage build to roll back the dev model')).speech).toMatch(QUESTION);
     const yes = await alexa.say('yes');
     expect(yes.speech).toMatch(
-      /^Rolling dev back to the model from Ana Lima's build of .* \(dev-ana-1\)\. The endpoint is updating/,
+      /^Rolling dev back to the model from Ana Lima's build of [^(]*\. The endpoint is updating/,
     );
     expect(yes.ended).toBe(true);
     await waitFor(async () => ((await devConfig()) === 'dev-ana-1' ? true : undefined));

@@ -332,7 +332,7 @@ describe('/sagebuild questions answer privately', () => {
     // apart from the sentence, the first usage line on its own line, flush like the others.
     const texts = help.blocks.map((b) => (b as { text?: { text?: string } }).text?.text ?? '');
     expect(texts[0]).toBe('Here is what I can do:');
-    expect(texts[1]).toMatch(/^```\n\/sagebuild status \[pipeline\] +Is the latest build done\?/);
+    expect(texts[1]).toMatch(/^```\n\/sagebuild status \[pipeline\] \[build\] +Is the latest build done\?/);
     expect(texts[1]).toMatch(/\n\/sagebuild help +This list\.\n```$/);
     expect(texts[2]).toBe('Pipelines: prod (production, live), dev (development, staging, test)');
     expect(help.text).toBe(texts.join('\n'));

@@ -163,7 +163,14 @@ export interface StopResult {
 
 export interface BuildListFact {
   pipeline: string;
-  builds: BuildSummary[];
+  builds: ListedBuild[];
+}
+
+/** A build as `list` shows it: who started it, and the step it is in or ended in, where the history says. */
+export interface ListedBuild extends BuildSummary {
+  startedBy?: StartedBy;
+  /** The step it is in (running) or failed or was stopped in, as a label: "training the model". */
+  stepLabel?: string;
 }
 
 export interface LiveModelFact {

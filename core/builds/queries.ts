@@ -1,17 +1,25 @@
 // Read-only answers beyond status: recent builds, why the last failure failed, and which model is live.
 
+import { setMaxListeners } from 'node:events';
 import { NoBuildsYet, NoFailedBuild } from '../errors';
 import { definitionFor } from '../machine/definition';
 import { machineRoles } from '../machine/roles';
-import { historyUntil, listExecutions, recentHistory, summaryOf, type BuildContext } from './context';
+import { historyUntil, listExecutions, recentHistory, type BuildContext } from './context';
+import { listedBuild } from './listed';
 import type { BuildListFact, FailureFact, LiveModelFact } from './facts';
 import { readHistory } from './history';
 import { describeEndpoint, endpointFactOf, servingModel } from './sagemaker-facts';
 import { failureFactOf } from './status';
 
+/** At most three lookups per listed build, each an SDK call and an inTime wait. */
+const LISTENERS_PER_BUILD = 6;
+
 export async function recentBuilds(ctx: BuildContext, limit: number): Promise<BuildListFact> {
   const items = await listExecutions(ctx, Math.min(Math.max(1, limit), 100));
-  return { pipeline: ctx.pipeline.name, builds: items.map((item) => summaryOf(ctx.pipeline.name, item)) };
+  // Every build's lookups wait on the one budget signal at once (SDK calls and inTime each listen for its end).
+  setMaxListeners(LISTENERS_PER_BUILD * items.length + 10, ctx.signal);
+  const builds = await Promise.all(items.map((item) => listedBuild(ctx, item)));
+  return { pipeline: ctx.pipeline.name, builds };
 }
 
 /** The newest build that failed, timed out or was stopped, among the recent ones. */

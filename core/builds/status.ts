@@ -367,3 +367,21 @@ async function trainingJobFromHistory(ctx: BuildContext, executionArn: string): 
   });
   return job;
 }
+
+/** One named build's status with its training job's metrics, as `details` gives them for the latest build. */
+export async function buildDetailsOf(
+  ctx: BuildContext,
+  etaCache: EtaCache,
+  build: string,
+): Promise<BuildStatusFact> {
+  const fact = await buildStatusOf(ctx, etaCache, build);
+  if (fact.training) return fact;
+  const unknown = new UnknownParts();
+  unknown.note(...(fact.incomplete ?? []));
+  const training = await inTime(ctx, unknown, 'training', async () => {
+    const job = await trainingJobFromHistory(ctx, fact.executionArn);
+    return job ? trainingFact(ctx, job) : undefined;
+  });
+  if (training) fact.training = training;
+  return withUnknown({ fact, reading: readHistory([]) }, unknown).fact;
+}

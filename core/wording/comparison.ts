@@ -2,7 +2,8 @@
 // metric comes first (the facts are ordered so); "up" and "down" state the numbers, not a judgment, since
 // for a loss lower is better.
 
-import type { MetricComparison, ModelComparisonFact } from '../builds/facts';
+import type { MetricComparison, ModelComparisonFact, StartedBy } from '../builds/facts';
+import { personName } from './dialog';
 
 /** Metric name parts that are acronyms: "validation:auc" is "validation AUC". */
 const ACRONYMS = new Set([
@@ -53,14 +54,24 @@ export function metricLine(metric: MetricComparison): string {
  * "Compared with the live model (prod-nightly-3): validation AUC 0.91, up from 0.89." A first model says
  * there is nothing to compare it with.
  */
-export function comparisonSentence(fact: ModelComparisonFact): string {
-  if (fact.metrics.length === 0) return `The ${fact.build} build has no final metrics to compare.`;
+export function comparisonSentence(fact: ModelComparisonFact, voice = false): string {
+  if (fact.metrics.length === 0) {
+    return voice
+      ? 'This build has no final metrics to compare.'
+      : `The ${fact.build} build has no final metrics to compare.`;
+  }
   const said = fact.metrics.slice(0, MAX_SAID).map(metricLine);
   const lines = said.join('; ');
   if (!fact.live) {
     return `${capitalised(lines)}. There's no earlier model to compare it with.`;
   }
-  return `Compared with the live model from ${fact.live.build}: ${lines}.`;
+  return `Compared with the live model from ${voice ? liveOwner(fact.live.startedBy) : fact.live.build}: ${lines}.`;
+}
+
+/** Voice names the live model's build by who started it: "Ana Lima's build", else "the build before". */
+function liveOwner(who: StartedBy | undefined): string {
+  const name = personName(who);
+  return name && !/^someone( |$)/.test(name) ? `${name}'s build` : 'the build before';
 }
 
 function capitalised(text: string): string {

@@ -7,6 +7,7 @@ import {
   BuildAlreadyRunning,
   BuildAlreadyStarting,
   BuildNotFound,
+  BuildRefNotFound,
   ConfigError,
   InputKeyNotAllowed,
   InvalidInput,
@@ -27,6 +28,7 @@ import { relativeTime } from './duration';
 import { readableReason, spokenList } from './sentences';
 import { rollbackRefusedSentence } from './rollback';
 import { statusWords } from './health';
+import { buildRefNotFoundSentence } from './build-refs';
 
 const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
   'Step Functions': 'AWS Step Functions',
@@ -65,6 +67,7 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
   if (error instanceof NoBuildsYet) return `The ${error.pipeline} pipeline has no builds yet.`;
   if (error instanceof BuildNotFound)
     return `I can't find a build called ${error.build} in the ${error.pipeline} pipeline.`;
+  if (error instanceof BuildRefNotFound) return buildRefNotFoundSentence(error, now);
   if (error instanceof NoFailedBuild) return `I couldn't find a failed ${error.pipeline} build.`;
   if (error instanceof BuildAlreadyRunning) {
     return (

@@ -69,3 +69,11 @@ export {
   percent,
   problemClause,
 } from './health';
+export { whyAnswer } from './why';
+export { whoseBuild, WhoseBuild } from './build-names';
+export { passedAnswer } from './passed';
+export { buildRefNotFoundSentence } from './build-refs';
+export { buildLines, spokenBuildList } from './build-lines';
+export { unclearCommand, unknownCommand } from './commands';
+export { voiceErrorSentence, voiceStarted, voiceStopped, voiceStopQuestion } from './voice';
+export { startedAgain } from './again';

@@ -30,16 +30,18 @@ export function dayAndTime(date: Date, now: Date): string {
 }
 
 /** "Ana Lima's build of yesterday 14:05 (prod-retrain-ana)", "the build of today 09:10 (prod-x)". */
-export function buildPhrase(build: DeployedBuildFact, now: Date): string {
+export function buildPhrase(build: DeployedBuildFact, now: Date, voice = false): string {
   const who = personName(build.startedBy);
   const owner = who ? `${who}'s build` : 'the build';
-  return `${owner} of ${dayAndTime(build.startedAt, now)} (${build.name})`;
+  // Voice never reads a build's id: who and when say which build it is.
+  return `${owner} of ${dayAndTime(build.startedAt, now)}${voice ? '' : ` (${build.name})`}`;
 }
 
 /** "Roll back prod to the model from Ana Lima's build of yesterday 14:05 (prod-retrain-ana)?" */
-export function rollbackQuestion(plan: RollbackPlan, now: Date): string {
-  const replacing = plan.from ? ` It replaces the model from ${plan.from.name}.` : '';
-  return `Roll back ${plan.pipeline} to the model from ${buildPhrase(plan.to, now)}?${replacing}`;
+export function rollbackQuestion(plan: RollbackPlan, now: Date, voice = false): string {
+  const from = plan.from && (voice ? buildPhrase(plan.from, now, true) : plan.from.name);
+  const replacing = from ? ` It replaces the model from ${from}.` : '';
+  return `Roll back ${plan.pipeline} to the model from ${buildPhrase(plan.to, now, voice)}?${replacing}`;
 }
 
 const UPDATING =
@@ -51,8 +53,8 @@ export function rollbackUnanswered(pipeline: string): string {
 }
 
 /** Said to whoever rolled back. */
-export function rolledBack(result: RollbackResult, now: Date): string {
-  return `Rolling ${result.pipeline} back to the model from ${buildPhrase(result.to, now)}. ${UPDATING}${notRecorded(result)}`;
+export function rolledBack(result: RollbackResult, now: Date, voice = false): string {
+  return `Rolling ${result.pipeline} back to the model from ${buildPhrase(result.to, now, voice)}. ${UPDATING}${notRecorded(result)}`;
 }
 
 /** Told to everyone, with who did it: "Ana rolled prod back to the model from ...". */
@@ -94,13 +96,15 @@ function notRecorded(result: RollbackResult): string {
  * The status and card line while the endpoint serves a rolled-back model:
  * "prod serves the model from build prod-nightly-3 since Ana Lima rolled it back 5 minutes ago."
  */
-export function rollbackLine(pipeline: string, record: RollbackRecord, now: Date): string {
+export function rollbackLine(pipeline: string, record: RollbackRecord, now: Date, voice = false): string {
   const who = rollerName(record.by);
   const when = relativeTime(record.at, now);
+  // Voice never reads a build's id: the earlier model is enough to hear.
+  const model = voice ? 'an earlier model' : `the model from build ${record.build}`;
   if (record.inProgress) {
-    return `${pipeline} is going back to the model from build ${record.build}: ${who} rolled it back ${when}.`;
+    return `${pipeline} is going back to ${model}: ${who} rolled it back ${when}.`;
   }
-  return `${pipeline} serves the model from build ${record.build} since ${who} rolled it back ${when}.`;
+  return `${pipeline} serves ${model} since ${who} rolled it back ${when}.`;
 }
 
 function rollerName(by: StartedBy): string {

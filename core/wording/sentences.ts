@@ -14,6 +14,7 @@ import type {
   TrainingFact,
 } from '../builds/facts';
 import { comparisonSentence } from './comparison';
+import { WhoseBuild } from './build-names';
 import { subjectName } from './dialog';
 import { rollbackLine } from './rollback';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
@@ -228,9 +229,9 @@ function statusAnswer(fact: BuildStatusFact, now: Date): string {
 }
 
 /** The answer; when someone rolled the endpoint back, which model it serves since; then what AWS didn't give. */
-export function status(fact: BuildStatusFact, now: Date): string {
+export function status(fact: BuildStatusFact, now: Date, voice = false): string {
   const answer = statusAnswer(fact, now);
-  const rolledBack = fact.rollback ? ` ${rollbackLine(fact.pipeline, fact.rollback, now)}` : '';
+  const rolledBack = fact.rollback ? ` ${rollbackLine(fact.pipeline, fact.rollback, now, voice)}` : '';
   return `${answer}${rolledBack}${unknownSentence(fact, 'status')}`;
 }
 
@@ -261,10 +262,10 @@ function metricValue(value: number): string {
   return Math.abs(value) >= 1000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
 }
 
-function trainingSentences(training: TrainingFact, failureKnown: boolean): string {
+function trainingSentences(training: TrainingFact, failureKnown: boolean, voice: boolean): string {
   const phase = training.secondaryStatus ?? training.status;
   const phrase = TRAINING_PHASES[phase] ?? endpointState(phase);
-  let text = `The training job ${training.jobName} ${phrase}.`;
+  let text = `The training job${voice ? '' : ` ${training.jobName}`} ${phrase}.`;
   text += reasonSentence('SageMaker says:', training.secondaryStatusMessage);
   const metrics = training.metrics.slice(0, MAX_METRICS).map((m) => `${m.name} is ${metricValue(m.value)}`);
   if (metrics.length > 0) text += ` The latest metrics: ${spokenList(metrics)}.`;
@@ -279,15 +280,19 @@ function startedBySentence(fact: BuildStatusFact, now: Date): string {
   return `${who} started it ${when}.`;
 }
 
-/** Answers "tell me more": the step, the training job, the endpoint and who started the build. */
-export function details(fact: BuildStatusFact, now: Date): string {
-  const parts = [outcome(fact, now, `The ${fact.pipeline} build ${fact.name}`)];
+/**
+ * Answers "tell me more": the step, the training job, the endpoint and who started the build. Text names the
+ * build ("The prod build prod-x"); voice says who started it and when, never its id.
+ */
+export function details(fact: BuildStatusFact, now: Date, voice = false): string {
+  const subject = voice ? WhoseBuild(fact, now) : `The ${fact.pipeline} build ${fact.name}`;
+  const parts = [outcome(fact, now, subject)];
   if (fact.failure) {
     const lead = fact.status === 'ABORTED' ? 'The reason given:' : 'The reason:';
     parts.push(reasonSentence(lead, failureReason(fact.failure)).trim());
   }
-  if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined));
-  if (fact.comparison) parts.push(comparisonSentence(fact.comparison));
+  if (fact.training) parts.push(trainingSentences(fact.training, fact.failure !== undefined, voice));
+  if (fact.comparison) parts.push(comparisonSentence(fact.comparison, voice));
   if (fact.endpoint) parts.push(endpointSentence(fact.endpoint));
   parts.push(startedBySentence(fact, now));
   parts.push(unknownSentence(fact, 'details').trim());
@@ -341,8 +346,7 @@ function failureKind(error: string, status: FailureFact['status']): FailureKind 
 }
 
 /** Answers "why did it fail?". */
-export function whyFailed(failure: FailureFact, now: Date): string {
-  const subject = yourBuild(failure.pipeline);
+export function whyFailed(failure: FailureFact, now: Date, subject = yourBuild(failure.pipeline)): string {
   const when = failure.failedAt ? ` ${relativeTime(failure.failedAt, now)}` : '';
   const step = failedStepPhrase(failure);
   const at = step ? ` while ${step}` : '';
@@ -381,24 +385,32 @@ export function buildList(list: BuildListFact, now: Date): string {
   if (!latest) return `There are no ${pipeline} builds yet.`;
   const story = `started ${relativeTime(latest.startedAt, now)} and ${standing(latest, now)}.`;
   if (builds.length === 1) return `The last ${pipeline} build ${story}`;
+  return `${buildCounts(list)}. The latest ${story}`;
+}
+
+/** "The last 6 prod builds: 5 succeeded, 1 failed", with no full stop. */
+export function buildCounts({ pipeline, builds }: BuildListFact): string {
   const counts = (Object.keys(COUNTED) as BuildStatus[])
     .map((s) => ({ n: builds.filter((b) => b.status === s).length, word: COUNTED[s] }))
     .filter((c) => c.n > 0)
     .map((c) => `${c.n} ${c.word}`);
-  return `The last ${builds.length} ${pipeline} builds: ${counts.join(', ')}. The latest ${story}`;
+  return `The last ${builds.length} ${pipeline} builds: ${counts.join(', ')}`;
 }
 
 /** Answers "which model is live?". */
-function endpointAnswer(fact: LiveModelFact): string {
+function endpointAnswer(fact: LiveModelFact, voice: boolean): string {
   const endpoint = fact.endpoint;
   if (!endpoint) return `The ${fact.pipeline} pipeline's endpoint doesn't exist yet.`;
   const name = `The ${endpoint.endpointName} endpoint`;
   if (!fact.exists) return `${name} doesn't exist yet.`;
-  const serving = endpoint.modelName
-    ? `model ${endpoint.modelName}`
-    : endpoint.endpointConfigName
-      ? `endpoint config ${endpoint.endpointConfigName}`
-      : undefined;
+  // Models are named after builds: voice never reads one.
+  const serving = voice
+    ? undefined
+    : endpoint.modelName
+      ? `model ${endpoint.modelName}`
+      : endpoint.endpointConfigName
+        ? `endpoint config ${endpoint.endpointConfigName}`
+        : undefined;
   switch (endpoint.status) {
     case 'InService':
       return serving ? `${name} is in service, serving ${serving}.` : `${name} is in service.`;
@@ -415,9 +427,9 @@ function endpointAnswer(fact: LiveModelFact): string {
 }
 
 /** Which model is live, then, after a rollback, whose build's it is and who put it back when. */
-export function liveModel(fact: LiveModelFact, now = new Date()): string {
-  const answer = endpointAnswer(fact);
-  return fact.rollback ? `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now)}` : answer;
+export function liveModel(fact: LiveModelFact, now = new Date(), voice = false): string {
+  const answer = endpointAnswer(fact, voice);
+  return fact.rollback ? `${answer} ${rollbackLine(fact.pipeline, fact.rollback, now, voice)}` : answer;
 }
 
 /** Confirms a start; a retried request that had already started the build says so. */

@@ -5,7 +5,7 @@
 import type { ErrorHandler } from 'ask-sdk-core';
 import { isSageBuildError } from '../../core/errors';
 import { noteError, requestLog } from '../../core/log/request';
-import { errorSentence, noAnswerInTime } from '../../core/wording';
+import { noAnswerInTime, voiceErrorSentence } from '../../core/wording';
 import { SkillDeadline } from '../budget';
 import { answer } from '../speech';
 
@@ -18,7 +18,7 @@ export function errorHandler(now: () => Date): ErrorHandler {
         requestLog().error('skill handler failed', { error });
       }
       noteError(error);
-      const said = error instanceof SkillDeadline ? noAnswerInTime() : errorSentence(error, now());
+      const said = error instanceof SkillDeadline ? noAnswerInTime() : voiceErrorSentence(error, now());
       return answer(input.responseBuilder, said);
     },
   };

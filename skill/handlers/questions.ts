@@ -5,7 +5,16 @@ import type { Response } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../../core/builds/facts';
 import { annotate } from '../../core/log/request';
 import type { SageBuild } from '../../core/sagebuild';
-import { buildList, details, healthSpeech, liveModel, status, timeLeft, whyFailed } from '../../core/wording';
+import {
+  details,
+  healthSpeech,
+  liveModel,
+  passedAnswer,
+  spokenBuildList,
+  status,
+  timeLeft,
+  whyAnswer,
+} from '../../core/wording';
 import { answer, PROMPTS, question } from '../speech';
 import type { Turn } from '../turn';
 import type { TurnHandler } from './handler';
@@ -21,13 +30,13 @@ interface Question {
 
 const DETAILS: Question = {
   aboutRunning: true,
-  say: async (core, pipeline, now) => details(await core.details(pipeline), now),
+  say: async (core, pipeline, now) => details(await core.details(pipeline), now, true),
 };
 
 const QUESTIONS: Record<string, Question> = {
   BuildStatusIntent: {
     aboutRunning: true,
-    say: async (core, pipeline, now, fact) => status(fact ?? (await core.status(pipeline)), now),
+    say: async (core, pipeline, now, fact) => status(fact ?? (await core.status(pipeline)), now, true),
     offersDetails: true,
   },
   BuildDetailsIntent: DETAILS,
@@ -37,15 +46,19 @@ const QUESTIONS: Record<string, Question> = {
   },
   WhyFailedIntent: {
     aboutRunning: false,
-    say: async (core, pipeline, now) => whyFailed(await core.whyFailed(pipeline), now),
+    say: async (core, pipeline, now) => whyAnswer(await core.why(pipeline), now),
   },
   LastBuildsIntent: {
     aboutRunning: false,
-    say: async (core, pipeline, now) => buildList(await core.list(pipeline), now),
+    say: async (core, pipeline, now) => spokenBuildList(await core.list(pipeline), now),
+  },
+  BuildPassedIntent: {
+    aboutRunning: true,
+    say: async (core, pipeline, now, fact) => passedAnswer(fact ?? (await core.status(pipeline)), now, true),
   },
   EndpointStatusIntent: {
     aboutRunning: false,
-    say: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
+    say: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now, true),
   },
   EndpointHealthIntent: {
     aboutRunning: false,

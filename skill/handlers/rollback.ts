@@ -38,7 +38,7 @@ async function rollbackTurn(turn: Turn): Promise<Response> {
       const to = pending?.pipeline === pipeline.name ? pending.build : undefined;
       try {
         const result = await turn.budget.run(() => turn.core.rollback({ ...request, ...(to ? { to } : {}) }));
-        return answer(turn.rb, rolledBack(result, turn.now()));
+        return answer(turn.rb, rolledBack(result, turn.now(), true));
       } catch (error) {
         // The update may be on its way: say how to find out, never "try again".
         if (!(error instanceof SkillDeadline)) throw error;
@@ -48,7 +48,11 @@ async function rollbackTurn(turn: Turn): Promise<Response> {
     }
     const plan = await turn.budget.run(() => turn.core.rollbackPlan(request));
     turn.remember({ pending: { action: 'rollback', pipeline: pipeline.name, build: plan.to.name } });
-    return confirm(turn.rb, naming(turn.intent, INTENT, pipeline.name), rollbackQuestion(plan, turn.now()));
+    return confirm(
+      turn.rb,
+      naming(turn.intent, INTENT, pipeline.name),
+      rollbackQuestion(plan, turn.now(), true),
+    );
   });
 }
 

@@ -26,20 +26,13 @@ import {
   errorSentence,
   noAnswerInTime,
   spokenList,
-  started,
   stillRunning,
-  stopped,
+  voiceStarted,
+  voiceStopped,
+  voiceStopQuestion,
 } from '../../core/wording';
 import { SkillDeadline } from '../budget';
-import {
-  answer,
-  confirm,
-  PROMPTS,
-  sayYesOrNo,
-  startQuestion,
-  stopQuestion,
-  stopRunningQuestion,
-} from '../speech';
+import { answer, confirm, PROMPTS, sayYesOrNo, startQuestion, stopRunningQuestion } from '../speech';
 import type { Pending, Turn } from '../turn';
 import type { TurnHandler } from './handler';
 import { withPipeline } from './pipeline';
@@ -76,7 +69,7 @@ const START: Guarded = {
         if (!(error instanceof SkillDeadline)) throw error;
         throw startUnanswered(pipeline, requestId);
       });
-    return started(result, turn.now());
+    return voiceStarted(result, turn.now());
   },
 };
 
@@ -92,7 +85,7 @@ const STOP: Guarded = {
       noteError(none);
       return { answer: errorSentence(none) };
     }
-    return { question: stopQuestion(fact), build: fact.name };
+    return { question: voiceStopQuestion(fact, turn.now()), build: fact.name };
   },
   act: async (turn, pipeline, pending) => {
     // Stop the build the question named: if it ended meanwhile, a newer build is not stopped by surprise.
@@ -106,7 +99,7 @@ const STOP: Guarded = {
         }),
       )
       .catch(unanswered('stop'));
-    return typeof result === 'string' ? result : stopped(result);
+    return typeof result === 'string' ? result : voiceStopped(result);
   },
 };
 

@@ -8,11 +8,11 @@ import type { WebClient } from '@slack/web-api';
 import { parseCommand, words } from '../../commands/parse';
 import { INPUT_LIMITS, tooLong } from '../../core/input-limits';
 import { annotate, noteError } from '../../core/log/request';
-import { errorSentence } from '../../core/wording';
+import { errorSentence, unclearCommand, unknownCommand } from '../../core/wording';
 import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { askHealth } from './health';
-import { ask, help, start, stop, subscription } from './operations';
+import { ask, help, start, startAgain, stop, subscription } from './operations';
 import { PROMPTS } from './prompts';
 import { rollbackCommand } from './rollback';
 import type { Person } from './requester';
@@ -49,16 +49,21 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
   switch (parsed.kind) {
     case 'question':
       if (parsed.question === 'health') return askHealth(deps, client, parsed.pipeline, person);
-      return ask(deps, parsed.question, parsed.pipeline, person);
+      return ask(deps, parsed.question, parsed.pipeline, person, parsed.build);
     case 'start':
       return start(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
     case 'stop':
       return stop(deps, client, person, parsed);
     case 'rollback':
       return rollbackCommand(deps, client, person, parsed);
+    case 'again':
+      return startAgain(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
     case 'unknown':
-      // Not an error: whoever typed it learns what works.
+      // A likely typo gets the command meant; anything else learns what works.
+      if (parsed.suggestion) return privately(unknownCommand(parsed.name, parsed.suggestion));
       return help(deps, PROMPTS.unknownCommand(parsed.name));
+    case 'unclear':
+      return privately(unclearCommand(parsed.problem));
     default:
       return help(deps);
   }

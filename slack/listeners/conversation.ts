@@ -34,6 +34,7 @@ const QUESTION_INTENTS: Record<string, Question> = {
   LastBuildsIntent: 'list',
   EndpointStatusIntent: 'endpoint',
   EndpointHealthIntent: 'health',
+  BuildPassedIntent: 'passed',
 };
 
 /** "<@U0BOT> is my build done?" → "is my build done?": mentions are not words. */

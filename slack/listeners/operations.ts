@@ -93,10 +93,26 @@ export function ask(
   question: Question,
   named: string | undefined,
   person: Person,
+  build?: string,
 ): Promise<Reply> {
   return replyingToErrors(deps, async () => {
     const pipeline = pipelineFor(deps, named, person.channelId);
-    return privately(await answerQuestion(deps.core, question, pipeline.name, deps.now()));
+    return privately(await answerQuestion(deps.core, question, pipeline.name, deps.now(), build));
+  });
+}
+
+/** "/sagebuild again [build]": a start with the settings of that build (default: the latest), announced as any. */
+export function startAgain(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  request: { pipeline?: string; build?: string; idempotencyKey: string },
+): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, request.pipeline, person.channelId);
+    const { from, settings } = await deps.core.buildSettings(pipeline.name, request.build);
+    const key = request.idempotencyKey;
+    return start(deps, client, person, { pipeline: from.pipeline, overrides: settings, idempotencyKey: key });
   });
 }
 

@@ -1,0 +1,56 @@
+// Typed commands that can't be run as written, and what was probably meant: words left over ("status prod
+// dev"), a setting without its value ("start dev hyperparameters.max_depth"). Questioned, never guessed at.
+
+import type { PipelineConfig } from '../core/config/schema';
+import { quoteCut } from '../core/input-limits';
+import { pipelineNamed } from './targets';
+
+export type CommandProblem =
+  /** Words that named nothing; `meant` is the command without them. */
+  | { kind: 'extra'; extra: string[]; meant: string }
+  /** A setting named without "=value"; `example` is its default value, where the pipeline has one. */
+  | { kind: 'needs-value'; key: string; example?: string };
+
+/** Looks like a setting's path rather than a pipeline: "hyperparameters.max_depth", "['a b'].c". */
+function settingShaped(word: string, pipeline: PipelineConfig | undefined): boolean {
+  if (/[.[]/.test(word)) return true;
+  return pipeline !== undefined && Object.hasOwn(pipeline.defaultInput, word);
+}
+
+/** The default input's value at a dotted path, as an example to type: "hyperparameters.max_depth" → "5". */
+function defaultValue(pipeline: PipelineConfig | undefined, key: string): string | undefined {
+  let value: unknown = pipeline?.defaultInput;
+  for (const part of key.split('.')) {
+    if (!value || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return typeof value === 'string' || typeof value === 'number' ? quoteCut(String(value)) : undefined;
+}
+
+/**
+ * A start's plain words (those without "="): the first may name the pipeline; one shaped like a setting is
+ * missing its value; any other is extra.
+ */
+export function missingValue(
+  plain: string[],
+  pipelines: readonly PipelineConfig[],
+): CommandProblem | undefined {
+  const [first, ...rest] = plain;
+  if (first === undefined) return undefined;
+  const named = pipelineNamed(pipelines, first);
+  const pipeline = pipelines.find((p) => p.name === named);
+  const settings = named ? rest : plain;
+  const key = settings.find((word) => settingShaped(word, pipeline ?? pipelines[0]));
+  if (key) {
+    const example = defaultValue(pipeline ?? pipelines[0], key);
+    const shown = quoteCut(key);
+    return example === undefined
+      ? { kind: 'needs-value', key: shown }
+      : { kind: 'needs-value', key: shown, example };
+  }
+  // Words after a known pipeline that aren't settings: questioned rather than read as a pipeline's name.
+  if (named && rest.length > 0) {
+    return { kind: 'extra', extra: rest.map((w) => quoteCut(w)), meant: `start ${named}` };
+  }
+  return undefined;
+}
