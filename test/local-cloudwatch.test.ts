@@ -11,7 +11,8 @@ import {
   type GetMetricDataCommandInput,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { startLocalStack, type LocalStack } from './support/local-stack';
+import { DeleteEndpointCommand, DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { startLocalStack, waitFor, type LocalStack } from './support/local-stack';
 
 let stack: LocalStack;
 let cloudwatch: CloudWatchClient;
@@ -198,6 +199,38 @@ describe('GetMetricData', () => {
       NextToken: first.NextToken,
     });
     expect(elsewhere).toBeInstanceOf(InvalidNextToken);
+  });
+});
+
+describe('a deleted endpoint', () => {
+  test('keeps the metrics it published, as CloudWatch does', async () => {
+    const sagemaker = new SageMakerClient({});
+    try {
+      await sagemaker.send(new DeleteEndpointCommand({ EndpointName: 'churn-dev' }));
+      await waitFor(() =>
+        sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'churn-dev' })).then(
+          () => undefined,
+          () => true,
+        ),
+      );
+    } finally {
+      sagemaker.destroy();
+    }
+    const dev = [
+      { Name: 'EndpointName', Value: 'churn-dev' },
+      { Name: 'VariantName', Value: 'AllTraffic' },
+    ];
+    const out = await lastHours(3, [
+      {
+        Id: 'inv',
+        MetricStat: {
+          Metric: { Namespace: 'AWS/SageMaker', MetricName: 'Invocations', Dimensions: dev },
+          Period: 3600,
+          Stat: 'Sum',
+        },
+      },
+    ]);
+    expect(out.MetricDataResults?.[0]?.Values).toHaveLength(3);
   });
 });
 

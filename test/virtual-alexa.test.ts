@@ -331,6 +331,7 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       'why did my build fail',
       'how did the last build go',
       'is my endpoint up',
+      'how is my endpoint doing',
       'start a build',
       'stop my build',
     ]);
@@ -341,6 +342,7 @@ describe('virtual-alexa: what people say, what the skill hears and answers', () 
       'WhyFailedIntent',
       'LastBuildsIntent',
       'EndpointStatusIntent',
+      'EndpointHealthIntent',
       'StartBuildIntent',
       'StopBuildIntent',
     ]);

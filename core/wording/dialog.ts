@@ -36,7 +36,8 @@ export function someoneStopped(who: string, result: StopResult): string {
 
 const CAN_ASK =
   'You can ask: is my build done, give me details, how long until it is done, why did my build fail, ' +
-  'how did the last build go, or is my endpoint up. You can also say start a build, or stop my build.';
+  'how did the last build go, is my endpoint up, or how is my endpoint doing. ' +
+  'You can also say start a build, or stop my build.';
 
 /** What people can ask, and which pipelines there are. */
 export function capabilities(pipelines: string[]): string {

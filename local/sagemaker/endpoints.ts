@@ -53,6 +53,8 @@ interface Endpoint {
   pending?: { config: EndpointConfig; startTime: number };
   /** Every config that went live, oldest first: the traffic CloudWatch reports follows it. */
   deployments: { at: number; config: EndpointConfig }[];
+  /** When a delete started: the endpoint serves no traffic from then on. */
+  deletingSince?: number;
   failureReason?: string;
   creationTime: number;
   lastModifiedTime: number;
@@ -69,6 +71,8 @@ function resolvedImage(image: string): string {
 
 export class Endpoints {
   private readonly endpoints = new NameMap<Endpoint>();
+  /** Deleted endpoints by exact name: CloudWatch keeps the metrics they published. */
+  private readonly deleted = new Map<string, Endpoint>();
 
   constructor(
     private readonly account: Account,
@@ -175,9 +179,11 @@ export class Endpoints {
     if (endpoint.status === 'Deleting') return {};
     endpoint.cancel?.();
     endpoint.pending = undefined;
+    endpoint.deletingSince = ctx.clock.now();
     this.setStatus(endpoint, 'Deleting', ctx);
     endpoint.cancel = this.runtime.after(ctx, DELETE_MINUTES * 60, () => {
       this.endpoints.delete(endpoint.name);
+      this.deleted.set(endpoint.name, endpoint);
       this.changed(endpoint);
     });
     return {};
@@ -223,14 +229,17 @@ export class Endpoints {
    * such endpoint or variant (CloudWatch then has no data).
    */
   timeline(endpointName: string, variantName: string): VariantTimeline | undefined {
-    const endpoint = this.endpoints.get(endpointName);
+    const live = this.endpoints.get(endpointName);
     // Metric dimensions match exactly: "churn-prod" and "Churn-Prod" are different series.
-    if (!endpoint || endpoint.name !== endpointName) return undefined;
+    const endpoint = live?.name === endpointName ? live : this.deleted.get(endpointName);
+    if (!endpoint) return undefined;
     const deployments = endpoint.deployments.flatMap(({ at, config }) => {
       const variant = config.variants.find((v) => v.VariantName === variantName);
       return variant ? [{ at, profile: this.profileOf(config, variantName) }] : [];
     });
-    return deployments.length > 0 ? { endpointName, variantName, deployments } : undefined;
+    if (deployments.length === 0) return undefined;
+    const ended = endpoint.deletingSince;
+    return { endpointName, variantName, deployments, ...(ended !== undefined ? { endedAt: ended } : {}) };
   }
 
   private require(name: string): Endpoint {
