@@ -19,6 +19,7 @@ import type {
   FailureFact,
   LiveModelFact,
   ModelComparisonFact,
+  RollbackNewsFact,
   RollbackPlan,
   RollbackResult,
   StartResult,
@@ -27,12 +28,13 @@ import type {
 import { compareWithLive } from './builds/comparison';
 import { DeploymentCache } from './builds/lineage';
 import { planRollback, rollBack, type RollbackRequest } from './builds/rollback';
+import { pipelineOfEndpoint, rollbackNews } from './builds/rollback-news';
 import { liveRollback, withComparison, withLineage, withRollback } from './builds/live-facts';
 import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
 import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
-import { decide } from './approvals/decide';
+import { decide, gateOutcome } from './approvals/decide';
 import type { ApprovalFact, DecisionResult } from './approvals/facts';
 import { openGates } from './approvals/waiting';
 import type { Requester } from './builds/facts';
@@ -139,6 +141,17 @@ export class SageBuild {
     return liveRollback(this.context(pipeline), this.deployments);
   }
 
+  /**
+   * The rollback an endpoint settled from (done or failed), when its tags record a recent one and a pipeline's
+   * defaultInput names the endpoint: for announcing it, whichever front rolled back. Else undefined.
+   */
+  async rollbackNews(endpointName: string): Promise<RollbackNewsFact | undefined> {
+    assertLength('endpoint name', endpointName, INPUT_LIMITS.endpointNameChars);
+    const pipeline = pipelineOfEndpoint(this.pipelines, endpointName);
+    if (!pipeline) return undefined;
+    return rollbackNews(this.context(pipeline.name), endpointName, this.deployments);
+  }
+
   /** A build's final metrics (default: the latest build's) next to the model live when it finished. */
   async compareWithLive(pipeline?: string, build?: string): Promise<ModelComparisonFact> {
     if (build !== undefined) assertBuildName(build);
@@ -186,6 +199,12 @@ export class SageBuild {
   async sinceDeploy(pipeline?: string, minutes?: number): Promise<DeployComparisonFact> {
     if (minutes !== undefined) assertWindowMinutes(minutes);
     return deployComparison(this.healthContext(pipeline), this.deployments, minutes);
+  }
+
+  /** How the named build's gate ended (decided by whom, or closed), deciding nothing; undefined while open. */
+  async approvalOutcome(request: { pipeline?: string; build: string }): Promise<DecisionResult | undefined> {
+    assertBuildName(request.build);
+    return gateOutcome(this.context(request.pipeline), request.build);
   }
 
   close(): void {

@@ -3,7 +3,9 @@
 // holds anything: events EventBridge could not hand to Lambda, and events the notifier still failed on after
 // Lambda's retries (as Lambda's invocation records, with the error). A second rule invokes the notifier every
 // minute, to move running builds' cards on between status changes (slack/notifier/progress-refresh.ts). A
-// third, every deployWatch.checkEveryMinutes (when the watch is on), runs the deploy watch
+// third hears SageMaker's own events of the configured endpoints settling, so the notifier announces a
+// rollback from any front (slack/notifier/rollback-announcer.ts); it reads the record with the DescribeEndpoint
+// and ListTags its 'watch' statements already grant on those endpoints. A fourth, every deployWatch.checkEveryMinutes (when the watch is on), runs the deploy watch
 // (slack/notifier/deploy-watch.ts); the notifier tells it from the second by the rule named in its event.
 
 import { createHash } from 'node:crypto';
@@ -18,6 +20,7 @@ import type { Construct } from 'constructs';
 import type { SageBuildConfig } from '../core/config/schema';
 import { sageBuildFunction, type SageBuildFunction } from './functions';
 import { APPROVAL_EVENT } from '../pipeline';
+import { ENDPOINT_STATE_CHANGE, SETTLED_ENDPOINT_STATUSES } from '../slack/notifier/endpoint-event';
 import { buildStatements, hasApprovalGates, stateMachineArns } from './permissions';
 
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
@@ -34,6 +37,8 @@ export interface Notifications {
   progressRule: Rule;
   /** Approval gates' requests, when a pipeline has a gate. */
   approvalRule?: Rule;
+  /** The configured endpoints settling (rollbacks announced), when a pipeline names its endpoint. */
+  endpointRule?: Rule;
   /** Every deployWatch.checkEveryMinutes: the deploy watch; none when the watch is off. */
   deployWatchRule?: Rule;
 }
@@ -120,6 +125,22 @@ export function notifications(
     }),
   );
 
+  // Only the settled statuses: an update's start (UPDATING) says nothing yet about how a rollback went.
+  const endpoints = configuredEndpointNames(config);
+  const endpointRule =
+    endpoints.length > 0
+      ? new Rule(scope, 'EndpointStateChanges', {
+          description:
+            'SageBuild: the configured endpoints settling, to the Slack notifier (rollbacks announced)',
+          eventPattern: {
+            source: ['aws.sagemaker'],
+            detailType: [ENDPOINT_STATE_CHANGE],
+            detail: { EndpointName: endpoints, EndpointStatus: [...SETTLED_ENDPOINT_STATUSES] },
+          },
+        })
+      : undefined;
+  endpointRule?.addTarget(retriedTarget(notifier, deadLetters));
+
   const progressRule = new Rule(scope, 'BuildProgress', {
     description: "SageBuild: every minute, the Slack notifier moves running builds' cards on",
     schedule: Schedule.rate(Duration.minutes(1)),
@@ -163,6 +184,22 @@ export function notifications(
     rule,
     progressRule,
     ...(approvalRule ? { approvalRule } : {}),
+    ...(endpointRule ? { endpointRule } : {}),
     ...(deployWatchRule ? { deployWatchRule } : {}),
   };
+}
+
+/** The notifier as a rule's target: EventBridge's retries, then the dead-letter queue. */
+function retriedTarget(notifier: SageBuildFunction, deadLetters: Queue): LambdaFunction {
+  return new LambdaFunction(notifier.fn, {
+    deadLetterQueue: deadLetters,
+    retryAttempts: 8,
+    maxEventAge: MAX_EVENT_AGE,
+  });
+}
+
+/** The endpoints the pipelines' defaultInput names, as SageMaker's events spell them; each once. */
+export function configuredEndpointNames(config: SageBuildConfig): string[] {
+  const names = config.pipelines.map((p) => p.defaultInput.endpointName);
+  return [...new Set(names.filter((n): n is string => typeof n === 'string' && n !== ''))];
 }

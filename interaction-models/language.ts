@@ -24,6 +24,9 @@ export const CUSTOM_INTENTS = [
   'EndpointStatusIntent',
   'EndpointHealthIntent',
   'RollbackIntent',
+  'ApprovalsIntent',
+  'ApproveIntent',
+  'RejectIntent',
 ] as const;
 export type CustomIntentName = (typeof CUSTOM_INTENTS)[number];
 
@@ -261,6 +264,32 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     'put the previous [{pipeline}] model back',
     'bring back the previous [{pipeline}] model',
     "(i want to|i'd like to) roll back [the] [{pipeline}] [(endpoint|model)]",
+  ],
+  // Approval gates: what waits for a decision, and the decision itself (always confirmed first).
+  ApprovalsIntent: [
+    'is anything waiting for (me|my approval)',
+    'is there anything waiting for (me|my approval)',
+    "(what is|what's) waiting for (me|my approval)",
+    'what needs my approval',
+    'does anything need my approval',
+    '(are there|any) [{pipeline}] (deploys|deployments|approvals) waiting [for (me|my approval)]',
+    'is the [{pipeline}] (deploy|deployment) waiting for (me|my approval|approval)',
+  ],
+  ApproveIntent: [
+    'approve [the] [{pipeline}] (deploy|deployment|release)',
+    'approve it',
+    'approve {pipeline}',
+    'approve the [{pipeline}] (build|job|model)',
+    'let the [{pipeline}] (deploy|deployment) (go|go ahead|through)',
+    "(i want to|i'd like to) approve [the] [{pipeline}] (deploy|deployment)",
+  ],
+  RejectIntent: [
+    'reject [the] [{pipeline}] (deploy|deployment|release)',
+    'reject it',
+    'reject {pipeline}',
+    'reject the [{pipeline}] (build|job|model)',
+    "(don't|do not) deploy [the] [{pipeline}] (build|job|model)",
+    "(i want to|i'd like to) reject [the] [{pipeline}] (deploy|deployment)",
   ],
 };
 

@@ -72,7 +72,12 @@ export class LocalAws {
     this.timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE);
     this.faults = new FaultInjector(options.faults, options.random);
     this.events = new EventBus(options.eventTargetUrl);
-    this.sagemaker = new SageMakerSimulator({ region: this.region, accountId: this.accountId });
+    this.sagemaker = new SageMakerSimulator({
+      region: this.region,
+      accountId: this.accountId,
+      // SageMaker's own endpoint events go on the bus too, as on AWS (the notifier announces rollbacks).
+      onEndpointEvent: (event) => this.events.publishSageMaker(event),
+    });
     this.clock = options.clock ?? realClock;
     this.cloudWatch = new CloudWatchService(endpointMetrics(this.sagemaker), this.clock);
     this.stepFunctions = new StepFunctionsService({

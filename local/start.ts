@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       `SageBuild on a local AWS at ${local.endpoint} (time runs ${timeScale}x faster: a 45-minute training takes ${Math.round((45 * 60) / timeScale)} s).`,
       `Pipelines: ${pipelines.map(describePipeline).join(', ')}, ${own.length ? 'prod and dev' : 'each'} with a few past builds.`,
       ...pipelines.filter((p) => p.file).map(tryYourOwn),
-      'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
+      'Try: status prod · why prod · start dev · list dev · endpoint dev · health prod · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
       'Prod builds wait for approval before they deploy: approvals · approve prod · reject prod "why"',
       slack.banner,

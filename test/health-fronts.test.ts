@@ -11,20 +11,13 @@ import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
 import { AlexaSimulator } from '../local/alexa/simulator';
 import { LOCAL_SKILL_ID } from '../local/local-config';
 import { startFakeSlackApi, type FakeResponse, type FakeSlack } from '../local/slack/fake-slack-api';
-import { createSlackApp, type SlackBot } from '../slack/app';
-import { createHttpReceiver, type SlackHttpReceiver } from '../slack/receivers/http';
-import { MemoryStore } from '../slack/store/memory-store';
+import type { SlackBot } from '../slack/app';
+import type { SlackHttpReceiver } from '../slack/receivers/http';
 import { createSkill } from '../skill/skill';
 import { deploy, movableClock, type MovableClock } from './support/health';
 import { startLocalStack, tester, waitFor, type LocalStack } from './support/local-stack';
-import {
-  FORM,
-  postSigned,
-  slashCommandBody,
-  TEST_BOT_TOKEN,
-  TEST_BOT_USER_ID,
-  TEST_SIGNING_SECRET,
-} from './support/slack';
+import { FORM, postSigned, slashCommandBody, TEST_BOT_USER_ID } from './support/slack';
+import { startTestSlackApp } from './support/slack-app';
 import { stackConfig } from './support/stack-config';
 
 let stack: LocalStack;
@@ -51,17 +44,12 @@ beforeAll(async () => {
   });
   core = new SageBuild(config, { now: () => new Date(clock.now()) });
   fake = await startFakeSlackApi();
-  receiver = createHttpReceiver({ signingSecret: TEST_SIGNING_SECRET });
-  bot = createSlackApp({
+  ({ bot, receiver } = await startTestSlackApp({
     core,
     config,
-    store: new MemoryStore(),
-    receiver,
-    botToken: TEST_BOT_TOKEN,
-    webClientOptions: { slackApiUrl: fake.apiUrl },
+    slackApiUrl: fake.apiUrl,
     now: () => new Date(clock.now()),
-  });
-  await bot.start();
+  }));
   api = await startFakeAlexaApi();
   const skill = createSkill({ core, skillId: LOCAL_SKILL_ID, now: () => new Date(clock.now()) });
   alexa = new AlexaSimulator({

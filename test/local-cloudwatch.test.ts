@@ -71,19 +71,24 @@ async function refusal(queries: MetricDataQuery[], extra: Partial<GetMetricDataC
   return error as Error & { Code?: string; $fault?: string };
 }
 
+/** GetMetricData as the pinned client sends it, by hand: JSON 1.0 under CloudWatch's service target. */
+function postRaw(body: object): Promise<Response> {
+  return fetch(stack.local.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData',
+    },
+    body: JSON.stringify(body),
+  });
+}
+
 describe('the wire', () => {
   test('speaks JSON 1.0 under the GraniteServiceVersion20100801 target, as the pinned client does', async () => {
-    const res = await fetch(stack.local.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData',
-      },
-      body: JSON.stringify({
-        StartTime: (end.getTime() - HOUR) / 1000,
-        EndTime: end.getTime() / 1000,
-        MetricDataQueries: [query('inv', 'Invocations', 'Sum')],
-      }),
+    const res = await postRaw({
+      StartTime: (end.getTime() - HOUR) / 1000,
+      EndTime: end.getTime() / 1000,
+      MetricDataQueries: [query('inv', 'Invocations', 'Sum')],
     });
     expect(res.headers.get('content-type')).toBe('application/x-amz-json-1.0');
     const body = (await res.json()) as { MetricDataResults: { Timestamps: unknown[] }[]; Messages: [] };
@@ -93,17 +98,10 @@ describe('the wire', () => {
   });
 
   test('errors carry the modelled shape and the Query code header', async () => {
-    const res = await fetch(stack.local.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData',
-      },
-      body: JSON.stringify({
-        StartTime: 2,
-        EndTime: 1,
-        MetricDataQueries: [query('a', 'Invocations', 'Sum')],
-      }),
+    const res = await postRaw({
+      StartTime: 2,
+      EndTime: 1,
+      MetricDataQueries: [query('a', 'Invocations', 'Sum')],
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-query-error')).toBe('InvalidParameterValue;Sender');

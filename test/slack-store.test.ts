@@ -215,6 +215,20 @@ describe.each(adapters)('the $name store', ({ make }) => {
     expect(await store.leaseEvent('event-2', 60_000)).toBe('in-progress');
   });
 
+  test('approval cards: one per channel per build, a repost replaces it, gone after the card retention', async () => {
+    expect(await store.approvalCards(ARN)).toEqual([]);
+    await store.rememberApprovalCard(ARN, { channel: 'C0B', ts: '1.2' });
+    await store.rememberApprovalCard(ARN, { channel: 'C0A', ts: '1.1' });
+    await store.rememberApprovalCard(ARN, { channel: 'C0B', ts: '1.3' });
+    await store.rememberApprovalCard(`${ARN}-other`, { channel: 'C0A', ts: '9.9' });
+    expect(await store.approvalCards(ARN)).toEqual([
+      { channel: 'C0A', ts: '1.1' },
+      { channel: 'C0B', ts: '1.3' },
+    ]);
+    later(RETENTION_MS.card + 1000);
+    expect(await store.approvalCards(ARN)).toEqual([]);
+  });
+
   test('subscriptions: per pipeline, sorted, idempotent, and they do not expire', async () => {
     expect(await store.subscriptions('dev')).toEqual([]);
     await store.subscribe('dev', 'C0B');

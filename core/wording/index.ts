@@ -37,6 +37,7 @@ export {
   rollbackRefusedSentence,
   rollbackUnanswered,
   rolledBack,
+  rollbackSettled,
   someoneRolledBack,
 } from './rollback';
 export { comparisonSentence, metricLabel, metricLine, metricValue } from './comparison';
@@ -46,6 +47,19 @@ export {
   approvalStepLabel,
   decisionSentence,
   qualityGateSentence,
+  onlyApprovers,
+  gateAlreadyClosed,
+  gateOutcomeLine,
+  approvalWaitingLine,
+  approveQuestion,
+  gateOutcomeSentence,
+  rejectQuestion,
+  awaitingApprovalLine,
+  spokenComparison,
+  spokenWaiting,
+  spokenDecisionQuestion,
+  spokenDecision,
+  NOTHING_WAITING,
 } from './approvals';
 export {
   deployComparisonAnswer,

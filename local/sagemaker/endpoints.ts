@@ -24,6 +24,10 @@ import { listPage } from './paging';
 import type { SimRuntime } from './runtime';
 import { healthCheckFailure, type Simulation } from './scenario';
 import type { TrafficProfile, VariantTimeline } from './traffic';
+import type { EndpointSnapshot } from './endpoint-events';
+
+/** Told of every status change, as SageMaker tells EventBridge (tags are the caller's to add). */
+export type EndpointStatusListener = (endpoint: Omit<EndpointSnapshot, 'tags'>) => void;
 
 const IN_PROGRESS: readonly EndpointStatus[] = [
   'Creating',
@@ -72,6 +76,7 @@ export class Endpoints {
     private readonly configs: EndpointConfigs,
     /** Which simulation, if any, the training job that produced this model data asked for. */
     private readonly simulationFor: (modelDataUrl: string) => Simulation | undefined,
+    private readonly onStatus?: EndpointStatusListener,
   ) {}
 
   create(input: Input, ctx: SimContext): CreateEndpointOutput {
@@ -247,6 +252,19 @@ export class Endpoints {
     endpoint.status = status;
     endpoint.lastModifiedTime = ctx.clock.now();
     this.changed(endpoint);
+    if (ctx.quiet) return;
+    this.onStatus?.({
+      name: endpoint.name,
+      arn: endpoint.arn,
+      configName: endpoint.config.name,
+      status,
+      variants: endpoint.config.variants.map((v) => ({
+        weight: v.InitialVariantWeight ?? 1,
+        count: v.InitialInstanceCount ?? 1,
+      })),
+      creationTime: endpoint.creationTime,
+      lastModifiedTime: endpoint.lastModifiedTime,
+    });
   }
 
   /** The first variant whose model came from a job that asked for an endpoint failure. */

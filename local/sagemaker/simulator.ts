@@ -8,6 +8,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import { realClock, TimeScale, type SimContext } from '../clock';
 import { countChecked } from '../conformance';
+import { endpointStateChangeEvent, type EndpointStateChangeEvent } from './endpoint-events';
 import { Endpoints } from './endpoints';
 import { SageMakerApiError } from './errors';
 import { copy, type Input } from './input';
@@ -20,7 +21,10 @@ import { TrainingJobs } from './training';
 import type { VariantTimeline } from './traffic';
 import { readRequest } from './validation';
 
-export type SageMakerSimulatorOptions = Account;
+export type SageMakerSimulatorOptions = Account & {
+  /** Each endpoint status change, as SageMaker sends it to EventBridge. */
+  onEndpointEvent?: (event: EndpointStateChangeEvent) => void;
+};
 
 type Operation = (input: Input, ctx: SimContext) => object;
 
@@ -34,11 +38,18 @@ export class SageMakerSimulator {
     this.training = new TrainingJobs(account, this.runtime);
     const models = new Models(account);
     const configs = new EndpointConfigs(account, models);
-    this.endpoints = new Endpoints(account, this.runtime, configs, (url) =>
-      this.training.simulationForModelData(url),
+    const onEvent = account.onEndpointEvent;
+    this.endpoints = new Endpoints(
+      account,
+      this.runtime,
+      configs,
+      (url) => this.training.simulationForModelData(url),
+      onEvent &&
+        ((endpoint) =>
+          onEvent(endpointStateChangeEvent({ ...endpoint, tags: tags.mapOf(endpoint.arn) }, account))),
     );
     // Only endpoints take tags here: a rollback is recorded on the endpoint it changed.
-    const tags = new Tags((arn) => this.endpoints.byArn(arn));
+    const tags: Tags = new Tags((arn) => this.endpoints.byArn(arn));
     this.operations = {
       CreateTrainingJob: (input, ctx) => this.training.create(input, ctx),
       DescribeTrainingJob: (input) => this.training.describe(input),

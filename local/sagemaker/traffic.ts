@@ -129,16 +129,16 @@ function normalQuantile(p: number): number {
 /** Latency strata per minute: each holds an equal share of the minute's requests. */
 const LATENCY_STRATA = 50;
 
+/** Each stratum's standard normal quantile, at its middle. */
+const STRATA_Z = Array.from({ length: LATENCY_STRATA }, (_, i) => normalQuantile((i + 0.5) / LATENCY_STRATA));
+
 /** A minute of latencies in microseconds (as SageMaker publishes them), spread log-normally. */
 function latencyDatum(at: number, requests: number, medianMs: number, sigma: number, wobble: number) {
-  const values: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < LATENCY_STRATA; i += 1) {
-    const p = (i + 0.5) / LATENCY_STRATA;
-    values.push(Math.round(medianMs * wobble * Math.exp(sigma * normalQuantile(p)) * 1000));
-    counts.push(requests / LATENCY_STRATA);
-  }
-  return { at, values, counts };
+  return {
+    at,
+    values: STRATA_Z.map((z) => Math.round(medianMs * wobble * Math.exp(sigma * z) * 1000)),
+    counts: STRATA_Z.map(() => requests / LATENCY_STRATA),
+  };
 }
 
 /** The profile serving at `at`, or undefined when the variant was not serving then. */

@@ -40,7 +40,7 @@ const QUIET_MS = 200;
 export interface SlackConsoleOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  events: Pick<EventBus, 'subscribe'>;
+  events: Pick<EventBus, 'subscribe' | 'subscribeAll'>;
   /** The local user's name (the OS user): how the fake workspace knows U0LOCALUSER. */
   user: string;
   print: (line: string) => void;

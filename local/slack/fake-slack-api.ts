@@ -93,7 +93,7 @@ export interface FakeSlack {
   ephemerals: FakeEphemeral[];
   /** Payloads posted to response URLs, oldest first. */
   responses: FakeResponse[];
-  /** Every views.publish, oldest first. */
+  /** Every views.publish (Home tabs) and views.open (modals), oldest first. */
   views: FakeView[];
   /** An uploaded file by ID (its bytes once POSTed to its upload URL), finished or not. */
   file(id: string): FakeFile | undefined;

@@ -4,8 +4,9 @@
 
 import manifest from '../../slack/manifest.json';
 import { countChecked } from '../conformance';
+import { checkMessagePayload, checkModalPayload, checkViewPayload } from './payload-rules';
+import { TriggerIds } from './trigger-ids';
 import { FakeFiles, FILE_METHOD_SCOPES } from './fake-slack-files';
-import { checkMessagePayload, checkViewPayload } from './payload-rules';
 import { SlackMethodError, type SlackArgs } from './slack-method-error';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
@@ -61,7 +62,10 @@ export interface FakeResponse {
 
 export interface FakeView {
   id: string;
+  /** Who sees it: the Home tab's user, or the person whose click's trigger_id opened the modal. */
   userId: string;
+  /** A Home tab (views.publish) or a modal (views.open). */
+  kind?: 'home' | 'modal';
   view: SlackArgs;
   hash: string;
   at: Date;
@@ -127,6 +131,8 @@ export class FakeWorkspace {
   private tsCounter = 0;
   private viewCounter = 0;
   private readonly overrides = new Map<string, Method>();
+  /** trigger_ids exchanged for a modal: each works once, within Slack's 3 seconds. */
+  private readonly triggers = new TriggerIds();
   /** Uploaded files (files.getUploadURLExternal, the upload URL, files.completeUploadExternal). */
   readonly files = new FakeFiles();
   private readonly scopes: readonly string[];
@@ -150,6 +156,7 @@ export class FakeWorkspace {
     this.files.reset();
     this.tsCounter = 0;
     this.viewCounter = 0;
+    this.triggers.reset();
     const fresh = new FakeWorkspace(this.options);
     replaceMap(this.users, fresh.users);
     replaceMap(this.userGroups, fresh.userGroups);
@@ -201,6 +208,7 @@ export class FakeWorkspace {
     try {
       if (MESSAGE_METHODS.has(method)) this.noteLapse(method, checkMessagePayload(args, method, this.files));
       if (method === 'views.publish') checkViewPayload(args.view, this.files);
+      if (method === 'views.open') checkModalPayload(args.view);
     } catch (error) {
       if (error instanceof SlackMethodError) countChecked('slack: payloads refused');
       throw error;
@@ -304,7 +312,7 @@ export class FakeWorkspace {
       const userId = requireString(args.user_id, 'user_not_found');
       const view = args.view;
       if (!view || typeof view !== 'object') throw new SlackMethodError('invalid_arguments');
-      const previous = [...this.views].reverse().find((v) => v.userId === userId);
+      const previous = [...this.views].reverse().find((v) => v.userId === userId && v.kind !== 'modal');
       if (args.hash !== undefined && previous && args.hash !== previous.hash) {
         throw new SlackMethodError('hash_conflict');
       }
@@ -312,6 +320,7 @@ export class FakeWorkspace {
       const published: FakeView = {
         id: previous?.id ?? `V0LOCAL${String(this.viewCounter).padStart(4, '0')}`,
         userId,
+        kind: 'home',
         view: view as SlackArgs,
         hash: `${FIRST_TS_SECONDS}.${this.viewCounter}`,
         at: new Date(),
@@ -320,6 +329,35 @@ export class FakeWorkspace {
       this.emit({ kind: 'view', view: published });
       return {
         view: { ...published.view, id: published.id, team_id: LOCAL_TEAM.id, hash: published.hash },
+      };
+    },
+    'views.open': (args) => {
+      // The trigger is exchanged only for a view Slack takes (checked before any method acts).
+      this.triggers.exchange(args.trigger_id);
+      this.viewCounter += 1;
+      const opened: FakeView = {
+        id: `V0MODAL${String(this.viewCounter).padStart(4, '0')}`,
+        // A trigger_id does not say whose click it came from here; the modal's payload does, on submit.
+        userId: '',
+        kind: 'modal',
+        view: args.view as SlackArgs,
+        hash: `${FIRST_TS_SECONDS}.${this.viewCounter}`,
+        at: new Date(),
+      };
+      this.views.push(opened);
+      this.emit({ kind: 'view', view: opened });
+      return {
+        view: {
+          ...opened.view,
+          id: opened.id,
+          team_id: LOCAL_TEAM.id,
+          hash: opened.hash,
+          app_id: LOCAL_BOT.appId,
+          bot_id: LOCAL_BOT.botId,
+          root_view_id: opened.id,
+          previous_view_id: null,
+          state: { values: {} },
+        },
       };
     },
     'files.getUploadURLExternal': (args) => this.files.getUploadUrl(args),

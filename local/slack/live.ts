@@ -8,6 +8,7 @@ import type { SageBuildConfig } from '../../core/config/schema';
 import type { SageBuild } from '../../core/sagebuild';
 import { DEFAULT_COMMAND } from '../../slack/app';
 import { BuildNotifier } from '../../slack/notifier/notifier';
+import { RollbackAnnouncer } from '../../slack/notifier/rollback-announcer';
 import { notifierWebClient } from '../../slack/notifier/web-client';
 import { loadSlackSecrets } from '../../slack/secrets';
 import { startSocketModeBot } from '../../slack/socket';
@@ -23,7 +24,7 @@ export { wantsSocketMode } from '../../slack/socket';
 export interface LiveSlackOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  events: Pick<EventBus, 'subscribe'>;
+  events: Pick<EventBus, 'subscribe' | 'subscribeAll'>;
   print: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** When set, running builds' cards move between status changes, a progress round this often. */
@@ -59,8 +60,11 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
     secrets,
     ...(identity.bot_id ? { botId: identity.bot_id } : {}),
   });
-  const notifier = new BuildNotifier({ core, config, store, web: notifierWebClient(secrets.botToken) });
-  const unsubscribe = notifyOnEvents(options.events, notifier, { warn: print, error: print });
+  const web = notifierWebClient(secrets.botToken);
+  const notifier = new BuildNotifier({ core, config, store, web });
+  const log = { warn: print, error: print };
+  const rollbacks = new RollbackAnnouncer({ core, config, store, web, log });
+  const unsubscribe = notifyOnEvents(options.events, notifier, log, rollbacks);
   const moving =
     options.refreshEveryMs === undefined
       ? undefined

@@ -10,6 +10,7 @@ import {
   describeProblem,
   homeViewProblems,
   messageBlockProblems,
+  modalViewProblems,
   type BlockKitProblem,
   type ImageFiles,
 } from './block-kit-rules';
@@ -48,6 +49,14 @@ export function checkViewPayload(view: unknown, images?: ImageFiles): void {
   if (!view || typeof view !== 'object') throw new SlackMethodError('invalid_arguments');
   countChecked('slack: block kit payloads checked');
   const problems = homeViewProblems(view, '/view', images);
+  if (problems.length > 0) throw refusal('invalid_arguments', problems, false);
+}
+
+/** Throws Slack's refusal for a views.open modal. */
+export function checkModalPayload(view: unknown): void {
+  if (!view || typeof view !== 'object') throw new SlackMethodError('invalid_arguments');
+  countChecked('slack: block kit payloads checked');
+  const problems = modalViewProblems(view);
   if (problems.length > 0) throw refusal('invalid_arguments', problems, false);
 }
 

@@ -205,6 +205,7 @@ export class StepFunctionsService {
       ...this.options,
       timeScale: timing.timeScale ?? this.options.timeScale,
       onHistoryEvent: timing.quiet ? undefined : this.options.onHistoryEvent,
+      ...(timing.quiet ? { quiet: true } : {}),
       // Quiet (seeded) builds' events reach nobody: nobody is to act on the past.
       events:
         timing.quiet && this.options.events

@@ -33,6 +33,12 @@ export const PROMPTS = {
     );
   },
   alreadySubscribed: (pipeline: string) => `This channel already hears about every ${pipeline} build.`,
+  rejectTitle: 'Reject the deploy',
+  rejectSubmit: 'Reject',
+  rejectCancel: 'Cancel',
+  rejectReasonLabel: 'Why? The build fails with this reason.',
+  rejectReasonBad: (max: number) => `Say why in a few words, up to ${max} characters.`,
+  rejectFormLate: 'Slack took too long to open the form for a reason. Please click Reject again.',
   notSubscribed: (pipeline: string) =>
     `This channel wasn't subscribed to ${pipeline} builds, so there is nothing to undo.`,
 };

@@ -46,6 +46,12 @@ export interface CardRecord {
   updatedAt: string;
 }
 
+/** One posted approval card (slack/cards/approval-card.ts): where it is, so a decision updates every copy. */
+export interface ApprovalCardMessage {
+  channel: string;
+  ts: string;
+}
+
 /** What a lease on an event id found: the caller's now, someone else's, or the event already handled. */
 export type EventClaim = 'claimed' | 'in-progress' | 'done';
 
@@ -72,6 +78,10 @@ export interface SlackStore {
   unsubscribe(pipeline: string, channel: string): Promise<void>;
   /** The channels subscribed to a pipeline with `subscribe`, sorted (config channels are not included). */
   subscriptions(pipeline: string): Promise<string[]>;
+  /** Remembers an approval card posted for a build's gate (one per channel: a repost replaces it). */
+  rememberApprovalCard(executionArn: string, message: ApprovalCardMessage): Promise<void>;
+  /** The approval cards posted for a build's gate, by channel. */
+  approvalCards(executionArn: string): Promise<ApprovalCardMessage[]>;
 }
 
 const DAY_MS = 24 * 3600_000;
