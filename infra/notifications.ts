@@ -21,7 +21,7 @@ import type { SageBuildConfig } from '../core/config/schema';
 import { sageBuildFunction, type SageBuildFunction } from './functions';
 import { APPROVAL_EVENT } from '../pipeline';
 import { ENDPOINT_STATE_CHANGE, SETTLED_ENDPOINT_STATUSES } from '../slack/notifier/endpoint-event';
-import { buildStatements, hasApprovalGates, stateMachineArns } from './permissions';
+import { buildStatements, hasApprovalGates, healthStatement, stateMachineArns } from './permissions';
 
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
 export const STATUS_CHANGE = 'Step Functions Execution Status Change';
@@ -78,6 +78,8 @@ export function notifications(
     memorySize: 256,
     statements: [
       ...buildStatements(config, 'watch'),
+      // The deploy watch compares the endpoint's metrics before and after a deploy (core.sinceDeploy).
+      ...(config.deployWatch.minutes > 0 ? [healthStatement()] : []),
       ...slackStatements,
       new PolicyStatement({
         sid: 'FailedEventsToDeadLetters',

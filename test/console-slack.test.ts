@@ -2,6 +2,10 @@
 // sends signed requests to the real Bolt app; the bot's answers and the channel's build card (posted, then
 // updated in place as the local build runs) print as the fake Slack API receives them.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { CHART_SIZE } from '../slack/cards/health-chart';
 import { startConsole, type RunningConsole } from './support/console';
 import { TEST_TIME_SCALE } from './support/local-stack';
 
@@ -68,4 +72,18 @@ test('@SageBuild is my build done? answers the asker alone (an ephemeral in the 
     console_.write('@SageBuild is my build done?'),
   );
   expect(answer).toMatch(/\b(prod|dev)\b/);
+});
+
+test('/sagebuild health prod answers with the words and the chart, saved as a PNG whose path it prints', async () => {
+  const from = console_.write('/sagebuild health prod');
+  const [, path] = await console_.waitFor(
+    /^ {2}│ \[image: prod endpoint, last 24 hours\] saved to (\S+\.png)$/m,
+    from,
+  );
+  expect(path).toBe(join('.sagebuild', 'charts', 'prod-health.png'));
+  expect(console_.output().slice(from)).toMatch(
+    /^SageBuild \(only you can see this\): The prod endpoint churn-prod/m,
+  );
+  const png = PNG.sync.read(readFileSync(join(console_.root, path ?? '')));
+  expect([png.width, png.height]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
 });

@@ -260,14 +260,15 @@ describe('IAM', () => {
     expect(actionsOf(statements('sagebuild-slack-bot'))).toEqual(
       [...logs, ...control, ...claims, ...slack].sort(),
     );
+    // GetMetricData for the deploy watch, on by default.
     expect(actionsOf(statements('sagebuild-notifier'))).toEqual(
-      [...logs, ...read, ...slack, 'sqs:SendMessage'].sort(),
+      [...logs, ...read, ...slack, 'sqs:SendMessage', 'cloudwatch:GetMetricData'].sort(),
     );
   });
 
-  test('endpoint metrics: GetMetricData alone, on "*" (it has no resource type), for the fronts only', () => {
+  test('endpoint metrics: GetMetricData alone, on "*" (it has no resource type), for the fronts and the deploy watch', () => {
     const { statements } = synth(baseConfig());
-    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot', 'sagebuild-notifier']) {
       const metrics = statements(service).filter((s) =>
         [s.Action].flat().includes('cloudwatch:GetMetricData'),
       );
@@ -279,7 +280,9 @@ describe('IAM', () => {
         }),
       ]);
     }
-    const notifier = statements('sagebuild-notifier').flatMap((s) => [s.Action].flat());
+    // With the deploy watch off, the notifier reads no metrics.
+    const off = synth({ ...baseConfig(), deployWatch: { minutes: 0 } });
+    const notifier = off.statements('sagebuild-notifier').flatMap((s) => [s.Action].flat());
     expect(notifier.filter((action) => action.startsWith('cloudwatch:'))).toEqual([]);
   });
 

@@ -118,7 +118,7 @@ describe('a deploy that makes errors worse', () => {
     const [warning, ...more] = warningsIn(replies);
     expect(more).toEqual([]);
     expect(warning?.text).toMatch(
-      /^:warning: <@U0ANALIMA>, the prod endpoint got worse after build prod-\S+ went live 20 minutes ago: failed requests went from [\d.]+% to \d+%\./,
+      /^:warning: <@U0ANALIMA>, the prod endpoint got worse\. Since the deploy of prod-\S+ 20 minutes ago, \d+% of requests failed, up from [\d.]+% before it\. Roll back/,
     );
     expect(warning?.replyBroadcast).toBe(true);
     expect(rollbackButtonOf(warning)).toMatchObject({

@@ -42,6 +42,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.getPermalink': null,
   'auth.test': null,
   'views.publish': null,
+  'views.open': null,
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
   'files.getUploadURLExternal': 'files:write',

@@ -145,24 +145,33 @@ function drawGrid(
   }
 }
 
-/** "00:00", "06:00", …: a label under each bucket that starts a 6-hour mark, kept apart from the last one. */
+const SIX_HOURS_MS = 6 * 3600_000;
+
+/**
+ * "00:00", "06:00", …: a tick and label where each 6-hour mark (UTC) falls, inside the bucket that holds it
+ * (buckets need not start on the hour), kept apart from the previous label.
+ */
 function drawTimeLabels(raster: Raster, plot: Box, points: ChartPoint[], slot: number): void {
   let lastRight = -Infinity;
   points.forEach((point, i) => {
-    const at = point.at;
-    if (at.getUTCMinutes() !== 0 || at.getUTCHours() % 6 !== 0) return;
-    const label = `${String(at.getUTCHours()).padStart(2, '0')}:00`;
-    const x = Math.round(plot.x + i * slot + slot / 2 - textWidth(label) / 2);
-    if (x < lastRight + 8) return;
-    raster.fillRect(
-      Math.round(plot.x + i * slot + slot / 2),
-      plot.y + plot.height + 1,
-      1,
-      3,
-      CHART_COLORS.axisText,
-    );
-    raster.text(label, x, plot.y + plot.height + 8, CHART_COLORS.axisText);
-    lastRight = x + textWidth(label);
+    const start = point.at.getTime();
+    const next = points[i + 1]?.at.getTime();
+    const step =
+      next !== undefined ? next - start : start - (points[i - 1]?.at.getTime() ?? start - 3600_000);
+    if (!(step > 0)) return;
+    for (
+      let mark = Math.ceil(start / SIX_HOURS_MS) * SIX_HOURS_MS;
+      mark < start + step;
+      mark += SIX_HOURS_MS
+    ) {
+      const label = `${String(new Date(mark).getUTCHours()).padStart(2, '0')}:00`;
+      const tick = Math.round(plot.x + (i + (mark - start) / step) * slot);
+      const x = Math.round(tick - textWidth(label) / 2);
+      if (x < lastRight + 8 || x + textWidth(label) > raster.width) continue;
+      raster.fillRect(tick, plot.y + plot.height + 1, 1, 3, CHART_COLORS.axisText);
+      raster.text(label, x, plot.y + plot.height + 8, CHART_COLORS.axisText);
+      lastRight = x + textWidth(label);
+    }
   });
 }
 

@@ -11,41 +11,23 @@
 // warning however many checks, containers or processes look at it.
 
 import type { WebClient } from '@slack/web-api';
-import type { StartedBy } from '../../core/builds/facts';
 import { executionArnFor } from '../../core/builds/names';
 import type { PipelineConfig, SageBuildConfig } from '../../core/config/schema';
+import type { DeployComparisonFact } from '../../core/health/facts';
 import { EndpointNotFound } from '../../core/errors';
 import { errorSentence } from '../../core/wording';
 import { mention } from '../cards/mrkdwn';
 import { slackPersonName, slackUserIdOf } from '../cards/people';
-import { DEPLOY_WATCH_WORDS, type DeployChange } from '../listeners/deploy-watch-words';
+import { DEPLOY_WATCH_WORDS } from '../listeners/deploy-watch-words';
 import { rollbackButton } from '../listeners/rollback';
+import { section } from '../replies';
 import type { CardRecord, SlackStore } from '../store/store';
 import type { NotifierLog } from './notifier';
 import { isPermanentSlackError, slackErrorText } from './slack-errors';
 
-/** One side of the deploy, as core.sinceDeploy tells it. */
-export interface DeployWindowNumbers {
-  requests: number;
-  errorRate?: number;
-  latencyP99Ms?: number;
-}
-
-/** What the watch reads of core.sinceDeploy's answer. */
-export interface DeployCheck {
-  deployedAt: Date;
-  /** The build whose model went live (its execution name), when a build of this pipeline made it. */
-  build?: string;
-  startedBy?: StartedBy;
-  before: DeployWindowNumbers;
-  after: DeployWindowNumbers;
-  worse: boolean;
-  why?: string;
-}
-
 export interface DeployWatchCore {
   readonly pipelines: readonly PipelineConfig[];
-  sinceDeploy(pipeline: string, minutes?: number): Promise<DeployCheck>;
+  sinceDeploy(pipeline: string, minutes?: number): Promise<DeployComparisonFact>;
 }
 
 export interface DeployWatchDeps {
@@ -122,24 +104,18 @@ export class DeployWatch {
   }
 
   /** The warning in each of the card's threads; true when at least one went, or none ever will. */
-  private async warn(pipeline: PipelineConfig, fact: DeployCheck, record: CardRecord): Promise<boolean> {
+  private async warn(
+    pipeline: PipelineConfig,
+    fact: DeployComparisonFact,
+    record: CardRecord,
+  ): Promise<boolean> {
     const build = fact.build ?? '';
     const starter = record.startedBySlackUser ?? slackUserIdOf(fact.startedBy);
     const who = starter ? mention(starter) : slackPersonName(fact.startedBy);
-    const change: DeployChange = {
-      pipeline: pipeline.name,
-      build,
-      deployedAt: fact.deployedAt,
-      now: this.now(),
-      before: fact.before,
-      after: fact.after,
-      ...(fact.why ? { why: fact.why } : {}),
-      ...(who ? { who } : {}),
-    };
-    const text = DEPLOY_WATCH_WORDS.warning(change);
+    const text = DEPLOY_WATCH_WORDS.warning(fact, this.now(), who);
     const question = DEPLOY_WATCH_WORDS.question(pipeline.name, build);
     const blocks = [
-      { type: 'section' as const, text: { type: 'mrkdwn' as const, text } },
+      section(text),
       { type: 'actions' as const, elements: [rollbackButton({ pipeline: pipeline.name, build }, question)] },
     ];
     let sent = 0;
