@@ -157,7 +157,7 @@ export class SageBuild {
   /** Why the named (else the latest) build ended as it did, and the last failure when it didn't fail. */
   async why(pipeline?: string, build?: string): Promise<WhyFact> {
     const named = build !== undefined ? await this.findBuild(pipeline, build) : undefined;
-    return whyFact(this.context(pipeline), named);
+    return whyFact(this.context(pipeline), named, this.deployments);
   }
 
   async endpoint(pipeline?: string): Promise<LiveModelFact> {

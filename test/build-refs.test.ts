@@ -118,7 +118,12 @@ describe('why, told against now', () => {
   });
 
   test('a failed latest build is the answer itself', async () => {
-    expect(await ask('why dev')).toMatch(/^Your dev build failed 3 hours ago because the model didn't pass/);
+    const why = await ask('why dev');
+    expect(why).toMatch(/^Your dev build failed 3 hours ago because the model didn't pass/);
+    // The gate kept the new model out: the answer says which one still serves.
+    expect(why).toMatch(
+      /The endpoint still serves the model from Ana Lima's build of (today|yesterday) \d\d:\d\d\.$/,
+    );
   });
 
   test('why about a named build', async () => {
