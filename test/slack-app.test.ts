@@ -308,6 +308,23 @@ describe('/sagebuild questions answer privately', () => {
     expect(await ephemeral('endpoint production')).toContain('in service');
   });
 
+  test('builds by name and "previous"; why says which build; list has a line per build', async () => {
+    expect(await ephemeral('status prod-retrain-sam')).toMatch(/^No\. Your prod build failed 7 hours ago/);
+    expect(await ephemeral('status prod previous')).toBe(await ephemeral('status prod-retrain-sam'));
+    expect(await ephemeral('why prod')).toContain("The last failure before it was Sam Okafor's prod build");
+    expect(await ephemeral('passed prod')).toMatch(/^Yes\. /);
+    expect((await ephemeral('list prod')).split('\n')).toHaveLength(7);
+  });
+
+  test('a mistyped command gets the command meant; extra words are questioned', async () => {
+    expect(await ephemeral('stauts prod')).toBe(
+      'I don\'t know the command "stauts". Did you mean `status prod`?',
+    );
+    expect(await ephemeral('status prod dev')).toBe(
+      "I read `dev` as extra, so I didn't run it. Did you mean `status prod`?",
+    );
+  });
+
   test('a mistyped pipeline gets “did you mean”', async () => {
     expect(await ephemeral('status prdo')).toBe(
       "I don't know a pipeline called prdo. Did you mean prod? The pipelines are prod and dev.",
