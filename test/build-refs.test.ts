@@ -200,3 +200,9 @@ describe('again', () => {
     );
   });
 });
+
+test('list and endpoint are about a pipeline: a build named with them is questioned', async () => {
+  expect(await ask("list prod yesterday's")).toBe(
+    "I read `yesterday's` as extra, so I didn't run it. Did you mean `list prod`?",
+  );
+});
