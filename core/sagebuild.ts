@@ -121,7 +121,12 @@ export class SageBuild {
   }
 
   async status(pipeline?: string, build?: string): Promise<BuildStatusFact> {
-    if (build !== undefined) return this.statusOf(pipeline, (await this.findBuild(pipeline, build)).name);
+    if (build !== undefined) {
+      const found = await this.findBuild(pipeline, build);
+      const fact = await this.statusOf(pipeline, found.name);
+      // "last" is the latest build, answered as any status; other references say whose build it is.
+      return readBuildRef(build)?.kind === 'latest' ? fact : { ...fact, named: true };
+    }
     const ctx = this.context(pipeline);
     return withRollback(ctx, await buildStatus(ctx, this.etaCache));
   }

@@ -309,7 +309,9 @@ describe('/sagebuild questions answer privately', () => {
   });
 
   test('builds by name and "previous"; why says which build; list has a line per build', async () => {
-    expect(await ephemeral('status prod-retrain-sam')).toMatch(/^No\. Your prod build failed 7 hours ago/);
+    expect(await ephemeral('status prod-retrain-sam')).toMatch(
+      /^No\. Sam Okafor's prod build from 7 hours ago/,
+    );
     expect(await ephemeral('status prod previous')).toBe(await ephemeral('status prod-retrain-sam'));
     expect(await ephemeral('why prod')).toContain("The last failure before it was Sam Okafor's prod build");
     expect(await ephemeral('passed prod')).toMatch(/^Yes\. /);
