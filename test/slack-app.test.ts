@@ -841,6 +841,9 @@ describe('card buttons', () => {
     expect(told.map((r) => r.text)).toEqual([expect.stringMatching(/^That dev build was already started/)]);
     const after = await executions('dev');
     expect(after.length).toBe(before + 1);
+    // The same settings as the card's build: dev-ana-2 was started with eta 0.3.
+    const rerun = await sfn.send(new DescribeExecutionCommand({ executionArn: after[0]?.executionArn }));
+    expect(JSON.parse(rerun.input ?? '{}').hyperparameters.eta).toBe('0.3');
     await until(after[0]?.executionArn ?? '', 'SUCCEEDED');
 
     // Run again is for finished builds only.
