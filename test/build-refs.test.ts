@@ -208,3 +208,7 @@ test('list and endpoint are about a pipeline: a build named with them is questio
     "I read `yesterday's` as extra, so I didn't run it. Did you mean `list prod`?",
   );
 });
+
+test('an unknown word with a build reference is still read as a pipeline, with "did you mean"', async () => {
+  expect(await ask('status last prdo')).toContain('Did you mean prod?');
+});
