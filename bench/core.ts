@@ -7,7 +7,8 @@
 //      answer time and what the answer holds; and warm answers with a small delay per call, showing how many
 //      calls' worth of waiting an answer costs and how many calls overlapped.
 // Prints numbers; asserts nothing. `--quick` skips the throughput run (it takes about two minutes);
-// `--machines` runs only the big-machine reading, `--slow` only the slow-AWS runs.
+// `--machines` runs only the big-machine reading, `--slow` only the slow-AWS runs, `--health` only the
+// endpoint-health answers (bench/health.ts).
 
 import '../local/polyfills';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -22,6 +23,7 @@ import { LocalAws } from '../local/local-aws';
 import { localConfig } from '../local/local-config';
 import { loadReferencePipelines } from '../local/reference-pipelines';
 import { exampleInput, referenceDefinition } from '../pipeline';
+import { healthBench } from './health';
 import { LONG_HISTORY_DEFINITION, turnsFor } from '../test/support/long-history';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -328,6 +330,10 @@ async function slowAws(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--health')) {
+    await healthBench();
+    return;
+  }
   if (process.argv.includes('--slow')) {
     await slowAws();
     return;

@@ -9,7 +9,7 @@ import { readTarget } from './targets';
 import { missingValue, type CommandProblem } from './problems';
 
 /** Commands that only read: each answers with one of the core's sentences. */
-export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint', 'passed'] as const;
+export const QUESTIONS = ['status', 'details', 'eta', 'list', 'why', 'endpoint', 'health', 'passed'] as const;
 export type Question = (typeof QUESTIONS)[number];
 
 export type ParsedCommand =
@@ -63,6 +63,10 @@ export const USAGE: Record<
     summary: "Run a build again with the same settings (default: the pipeline's latest).",
   },
   endpoint: { usage: 'endpoint [pipeline]', summary: 'Is the endpoint up, and which model is live.' },
+  health: {
+    usage: 'health [pipeline]',
+    summary: "The endpoint's last hour: requests, errors, latency, CPU and memory.",
+  },
   rollback: {
     usage: 'rollback [pipeline] [to <build>] [--yes]',
     summary:
@@ -181,7 +185,7 @@ function closestCommand(typed: string): string | undefined {
 }
 
 /** Questions about a pipeline rather than one build: a build named with them is questioned. */
-const PIPELINE_ONLY = new Set(['list', 'endpoint']);
+const PIPELINE_ONLY = new Set(['list', 'endpoint', 'health']);
 
 function buildAsExtra(
   parsed: { pipeline?: string; build?: string },

@@ -3,7 +3,16 @@
 // `build` is a build reference ("dev-7bf6177351f8", "last", "yesterday's"); without it, the latest build.
 
 import type { SageBuild } from '../core/sagebuild';
-import { buildLines, details, liveModel, passedAnswer, status, timeLeft, whyAnswer } from '../core/wording';
+import {
+  buildLines,
+  details,
+  healthAnswer,
+  liveModel,
+  passedAnswer,
+  status,
+  timeLeft,
+  whyAnswer,
+} from '../core/wording';
 import type { Question } from './parse';
 
 type Answer = (core: SageBuild, pipeline: string | undefined, now: Date, build?: string) => Promise<string>;
@@ -15,6 +24,7 @@ const ANSWERS: Record<Question, Answer> = {
   list: async (core, pipeline, now) => buildLines(await core.list(pipeline), now),
   why: async (core, pipeline, now, build) => whyAnswer(await core.why(pipeline, build), now),
   endpoint: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now),
+  health: async (core, pipeline, now) => healthAnswer(await core.health(pipeline), now),
   passed: async (core, pipeline, now, build) => passedAnswer(await core.status(pipeline, build), now),
 };
 

@@ -174,7 +174,7 @@ export class RequestRefused extends SageBuildError {
 export class AwsUnavailable extends SageBuildError {
   readonly code = 'AwsUnavailable';
   constructor(
-    readonly service: 'Step Functions' | 'SageMaker',
+    readonly service: 'Step Functions' | 'SageMaker' | 'CloudWatch',
     readonly reason: 'timeout' | 'throttled' | 'unreachable' | 'server-error',
     readonly detail?: string,
   ) {
@@ -256,6 +256,31 @@ export class NoApprovalWaiting extends SageBuildError {
         ? `The build ${build} is not waiting for approval.`
         : `No ${pipeline} build is waiting for approval.`,
     );
+  }
+}
+
+/** The pipeline's endpoint does not exist (never deployed, or deleted): there is no health to report. */
+export class EndpointNotFound extends SageBuildError {
+  readonly code = 'EndpointNotFound';
+  constructor(
+    readonly pipeline: string,
+    /** The endpoint looked for, when the builds or the config name one. */
+    readonly endpointName?: string,
+  ) {
+    super(`The ${pipeline} pipeline has no endpoint${endpointName ? ` ${endpointName}` : ''}.`);
+  }
+}
+
+/** The endpoint exists but serves no model yet (still creating, or its first deploy failed). */
+export class EndpointNotServing extends SageBuildError {
+  readonly code = 'EndpointNotServing';
+  constructor(
+    readonly pipeline: string,
+    readonly endpointName: string,
+    /** SageMaker's EndpointStatus, e.g. Creating or Failed. */
+    readonly status: string,
+  ) {
+    super(`The endpoint ${endpointName} serves no model yet (${status}).`);
   }
 }
 

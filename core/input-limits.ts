@@ -15,6 +15,8 @@ export const INPUT_LIMITS = {
   overrides: 100,
   overrideKeyChars: 256,
   overrideValueChars: 2500,
+  /** An endpoint name, as an event names it: SageMaker's own limit. */
+  endpointNameChars: 63,
   /** What a reply quotes of something a person sent. */
   quoteChars: 40,
 } as const;

@@ -19,6 +19,7 @@ import type {
   FailureFact,
   LiveModelFact,
   ModelComparisonFact,
+  RollbackNewsFact,
   RollbackPlan,
   RollbackResult,
   StartResult,
@@ -27,14 +28,19 @@ import type {
 import { compareWithLive } from './builds/comparison';
 import { DeploymentCache } from './builds/lineage';
 import { planRollback, rollBack, type RollbackRequest } from './builds/rollback';
+import { pipelineOfEndpoint, rollbackNews } from './builds/rollback-news';
 import { liveRollback, withComparison, withLineage, withRollback } from './builds/live-facts';
 import { lastFailure, liveModel, recentBuilds } from './builds/queries';
 import { startBuild, type StartRequest } from './builds/start';
 import { buildDetails, buildStatus, buildStatusOf } from './builds/status';
 import { stopBuild, type StopRequest } from './builds/stop';
-import { decide } from './approvals/decide';
+import { decide, gateOutcome } from './approvals/decide';
 import type { ApprovalFact, DecisionResult } from './approvals/facts';
 import { openGates } from './approvals/waiting';
+import type { DeployComparisonFact, HealthFact } from './health/facts';
+import { endpointHealth } from './health/health';
+import type { HealthContext } from './health/metrics';
+import { assertWindowMinutes, deployComparison } from './health/since-deploy';
 import type { BuildSummary, Requester } from './builds/facts';
 import { readBuildRef, resolveBuildRef } from './builds/build-ref';
 import { whyFact, type WhyFact } from './builds/why';
@@ -187,6 +193,17 @@ export class SageBuild {
     return liveRollback(this.context(pipeline), this.deployments);
   }
 
+  /**
+   * The rollback an endpoint settled from (done or failed), when its tags record a recent one and a pipeline's
+   * defaultInput names the endpoint: for announcing it, whichever front rolled back. Else undefined.
+   */
+  async rollbackNews(endpointName: string): Promise<RollbackNewsFact | undefined> {
+    assertLength('endpoint name', endpointName, INPUT_LIMITS.endpointNameChars);
+    const pipeline = pipelineOfEndpoint(this.pipelines, endpointName);
+    if (!pipeline) return undefined;
+    return rollbackNews(this.context(pipeline.name), endpointName, this.deployments);
+  }
+
   /** A build's final metrics (default: the latest build's) next to the model live when it finished. */
   async compareWithLive(pipeline?: string, build?: string): Promise<ModelComparisonFact> {
     if (build !== undefined) assertBuildName(build);
@@ -225,9 +242,31 @@ export class SageBuild {
     return decide(this.context(request.pipeline), this.claims, { ...request, decision: 'rejected' });
   }
 
+  /** The live model and the endpoint's last hour and day from CloudWatch: one GetMetricData call. */
+  async health(pipeline?: string): Promise<HealthFact> {
+    return endpointHealth(this.healthContext(pipeline), this.deployments);
+  }
+
+  /** The window since the last deploy (default an hour) against as long before it: worse or not. */
+  async sinceDeploy(pipeline?: string, minutes?: number): Promise<DeployComparisonFact> {
+    if (minutes !== undefined) assertWindowMinutes(minutes);
+    return deployComparison(this.healthContext(pipeline), this.deployments, minutes);
+  }
+
+  /** How the named build's gate ended (decided by whom, or closed), deciding nothing; undefined while open. */
+  async approvalOutcome(request: { pipeline?: string; build: string }): Promise<DecisionResult | undefined> {
+    assertBuildName(request.build);
+    return gateOutcome(this.context(request.pipeline), request.build);
+  }
+
   close(): void {
     this.clients.destroy();
     this.claims.close?.();
+  }
+
+  private healthContext(requested?: string): HealthContext {
+    const ctx = this.context(requested);
+    return { ...ctx, cloudwatch: this.clients.forRegion(ctx.pipeline.region).cloudwatch };
   }
 
   // Methods are async so that a bad pipeline name rejects like any other error, never throws synchronously.

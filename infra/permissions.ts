@@ -69,7 +69,21 @@ export function buildStatements(config: SageBuildConfig, access: BuildAccess): P
     }),
     ...rollbackStatements(config, access),
     ...(control && hasApprovalGates(config) ? [decisionStatement()] : []),
+    ...(control ? [healthStatement()] : []),
   ];
+}
+
+/**
+ * core/health: the fronts that answer "how is the endpoint doing" read its metrics with GetMetricData. On
+ * "*": GetMetricData has no resource type, so "*" is the only resource AWS accepts for it; the statement
+ * holds this one read-only action alone.
+ */
+export function healthStatement(): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadEndpointMetrics',
+    actions: ['cloudwatch:GetMetricData'],
+    resources: ['*'],
+  });
 }
 
 /**

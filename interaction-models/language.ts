@@ -22,7 +22,11 @@ export const CUSTOM_INTENTS = [
   'StopBuildIntent',
   'LastBuildsIntent',
   'EndpointStatusIntent',
+  'EndpointHealthIntent',
   'RollbackIntent',
+  'ApprovalsIntent',
+  'ApproveIntent',
+  'RejectIntent',
   'BuildPassedIntent',
 ] as const;
 export type CustomIntentName = (typeof CUSTOM_INTENTS)[number];
@@ -222,7 +226,7 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     'were there any failures today',
   ],
   EndpointStatusIntent: [
-    "(is|isn't) (my|the) [{pipeline}] endpoint (up|down|healthy|running|working|in service)",
+    "(is|isn't) (my|the) [{pipeline}] endpoint (up|down|running|working|in service)",
     '(which|what) (model|version) is (live|deployed|serving)',
     '(which|what) model is (live|deployed|serving) (on|to|in) {pipeline}',
     '(which|what) model is running (on|in) {pipeline}',
@@ -232,11 +236,21 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     `${WHAT_IS} the [{pipeline}] endpoint status`,
     `${WHAT_IS} deployed [on {pipeline}]`,
     `${WHAT_IS} running on the [{pipeline}] endpoint`,
-    `${HOW_IS} (my|the) [{pipeline}] endpoint [doing]`,
     'check the [{pipeline}] endpoint',
     'is the [new] [{pipeline}] model (live|deployed)',
     'has the [{pipeline}] model been deployed',
     'when was the [{pipeline}] model last deployed',
+  ],
+  // The endpoint's last hour from CloudWatch: traffic, errors, latency, CPU and memory.
+  EndpointHealthIntent: [
+    `${HOW_IS} (my|the) [{pipeline}] endpoint [(doing|performing)]`,
+    `${HOW_IS} (my|the) [{pipeline}] model (doing|performing) [in production]`,
+    "(is|isn't) (my|the) [{pipeline}] endpoint healthy",
+    'how healthy is (my|the) [{pipeline}] endpoint',
+    '[{pipeline}] endpoint health',
+    `${WHAT_IS} the [{pipeline}] endpoint (health|latency|error rate)`,
+    'are there [any] errors on the [{pipeline}] endpoint',
+    'how much traffic is the [{pipeline}] endpoint getting',
   ],
   // "Did it pass?": yes or no first, then how the build stands.
   BuildPassedIntent: [
@@ -257,6 +271,32 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     'put the previous [{pipeline}] model back',
     'bring back the previous [{pipeline}] model',
     "(i want to|i'd like to) roll back [the] [{pipeline}] [(endpoint|model)]",
+  ],
+  // Approval gates: what waits for a decision, and the decision itself (always confirmed first).
+  ApprovalsIntent: [
+    'is anything waiting for (me|my approval)',
+    'is there anything waiting for (me|my approval)',
+    "(what is|what's) waiting for (me|my approval)",
+    'what needs my approval',
+    'does anything need my approval',
+    '(are there|any) [{pipeline}] (deploys|deployments|approvals) waiting [for (me|my approval)]',
+    'is the [{pipeline}] (deploy|deployment) waiting for (me|my approval|approval)',
+  ],
+  ApproveIntent: [
+    'approve [the] [{pipeline}] (deploy|deployment|release)',
+    'approve it',
+    'approve {pipeline}',
+    'approve the [{pipeline}] (build|job|model)',
+    'let the [{pipeline}] (deploy|deployment) (go|go ahead|through)',
+    "(i want to|i'd like to) approve [the] [{pipeline}] (deploy|deployment)",
+  ],
+  RejectIntent: [
+    'reject [the] [{pipeline}] (deploy|deployment|release)',
+    'reject it',
+    'reject {pipeline}',
+    'reject the [{pipeline}] (build|job|model)',
+    "(don't|do not) deploy [the] [{pipeline}] (build|job|model)",
+    "(i want to|i'd like to) reject [the] [{pipeline}] (deploy|deployment)",
   ],
 };
 

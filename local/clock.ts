@@ -36,6 +36,8 @@ export class TimeScale {
 export interface SimContext {
   clock: Clock;
   timeScale: TimeScale;
+  /** Work of a seeded past build: it changes resources, but tells no event listener (see ExecutionTiming). */
+  quiet?: boolean;
 }
 
 export const DEFAULT_TIME_SCALE = 60;

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { guarded } from './listeners';
+import type { EndpointStateChangeEvent } from './sagemaker/endpoint-events';
 import type { PutEventsEvent } from './stepfunctions/events-tasks';
 import { redriveInfo, type ExecutionRecord } from './stepfunctions/model';
 
@@ -39,8 +40,11 @@ export interface ExecutionStatusChangeEvent {
 
 export type EventListener = (event: ExecutionStatusChangeEvent) => void;
 
-/** Any event on the bus: Step Functions' status changes and the events PutEvents tasks put (approval requests). */
-export type BusEvent = ExecutionStatusChangeEvent | PutEventsEvent;
+/**
+ * Any event on the bus: Step Functions' status changes, the events PutEvents tasks put (approval requests),
+ * and SageMaker's endpoint status changes.
+ */
+export type BusEvent = ExecutionStatusChangeEvent | PutEventsEvent | EndpointStateChangeEvent;
 export type AnyEventListener = (event: BusEvent) => void;
 
 export function statusChangeEvent(
@@ -111,6 +115,11 @@ export class EventBus {
    * SageBuild's approval requests to the notifier next to the status changes.
    */
   publishPut(event: PutEventsEvent): void {
+    this.deliver(event);
+  }
+
+  /** A "SageMaker Endpoint State Change": to every-event subscribers and the target URL, as the stack's rule. */
+  publishSageMaker(event: EndpointStateChangeEvent): void {
     this.deliver(event);
   }
 

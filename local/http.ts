@@ -15,6 +15,13 @@ export interface WireService {
   iamPrefix: string;
   contentType: string;
   operation(name: string): Operation | undefined;
+  /** How this service words an error on the wire, when not as a plain {"__type", "message"}. */
+  encodeError?(type: string, message: string, status: number): ErrorWire;
+}
+
+export interface ErrorWire {
+  body: object;
+  headers: Record<string, string>;
 }
 
 export interface WireHooks {
@@ -30,6 +37,7 @@ export function createWireHandler(services: WireService[], hooks: WireHooks) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     let contentType = FALLBACK_CONTENT_TYPE;
+    let service: WireService | undefined;
     try {
       const body = await readBody(
         req,
@@ -47,7 +55,7 @@ export function createWireHandler(services: WireService[], hooks: WireHooks) {
       }
       const target = String(req.headers['x-amz-target'] ?? '');
       const [prefix, operationName] = target.split('.', 2);
-      const service = services.find((s) => s.targetPrefix === prefix);
+      service = services.find((s) => s.targetPrefix === prefix);
       if (service) contentType = service.contentType;
       const operation = service && operationName ? service.operation(operationName) : undefined;
       if (req.method !== 'POST' || !service || !operation || !operationName) {
@@ -68,7 +76,11 @@ export function createWireHandler(services: WireService[], hooks: WireHooks) {
       if (status >= 500 && type === 'InternalFailure' && !(error instanceof AwsError)) {
         console.error(`local AWS: internal error: ${(error as Error).stack ?? String(error)}`);
       }
-      if (!res.headersSent) send(res, status, contentType, requestId, { __type: type, message });
+      const wire = service?.encodeError?.(type, message, status) ?? {
+        body: { __type: type, message },
+        headers: {},
+      };
+      if (!res.headersSent) send(res, status, contentType, requestId, wire.body, wire.headers);
     }
   };
 }
@@ -106,9 +118,11 @@ function send(
   contentType: string,
   requestId: string,
   body: unknown,
+  headers: Record<string, string> = {},
 ): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': contentType,
     'content-length': Buffer.byteLength(payload),
     'x-amzn-requestid': requestId,

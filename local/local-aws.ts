@@ -1,14 +1,17 @@
-// The local AWS: Step Functions and SageMaker over the real wire protocols on 127.0.0.1, so unmodified
+// The local AWS: Step Functions, SageMaker and CloudWatch over the real wire protocols on 127.0.0.1, so unmodified
 // AWS SDK clients reach it through AWS_ENDPOINT_URL. Runs ASL for real; SageMaker work is simulated.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_TIME_SCALE, realClock, TimeScale } from './clock';
+import { CloudWatchService } from './cloudwatch/service';
+import { cloudWatchErrorWire } from './cloudwatch/errors';
+import { DEFAULT_TIME_SCALE, realClock, TimeScale, type Clock } from './clock';
 import { EventBus, statusChangeEvent } from './events';
 import { FaultInjector, type FaultSettings } from './faults';
 import { createWireHandler, type WireService } from './http';
 import { guarded } from './listeners';
 import { AwsError } from './protocol';
+import { endpointMetrics } from './sagemaker/metrics';
 import { SageMakerSimulator } from './sagemaker/simulator';
 import { throttledTaskError } from './sagemaker/task-integration';
 import type { LocalFunction } from './stepfunctions/lambda-tasks';
@@ -31,6 +34,11 @@ export interface LocalAwsOptions {
   random?: () => number;
   /** How many of the most recent API calls to remember (default 10,000): a long `npm start` must not grow. */
   keepCalls?: number;
+  /**
+   * The clock live work runs on (default: the real one): builds, endpoints and the metrics CloudWatch reports.
+   * Tests move it forward to let simulated traffic pass.
+   */
+  clock?: Clock;
 }
 
 const DEFAULT_KEEP_CALLS = 10_000;
@@ -43,6 +51,8 @@ export class LocalAws {
   readonly events: EventBus;
   readonly sagemaker: SageMakerSimulator;
   readonly stepFunctions: StepFunctionsService;
+  readonly cloudWatch: CloudWatchService;
+  readonly clock: Clock;
   private readonly keepCalls: number;
   /** The most recent API calls, as IAM actions, in a ring: call number n sits at n % keepCalls. */
   private readonly callRing: string[] = [];
@@ -62,12 +72,20 @@ export class LocalAws {
     this.timeScale = new TimeScale(options.timeScale ?? DEFAULT_TIME_SCALE);
     this.faults = new FaultInjector(options.faults, options.random);
     this.events = new EventBus(options.eventTargetUrl);
-    this.sagemaker = new SageMakerSimulator({ region: this.region, accountId: this.accountId });
+    this.sagemaker = new SageMakerSimulator({
+      region: this.region,
+      accountId: this.accountId,
+      // SageMaker's own endpoint events go on the bus too, as on AWS (the notifier announces rollbacks).
+      onEndpointEvent: (event) => this.events.publishSageMaker(event),
+    });
+    this.clock = options.clock ?? realClock;
+    this.cloudWatch = new CloudWatchService(endpointMetrics(this.sagemaker), this.clock);
     this.stepFunctions = new StepFunctionsService({
       region: this.region,
       accountId: this.accountId,
       sim: this.sagemaker,
       timeScale: this.timeScale,
+      clock: this.clock,
       functions: this.functions,
       beforeTaskCall: (resource) => {
         // Only SageMaker tasks are throttled, with the error name their integration really surfaces.
@@ -174,6 +192,7 @@ export class LocalAws {
   private services(): WireService[] {
     const sfn = this.stepFunctions;
     const sim = this.sagemaker;
+    const cloudWatch = this.cloudWatch;
     return [
       {
         targetPrefix: 'AWSStepFunctions',
@@ -187,8 +206,17 @@ export class LocalAws {
         contentType: 'application/x-amz-json-1.1',
         operation: (name) =>
           sim.supports(name)
-            ? (input) => sim.call(name, input, { clock: realClock, timeScale: this.timeScale })
+            ? (input) => sim.call(name, input, { clock: this.clock, timeScale: this.timeScale })
             : undefined,
+      },
+      {
+        // CloudWatch speaks JSON 1.0 under its old Query-era target name, with Query error codes.
+        targetPrefix: 'GraniteServiceVersion20100801',
+        iamPrefix: 'cloudwatch',
+        contentType: 'application/x-amz-json-1.0',
+        operation: (name) =>
+          Object.hasOwn(cloudWatch.operations, name) ? cloudWatch.operations[name] : undefined,
+        encodeError: cloudWatchErrorWire,
       },
     ];
   }

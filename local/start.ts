@@ -130,6 +130,8 @@ async function main(): Promise<void> {
     print: (line) => terminal.print(line),
     // Cards move as the deployed ones do, a round per deployed minute on the local clock.
     refreshEveryMs: scaledRefreshMs(timeScale),
+    // The deploy watch checks as the deployed schedule does, every checkEveryMinutes on the local clock.
+    deployWatchEveryMs: scaledRefreshMs(timeScale, config.deployWatch.checkEveryMinutes * 60_000),
   });
   // Written once everything listens, so the CLI and the doctor find the fake Slack API too.
   writeSession(root, local.endpoint, config, slack.api);
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
       `SageBuild on a local AWS at ${local.endpoint} (time runs ${timeScale}x faster: a 45-minute training takes ${Math.round((45 * 60) / timeScale)} s).`,
       `Pipelines: ${pipelines.map(describePipeline).join(', ')}, ${own.length ? 'prod and dev' : 'each'} with a few past builds.`,
       ...pipelines.filter((p) => p.file).map(tryYourOwn),
-      'Try: status prod · why prod · start dev · list dev · endpoint dev · help. Ctrl-C quits.',
+      'Try: status prod · why prod · start dev · list dev · endpoint dev · health prod · help. Ctrl-C quits.',
       'Talk to the Alexa skill: alexa: is my build done · alexa: start a dev build, then alexa: yes',
       'Prod builds wait for approval before they deploy: approvals · approve prod · reject prod "why"',
       slack.banner,

@@ -28,7 +28,7 @@ export interface Memory {
 
 /** A start, stop or rollback waiting for "yes". */
 export interface Pending {
-  action: 'start' | 'stop' | 'rollback';
+  action: 'start' | 'stop' | 'rollback' | 'approve' | 'reject';
   pipeline: string;
   build?: string;
   /** The question asked, to ask it again after an unclear answer. */
@@ -128,7 +128,7 @@ function readMemory(attributes: Record<string, unknown>): Memory {
     memory.offer = { kind: 'details', pipeline: offer.pipeline };
   }
   const pending = attributes.pending as Memory['pending'] | undefined;
-  const actions = ['start', 'stop', 'rollback'];
+  const actions = ['start', 'stop', 'rollback', 'approve', 'reject'];
   if (pending && actions.includes(pending.action) && typeof pending.pipeline === 'string') {
     memory.pending = { action: pending.action, pipeline: pending.pipeline };
     if (typeof pending.build === 'string') memory.pending.build = pending.build;

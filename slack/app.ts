@@ -16,6 +16,7 @@ import { registerConversation } from './listeners/conversation';
 import type { SlackDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
 import { registerRollback } from './listeners/rollback';
+import { registerApproval } from './listeners/approval';
 import { OnceGate } from './listeners/once';
 import { GroupDirectory } from './listeners/requester';
 import type { SlackReceiver } from './receivers/receiver';
@@ -107,6 +108,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   registerActions(app, deps);
   registerHome(app, deps);
   registerRollback(app, deps);
+  registerApproval(app, deps);
   return { app, deps, start: () => receiver.start(), stop: () => receiver.stop() };
 }
 

@@ -205,6 +205,15 @@ describe('parseConfig', () => {
     expect(error.message).toContain('pipelines[2].aliases[0]: "PROD" is already used by pipeline prod');
   });
 
+  it('watches deploys for 30 minutes, every 5, unless told otherwise; a wait longer than the watch is refused', () => {
+    expect(parseConfig(config(), 't').deployWatch).toEqual({ minutes: 30, checkEveryMinutes: 5 });
+    expect(parseConfig(config({ deployWatch: { minutes: 0 } }), 't').deployWatch.minutes).toBe(0);
+    const error = configError(config({ deployWatch: { minutes: 10, checkEveryMinutes: 15 } }));
+    expect(error.message).toContain('deployWatch.checkEveryMinutes: must be at most minutes (10)');
+    expect(configError(config({ deployWatch: { minutes: -1 } })).field).toBe('deployWatch.minutes');
+    expect(configError(config({ deployWatch: { every: 5 } })).field).toBe('deployWatch.every');
+  });
+
   it('lists several problems and summarises beyond five', () => {
     const error = configError({ pipelines: Array.from({ length: 7 }, () => ({ name: 'x' })) });
     expect(error.message).toContain(

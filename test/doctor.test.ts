@@ -450,7 +450,7 @@ describe('the roles check with stand-in CloudFormation and IAM clients', () => {
       /^SageBuild-Skill is denied states:StopExecution on executions of sagebuild-prod and executions of sagebuild-dev \(no policy allows it\)\./,
     );
     expect(checks[1]?.detail).toBe(
-      'SageBuild-SlackBot may make all 15 calls it needs (Step Functions, SageMaker, DynamoDB, Secrets Manager).',
+      'SageBuild-SlackBot may make all 16 calls it needs (Step Functions, SageMaker, DynamoDB, CloudWatch, Secrets Manager).',
     );
     expect(checks[2]?.detail).toBe(
       `${arnOf('Notifier')} (the stack's NotifierRoleArn) does not exist. Deploy the stack again.`,

@@ -10,6 +10,7 @@ import {
   TEST_SIGNING_SECRET,
   blockActionBody,
   eventBody,
+  newTriggerId,
   signSlackRequest,
   slashCommandBody,
 } from './support/slack';
@@ -495,6 +496,61 @@ describe("Slack's Block Kit rules: what Slack refuses, the fake refuses, with Sl
       },
     });
     expect(slack.views).toHaveLength(1);
+  });
+
+  test('views.open: a modal for a fresh trigger_id, once; invalid, reused and expired triggers refused as Slack does', async () => {
+    const modal = (title = 'Reject the deploy', extra: Record<string, unknown> = {}) => ({
+      type: 'modal',
+      callback_id: 'reason',
+      title: { type: 'plain_text', text: title },
+      submit: { type: 'plain_text', text: 'Reject' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'reason',
+          label: { type: 'plain_text', text: 'Why?' },
+          element: { type: 'plain_text_input', action_id: 'reason', multiline: true, max_length: 500 },
+        },
+      ],
+      ...extra,
+    });
+    const open = (trigger_id: unknown, view: unknown = modal()) =>
+      quiet()
+        .views.open({ trigger_id, view } as never)
+        .then(
+          (answer) => answer as unknown as Record<string, unknown>,
+          (error: { data: Record<string, unknown> }) => error.data,
+        );
+    const trigger = newTriggerId();
+    expect(await open(trigger)).toMatchObject({
+      ok: true,
+      view: { type: 'modal', callback_id: 'reason', id: expect.stringMatching(/^V/) },
+    });
+    expect(await open(trigger)).toMatchObject({ ok: false, error: 'exchanged_trigger_id' });
+    expect(await open(newTriggerId(Date.now() - 3500))).toMatchObject({
+      ok: false,
+      error: 'expired_trigger_id',
+    });
+    expect(await open(undefined)).toMatchObject({ ok: false, error: 'invalid_trigger_id' });
+    expect(await open('1234567890.retried')).toMatchObject({ ok: false, error: 'invalid_trigger_id' });
+    // A refused view does not use the trigger up.
+    const kept = newTriggerId();
+    expect(await open(kept, modal('A title longer than twenty-four'))).toMatchObject({
+      error: 'invalid_arguments',
+      response_metadata: {
+        messages: ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]'],
+      },
+    });
+    expect(await open(kept, { ...modal(), submit: undefined })).toMatchObject({
+      error: 'invalid_arguments',
+      response_metadata: {
+        messages: [
+          '[ERROR] must provide a submit button when the view has input blocks [json-pointer:/view]',
+        ],
+      },
+    });
+    expect(await open(kept)).toMatchObject({ ok: true });
+    expect(slack.views.map((v) => v.kind)).toEqual(['modal', 'modal']);
   });
 
   test('a response_url refuses bad blocks with HTTP 400 and the code, and leaves the message alone', async () => {

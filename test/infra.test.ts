@@ -196,6 +196,8 @@ describe('IAM', () => {
     const unscoped = new Set([
       'ecr:GetAuthorizationToken',
       'cloudwatch:PutMetricData',
+      // Endpoint health reads metrics; GetMetricData has no resource type either.
+      'cloudwatch:GetMetricData',
       // X-Ray, for the Lambdas and the state machine.
       ...XRAY_WRITE,
       'xray:GetSamplingRules',
@@ -240,7 +242,13 @@ describe('IAM', () => {
       'states:ListExecutions',
     ];
     const rollback = ['sagemaker:AddTags', 'sagemaker:DescribeModel', 'sagemaker:UpdateEndpoint'];
-    const control = [...read, ...rollback, 'states:StartExecution', 'states:StopExecution'];
+    const control = [
+      ...read,
+      ...rollback,
+      'states:StartExecution',
+      'states:StopExecution',
+      'cloudwatch:GetMetricData',
+    ];
     const slack = [
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
@@ -255,6 +263,24 @@ describe('IAM', () => {
     expect(actionsOf(statements('sagebuild-notifier'))).toEqual(
       [...logs, ...read, ...slack, 'sqs:SendMessage'].sort(),
     );
+  });
+
+  test('endpoint metrics: GetMetricData alone, on "*" (it has no resource type), for the fronts only', () => {
+    const { statements } = synth(baseConfig());
+    for (const service of ['sagebuild-skill', 'sagebuild-slack-bot']) {
+      const metrics = statements(service).filter((s) =>
+        [s.Action].flat().includes('cloudwatch:GetMetricData'),
+      );
+      expect(metrics).toEqual([
+        expect.objectContaining({
+          Sid: 'ReadEndpointMetrics',
+          Action: 'cloudwatch:GetMetricData',
+          Resource: '*',
+        }),
+      ]);
+    }
+    const notifier = statements('sagebuild-notifier').flatMap((s) => [s.Action].flat());
+    expect(notifier.filter((action) => action.startsWith('cloudwatch:'))).toEqual([]);
   });
 
   test('build actions are on the configured state machines and their executions only', () => {
@@ -330,7 +356,11 @@ describe('the Slack side', () => {
     const { template, fn, resources } = synth(baseConfig());
     const [notifierId] = fn('sagebuild-notifier');
     const [[queueId]] = resources('AWS::SQS::Queue') as [[string, Resource]];
-    template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 1);
+    template.resourcePropertiesCountIs(
+      'AWS::Events::Rule',
+      { EventPattern: Match.objectLike({ source: ['aws.states'] }) },
+      1,
+    );
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectEquals({
         source: ['aws.states'],
@@ -363,10 +393,39 @@ describe('the Slack side', () => {
     });
   });
 
+  test('the configured endpoints settling go to the notifier, which may read their rollback tags', () => {
+    const { template, fn, resources, statements } = synth(baseConfig());
+    const [notifierId] = fn('sagebuild-notifier');
+    const [[queueId]] = resources('AWS::SQS::Queue') as [[string, Resource]];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectEquals({
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Endpoint State Change'],
+        detail: {
+          EndpointName: ['churn-prod', 'churn-dev'],
+          EndpointStatus: ['IN_SERVICE', 'FAILED', 'UPDATE_ROLLBACK_FAILED'],
+        },
+      }),
+      Targets: [Match.objectLike({ Arn: getAtt(notifierId), DeadLetterConfig: { Arn: getAtt(queueId) } })],
+    });
+    const endpointArns = ['churn-prod', 'churn-dev'].map(
+      (name) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}`,
+    );
+    const reads = (action: string) =>
+      statements('sagebuild-notifier').filter((s) => [s.Action].flat().includes(action));
+    expect(reads('sagemaker:ListTags').map((s) => [s.Resource].flat().sort())).toEqual([endpointArns.sort()]);
+    // DescribeEndpoint too (on the account's endpoints: a build may deploy to one its input names).
+    expect(reads('sagemaker:DescribeEndpoint')).toHaveLength(1);
+    // The notifier only reads endpoints: changing or tagging them is for the people's functions.
+    for (const action of ['sagemaker:AddTags', 'sagemaker:UpdateEndpoint']) expect(reads(action)).toEqual([]);
+  });
+
   test("every minute a schedule invokes the notifier, without retries, to move running builds' cards on", () => {
     const { template, fn, resources } = synth(baseConfig());
     const [notifierId] = fn('sagebuild-notifier');
-    const schedules = resources('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+    const schedules = resources('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.ScheduleExpression === 'rate(1 minute)',
+    );
     expect(schedules.map(([, r]) => r.Properties)).toEqual([
       expect.objectContaining({
         ScheduleExpression: 'rate(1 minute)',
@@ -383,6 +442,43 @@ describe('the Slack side', () => {
       Principal: 'events.amazonaws.com',
       SourceArn: getAtt(scheduleId),
     });
+  });
+
+  test('every checkEveryMinutes the deploy watch rule invokes the notifier, which knows that rule by name', () => {
+    const { template, fn, resources } = synth({
+      ...baseConfig(),
+      deployWatch: { minutes: 45, checkEveryMinutes: 3 },
+    });
+    const [notifierId, notifier] = fn('sagebuild-notifier');
+    const watches = resources('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.ScheduleExpression === 'rate(3 minutes)',
+    );
+    expect(watches).toHaveLength(1);
+    const [[watchId, watch]] = watches as [[string, Resource]];
+    expect(watch.Properties).toMatchObject({
+      State: 'ENABLED',
+      Targets: [
+        expect.objectContaining({ Arn: getAtt(notifierId), RetryPolicy: { MaximumRetryAttempts: 0 } }),
+      ],
+    });
+    const name = watch.Properties.Name as string;
+    expect(name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
+    // A plain string in the function's environment: a reference to the rule would make a cycle.
+    expect(
+      (notifier.Properties.Environment as { Variables: Json }).Variables.SAGEBUILD_DEPLOY_WATCH_RULE,
+    ).toBe(name);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt(notifierId),
+      Principal: 'events.amazonaws.com',
+      SourceArn: getAtt(watchId),
+    });
+  });
+
+  test('with the deploy watch off there is no rule for it', () => {
+    const { resources } = synth({ ...baseConfig(), deployWatch: { minutes: 0 } });
+    const schedules = resources('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
   });
 
   test('the bot answers on a function URL without IAM auth (Slack signs its requests)', () => {

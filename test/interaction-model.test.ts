@@ -351,7 +351,9 @@ describe('matcher', () => {
     ['give me details about the prod build', 'BuildDetailsIntent', 'prod'],
     ['who started it', 'BuildDetailsIntent', undefined],
     ['how many builds ran today', 'LastBuildsIntent', undefined],
-    ['is the prod endpoint healthy', 'EndpointStatusIntent', 'prod'],
+    ['is the prod endpoint healthy', 'EndpointHealthIntent', 'prod'],
+    ['how is the prod endpoint doing', 'EndpointHealthIntent', 'prod'],
+    ['is the prod endpoint up', 'EndpointStatusIntent', 'prod'],
     ['which model is live', 'EndpointStatusIntent', undefined],
   ])('"%s" → %s (pipeline %s)', (utterance, intent, pipeline) => {
     const match = matchUtterance(model, utterance);

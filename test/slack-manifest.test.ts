@@ -44,6 +44,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'views.publish': null,
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
 };
 
 /** The bot scope each event subscription needs; null: none. */

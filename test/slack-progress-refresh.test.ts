@@ -11,6 +11,7 @@ import type { SageBuildConfig } from '../core/config/schema';
 import { SageBuild } from '../core/sagebuild';
 import { cardFor } from '../slack/listeners/card';
 import { BuildNotifier, refreshCardMessage } from '../slack/notifier/notifier';
+import { ApprovalNotifier } from '../slack/notifier/approval-requests';
 import { progressWebClient, ProgressRefresh, type ProgressReport } from '../slack/notifier/progress-refresh';
 import { notifierWebClient } from '../slack/notifier/web-client';
 import { createNotifierHandler } from '../slack/notifier-lambda';
@@ -226,7 +227,17 @@ describe("the notifier Lambda's scheduled event", () => {
 
   test('goes to the progress refresh, status changes to the notifier, anything else is ignored', async () => {
     const store = new MemoryStore();
-    const parts = { notifier: notifierWith(store), progress: refresherWith(store) };
+    const parts = {
+      notifier: notifierWith(store),
+      progress: refresherWith(store),
+      approvals: new ApprovalNotifier({
+        core: stack.core,
+        web: notifierWebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.apiUrl }),
+        store,
+        config: stack.core.config,
+        log,
+      }),
+    };
     const captured = captureLog();
     const handler = createNotifierHandler({ log: captured.log, setUp: async () => parts });
     const context = { awsRequestId: 'notifier-1', getRemainingTimeInMillis: () => 29_000 };

@@ -88,6 +88,7 @@ describe.each(adapters)('the $name store', ({ make }) => {
       unposted: ['C0C', 'C0D'],
       startedBySlackUser: 'U0ANA',
       busyUntil: '2026-11-20T10:01:00Z',
+      deployWarnedAt: '2026-11-20T10:20:00Z',
     });
     expect(await store.saveCard(full, 0)).toBe(true);
     expect(await store.getCard(ARN)).toEqual(full);
@@ -212,6 +213,20 @@ describe.each(adapters)('the $name store', ({ make }) => {
     await store.claimEvent('event-2');
     later(3_600_000);
     expect(await store.leaseEvent('event-2', 60_000)).toBe('in-progress');
+  });
+
+  test('approval cards: one per channel per build, a repost replaces it, gone after the card retention', async () => {
+    expect(await store.approvalCards(ARN)).toEqual([]);
+    await store.rememberApprovalCard(ARN, { channel: 'C0B', ts: '1.2' });
+    await store.rememberApprovalCard(ARN, { channel: 'C0A', ts: '1.1' });
+    await store.rememberApprovalCard(ARN, { channel: 'C0B', ts: '1.3' });
+    await store.rememberApprovalCard(`${ARN}-other`, { channel: 'C0A', ts: '9.9' });
+    expect(await store.approvalCards(ARN)).toEqual([
+      { channel: 'C0A', ts: '1.1' },
+      { channel: 'C0B', ts: '1.3' },
+    ]);
+    later(RETENTION_MS.card + 1000);
+    expect(await store.approvalCards(ARN)).toEqual([]);
   });
 
   test('subscriptions: per pipeline, sorted, idempotent, and they do not expire', async () => {

@@ -184,6 +184,10 @@ const LAST_PROD =
 const LAST_DEV = /^The last 3 dev builds: Ana Lima's from .+ ago failed while grading the metrics, .+\.$/;
 const ENDPOINT_PROD = /^The churn-prod endpoint is in service\.$/;
 const ENDPOINT_DEV = /^The churn-dev endpoint is in service\.$/;
+const HEALTH_PROD =
+  /^The prod endpoint is healthy: [\d,]+ requests in the last hour, [\d.]+ percent failed, and the model answers in about \d+ milliseconds\. It has served the nightly schedule's build for .+\.$/;
+const HEALTH_DEV =
+  /^The dev endpoint is healthy: [\d,]+ requests in the last hour, .+ It has served Ana Lima's build for .+\.$/;
 const START_DEV = /^Start a new dev build\?$/;
 const START_PROD = /^Start a new prod build\?$/;
 const NO_PROD_TO_STOP = /^No prod build is running, so there's nothing to stop\.$/;
@@ -252,6 +256,12 @@ const ROWS: Record<string, Row[]> = {
     ['which model is live on production', 'EndpointStatusIntent', 'production', ENDPOINT_PROD],
     ["what's deployed", 'EndpointStatusIntent', undefined, ENDPOINT_PROD],
     ['endpoint status', 'EndpointStatusIntent', undefined, ENDPOINT_PROD],
+  ],
+  EndpointHealthIntent: [
+    ['how is the prod endpoint doing', 'EndpointHealthIntent', 'prod', HEALTH_PROD],
+    ['is the endpoint healthy', 'EndpointHealthIntent', undefined, HEALTH_PROD],
+    ["how's the dev model performing", 'EndpointHealthIntent', 'dev', HEALTH_DEV],
+    ['production endpoint health', 'EndpointHealthIntent', 'production', HEALTH_PROD],
   ],
   StartBuildIntent: [
     ['start a build', 'StartBuildIntent', undefined, START_PROD],

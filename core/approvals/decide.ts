@@ -83,6 +83,15 @@ export async function decide(
   return result;
 }
 
+/**
+ * How a build's gate ended, for a card to say so (who decided and when, or that it closed): read from the
+ * history, deciding nothing. Undefined while the gate is still open.
+ */
+export async function gateOutcome(ctx: BuildContext, build: string): Promise<DecisionResult | undefined> {
+  const found = await gateToDecide(ctx, build);
+  return found.gate.end ? settled(found) : undefined;
+}
+
 async function send(
   ctx: BuildContext,
   taskToken: string,

@@ -1,6 +1,7 @@
 // The AWS SDK clients the core uses, sized for an 8-second voice budget: each request has a timeout and
 // retries are few. AWS_ENDPOINT_URL (the standard variable) points them at the local AWS.
 
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
@@ -14,6 +15,8 @@ export interface AwsClientSettings {
 export interface AwsClients {
   sfn: SFNClient;
   sagemaker: SageMakerClient;
+  /** Only health answers use it (GetMetricData). */
+  cloudwatch: CloudWatchClient;
 }
 
 /** Any AWS SDK client's options for these settings: a timeout per request, connection included, and few retries. */
@@ -40,7 +43,11 @@ export class AwsClientPool {
     let clients = this.byRegion.get(region);
     if (!clients) {
       const common = clientOptions(this.settings, region);
-      clients = { sfn: new SFNClient(common), sagemaker: new SageMakerClient(common) };
+      clients = {
+        sfn: new SFNClient(common),
+        sagemaker: new SageMakerClient(common),
+        cloudwatch: new CloudWatchClient(common),
+      };
       this.byRegion.set(region, clients);
     }
     return clients;
@@ -50,6 +57,7 @@ export class AwsClientPool {
     for (const clients of this.byRegion.values()) {
       clients.sfn.destroy();
       clients.sagemaker.destroy();
+      clients.cloudwatch.destroy();
     }
     this.byRegion.clear();
   }

@@ -2,7 +2,7 @@
 
 import { AccessDenied, AwsCredentialsInvalid, AwsUnavailable } from '../errors';
 
-type Service = 'Step Functions' | 'SageMaker';
+type Service = 'Step Functions' | 'SageMaker' | 'CloudWatch';
 
 interface SdkErrorShape {
   name?: string;

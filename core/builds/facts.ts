@@ -92,6 +92,8 @@ export interface BuildStatusFact extends BuildSummary {
   startedBy?: StartedBy;
   /** The step the build is in (running), or ended in (finished). */
   currentStep?: StepFact;
+  /** Set while the build waits at an approval gate: for whom (names to show), since when. */
+  awaitingApproval?: { approvers: string[]; since?: Date };
   /** The machine's main steps, marked from the history; present when the machine's definition is known. */
   steps?: StepLineFact[];
   training?: TrainingFact;
@@ -220,6 +222,22 @@ export interface RollbackRecord {
   endpointConfigName: string;
   /** True while the endpoint is still updating to that config. */
   inProgress: boolean;
+}
+
+/** A rollback the endpoint settled from: for the announcement in the channels, whichever front did it. */
+export interface RollbackNewsFact {
+  pipeline: string;
+  endpointName: string;
+  /** done: the endpoint serves the rolled-back model. failed: it doesn't (SageMaker's reason when it gave one). */
+  outcome: 'done' | 'failed';
+  /** The endpoint's status as it settled: InService, Failed or UpdateRollbackFailed. */
+  endpointStatus: string;
+  record: RollbackRecord;
+  /** The build whose model it went back to, when still among the recent builds. */
+  to?: DeployedBuildFact;
+  failureReason?: string;
+  /** The same for every event of this rollback (a hash, 64 characters): what announcements dedupe on. */
+  key: string;
 }
 
 /** One final metric of a build's training job, next to the live model's. */

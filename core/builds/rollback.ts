@@ -185,7 +185,7 @@ function isBuild(build: BuildDeployment | undefined, nameOrArn: string): boolean
   return build !== undefined && (build.name === nameOrArn || build.executionArn === nameOrArn);
 }
 
-function deployedFact(build: BuildDeployment): DeployedBuildFact {
+export function deployedFact(build: BuildDeployment): DeployedBuildFact {
   const fact: DeployedBuildFact = {
     name: build.name,
     startedAt: build.startedAt,

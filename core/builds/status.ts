@@ -194,6 +194,8 @@ async function statusOf(ctx: BuildContext, item: ExecutionListItem, lookups: Loo
   // Waiting at a gate: whom for ("waiting for approval from Ana or Bo").
   if (step?.state === 'running' && roles?.get(step.name) === 'approval' && ctx.pipeline.approval) {
     step.label = approvalStepLabel(approverNames(ctx.pipeline));
+    fact.awaitingApproval = { approvers: approverNames(ctx.pipeline) };
+    if (step.startedAt) fact.awaitingApproval.since = step.startedAt;
   }
   if (lookups.withSteps && machine) {
     const steps = await inTime(ctx, unknown, 'steps', () => stepsOf(ctx, machine, { reading, events }, fact));

@@ -222,6 +222,31 @@ const slack = z.strictObject({
   tokensSecretId: z.optional(z.string().check(z.minLength(1))),
 });
 
+/**
+ * The deploy watch: for `minutes` after a build's deploy succeeds, the endpoint is compared with the hour
+ * before the deploy every `checkEveryMinutes`, and Slack is told once if it got clearly worse. 0 minutes: off.
+ */
+export const DEFAULT_DEPLOY_WATCH = { minutes: 30, checkEveryMinutes: 5 };
+const deployWatch = z.prefault(
+  z
+    .strictObject({
+      minutes: wholeNumber(0, 180, DEFAULT_DEPLOY_WATCH.minutes),
+      checkEveryMinutes: wholeNumber(1, 60, DEFAULT_DEPLOY_WATCH.checkEveryMinutes),
+    })
+    .check(
+      z.superRefine((watch, ctx) => {
+        if (watch.minutes > 0 && watch.checkEveryMinutes > watch.minutes) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['checkEveryMinutes'],
+            message: `must be at most minutes (${watch.minutes}): a longer wait would never check`,
+          });
+        }
+      }),
+    ),
+  {},
+);
+
 // Loose at the top level only: later features add their own sections next to these.
 export const configSchema = z
   .looseObject({
@@ -229,6 +254,7 @@ export const configSchema = z
     aws,
     alexa: z.optional(alexa),
     slack: z.optional(slack),
+    deployWatch,
     defaultPipeline: z.optional(z.string()),
     pipelines: z.array(pipeline).check(z.minLength(1, 'must list at least one pipeline')),
   })

@@ -18,6 +18,7 @@ const SERVICES: Record<string, string> = {
   sagemaker: 'SageMaker',
   dynamodb: 'DynamoDB',
   secretsmanager: 'Secrets Manager',
+  cloudwatch: 'CloudWatch',
 };
 
 /** Denials listed in full; the rest are counted. */

@@ -124,6 +124,9 @@ export function roleNeeds(role: LambdaRole, config: SageBuildConfig, place: Stac
       needs.push({ action, resource: '*', what: 'approval gates' });
     }
   }
+  // core/health: GetMetricData has no resource type, so IAM judges it on "*".
+  if (role.controlsBuilds)
+    needs.push({ action: 'cloudwatch:GetMetricData', resource: '*', what: 'endpoint metrics' });
   if (role.usesSlack && config.slack) needs.push(...slackNeeds(config.slack, place));
   return needs;
 }

@@ -21,15 +21,19 @@ import {
   PipelineNotFound,
   RollbackRefused,
   StartOutcomeUnknown,
+  EndpointNotFound,
+  EndpointNotServing,
 } from '../errors';
 import { relativeTime } from './duration';
 import { readableReason, spokenList } from './sentences';
 import { rollbackRefusedSentence } from './rollback';
+import { statusWords } from './health';
 import { buildRefNotFoundSentence } from './build-refs';
 
 const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
   'Step Functions': 'AWS Step Functions',
   SageMaker: 'Amazon SageMaker',
+  CloudWatch: 'Amazon CloudWatch',
 };
 
 function knownPipelines(known: string[]): string {
@@ -106,6 +110,12 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
     return error.build
       ? `The build ${error.build} isn't waiting for approval, so there's nothing to decide.`
       : `No ${error.pipeline} build is waiting for approval, so there's nothing to decide.`;
+  }
+  if (error instanceof EndpointNotFound) {
+    return `The ${error.pipeline} pipeline has no endpoint yet, so there's no traffic to report. A successful build creates it.`;
+  }
+  if (error instanceof EndpointNotServing) {
+    return `The ${error.pipeline} endpoint isn't serving a model yet (it's ${statusWords(error.status)}), so there's no traffic to report.`;
   }
   if (error instanceof InputKeyNotAllowed) return notAllowedSentence(error);
   if (error instanceof InvalidInput) return `I can't use that input: ${readableReason(error.message)}`;

@@ -37,6 +37,7 @@ export {
   rollbackRefusedSentence,
   rollbackUnanswered,
   rolledBack,
+  rollbackSettled,
   someoneRolledBack,
 } from './rollback';
 export { comparisonSentence, metricLabel, metricLine, metricValue } from './comparison';
@@ -46,7 +47,28 @@ export {
   approvalStepLabel,
   decisionSentence,
   qualityGateSentence,
+  onlyApprovers,
+  gateAlreadyClosed,
+  gateOutcomeLine,
+  approvalWaitingLine,
+  approveQuestion,
+  gateOutcomeSentence,
+  rejectQuestion,
+  awaitingApprovalLine,
+  spokenComparison,
+  spokenWaiting,
+  spokenDecisionQuestion,
+  spokenDecision,
+  NOTHING_WAITING,
 } from './approvals';
+export {
+  deployComparisonAnswer,
+  healthAnswer,
+  healthSpeech,
+  latency,
+  percent,
+  problemClause,
+} from './health';
 export { whyAnswer } from './why';
 export { whoseBuild, WhoseBuild } from './build-names';
 export { passedAnswer } from './passed';

@@ -4,6 +4,7 @@
 
 import type {
   DeployedBuildFact,
+  RollbackNewsFact,
   RollbackPlan,
   RollbackRecord,
   RollbackResult,
@@ -60,6 +61,29 @@ export function rolledBack(result: RollbackResult, now: Date, voice = false): st
 export function someoneRolledBack(who: string, result: RollbackResult, now: Date): string {
   const from = result.from ? `, replacing the model from ${result.from.name}` : '';
   return `${who} rolled ${result.pipeline} back to the model from ${buildPhrase(result.to, now)}${from}. ${UPDATING}`;
+}
+
+/**
+ * Told to everyone once the endpoint settled, with who did it (`who` as the front names people):
+ * "Ana rolled prod back to the model from Bo's build of today 09:10 (prod-nightly-3), replacing the model
+ * from prod-nightly-4. The endpoint churn-prod serves it now." A failed one says so, and what serves.
+ */
+export function rollbackSettled(who: string, news: RollbackNewsFact, now: Date): string {
+  const model = news.to
+    ? `the model from ${buildPhrase(news.to, now)}`
+    : `the model from build ${news.record.build}`;
+  const endpoint = `The endpoint ${news.endpointName}`;
+  if (news.outcome === 'done') {
+    const from = news.record.fromBuild ? `, replacing the model from ${news.record.fromBuild}` : '';
+    return `${who} rolled ${news.pipeline} back to ${model}${from}. ${endpoint} serves it now.`;
+  }
+  const reason = news.failureReason ? ` SageMaker said: ${news.failureReason}` : '';
+  const previous = news.record.fromBuild ? `the model from ${news.record.fromBuild}` : 'the model it had';
+  const state =
+    news.endpointStatus === 'InService'
+      ? `${endpoint} keeps serving ${previous}.`
+      : `${endpoint} is ${news.endpointStatus === 'Failed' ? 'failed' : 'stuck after a failed update'}.`;
+  return `${who} tried to roll ${news.pipeline} back to ${model}, but the rollback failed.${reason} ${state}`;
 }
 
 function notRecorded(result: RollbackResult): string {

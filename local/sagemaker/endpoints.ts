@@ -23,6 +23,11 @@ import { NameMap, requireName, sageMakerArn, type Account } from './names';
 import { listPage } from './paging';
 import type { SimRuntime } from './runtime';
 import { healthCheckFailure, type Simulation } from './scenario';
+import type { TrafficProfile, VariantTimeline } from './traffic';
+import type { EndpointSnapshot } from './endpoint-events';
+
+/** Told of every status change, as SageMaker tells EventBridge (tags are the caller's to add). */
+export type EndpointStatusListener = (endpoint: Omit<EndpointSnapshot, 'tags'>) => void;
 
 const IN_PROGRESS: readonly EndpointStatus[] = [
   'Creating',
@@ -46,6 +51,8 @@ interface Endpoint {
   /** When the serving config's variants went live; unset until the first deployment succeeds. */
   deployedAt?: number;
   pending?: { config: EndpointConfig; startTime: number };
+  /** Every config that went live, oldest first: the traffic CloudWatch reports follows it. */
+  deployments: { at: number; config: EndpointConfig }[];
   failureReason?: string;
   creationTime: number;
   lastModifiedTime: number;
@@ -69,6 +76,7 @@ export class Endpoints {
     private readonly configs: EndpointConfigs,
     /** Which simulation, if any, the training job that produced this model data asked for. */
     private readonly simulationFor: (modelDataUrl: string) => Simulation | undefined,
+    private readonly onStatus?: EndpointStatusListener,
   ) {}
 
   create(input: Input, ctx: SimContext): CreateEndpointOutput {
@@ -78,7 +86,7 @@ export class Endpoints {
     const now = ctx.clock.now();
     const endpoint = this.endpoints.add(
       name,
-      { name, arn, status: 'Creating', config, creationTime: now, lastModifiedTime: now },
+      { name, arn, status: 'Creating', config, creationTime: now, lastModifiedTime: now, deployments: [] },
       () => alreadyExistsError('endpoint', arn),
     );
     endpoint.cancel = this.runtime.after(ctx, CREATE_MINUTES * 60, () => {
@@ -88,6 +96,7 @@ export class Endpoints {
         this.setStatus(endpoint, 'Failed', ctx);
       } else {
         endpoint.deployedAt = ctx.clock.now();
+        endpoint.deployments.push({ at: endpoint.deployedAt, config });
         this.setStatus(endpoint, 'InService', ctx);
       }
     });
@@ -111,6 +120,7 @@ export class Endpoints {
       if (!failing) {
         endpoint.config = config;
         endpoint.deployedAt = ctx.clock.now();
+        endpoint.deployments.push({ at: endpoint.deployedAt, config });
         endpoint.failureReason = undefined;
         endpoint.pending = undefined;
         this.setStatus(endpoint, 'InService', ctx);
@@ -208,6 +218,21 @@ export class Endpoints {
     );
   }
 
+  /**
+   * What the endpoint's variant served over time, for the metrics it publishes; undefined when there is no
+   * such endpoint or variant (CloudWatch then has no data).
+   */
+  timeline(endpointName: string, variantName: string): VariantTimeline | undefined {
+    const endpoint = this.endpoints.get(endpointName);
+    // Metric dimensions match exactly: "churn-prod" and "Churn-Prod" are different series.
+    if (!endpoint || endpoint.name !== endpointName) return undefined;
+    const deployments = endpoint.deployments.flatMap(({ at, config }) => {
+      const variant = config.variants.find((v) => v.VariantName === variantName);
+      return variant ? [{ at, profile: this.profileOf(config, variantName) }] : [];
+    });
+    return deployments.length > 0 ? { endpointName, variantName, deployments } : undefined;
+  }
+
   private require(name: string): Endpoint {
     // Real SageMaker answers a missing endpoint with ValidationException, not ResourceNotFound.
     return this.endpoints.require(name, () =>
@@ -227,21 +252,41 @@ export class Endpoints {
     endpoint.status = status;
     endpoint.lastModifiedTime = ctx.clock.now();
     this.changed(endpoint);
+    if (ctx.quiet) return;
+    this.onStatus?.({
+      name: endpoint.name,
+      arn: endpoint.arn,
+      configName: endpoint.config.name,
+      status,
+      variants: endpoint.config.variants.map((v) => ({
+        weight: v.InitialVariantWeight ?? 1,
+        count: v.InitialInstanceCount ?? 1,
+      })),
+      creationTime: endpoint.creationTime,
+      lastModifiedTime: endpoint.lastModifiedTime,
+    });
   }
 
   /** The first variant whose model came from a job that asked for an endpoint failure. */
   private failingVariant(config: EndpointConfig): string | undefined {
-    return config.variants.find((variant) => {
-      const model = config.models.get(variant.VariantName ?? '');
-      return (
-        model !== undefined &&
-        containersOf(model).some(
-          (container) =>
-            container.ModelDataUrl !== undefined &&
-            this.simulationFor(container.ModelDataUrl) === 'endpoint-failure',
-        )
-      );
-    })?.VariantName;
+    return config.variants.find((variant) =>
+      this.simulationsOf(config, variant.VariantName ?? '').includes('endpoint-failure'),
+    )?.VariantName;
+  }
+
+  /** The simulations the training jobs behind a variant's model asked for. */
+  private simulationsOf(config: EndpointConfig, variantName: string): Simulation[] {
+    const model = config.models.get(variantName);
+    return (model ? containersOf(model) : []).flatMap((container) => {
+      const simulation = container.ModelDataUrl ? this.simulationFor(container.ModelDataUrl) : undefined;
+      return simulation ? [simulation] : [];
+    });
+  }
+
+  private profileOf(config: EndpointConfig, variantName: string): TrafficProfile {
+    const simulations = this.simulationsOf(config, variantName);
+    if (simulations.includes('serving-errors')) return 'serving-errors';
+    return simulations.includes('no-traffic') ? 'no-traffic' : 'busy';
   }
 
   private variantSummaries(endpoint: Endpoint, deployedAt: number): ProductionVariantSummary[] {

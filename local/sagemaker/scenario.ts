@@ -3,9 +3,17 @@
 import type { SecondaryStatus } from '@aws-sdk/client-sagemaker';
 import { validationError } from './errors';
 
-/** `sagebuild_simulate`: which failure to act out. */
-export type Simulation = 'training-failure' | 'endpoint-failure';
-const SIMULATIONS: readonly Simulation[] = ['training-failure', 'endpoint-failure'];
+/**
+ * `sagebuild_simulate`: which failure to act out. `serving-errors` deploys fine and then serves badly (errors,
+ * slow answers); `no-traffic` deploys a model nobody calls.
+ */
+export type Simulation = 'training-failure' | 'endpoint-failure' | 'serving-errors' | 'no-traffic';
+const SIMULATIONS: readonly Simulation[] = [
+  'training-failure',
+  'endpoint-failure',
+  'serving-errors',
+  'no-traffic',
+];
 
 export interface Phase {
   status: SecondaryStatus;

@@ -8,6 +8,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import { realClock, TimeScale, type SimContext } from '../clock';
 import { countChecked } from '../conformance';
+import { endpointStateChangeEvent, type EndpointStateChangeEvent } from './endpoint-events';
 import { Endpoints } from './endpoints';
 import { SageMakerApiError } from './errors';
 import { copy, type Input } from './input';
@@ -17,9 +18,13 @@ import { SimRuntime } from './runtime';
 import { Tags } from './tags';
 import { REQUEST_SHAPES, trainingJobRules } from './request-shapes';
 import { TrainingJobs } from './training';
+import type { VariantTimeline } from './traffic';
 import { readRequest } from './validation';
 
-export type SageMakerSimulatorOptions = Account;
+export type SageMakerSimulatorOptions = Account & {
+  /** Each endpoint status change, as SageMaker sends it to EventBridge. */
+  onEndpointEvent?: (event: EndpointStateChangeEvent) => void;
+};
 
 type Operation = (input: Input, ctx: SimContext) => object;
 
@@ -33,11 +38,18 @@ export class SageMakerSimulator {
     this.training = new TrainingJobs(account, this.runtime);
     const models = new Models(account);
     const configs = new EndpointConfigs(account, models);
-    this.endpoints = new Endpoints(account, this.runtime, configs, (url) =>
-      this.training.simulationForModelData(url),
+    const onEvent = account.onEndpointEvent;
+    this.endpoints = new Endpoints(
+      account,
+      this.runtime,
+      configs,
+      (url) => this.training.simulationForModelData(url),
+      onEvent &&
+        ((endpoint) =>
+          onEvent(endpointStateChangeEvent({ ...endpoint, tags: tags.mapOf(endpoint.arn) }, account))),
     );
     // Only endpoints take tags here: a rollback is recorded on the endpoint it changed.
-    const tags = new Tags((arn) => this.endpoints.byArn(arn));
+    const tags: Tags = new Tags((arn) => this.endpoints.byArn(arn));
     this.operations = {
       CreateTrainingJob: (input, ctx) => this.training.create(input, ctx),
       DescribeTrainingJob: (input) => this.training.describe(input),
@@ -95,6 +107,11 @@ export class SageMakerSimulator {
   /** Resolves with DescribeEndpoint's output once the endpoint is InService, Failed or otherwise settled. */
   async waitForEndpoint(name: string, signal?: AbortSignal): Promise<DescribeEndpointOutput> {
     return copy(await this.endpoints.waitUntilSettled(name, signal));
+  }
+
+  /** What an endpoint's variant served over time, for the metrics the local CloudWatch reports. */
+  variantTimeline(endpointName: string, variantName: string): VariantTimeline | undefined {
+    return this.endpoints.timeline(endpointName, variantName);
   }
 
   /** Scenario hook for tests: see Endpoints.forceStatus. */

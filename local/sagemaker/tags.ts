@@ -31,6 +31,12 @@ export class Tags {
     return { Tags: list };
   }
 
+  /** The tags of the resource an ARN names, as a key-value map (empty when there is none). */
+  mapOf(arn: string): Record<string, string> {
+    const resource = this.resourceByArn(arn);
+    return resource ? Object.fromEntries(this.tagsOf(resource)) : {};
+  }
+
   private resource(arn: string): object {
     const resource = this.resourceByArn(arn);
     // SageMaker answers a tag call on a resource that does not exist with ValidationException.

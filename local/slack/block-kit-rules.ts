@@ -6,7 +6,10 @@
 // - section: text (3000) and/or fields (at most 10, each 2000), an optional button accessory;
 // - header: plain_text only, 150; context: 1 to 10 text or image elements; actions: 1 to 25 elements;
 // - button: plain_text text 75, value 2000, url 3000, style primary|danger, accessibility_label 75;
-// - confirm dialog: plain_text title 100, text 300 (plain_text or mrkdwn), plain_text confirm and deny 30.
+// - confirm dialog: plain_text title 100, text 300 (plain_text or mrkdwn), plain_text confirm and deny 30;
+// - image: alt_text 2000, plain_text title 2000, and either image_url (3000) or slack_file, never both; a
+//   slack_file names an uploaded image by `id` (^F[A-Z0-9]{8,}$) or `url`, never both, and it must be a
+//   finished png/jpg/gif upload the poster can see, else Slack answers "invalid slack file".
 // Slack answers a bad message with invalid_blocks and one "<what> [json-pointer:<where>]" per problem, and a bad
 // view with invalid_arguments (both seen in Slack's answers). Only the block and element types SageBuild uses
 // are modelled: any other is refused, so a new one gets its rules here before the product sends it.
@@ -39,7 +42,24 @@ export const BLOCK_KIT_LIMITS = {
   confirmButton: 30,
   privateMetadata: 3000,
   callbackId: 255,
+  externalId: 255,
+  modalTitle: 24,
+  modalButton: 24,
+  inputLabel: 2000,
+  inputHint: 2000,
+  placeholder: 150,
+  inputLength: 3000,
+  imageAltText: 2000,
+  imageTitle: 2000,
 } as const;
+
+/** The uploaded files an image block's slack_file may name (the fake's file store). */
+export interface ImageFiles {
+  isUsableImage(id: string): boolean;
+}
+
+/** Slack's pattern for a file ID in slack_file, quoted in its refusals. */
+const FILE_ID = /^[F][A-Z0-9]{8,}$/;
 
 /** "the message" says where a problem is, as Slack's answers do. */
 export function describeProblem(problem: BlockKitProblem): string {
@@ -52,6 +72,9 @@ type Json = Record<string, unknown>;
 class Walk {
   readonly problems: BlockKitProblem[] = [];
   private readonly blockIds = new Set<string>();
+
+  /** Without `images`, a slack_file's shape is checked but not whether the file exists. */
+  constructor(readonly images?: ImageFiles) {}
 
   fail(pointer: string, message: string): void {
     this.problems.push({ pointer, message });
@@ -72,6 +95,11 @@ class Walk {
     this.keys(block, at, ['type', 'block_id', ...check.keys]);
     if (block.block_id !== undefined) this.blockId(block.block_id, `${at}/block_id`);
     check.walk(this, block, at);
+  }
+
+  /** A block_id checked and counted as unique across the payload (for blocks walked outside `blocks`). */
+  blockIdOf(value: unknown, at: string): void {
+    this.blockId(value, at);
   }
 
   private blockId(value: unknown, at: string): void {
@@ -210,8 +238,43 @@ function contextElement(walk: Walk, value: unknown, at: string): void {
   if (walk.required(element, 'alt_text', at)) walk.string(element.alt_text, `${at}/alt_text`, 2000);
 }
 
+/** An image block's slack_file: an uploaded image, by id or by url. */
+function slackFile(walk: Walk, value: unknown, at: string): void {
+  const file = walk.object(value, at);
+  if (!file) return;
+  walk.keys(file, at, ['id', 'url']);
+  if ((file.id === undefined) === (file.url === undefined)) {
+    return walk.fail(at, 'must provide exactly one of `id` or `url`');
+  }
+  let id: string | undefined;
+  if (file.id !== undefined) {
+    if (typeof file.id !== 'string' || !FILE_ID.test(file.id)) {
+      return walk.fail(`${at}/id`, `input must match regex pattern: ${FILE_ID.source}`);
+    }
+    id = file.id;
+  } else {
+    if (!walk.string(file.url, `${at}/url`, BLOCK_KIT_LIMITS.url)) return;
+    // A file's url_private or permalink carries its ID: .../T0123-F0123456/name.png, .../files/U0123/F0123456/...
+    id = /[/-](F[A-Z0-9]{8,})(?:[/-]|$)/.exec(file.url as string)?.[1];
+  }
+  if (walk.images && !(id && walk.images.isUsableImage(id))) walk.fail(at, 'invalid slack file');
+}
+
 const BLOCKS: Record<string, BlockRule> = {
   divider: { keys: [], walk: () => undefined },
+  image: {
+    keys: ['alt_text', 'image_url', 'slack_file', 'title'],
+    walk(walk, block, at) {
+      const L = BLOCK_KIT_LIMITS;
+      if (walk.required(block, 'alt_text', at)) walk.string(block.alt_text, `${at}/alt_text`, L.imageAltText);
+      if (block.title !== undefined) walk.text(block.title, `${at}/title`, L.imageTitle, ['plain_text']);
+      if ((block.image_url === undefined) === (block.slack_file === undefined)) {
+        return walk.fail(at, 'must provide exactly one of `image_url` or `slack_file`');
+      }
+      if (block.image_url !== undefined) walk.string(block.image_url, `${at}/image_url`, L.url);
+      else slackFile(walk, block.slack_file, `${at}/slack_file`);
+    },
+  },
   header: {
     keys: ['text'],
     walk(walk, block, at) {
@@ -263,15 +326,19 @@ const BLOCKS: Record<string, BlockRule> = {
 };
 
 /** The problems with a message's `blocks` (chat.postMessage, chat.update, chat.postEphemeral, response_url). */
-export function messageBlockProblems(blocks: unknown, at = '/blocks'): BlockKitProblem[] {
-  const walk = new Walk();
+export function messageBlockProblems(
+  blocks: unknown,
+  at = '/blocks',
+  images?: ImageFiles,
+): BlockKitProblem[] {
+  const walk = new Walk(images);
   walk.blocks(blocks, at, BLOCK_KIT_LIMITS.messageBlocks);
   return walk.problems;
 }
 
-/** The problems with a Home tab view (views.publish); modals are not sent by SageBuild. */
-export function homeViewProblems(view: unknown, at = '/view'): BlockKitProblem[] {
-  const walk = new Walk();
+/** The problems with a Home tab view (views.publish). */
+export function homeViewProblems(view: unknown, at = '/view', images?: ImageFiles): BlockKitProblem[] {
+  const walk = new Walk(images);
   const object = walk.object(view, at);
   if (!object) return walk.problems;
   if (object.type !== 'home') {
@@ -291,4 +358,119 @@ export function homeViewProblems(view: unknown, at = '/view'): BlockKitProblem[]
   }
   walk.optionalString(object, 'callback_id', at, BLOCK_KIT_LIMITS.callbackId);
   return walk.problems;
+}
+
+/** Fields a modal view may have (Slack's modal view reference). */
+const MODAL_KEYS = [
+  'type',
+  'title',
+  'blocks',
+  'close',
+  'submit',
+  'private_metadata',
+  'callback_id',
+  'clear_on_close',
+  'notify_on_close',
+  'external_id',
+  'submit_disabled',
+] as const;
+
+/**
+ * The problems with a modal (views.open): a plain_text title, submit and close of at most 24 characters, up to
+ * 100 blocks, and a submit button whenever it holds an input block.
+ */
+export function modalViewProblems(view: unknown, at = '/view'): BlockKitProblem[] {
+  const walk = new Walk();
+  const object = walk.object(view, at);
+  if (!object) return walk.problems;
+  if (object.type !== 'modal') {
+    walk.fail(`${at}/type`, `unsupported type: ${String(object.type)}`);
+    return walk.problems;
+  }
+  const L = BLOCK_KIT_LIMITS;
+  walk.keys(object, at, MODAL_KEYS);
+  if (walk.required(object, 'title', at))
+    walk.text(object.title, `${at}/title`, L.modalTitle, ['plain_text']);
+  for (const button of ['submit', 'close'] as const) {
+    if (object[button] !== undefined)
+      walk.text(object[button], `${at}/${button}`, L.modalButton, ['plain_text']);
+  }
+  if (!walk.required(object, 'blocks', at)) return walk.problems;
+  const blocks = Array.isArray(object.blocks) ? (object.blocks as unknown[]) : [];
+  const inputs = blocks.map((block, i) => ({ block, i })).filter(({ block }) => isInput(block));
+  // Input blocks are checked here; the rest as in a message, with block_ids unique across both.
+  walk.blocks(
+    blocks.map((block) => (isInput(block) ? { type: 'divider' } : block)),
+    `${at}/blocks`,
+    L.viewBlocks,
+  );
+  for (const { block, i } of inputs) inputBlock(walk, block as Json, `${at}/blocks/${i}`);
+  if (inputs.length > 0 && object.submit === undefined) {
+    walk.fail(at, 'must provide a submit button when the view has input blocks');
+  }
+  walk.optionalString(object, 'private_metadata', at, L.privateMetadata);
+  walk.optionalString(object, 'callback_id', at, L.callbackId);
+  walk.optionalString(object, 'external_id', at, L.externalId);
+  return walk.problems;
+}
+
+function isInput(block: unknown): boolean {
+  return !!block && typeof block === 'object' && (block as Json).type === 'input';
+}
+
+/** An input block holding a plain_text_input, the only input element SageBuild sends. */
+function inputBlock(walk: Walk, block: Json, at: string): void {
+  const L = BLOCK_KIT_LIMITS;
+  walk.keys(block, at, ['type', 'block_id', 'label', 'element', 'hint', 'optional', 'dispatch_action']);
+  if (block.block_id !== undefined) walk.blockIdOf(block.block_id, `${at}/block_id`);
+  if (walk.required(block, 'label', at)) walk.text(block.label, `${at}/label`, L.inputLabel, ['plain_text']);
+  if (block.hint !== undefined) walk.text(block.hint, `${at}/hint`, L.inputHint, ['plain_text']);
+  for (const flag of ['optional', 'dispatch_action'] as const) {
+    if (block[flag] !== undefined && typeof block[flag] !== 'boolean')
+      walk.fail(`${at}/${flag}`, 'must be a boolean');
+  }
+  if (!walk.required(block, 'element', at)) return;
+  const element = walk.object(block.element, `${at}/element`);
+  if (!element) return;
+  const where = `${at}/element`;
+  if (element.type !== 'plain_text_input') {
+    walk.fail(`${where}/type`, `unsupported type: ${String(element.type)}`);
+    return;
+  }
+  walk.keys(element, where, [
+    'type',
+    'action_id',
+    'placeholder',
+    'initial_value',
+    'multiline',
+    'min_length',
+    'max_length',
+    'focus_on_load',
+  ]);
+  walk.optionalString(element, 'action_id', where, L.actionId);
+  if (element.placeholder !== undefined)
+    walk.text(element.placeholder, `${where}/placeholder`, L.placeholder, ['plain_text']);
+  if (element.initial_value !== undefined && typeof element.initial_value !== 'string')
+    walk.fail(`${where}/initial_value`, 'must be a string');
+  for (const flag of ['multiline', 'focus_on_load'] as const) {
+    if (element[flag] !== undefined && typeof element[flag] !== 'boolean')
+      walk.fail(`${where}/${flag}`, 'must be a boolean');
+  }
+  const min = lengthBound(walk, element.min_length, `${where}/min_length`, 0);
+  const max = lengthBound(walk, element.max_length, `${where}/max_length`, 1);
+  if (min !== undefined && max !== undefined && min > max)
+    walk.fail(`${where}/min_length`, 'must be less than or equal to max_length');
+}
+
+/** min_length (0 to 3000) or max_length (1 to 3000) of a plain_text_input. */
+function lengthBound(walk: Walk, value: unknown, at: string, least: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    walk.fail(at, 'must be an integer');
+    return undefined;
+  }
+  if (value < least || value > BLOCK_KIT_LIMITS.inputLength) {
+    walk.fail(at, `must be between ${least} and ${BLOCK_KIT_LIMITS.inputLength}`);
+  }
+  return value;
 }

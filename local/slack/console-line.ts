@@ -5,6 +5,7 @@
 // local builds run) print as the fake Slack API receives them. `click stop` presses a button on the latest
 // card: a signed block_actions payload, as Slack sends one once the button's confirm dialog is confirmed.
 
+import { join } from 'node:path';
 import type { SageBuildConfig } from '../../core/config/schema';
 import type { SageBuild } from '../../core/sagebuild';
 import { DEFAULT_COMMAND } from '../../slack/app';
@@ -24,6 +25,7 @@ import {
   postSigned,
   slashCommandBody,
 } from './requests';
+import { CHARTS_DIR, imageSaver } from './saved-images';
 import { describeActivity, type TranscriptContext } from './transcript';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
@@ -38,12 +40,16 @@ const QUIET_MS = 200;
 export interface SlackConsoleOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  events: Pick<EventBus, 'subscribe'>;
+  events: Pick<EventBus, 'subscribe' | 'subscribeAll'>;
   /** The local user's name (the OS user): how the fake workspace knows U0LOCALUSER. */
   user: string;
   print: (line: string) => void;
   /** When set, running builds' cards move between status changes, a progress round this often. */
   refreshEveryMs?: number;
+  /** Where images the bot shows are saved (default .sagebuild/charts under the working folder). */
+  chartsDir?: string;
+  /** When set, the deploy watch checks this often. */
+  deployWatchEveryMs?: number;
 }
 
 export interface SlackConsole {
@@ -75,8 +81,12 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
     users: { [LOCAL_SLACK_USER]: { name: user } },
     log: { warn: print, error: print },
     ...(options.refreshEveryMs !== undefined ? { refreshEveryMs: options.refreshEveryMs } : {}),
+    ...(options.deployWatchEveryMs !== undefined ? { deployWatchEveryMs: options.deployWatchEveryMs } : {}),
   });
-  const context = transcriptContext(local, user);
+  const context = {
+    ...transcriptContext(local, user),
+    imagePath: imageSaver(local.slack, options.chartsDir ?? join(process.cwd(), CHARTS_DIR)),
+  };
   let pending: Pending | undefined;
   // While a line waits, what the bot does is its answer; otherwise (cards as builds move) it prints at once.
   local.slack.onActivity((activity) => {

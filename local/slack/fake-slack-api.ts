@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../http-body';
+import { MAX_FAKE_UPLOAD_BYTES, type FakeFile } from './fake-slack-files';
 import {
   FakeWorkspace,
   SlackMethodError,
@@ -20,6 +21,7 @@ import {
   type WorkspaceOptions,
 } from './fake-slack-workspace';
 
+export type { FakeFile } from './fake-slack-files';
 export type {
   FakeEphemeral,
   FakeMessage,
@@ -91,8 +93,12 @@ export interface FakeSlack {
   ephemerals: FakeEphemeral[];
   /** Payloads posted to response URLs, oldest first. */
   responses: FakeResponse[];
-  /** Every views.publish, oldest first. */
+  /** Every views.publish (Home tabs) and views.open (modals), oldest first. */
   views: FakeView[];
+  /** An uploaded file by ID (its bytes once POSTed to its upload URL), finished or not. */
+  file(id: string): FakeFile | undefined;
+  /** Files whose upload was finished with files.completeUploadExternal, oldest first. */
+  uploadedFiles(): FakeFile[];
   /** response_url posts refused (HTTP 400), oldest first. */
   refusedResponses: RefusedResponse[];
   /**
@@ -133,7 +139,7 @@ interface Fault {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Arguments WebClient sends JSON-encoded inside a form body. */
-const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const JSON_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
 
 export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const workspace = new FakeWorkspace(options);
@@ -192,13 +198,25 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     sendJson(res, 200, { ok: true });
   }
 
+  /** An upload URL from files.getUploadURLExternal: the file's bytes, raw or as multipart form data. */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+    const body = await readBody(req, MAX_FAKE_UPLOAD_BYTES + 64 * 1024, () => new Error('upload too large'));
+    const bytes = await fileBytes(body, req.headers['content-type']);
+    const answer = workspace.files.receive(key, bytes);
+    workspace.noteLapse('upload', answer.lapse);
+    res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(answer.body);
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const api = /^\/api\/([\w.]+)$/.exec(path)?.[1];
     const response = /^\/response\/([\w.-]+)$/.exec(path)?.[1];
+    const upload = /^\/upload\/v1\/([\w-]+)$/.exec(path)?.[1];
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
     if (api) return handleApi(req, res, api);
     if (response) return handleResponseUrl(req, res, response);
+    if (upload) return handleUpload(req, res, upload);
     sendJson(res, 404, { ok: false, error: 'unknown_method' });
   }
 
@@ -212,6 +230,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     server.listen(0, '127.0.0.1', resolve);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  workspace.files.uploadBase = url;
 
   return {
     url,
@@ -226,6 +245,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     ephemerals: workspace.ephemerals,
     responses: workspace.responses,
     views: workspace.views,
+    file: (id) => workspace.files.get(id),
+    uploadedFiles: () => workspace.files.completed(),
     refusedResponses,
     lapses: workspace.lapses,
     responseUrl(id, target) {
@@ -304,6 +325,16 @@ function parseArgs(body: string, contentType: string | undefined): { args: Slack
   const bodyToken = typeof args.token === 'string' ? args.token : undefined;
   delete args.token;
   return { args, bodyToken };
+}
+
+/** An upload's bytes: the body itself, or the file part of a multipart form (what WebClient sends). */
+async function fileBytes(body: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!(contentType ?? '').startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType ?? '' } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  return Buffer.alloc(0);
 }
 
 function decodeJson(value: string): unknown {

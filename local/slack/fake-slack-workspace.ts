@@ -2,8 +2,11 @@
 // this behind `POST /api/<method>`. Shapes follow Slack's method reference (docs.slack.dev/reference/methods):
 // `{ ok: true, ... }` on success, `{ ok: false, error }` on failure, with Slack's own error codes.
 
+import manifest from '../../slack/manifest.json';
 import { countChecked } from '../conformance';
-import { checkMessagePayload, checkViewPayload } from './payload-rules';
+import { checkMessagePayload, checkModalPayload, checkViewPayload } from './payload-rules';
+import { TriggerIds } from './trigger-ids';
+import { FakeFiles, FILE_METHOD_SCOPES } from './fake-slack-files';
 import { SlackMethodError, type SlackArgs } from './slack-method-error';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
@@ -59,7 +62,10 @@ export interface FakeResponse {
 
 export interface FakeView {
   id: string;
+  /** Who sees it: the Home tab's user, or the person whose click's trigger_id opened the modal. */
   userId: string;
+  /** A Home tab (views.publish) or a modal (views.open). */
+  kind?: 'home' | 'modal';
   view: SlackArgs;
   hash: string;
   at: Date;
@@ -87,6 +93,11 @@ export interface WorkspaceOptions {
   userGroups?: Record<string, string[]>;
   /** channel ID → name, for conversations.info. Unknown channels get a name made from their ID. */
   channels?: Record<string, string>;
+  /**
+   * The bot token's scopes, checked by the methods that need one the app may lack (files.*: files:write),
+   * answering missing_scope as Slack does. Default: the bot scopes slack/manifest.json asks for.
+   */
+  scopes?: readonly string[];
 }
 
 /** Where a response_url's original message is, so `replace_original`/`delete_original` can act on it. */
@@ -120,8 +131,14 @@ export class FakeWorkspace {
   private tsCounter = 0;
   private viewCounter = 0;
   private readonly overrides = new Map<string, Method>();
+  /** trigger_ids exchanged for a modal: each works once, within Slack's 3 seconds. */
+  private readonly triggers = new TriggerIds();
+  /** Uploaded files (files.getUploadURLExternal, the upload URL, files.completeUploadExternal). */
+  readonly files = new FakeFiles();
+  private readonly scopes: readonly string[];
 
   constructor(private readonly options: WorkspaceOptions = {}) {
+    this.scopes = options.scopes ?? manifest.oauth_config.scopes.bot;
     this.users = new Map(Object.entries(options.users ?? {}));
     this.userGroups = new Map(Object.entries(options.userGroups ?? {}));
     this.channelNames = new Map(Object.entries(options.channels ?? {}));
@@ -136,8 +153,10 @@ export class FakeWorkspace {
     this.lapses.length = 0;
     this.responseTargets.clear();
     this.overrides.clear();
+    this.files.reset();
     this.tsCounter = 0;
     this.viewCounter = 0;
+    this.triggers.reset();
     const fresh = new FakeWorkspace(this.options);
     replaceMap(this.users, fresh.users);
     replaceMap(this.userGroups, fresh.userGroups);
@@ -176,6 +195,10 @@ export class FakeWorkspace {
   call(method: string, args: SlackArgs): SlackArgs {
     const handler = this.overrides.get(method) ?? this.methods[method];
     if (!handler) throw new SlackMethodError('unknown_method');
+    const needed = FILE_METHOD_SCOPES[method];
+    if (needed && !this.scopes.includes(needed)) {
+      throw new SlackMethodError('missing_scope', { needed, provided: this.scopes.join(',') });
+    }
     this.check(method, args);
     return handler(args);
   }
@@ -183,15 +206,16 @@ export class FakeWorkspace {
   /** Holds what the product sends to Slack's rules before any method acts on it: a refusal changes nothing. */
   private check(method: string, args: SlackArgs): void {
     try {
-      if (MESSAGE_METHODS.has(method)) this.noteLapse(method, checkMessagePayload(args, method));
-      if (method === 'views.publish') checkViewPayload(args.view);
+      if (MESSAGE_METHODS.has(method)) this.noteLapse(method, checkMessagePayload(args, method, this.files));
+      if (method === 'views.publish') checkViewPayload(args.view, this.files);
+      if (method === 'views.open') checkModalPayload(args.view);
     } catch (error) {
       if (error instanceof SlackMethodError) countChecked('slack: payloads refused');
       throw error;
     }
   }
 
-  private noteLapse(where: string, lapse: string | undefined): void {
+  noteLapse(where: string, lapse: string | undefined): void {
     if (lapse) this.lapses.push(`${where}: ${lapse}`);
   }
 
@@ -199,7 +223,7 @@ export class FakeWorkspace {
   respond(id: string, payload: SlackArgs): FakeResponse {
     if (!flag(payload.delete_original)) {
       try {
-        this.noteLapse('response_url', checkMessagePayload(payload, 'response_url'));
+        this.noteLapse('response_url', checkMessagePayload(payload, 'response_url', this.files));
       } catch (error) {
         if (error instanceof SlackMethodError) countChecked('slack: payloads refused');
         throw error;
@@ -288,7 +312,7 @@ export class FakeWorkspace {
       const userId = requireString(args.user_id, 'user_not_found');
       const view = args.view;
       if (!view || typeof view !== 'object') throw new SlackMethodError('invalid_arguments');
-      const previous = [...this.views].reverse().find((v) => v.userId === userId);
+      const previous = [...this.views].reverse().find((v) => v.userId === userId && v.kind !== 'modal');
       if (args.hash !== undefined && previous && args.hash !== previous.hash) {
         throw new SlackMethodError('hash_conflict');
       }
@@ -296,6 +320,7 @@ export class FakeWorkspace {
       const published: FakeView = {
         id: previous?.id ?? `V0LOCAL${String(this.viewCounter).padStart(4, '0')}`,
         userId,
+        kind: 'home',
         view: view as SlackArgs,
         hash: `${FIRST_TS_SECONDS}.${this.viewCounter}`,
         at: new Date(),
@@ -306,6 +331,37 @@ export class FakeWorkspace {
         view: { ...published.view, id: published.id, team_id: LOCAL_TEAM.id, hash: published.hash },
       };
     },
+    'views.open': (args) => {
+      // The trigger is exchanged only for a view Slack takes (checked before any method acts).
+      this.triggers.exchange(args.trigger_id);
+      this.viewCounter += 1;
+      const opened: FakeView = {
+        id: `V0MODAL${String(this.viewCounter).padStart(4, '0')}`,
+        // A trigger_id does not say whose click it came from here; the modal's payload does, on submit.
+        userId: '',
+        kind: 'modal',
+        view: args.view as SlackArgs,
+        hash: `${FIRST_TS_SECONDS}.${this.viewCounter}`,
+        at: new Date(),
+      };
+      this.views.push(opened);
+      this.emit({ kind: 'view', view: opened });
+      return {
+        view: {
+          ...opened.view,
+          id: opened.id,
+          team_id: LOCAL_TEAM.id,
+          hash: opened.hash,
+          app_id: LOCAL_BOT.appId,
+          bot_id: LOCAL_BOT.botId,
+          root_view_id: opened.id,
+          previous_view_id: null,
+          state: { values: {} },
+        },
+      };
+    },
+    'files.getUploadURLExternal': (args) => this.files.getUploadUrl(args),
+    'files.completeUploadExternal': (args) => this.files.complete(args),
     'usergroups.users.list': (args) => {
       const members = this.userGroups.get(String(args.usergroup ?? ''));
       if (!members) throw new SlackMethodError('no_such_subteam');

@@ -8,6 +8,7 @@ import type { SageBuildConfig } from '../../core/config/schema';
 import type { SageBuild } from '../../core/sagebuild';
 import { DEFAULT_COMMAND } from '../../slack/app';
 import { BuildNotifier } from '../../slack/notifier/notifier';
+import { RollbackAnnouncer } from '../../slack/notifier/rollback-announcer';
 import { notifierWebClient } from '../../slack/notifier/web-client';
 import { loadSlackSecrets } from '../../slack/secrets';
 import { startSocketModeBot } from '../../slack/socket';
@@ -16,17 +17,20 @@ import type { EventBus } from '../events';
 import type { SlackConsole } from './console-line';
 import { notifyOnEvents } from './local-bot';
 import { moveCards } from './moving-cards';
+import { watchDeploys } from './watching-deploys';
 
 export { wantsSocketMode } from '../../slack/socket';
 
 export interface LiveSlackOptions {
   core: SageBuild;
   config: SageBuildConfig;
-  events: Pick<EventBus, 'subscribe'>;
+  events: Pick<EventBus, 'subscribe' | 'subscribeAll'>;
   print: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** When set, running builds' cards move between status changes, a progress round this often. */
   refreshEveryMs?: number;
+  /** When set, the deploy watch checks this often. */
+  deployWatchEveryMs?: number;
 }
 
 export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackConsole> {
@@ -56,8 +60,11 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
     secrets,
     ...(identity.bot_id ? { botId: identity.bot_id } : {}),
   });
-  const notifier = new BuildNotifier({ core, config, store, web: notifierWebClient(secrets.botToken) });
-  const unsubscribe = notifyOnEvents(options.events, notifier, { warn: print, error: print });
+  const web = notifierWebClient(secrets.botToken);
+  const notifier = new BuildNotifier({ core, config, store, web });
+  const log = { warn: print, error: print };
+  const rollbacks = new RollbackAnnouncer({ core, config, store, web, log });
+  const unsubscribe = notifyOnEvents(options.events, notifier, log, rollbacks);
   const moving =
     options.refreshEveryMs === undefined
       ? undefined
@@ -66,6 +73,17 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
           store,
           botToken: secrets.botToken,
           everyMs: options.refreshEveryMs,
+          log: { warn: print, error: print },
+        });
+  const watching =
+    options.deployWatchEveryMs === undefined
+      ? undefined
+      : watchDeploys({
+          core,
+          config,
+          store,
+          botToken: secrets.botToken,
+          everyMs: options.deployWatchEveryMs,
           log: { warn: print, error: print },
         });
   const elsewhere = `Slack is live: type ${commandName} or mention the bot in your workspace (team ${identity.team ?? '?'}).`;
@@ -82,6 +100,7 @@ export async function startLiveSlack(options: LiveSlackOptions): Promise<SlackCo
     async close() {
       unsubscribe();
       await moving?.stop();
+      await watching?.stop();
       await bot.stop();
     },
   };

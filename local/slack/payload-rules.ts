@@ -10,7 +10,9 @@ import {
   describeProblem,
   homeViewProblems,
   messageBlockProblems,
+  modalViewProblems,
   type BlockKitProblem,
+  type ImageFiles,
 } from './block-kit-rules';
 import { SlackMethodError, type SlackArgs } from './slack-method-error';
 
@@ -23,14 +25,14 @@ const MAX_REPORTED = 20;
  * Throws Slack's refusal for a message payload (chat.postMessage, chat.update, chat.postEphemeral, a
  * response_url post); returns a lapse to note when Slack would take it but our rules would not.
  */
-export function checkMessagePayload(args: SlackArgs, where: string): string | undefined {
+export function checkMessagePayload(args: SlackArgs, where: string, images?: ImageFiles): string | undefined {
   const { text, blocks, attachments } = args;
   if (text !== undefined && typeof text !== 'string') throw new SlackMethodError('invalid_arguments');
   if (typeof text === 'string' && text.length > MAX_MESSAGE_TEXT) throw new SlackMethodError('msg_too_long');
   if (blocks !== undefined) {
     countChecked('slack: block kit payloads checked');
     if (!Array.isArray(blocks)) throw new SlackMethodError('invalid_blocks_format');
-    const problems = messageBlockProblems(blocks);
+    const problems = messageBlockProblems(blocks, '/blocks', images);
     if (problems.length > 0) throw refusal('invalid_blocks', problems, true);
   }
   const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
@@ -43,10 +45,18 @@ export function checkMessagePayload(args: SlackArgs, where: string): string | un
 }
 
 /** Throws Slack's refusal for a views.publish view. */
-export function checkViewPayload(view: unknown): void {
+export function checkViewPayload(view: unknown, images?: ImageFiles): void {
   if (!view || typeof view !== 'object') throw new SlackMethodError('invalid_arguments');
   countChecked('slack: block kit payloads checked');
-  const problems = homeViewProblems(view);
+  const problems = homeViewProblems(view, '/view', images);
+  if (problems.length > 0) throw refusal('invalid_arguments', problems, false);
+}
+
+/** Throws Slack's refusal for a views.open modal. */
+export function checkModalPayload(view: unknown): void {
+  if (!view || typeof view !== 'object') throw new SlackMethodError('invalid_arguments');
+  countChecked('slack: block kit payloads checked');
+  const problems = modalViewProblems(view);
   if (problems.length > 0) throw refusal('invalid_arguments', problems, false);
 }
 

@@ -3,6 +3,8 @@
 // it: links become their label, mentions become @name, emoji shortcodes become marks.
 
 export type NameOf = (userId: string) => string;
+/** Where the console saved an uploaded image (by its Slack file ID), if it could. */
+export type ImagePath = (fileId: string) => string | undefined;
 
 const EMOJI: Record<string, string> = {
   white_check_mark: '✓',
@@ -72,16 +74,25 @@ interface Block {
   /** Context elements are text objects (or images); actions elements are buttons with a text object. */
   elements?: { type?: string; text?: string | TextObject }[];
   accessory?: { type?: string; text?: TextObject };
+  /** An image block: its uploaded file, title and alt text. */
+  slack_file?: { id?: string };
+  title?: TextObject;
+  alt_text?: string;
 }
 
-/** Each block as zero or more lines of text. */
-export function renderBlocks(blocks: unknown[], nameOf?: NameOf): string[] {
-  return blocks.flatMap((block) => renderBlock(block as Block, nameOf));
+/** Each block as zero or more lines of text; an image as its title and where the console saved it. */
+export function renderBlocks(blocks: unknown[], nameOf?: NameOf, imagePath?: ImagePath): string[] {
+  return blocks.flatMap((block) => renderBlock(block as Block, nameOf, imagePath));
 }
 
-function renderBlock(block: Block, nameOf?: NameOf): string[] {
+function renderBlock(block: Block, nameOf?: NameOf, imagePath?: ImagePath): string[] {
   const text = (object?: TextObject) => plain(object?.text ?? '', nameOf);
   switch (block.type) {
+    case 'image': {
+      const path = block.slack_file?.id ? imagePath?.(block.slack_file.id) : undefined;
+      const title = block.title?.text ?? block.alt_text ?? 'image';
+      return [`[image: ${title}]${path ? ` saved to ${path}` : ''}`];
+    }
     case 'header':
       return [`━ ${text(block.text)} ━`];
     case 'section': {

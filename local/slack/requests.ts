@@ -2,7 +2,7 @@
 // envelopes, signed with the signing secret (v0 HMAC-SHA256 of `v0:{timestamp}:{body}`). The console plays a
 // Slack workspace with these, and tests use them, so Bolt's signature verification stays on everywhere.
 
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { LOCAL_BOT, LOCAL_TEAM } from './workspace';
 
 export const FORM = 'application/x-www-form-urlencoded';
@@ -40,6 +40,14 @@ export function functionUrlEvent(body: string, contentType: string, signingSecre
   };
 }
 
+/**
+ * A trigger_id in Slack's shape ("132456.7890123.abcdef": digits, digits, hex). The local workspace puts the
+ * moment it was issued (epoch ms) first, so the fake Web API can refuse it once expired (Slack: 3 seconds).
+ */
+export function newTriggerId(issuedAtMs: number = Date.now()): string {
+  return `${issuedAtMs}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(12).toString('hex')}`;
+}
+
 export interface SlashCommand {
   command: string;
   text: string;
@@ -68,7 +76,7 @@ export function slashCommandBody(command: SlashCommand): string {
     api_app_id: LOCAL_BOT.appId,
     is_enterprise_install: 'false',
     response_url: command.response_url,
-    trigger_id: command.trigger_id ?? `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    trigger_id: command.trigger_id ?? newTriggerId(),
   }).toString();
 }
 
@@ -115,7 +123,7 @@ export function blockActionPayload(action: BlockAction): object {
       channel_id: action.channelId,
       is_ephemeral: false,
     },
-    trigger_id: action.triggerId ?? `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    trigger_id: action.triggerId ?? newTriggerId(),
     team: { id: LOCAL_TEAM.id, domain: LOCAL_TEAM.domain },
     enterprise: null,
     is_enterprise_install: false,
@@ -132,6 +140,59 @@ export function blockActionPayload(action: BlockAction): object {
         action_ts: actionTs,
       },
     ],
+  };
+}
+
+export interface ViewSubmission {
+  userId: string;
+  userName?: string;
+  /** The view as views.open answered it (id, callback_id, private_metadata, blocks, …). */
+  view: Record<string, unknown>;
+  /** What the person typed: block_id → action_id → value, for plain_text_inputs. */
+  values: Record<string, Record<string, string | null>>;
+}
+
+/** A `view_submission` payload for a modal's submit button, shaped like Slack's. */
+export function viewSubmissionPayload(submission: ViewSubmission): object {
+  const values = Object.fromEntries(
+    Object.entries(submission.values).map(([block, actions]) => [
+      block,
+      Object.fromEntries(
+        Object.entries(actions).map(([action, value]) => [action, { type: 'plain_text_input', value }]),
+      ),
+    ]),
+  );
+  return {
+    type: 'view_submission',
+    team: { id: LOCAL_TEAM.id, domain: LOCAL_TEAM.domain },
+    user: {
+      id: submission.userId,
+      username: submission.userName ?? submission.userId.toLowerCase(),
+      name: submission.userName ?? submission.userId.toLowerCase(),
+      team_id: LOCAL_TEAM.id,
+    },
+    api_app_id: LOCAL_BOT.appId,
+    token: 'deprecated-verification-token',
+    trigger_id: newTriggerId(),
+    view: {
+      type: 'modal',
+      team_id: LOCAL_TEAM.id,
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      clear_on_close: false,
+      notify_on_close: false,
+      previous_view_id: null,
+      app_id: LOCAL_BOT.appId,
+      app_installed_team_id: LOCAL_TEAM.id,
+      bot_id: LOCAL_BOT.botId,
+      ...submission.view,
+      root_view_id: submission.view.id,
+      state: { values },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
   };
 }
 

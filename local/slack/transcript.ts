@@ -5,7 +5,7 @@
 
 import type { FakeMessage, FakeResponse, SlackActivity } from './fake-slack-api';
 import { cardProgress, headerOf, progressLine } from './card-summary';
-import { plain, renderBlocks, type NameOf } from './render';
+import { plain, renderBlocks, type ImagePath, type NameOf } from './render';
 
 export interface TranscriptContext {
   /** "@name" for a user ID. */
@@ -15,6 +15,8 @@ export interface TranscriptContext {
   /** The console's own user: its Home tab updates are worth a line, its own messages are not. */
   localUser: string;
   botName: string;
+  /** Saves an image the bot showed and says where (the console), or nothing (tests reading lines). */
+  imagePath?: ImagePath;
 }
 
 const INDENT = '  │ ';
@@ -29,7 +31,7 @@ export function describeActivity(activity: SlackActivity, context: TranscriptCon
     case 'response':
       return describeResponse(activity.response, context);
     case 'view':
-      return activity.view.userId === context.localUser ? [`(${context.botName} updated your Home tab)`] : [];
+      return activity.view.userId === context.localUser ? homeTabLines(activity.view.view, context) : [];
     case 'deleted':
       return [`${context.channelOf(activity.channel)} (${context.botName} deleted a message)`];
   }
@@ -44,7 +46,10 @@ function describeMessage(message: FakeMessage, updated: boolean, context: Transc
       if (moved !== undefined) return moved;
     }
     const title = `${where} build card${updated ? ' (updated)' : ''}:`;
-    return [title, ...renderBlocks(message.blocks, context.nameOf).map((line) => INDENT + line)];
+    return [
+      title,
+      ...renderBlocks(message.blocks, context.nameOf, context.imagePath).map((line) => INDENT + line),
+    ];
   }
   const thread = message.threadTs
     ? ` (in thread${message.replyBroadcast ? ', also sent to the channel' : ''})`
@@ -83,10 +88,20 @@ function said(
   context: TranscriptContext,
 ): string[] {
   const lines = content.blocks.length
-    ? renderBlocks(content.blocks, context.nameOf)
+    ? renderBlocks(content.blocks, context.nameOf, context.imagePath)
     : plain(content.text, context.nameOf).split('\n');
   const [first = '', ...rest] = lines;
   return [`${who}: ${first}`, ...rest.map((line) => INDENT + line)];
+}
+
+/** The Home tab in a line, with a line for each chart on it (saved, so it can be opened). */
+function homeTabLines(view: { blocks?: unknown }, context: TranscriptContext): string[] {
+  const blocks = Array.isArray(view.blocks) ? view.blocks : [];
+  const images = blocks.filter((b) => (b as { type?: string } | null)?.type === 'image');
+  return [
+    `(${context.botName} updated your Home tab)`,
+    ...renderBlocks(images, context.nameOf, context.imagePath).map((line) => INDENT + line),
+  ];
 }
 
 function isCard(blocks: unknown[]): boolean {

@@ -31,6 +31,8 @@ export interface ExecutionDeps {
   events?: EventsTarget;
   /** The task tokens of `.waitForTaskToken` tasks ($$.Task.Token), shared with SendTaskSuccess and the like. */
   tokens?: TaskTokens;
+  /** A seeded past build: its SageMaker work emits no events either. */
+  quiet?: boolean;
 }
 
 /** The callback pattern's suffix: the task waits for SendTaskSuccess/Failure after its call. */
@@ -166,6 +168,7 @@ export function runExecution(
         timeScale: deps.timeScale,
         signal,
         onSubmitted,
+        ...(deps.quiet ? { quiet: true } : {}),
       }) ??
       lambdaTaskHandler(resource, {
         region: deps.region,

@@ -31,6 +31,8 @@ export interface StepFunctionsOptions extends ExecutionDeps {
   accountId: string;
   /** Told when an execution starts or reaches a final status. A listener that throws is logged and ignored. */
   onStatusChange?: (execution: ExecutionRecord) => void;
+  /** The clock live executions run on (default: the real one); seeded past builds bring their own. */
+  clock?: Clock;
 }
 
 export interface ExecutionTiming {
@@ -169,7 +171,7 @@ export class StepFunctionsService {
    * on a replay clock so that it lands in the past, and quietly (see ExecutionTiming.quiet).
    */
   startExecution(input: Input, timing: ExecutionTiming = {}): { executionArn: string; startDate: Date } {
-    const clock = timing.clock ?? realClock;
+    const clock = timing.clock ?? this.options.clock ?? realClock;
     const machine = this.machine(requireString(input, 'stateMachineArn'));
     const name = optionalString(input, 'name') ?? crypto.randomUUID();
     if (!isValidName(name)) throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
@@ -203,6 +205,7 @@ export class StepFunctionsService {
       ...this.options,
       timeScale: timing.timeScale ?? this.options.timeScale,
       onHistoryEvent: timing.quiet ? undefined : this.options.onHistoryEvent,
+      ...(timing.quiet ? { quiet: true } : {}),
       // Quiet (seeded) builds' events reach nobody: nobody is to act on the past.
       events:
         timing.quiet && this.options.events

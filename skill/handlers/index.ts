@@ -6,6 +6,7 @@ import { launchHandler } from './launch';
 import { questionHandlers } from './questions';
 import { replyHandlers } from './replies';
 import { rollbackHandlers } from './rollback';
+import { approvalHandlers } from './approvals';
 import { startStopHandlers } from './start-stop';
 
 export const HANDLERS: readonly TurnHandler[] = [
@@ -13,6 +14,7 @@ export const HANDLERS: readonly TurnHandler[] = [
   ...questionHandlers,
   ...startStopHandlers,
   ...rollbackHandlers,
+  ...approvalHandlers,
   ...builtinHandlers,
   ...replyHandlers,
 ];

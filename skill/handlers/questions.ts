@@ -7,6 +7,7 @@ import { annotate } from '../../core/log/request';
 import type { SageBuild } from '../../core/sagebuild';
 import {
   details,
+  healthSpeech,
   liveModel,
   passedAnswer,
   spokenBuildList,
@@ -58,6 +59,10 @@ const QUESTIONS: Record<string, Question> = {
   EndpointStatusIntent: {
     aboutRunning: false,
     say: async (core, pipeline, now) => liveModel(await core.endpoint(pipeline), now, true),
+  },
+  EndpointHealthIntent: {
+    aboutRunning: false,
+    say: async (core, pipeline, now) => healthSpeech(await core.health(pipeline), now),
   },
 };
 

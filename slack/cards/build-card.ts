@@ -4,6 +4,7 @@
 import type { types } from '@slack/bolt';
 import type { BuildStatus, BuildStatusFact, FailureFact } from '../../core/builds/facts';
 import {
+  awaitingApprovalLine,
   buildChangeNotice,
   comparisonSentence,
   readableReason,
@@ -102,7 +103,9 @@ function endReason(failure: FailureFact): string | undefined {
 }
 
 export function renderBuildCard(fact: BuildStatusFact, opts: BuildCardOptions): BuildCard {
-  const blocks: KnownBlock[] = [header(fact), mrkdwnSection('build_summary', buildNotice(fact, false))];
+  const waiting = awaitingApprovalLine(fact, opts.now);
+  const summary = buildNotice(fact, false) + (waiting ? `\n:raised_hand: ${escapeMrkdwn(waiting)}` : '');
+  const blocks: KnownBlock[] = [header(fact), mrkdwnSection('build_summary', summary)];
   const steps = stepLines(fact, opts.now);
   if (steps.length > 0) blocks.push(mrkdwnSection('build_steps', steps.map(stepText).join('\n')));
   blocks.push(fieldsSection('build_facts', factFields(fact, opts.now)));

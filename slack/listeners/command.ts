@@ -11,6 +11,7 @@ import { annotate, noteError } from '../../core/log/request';
 import { errorSentence, unclearCommand, unknownCommand } from '../../core/wording';
 import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
+import { askHealth } from './health';
 import { ask, help, start, startAgain, stop, subscription } from './operations';
 import { PROMPTS } from './prompts';
 import { rollbackCommand } from './rollback';
@@ -47,6 +48,7 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
   annotate({ action: parsed.kind === 'question' ? parsed.question : parsed.kind });
   switch (parsed.kind) {
     case 'question':
+      if (parsed.question === 'health') return askHealth(deps, client, parsed.pipeline, person);
       return ask(deps, parsed.question, parsed.pipeline, person, parsed.build);
     case 'start':
       return start(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });

@@ -20,6 +20,7 @@ import { refuseTooLong } from './command';
 import { PROMPTS } from './prompts';
 import { rollbackCommand } from './rollback';
 import type { SlackDeps } from './deps';
+import { askHealth } from './health';
 import { ask, help, pipelineFor, replyingToErrors } from './operations';
 import type { Person } from './requester';
 
@@ -32,6 +33,7 @@ const QUESTION_INTENTS: Record<string, Question> = {
   WhyFailedIntent: 'why',
   LastBuildsIntent: 'list',
   EndpointStatusIntent: 'endpoint',
+  EndpointHealthIntent: 'health',
   BuildPassedIntent: 'passed',
 };
 
@@ -56,6 +58,7 @@ export async function understand(
   // A known name resolves to its pipeline; an unknown one goes to the core as said, for its "did you mean".
   const named = slot?.resolution?.id ?? slot?.value;
   const question = QUESTION_INTENTS[match.intent];
+  if (question === 'health') return askHealth(deps, client, named, person);
   if (question) return ask(deps, question, named, person);
   if (match.intent === 'StartBuildIntent') return offerStart(deps, client, person, named);
   if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named);

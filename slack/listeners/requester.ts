@@ -42,11 +42,26 @@ export class GroupDirectory {
     pipeline: PipelineConfig,
     action: AccessAction,
   ): Promise<Requester> {
+    return this.withGroups(client, person, pipeline.access[action], (base) =>
+      isAllowed(pipeline, action, base),
+    );
+  }
+
+  /**
+   * The requester with the groups `rules` name that the person is in; no lookup when the rules name none or
+   * the person is allowed without one (e.g. an approval gate's approvers).
+   */
+  async withGroups(
+    client: WebClient,
+    person: Person,
+    rules: string[],
+    allowedAlready: (base: Requester) => boolean,
+  ): Promise<Requester> {
     const base = baseRequester(person);
-    const named = pipeline.access[action]
+    const named = rules
       .filter((rule) => rule.startsWith(GROUP_PREFIX) && !rule.endsWith(':*'))
       .map((rule) => rule.slice(GROUP_PREFIX.length));
-    if (named.length === 0 || isAllowed(pipeline, action, base)) return base;
+    if (named.length === 0 || allowedAlready(base)) return base;
     const member = await Promise.all(named.map((group) => this.has(client, group, person.userId)));
     return { ...base, groups: named.filter((_, i) => member[i]).map((group) => GROUP_PREFIX + group) };
   }

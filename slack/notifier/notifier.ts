@@ -35,6 +35,7 @@ import {
   type StatusChangeEvent,
 } from './event';
 import { isPermanentSlackError, slackErrorText } from './slack-errors';
+import { closeApprovalCards } from './approval-cards';
 
 export { refreshCardMessage, type RefreshCardRequest, type RefreshOutcome } from './refresh';
 
@@ -126,7 +127,28 @@ export class BuildNotifier {
       // The work is done and recorded on the card: a repeat once the lease ran out finds nothing to do.
       this.log.warn(`Slack notifier: event ${event.id} not marked done: ${errorSentence(error)}`);
     });
+    if (outcome !== 'stale' && isFinished(status))
+      await this.closeApprovals(pipeline, event.detail.executionArn);
     return outcome;
+  }
+
+  /**
+   * A build that ended may leave an approval card open (its gate timed out, or it was stopped while waiting):
+   * the card then says how the gate closed. Builds without an approval card cost nothing more.
+   */
+  private async closeApprovals(pipeline: PipelineConfig, executionArn: string): Promise<void> {
+    try {
+      if ((await this.deps.store.approvalCards(executionArn)).length === 0) return;
+      const result = await this.deps.core.approvalOutcome({ pipeline: pipeline.name, build: executionArn });
+      if (!result) return;
+      await closeApprovalCards(
+        { store: this.deps.store, web: this.deps.web, now: this.now, warn: (line) => this.log.warn(line) },
+        result,
+      );
+    } catch (error) {
+      // The build card is done; an approval card left as it was only says less.
+      this.log.warn(`Slack notifier: approval card of ${executionArn} not closed: ${errorSentence(error)}`);
+    }
   }
 
   /** Leases the event; waits while another handler holds it. Throws when that takes too long. */
@@ -350,6 +372,7 @@ export class BuildNotifier {
     if (previous?.unposted?.length) record.unposted = previous.unposted;
     const starter = slackUserOf(fact) ?? previous?.startedBySlackUser;
     if (starter) record.startedBySlackUser = starter;
+    if (previous?.deployWarnedAt) record.deployWarnedAt = previous.deployWarnedAt;
     return record;
   }
 

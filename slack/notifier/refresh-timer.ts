@@ -18,18 +18,20 @@ export const MIN_REFRESH_MS = 1_000;
 /** A round's budget: ProgressRefresh stops starting work 5 s before it ends, so it must be well over that. */
 const ROUND_BUDGET_MS = 15_000;
 
-/** The refresh function, as the timer calls it. */
-export interface RefreshRound {
-  run(budgetMs?: number): Promise<ProgressReport>;
+/** The refresh function, as the timer calls it (the deploy watch's check is timed the same way). */
+export interface RefreshRound<R = ProgressReport> {
+  run(budgetMs?: number): Promise<R>;
 }
 
-export interface RefreshTimerOptions {
-  refresh: RefreshRound;
+export interface RefreshTimerOptions<R = ProgressReport> {
+  refresh: RefreshRound<R>;
   /** Time between the end of one round and the start of the next. */
   everyMs: number;
   log: NotifierLog;
   /** Each round's report, once it ended (for a caller that counts or waits on rounds). */
-  onRound?: (report: ProgressReport) => void;
+  onRound?: (report: R) => void;
+  /** What a failed round is called in the log (default "Slack progress: a refresh round"). */
+  name?: string;
 }
 
 export interface RefreshTimer {
@@ -41,13 +43,13 @@ export interface RefreshTimer {
  * The time between rounds for a clock `timeScale` times faster than real time: one deployed minute on that
  * clock, within MIN_REFRESH_MS and a real minute. E.g. the local default (60x) refreshes every second.
  */
-export function scaledRefreshMs(timeScale: number): number {
-  if (!(timeScale > 0)) return DEPLOYED_REFRESH_MS;
-  return Math.min(DEPLOYED_REFRESH_MS, Math.max(MIN_REFRESH_MS, Math.round(DEPLOYED_REFRESH_MS / timeScale)));
+export function scaledRefreshMs(timeScale: number, deployedMs = DEPLOYED_REFRESH_MS): number {
+  if (!(timeScale > 0)) return deployedMs;
+  return Math.min(deployedMs, Math.max(MIN_REFRESH_MS, Math.round(deployedMs / timeScale)));
 }
 
-export function startRefreshTimer(options: RefreshTimerOptions): RefreshTimer {
-  const { refresh, log, onRound } = options;
+export function startRefreshTimer<R = ProgressReport>(options: RefreshTimerOptions<R>): RefreshTimer {
+  const { refresh, log, onRound, name = 'Slack progress: a refresh round' } = options;
   const everyMs = Math.max(MIN_REFRESH_MS, options.everyMs);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -59,7 +61,7 @@ export function startRefreshTimer(options: RefreshTimerOptions): RefreshTimer {
       onRound?.(report);
     } catch (error) {
       // ProgressRefresh counts and logs its own failures; this is anything else (a bug, a broken store).
-      log.warn(`Slack progress: a refresh round failed: ${(error as Error).message}`);
+      log.warn(`${name} failed: ${(error as Error).message}`);
     }
   };
 

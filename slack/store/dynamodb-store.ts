@@ -3,6 +3,7 @@
 //   event#<eventId>      / event             an EventBridge event claimed, leased (leaseUntil, epoch ms) or
 //                                            handled (done); expires a day after its last write
 //   subs#<pipeline>      / channel#<channel> a channel subscribed to a pipeline (kept until unsubscribed)
+//   approval#<executionArn> / channel#<channel> an approval card posted for the build's gate (30 days)
 // DynamoDB deletes expired items late (up to days), so reads and conditions treat `expiresAt` as the truth.
 
 import {
@@ -18,7 +19,14 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { BuildStatus } from '../../core/builds/facts';
-import { RETENTION_MS, type CardMessage, type CardRecord, type EventClaim, type SlackStore } from './store';
+import {
+  RETENTION_MS,
+  type ApprovalCardMessage,
+  type CardMessage,
+  type CardRecord,
+  type EventClaim,
+  type SlackStore,
+} from './store';
 
 type Item = Record<string, AttributeValue>;
 
@@ -137,6 +145,43 @@ export class DynamoDbStore implements SlackStore {
     return channels.sort();
   }
 
+  async rememberApprovalCard(executionArn: string, message: ApprovalCardMessage): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: { S: approvalPk(executionArn) },
+          sk: { S: `channel#${message.channel}` },
+          channel: { S: message.channel },
+          ts: { S: message.ts },
+          ...this.expiry(RETENTION_MS.card),
+        },
+      }),
+    );
+  }
+
+  async approvalCards(executionArn: string): Promise<ApprovalCardMessage[]> {
+    const cards: ApprovalCardMessage[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: approvalPk(executionArn) } },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.channel?.S && item.ts?.S && !this.expired(item))
+          cards.push({ channel: item.channel.S, ts: item.ts.S });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return cards.sort((a, b) => a.channel.localeCompare(b.channel));
+  }
+
   /** A conditional put: false when the condition failed (another writer won). */
   private async putIf(
     item: Item,
@@ -177,6 +222,10 @@ function eventKey(eventId: string): Item {
   return { pk: { S: `event#${eventId}` }, sk: { S: 'event' } };
 }
 
+function approvalPk(executionArn: string): string {
+  return `approval#${executionArn}`;
+}
+
 function subscriptionPk(pipeline: string): string {
   return `subs#${pipeline}`;
 }
@@ -198,6 +247,7 @@ function cardItem(record: CardRecord): Item {
   if (record.unposted?.length) item.unposted = { L: record.unposted.map((channel) => ({ S: channel })) };
   if (record.startedBySlackUser) item.startedBySlackUser = { S: record.startedBySlackUser };
   if (record.busyUntil) item.busyUntil = { S: record.busyUntil };
+  if (record.deployWarnedAt) item.deployWarnedAt = { S: record.deployWarnedAt };
   return item;
 }
 
@@ -227,6 +277,7 @@ function cardFromItem(item: Item): CardRecord {
   if (unposted.length > 0) record.unposted = unposted;
   if (item.startedBySlackUser?.S) record.startedBySlackUser = item.startedBySlackUser.S;
   if (item.busyUntil?.S) record.busyUntil = item.busyUntil.S;
+  if (item.deployWarnedAt?.S) record.deployWarnedAt = item.deployWarnedAt.S;
   return record;
 }
 

@@ -1,7 +1,13 @@
 // The store in memory, for unit tests and the local console. It behaves like the DynamoDB adapter, expiry
 // included, and hands out copies so no caller can change a stored record behind the store's back.
 
-import { RETENTION_MS, type CardRecord, type EventClaim, type SlackStore } from './store';
+import {
+  RETENTION_MS,
+  type ApprovalCardMessage,
+  type CardRecord,
+  type EventClaim,
+  type SlackStore,
+} from './store';
 
 interface Expiring<T> {
   value: T;
@@ -19,6 +25,7 @@ export class MemoryStore implements SlackStore {
   private readonly cards = new Map<string, Expiring<CardRecord>>();
   private readonly events = new Map<string, EventEntry>();
   private readonly subscribers = new Map<string, Set<string>>();
+  private readonly approvals = new Map<string, Expiring<Map<string, string>>>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -79,6 +86,22 @@ export class MemoryStore implements SlackStore {
 
   async subscriptions(pipeline: string): Promise<string[]> {
     return [...(this.subscribers.get(pipeline) ?? [])].sort();
+  }
+
+  async rememberApprovalCard(executionArn: string, message: ApprovalCardMessage): Promise<void> {
+    const byChannel = this.liveApprovals(executionArn) ?? new Map<string, string>();
+    byChannel.set(message.channel, message.ts);
+    this.approvals.set(executionArn, { value: byChannel, expiresAt: this.time() + RETENTION_MS.card });
+  }
+
+  async approvalCards(executionArn: string): Promise<ApprovalCardMessage[]> {
+    const byChannel = this.liveApprovals(executionArn) ?? new Map<string, string>();
+    return [...byChannel].sort(([a], [b]) => a.localeCompare(b)).map(([channel, ts]) => ({ channel, ts }));
+  }
+
+  private liveApprovals(executionArn: string): Map<string, string> | undefined {
+    const entry = this.approvals.get(executionArn);
+    return entry && entry.expiresAt > this.time() ? entry.value : undefined;
   }
 
   private current(executionArn: string): CardRecord | undefined {

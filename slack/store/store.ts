@@ -32,6 +32,11 @@ export interface CardRecord {
   /** The Slack user who started the build ("U0123"), to mention when it fails. */
   startedBySlackUser?: string;
   /**
+   * When the deploy watch warned in the card's threads that the endpoint got worse after this build's deploy
+   * (ISO). Set before the warning is posted, so a deploy gets one warning whichever process checks it.
+   */
+  deployWarnedAt?: string;
+  /**
    * Set while one handler does the card's Slack calls (ISO): posts, updates, replies. Others wait rather
    * than call Slack for the same card. A lease, renewed at each save, so a handler that died does not block
    * the card for ever: the next handler finishes what its record says is missing.
@@ -39,6 +44,12 @@ export interface CardRecord {
   busyUntil?: string;
   /** When the record was last written (ISO). */
   updatedAt: string;
+}
+
+/** One posted approval card (slack/cards/approval-card.ts): where it is, so a decision updates every copy. */
+export interface ApprovalCardMessage {
+  channel: string;
+  ts: string;
 }
 
 /** What a lease on an event id found: the caller's now, someone else's, or the event already handled. */
@@ -67,6 +78,10 @@ export interface SlackStore {
   unsubscribe(pipeline: string, channel: string): Promise<void>;
   /** The channels subscribed to a pipeline with `subscribe`, sorted (config channels are not included). */
   subscriptions(pipeline: string): Promise<string[]>;
+  /** Remembers an approval card posted for a build's gate (one per channel: a repost replaces it). */
+  rememberApprovalCard(executionArn: string, message: ApprovalCardMessage): Promise<void>;
+  /** The approval cards posted for a build's gate, by channel. */
+  approvalCards(executionArn: string): Promise<ApprovalCardMessage[]>;
 }
 
 const DAY_MS = 24 * 3600_000;

@@ -6,6 +6,7 @@ import {
   postSigned as post,
   type PostOptions,
 } from '../../local/slack/requests';
+import { LogLevel } from '@slack/web-api';
 import { LOCAL_BOT, LOCAL_TEAM } from '../../local/slack/workspace';
 
 export {
@@ -15,8 +16,10 @@ export {
   blockActionBody,
   blockActionPayload,
   eventBody,
+  newTriggerId,
   signSlackRequest,
   slashCommandBody,
+  viewSubmissionPayload,
   type BlockAction,
   type EventEnvelopeOptions,
   type PostOptions,
@@ -50,3 +53,14 @@ export function functionUrlEvent(
 ): ReturnType<typeof lambdaEvent> {
   return lambdaEvent(body, contentType, secret);
 }
+
+/** A WebClient logger that says nothing: WebClient logs every refusal, which some tests ask for on purpose. */
+export const SILENT_SLACK_LOGGER = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};

@@ -37,6 +37,7 @@ export function stackConfig(
         defaultInput: p.defaultInput,
         allowedInputKeys: p.allowedInputKeys ?? [],
         ...(slackChannels ? { slack: { channels: [p.slackChannel] } } : {}),
+        ...(p.approval ? { approval: p.approval } : {}),
         access: typeof access === 'function' ? access(p) : access,
       })),
     },
