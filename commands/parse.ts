@@ -151,7 +151,14 @@ export function parseCommand(words: string[], pipelines: readonly PipelineConfig
       : { kind: 'reject', ...target };
   }
   if ((QUESTIONS as readonly string[]).includes(name)) {
-    return targeted({ kind: 'question', question: name as Question }, name, args, pipelines);
+    const parsed: ParsedCommand = targeted(
+      { kind: 'question', question: name as Question },
+      name,
+      args,
+      pipelines,
+    );
+    const asked = parsed.kind === 'question' ? parsed : undefined;
+    return asked?.build !== undefined && PIPELINE_ONLY.has(name) ? buildAsExtra(asked, name) : parsed;
   }
   // Only ever quoted back ("I don't know the command …"): its start is enough.
   const meant = closestCommand(name);
@@ -175,6 +182,17 @@ function closestCommand(typed: string): string | undefined {
     if (distance <= allowed && (!best || distance < best.distance)) best = { name: candidate, distance };
   }
   return best?.name;
+}
+
+/** Questions about a pipeline rather than one build: a build named with them is questioned. */
+const PIPELINE_ONLY = new Set(['list', 'endpoint', 'health']);
+
+function buildAsExtra(
+  parsed: { pipeline?: string; build?: string },
+  name: string,
+): { kind: 'unclear'; problem: CommandProblem } {
+  const meant = [name, parsed.pipeline].filter((w) => w !== undefined).join(' ');
+  return { kind: 'unclear', problem: { kind: 'extra', extra: [quoteCut(parsed.build ?? '')], meant } };
 }
 
 /** A command taking a pipeline and a build; words that name neither are questioned, never ignored. */

@@ -3,13 +3,11 @@
 
 import type { PipelineConfig } from '../core/config/schema';
 import { quoteCut } from '../core/input-limits';
+import type { UnclearCommand as CommandProblem } from '../core/wording/commands';
 import { pipelineNamed } from './targets';
 
-export type CommandProblem =
-  /** Words that named nothing; `meant` is the command without them. */
-  | { kind: 'extra'; extra: string[]; meant: string }
-  /** A setting named without "=value"; `example` is its default value, where the pipeline has one. */
-  | { kind: 'needs-value'; key: string; example?: string };
+/** The problems' shape lives with their sentences (core/wording), which fronts share. */
+export type { UnclearCommand as CommandProblem } from '../core/wording/commands';
 
 /** Looks like a setting's path rather than a pipeline: "hyperparameters.max_depth", "['a b'].c". */
 function settingShaped(word: string, pipeline: PipelineConfig | undefined): boolean {

@@ -66,7 +66,7 @@ export function readTarget(pipelines: readonly PipelineConfig[], args: string[])
       continue;
     }
     // An unknown first word is a pipeline asked for: the core answers with the closest one it knows.
-    if (target.pipeline === undefined && target.build === undefined && target.extra.length === 0) {
+    if (target.pipeline === undefined && target.extra.length === 0) {
       target.pipeline = word;
       continue;
     }

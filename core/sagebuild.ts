@@ -127,7 +127,12 @@ export class SageBuild {
   }
 
   async status(pipeline?: string, build?: string): Promise<BuildStatusFact> {
-    if (build !== undefined) return this.statusOf(pipeline, (await this.findBuild(pipeline, build)).name);
+    if (build !== undefined) {
+      const found = await this.findBuild(pipeline, build);
+      const fact = await this.statusOf(pipeline, found.name);
+      // "last" is the latest build, answered as any status; other references say whose build it is.
+      return readBuildRef(build)?.kind === 'latest' ? fact : { ...fact, named: true };
+    }
     const ctx = this.context(pipeline);
     return withRollback(ctx, await buildStatus(ctx, this.etaCache));
   }
@@ -163,7 +168,7 @@ export class SageBuild {
   /** Why the named (else the latest) build ended as it did, and the last failure when it didn't fail. */
   async why(pipeline?: string, build?: string): Promise<WhyFact> {
     const named = build !== undefined ? await this.findBuild(pipeline, build) : undefined;
-    return whyFact(this.context(pipeline), named);
+    return whyFact(this.context(pipeline), named, this.deployments);
   }
 
   async endpoint(pipeline?: string): Promise<LiveModelFact> {

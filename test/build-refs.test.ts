@@ -29,7 +29,9 @@ async function ask(line: string, core = stack.core, now = () => new Date()): Pro
 describe('build references', () => {
   test('status by a build name finds its pipeline from the name', async () => {
     const answer = await ask('status prod-retrain-sam');
-    expect(answer).toMatch(/^No\. .*failed 7 hours ago while training the model/);
+    expect(answer).toMatch(
+      /^No\. Sam Okafor's prod build from 7 hours ago failed 7 hours ago while training/,
+    );
   });
 
   test('status by execution ARN', async () => {
@@ -118,7 +120,12 @@ describe('why, told against now', () => {
   });
 
   test('a failed latest build is the answer itself', async () => {
-    expect(await ask('why dev')).toMatch(/^Your dev build failed 3 hours ago because the model didn't pass/);
+    const why = await ask('why dev');
+    expect(why).toMatch(/^Your dev build failed 3 hours ago because the model didn't pass/);
+    // The gate kept the new model out: the answer says which one still serves.
+    expect(why).toMatch(
+      /The endpoint still serves the model from Ana Lima's build of (today|yesterday) \d\d:\d\d\.$/,
+    );
   });
 
   test('why about a named build', async () => {
@@ -194,4 +201,14 @@ describe('again', () => {
       "I read `please` as extra, so I didn't run it. Did you mean `again dev`?",
     );
   });
+});
+
+test('list and endpoint are about a pipeline: a build named with them is questioned', async () => {
+  expect(await ask("list prod yesterday's")).toBe(
+    "I read `yesterday's` as extra, so I didn't run it. Did you mean `list prod`?",
+  );
+});
+
+test('an unknown word with a build reference is still read as a pipeline, with "did you mean"', async () => {
+  expect(await ask('status last prdo')).toContain('Did you mean prod?');
 });

@@ -308,6 +308,25 @@ describe('/sagebuild questions answer privately', () => {
     expect(await ephemeral('endpoint production')).toContain('in service');
   });
 
+  test('builds by name and "previous"; why says which build; list has a line per build', async () => {
+    expect(await ephemeral('status prod-retrain-sam')).toMatch(
+      /^No\. Sam Okafor's prod build from 7 hours ago/,
+    );
+    expect(await ephemeral('status prod previous')).toBe(await ephemeral('status prod-retrain-sam'));
+    expect(await ephemeral('why prod')).toContain("The last failure before it was Sam Okafor's prod build");
+    expect(await ephemeral('passed prod')).toMatch(/^Yes\. /);
+    expect((await ephemeral('list prod')).split('\n')).toHaveLength(7);
+  });
+
+  test('a mistyped command gets the command meant; extra words are questioned', async () => {
+    expect(await ephemeral('stauts prod')).toBe(
+      'I don\'t know the command "stauts". Did you mean `status prod`?',
+    );
+    expect(await ephemeral('status prod dev')).toBe(
+      "I read `dev` as extra, so I didn't run it. Did you mean `status prod`?",
+    );
+  });
+
   test('a mistyped pipeline gets “did you mean”', async () => {
     expect(await ephemeral('status prdo')).toBe(
       "I don't know a pipeline called prdo. Did you mean prod? The pipelines are prod and dev.",
@@ -822,6 +841,9 @@ describe('card buttons', () => {
     expect(told.map((r) => r.text)).toEqual([expect.stringMatching(/^That dev build was already started/)]);
     const after = await executions('dev');
     expect(after.length).toBe(before + 1);
+    // The same settings as the card's build: dev-ana-2 was started with eta 0.3.
+    const rerun = await sfn.send(new DescribeExecutionCommand({ executionArn: after[0]?.executionArn }));
+    expect(JSON.parse(rerun.input ?? '{}').hyperparameters.eta).toBe('0.3');
     await until(after[0]?.executionArn ?? '', 'SUCCEEDED');
 
     // Run again is for finished builds only.

@@ -178,7 +178,7 @@ const DEV_ETA = /^Your dev build isn't running\. The last one failed .+ ago whil
 const PROD_WHY =
   /^The latest prod build succeeded .+ ago, so nothing failed\. The last failure before it was Sam Okafor's prod build from .+ ago\. It failed .+ ago while training the model\. SageMaker said: AlgorithmError: /;
 const DEV_WHY =
-  /^Your dev build failed .+ ago because the model didn't pass the quality gate\. The reason: validation:auc was 0\.71, below the threshold 0\.8\.$/;
+  /^Your dev build failed .+ ago because the model didn't pass the quality gate\. The reason: validation:auc was 0\.71, below the threshold 0\.8\. The endpoint still serves the model from Ana Lima's build of .+\.$/;
 const LAST_PROD =
   /^The last 3 prod builds: the nightly schedule's from .+ ago succeeded, Sam Okafor's from .+ ago failed while training the model and .+\.$/;
 const LAST_DEV = /^The last 3 dev builds: Ana Lima's from .+ ago failed while grading the metrics, .+\.$/;

@@ -109,6 +109,8 @@ export interface BuildStatusFact extends BuildSummary {
   rollback?: RollbackRecord;
   /** This build's final metrics next to the model live when it finished (details answers only). */
   comparison?: ModelComparisonFact;
+  /** The person named this build (by name, "previous", "yesterday's"): answers say whose it is, not "your". */
+  named?: boolean;
 }
 
 /**

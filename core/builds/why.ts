@@ -10,6 +10,8 @@ import { listExecutions, recentHistory, summaryOf, type BuildContext } from './c
 import type { BuildSummary, FailureFact, StartedBy } from './facts';
 import { readHistory } from './history';
 import { whoStarted } from './listed';
+import { inTime, UnknownParts } from './in-time';
+import { endpointLineage, type DeploymentCache } from './lineage';
 import { failureFactOf } from './status';
 
 /** A failure with who started its build and when, so an older one can be named by person and day. */
@@ -28,20 +30,37 @@ export interface WhyFact {
   failure?: DatedFailure;
   /** The newest real failure before `build` (among the recent ones), when `build` itself did not fail. */
   earlier?: DatedFailure;
+  /** After a quality-gate failure: the build whose model the endpoint still serves. */
+  stillServing?: { name: string; startedAt: Date; startedBy?: StartedBy };
 }
 
+/** The error a quality gate fails a build with (the reference pipeline's QualityGateFailed and the like). */
+const QUALITY_GATE = /quality.?gate/i;
 const ENDED_BADLY = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 const FAILED = new Set(['FAILED', 'TIMED_OUT']);
 /** Recent builds looked through for the last failure. */
 const PAGE = 20;
 
 /** Why `named` (else the latest build) ended as it did, and the last failure before it when it didn't fail. */
-export async function whyFact(ctx: BuildContext, named?: BuildSummary): Promise<WhyFact> {
+export async function whyFact(
+  ctx: BuildContext,
+  named?: BuildSummary,
+  deployments?: DeploymentCache,
+): Promise<WhyFact> {
   const recent = await listExecutions(ctx, PAGE);
   const build = named ?? (recent[0] ? summaryOf(ctx.pipeline.name, recent[0]) : undefined);
   if (!build) throw new NoBuildsYet(ctx.pipeline.name);
   const fact: WhyFact = { pipeline: ctx.pipeline.name, build, named: named !== undefined };
   if (ENDED_BADLY.has(build.status)) fact.failure = await datedFailure(ctx, build);
+  if (fact.failure && QUALITY_GATE.test(fact.failure.error)) {
+    // The gate kept the model out: which one serves instead is part of the answer, when it comes in time.
+    const lineage = await inTime(ctx, new UnknownParts(), undefined, () => endpointLineage(ctx, deployments));
+    const live = lineage?.endpoint ? lineage.live : undefined;
+    if (live) {
+      fact.stillServing = { name: live.name, startedAt: live.startedAt };
+      if (live.startedBy) fact.stillServing.startedBy = live.startedBy;
+    }
+  }
   if (fact.failure?.status === 'FAILED' || fact.failure?.status === 'TIMED_OUT') return fact;
   const before = recent.find(
     (e) => FAILED.has(e.status ?? '') && (e.startDate ?? new Date(0)) < build.startedAt,

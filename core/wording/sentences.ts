@@ -14,7 +14,7 @@ import type {
   TrainingFact,
 } from '../builds/facts';
 import { comparisonSentence } from './comparison';
-import { WhoseBuild } from './build-names';
+import { whoseBuild, WhoseBuild } from './build-names';
 import { subjectName } from './dialog';
 import { rollbackLine } from './rollback';
 import { approxDuration, relativeTime, spokenDuration } from './duration';
@@ -69,6 +69,12 @@ const RESTARTING = 'is about to restart from the step where it stopped';
 /** "Your prod build", or "your prod build" inside a sentence. */
 function yourBuild(pipeline: string, start = true): string {
   return `${start ? 'Your' : 'your'} ${pipeline} build`;
+}
+
+/** "Your prod build", or for a build the person named rather than the latest: "Ana Lima's prod build from ...". */
+function buildSubject(fact: BuildStatusFact, now: Date, start = true): string {
+  if (!fact.named) return yourBuild(fact.pipeline, start);
+  return start ? WhoseBuild(fact, now) : whoseBuild(fact, now);
 }
 
 /** The step a build is in or ended in, as a phrase: "training the model". */
@@ -203,17 +209,17 @@ function endpointSentence(endpoint: EndpointFact): string {
  */
 function finishedAnswer(fact: BuildStatusFact, now: Date): string {
   const endpoint = fact.endpoint;
-  if (!endpoint) return `Yes. ${outcome(fact, now, yourBuild(fact.pipeline))}`;
+  if (!endpoint) return `Yes. ${outcome(fact, now, buildSubject(fact, now))}`;
   if (endpoint.status === 'InService') {
-    return `Yes. ${outcome(fact, now, yourBuild(fact.pipeline))} ${endpointSentence(endpoint)}`;
+    return `Yes. ${outcome(fact, now, buildSubject(fact, now))} ${endpointSentence(endpoint)}`;
   }
-  const finished = finishedClause(fact, now, yourBuild(fact.pipeline, false));
+  const finished = finishedClause(fact, now, buildSubject(fact, now, false));
   return `Yes, ${finished}, but its endpoint ${endpoint.endpointName} ${endpointClause(endpoint, true)}`;
 }
 
 /** Answers "is my build done?". */
 function statusAnswer(fact: BuildStatusFact, now: Date): string {
-  const said = outcome(fact, now, yourBuild(fact.pipeline));
+  const said = outcome(fact, now, buildSubject(fact, now));
   switch (fact.status) {
     case 'RUNNING':
       return `Not yet. ${said}${estimate(fact)}`;

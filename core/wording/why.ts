@@ -5,6 +5,8 @@ import type { BuildSummary } from '../builds/facts';
 import type { DatedFailure, WhyFact } from '../builds/why';
 import { whoseBuild, WhoseBuild } from './build-names';
 import { relativeTime } from './duration';
+import { personName } from './dialog';
+import { dayAndTime } from './rollback';
 import { whyFailed } from './sentences';
 
 /** "The latest prod build succeeded an hour ago", "That prod build is still running; it started ...". */
@@ -37,9 +39,17 @@ export function whyAnswer(fact: WhyFact, now: Date): string {
   const parts: string[] = [];
   if (fact.failure) parts.push(ownFailure({ ...fact, failure: fact.failure }, now));
   else parts.push(howItStands(fact, now));
+  if (fact.stillServing) parts.push(stillServing(fact.stillServing, now));
   if (fact.earlier) parts.push(earlierFailure(fact.earlier, now));
   else if (!fact.failure || fact.failure.status === 'ABORTED') parts.push(noRecentFailure(fact.build));
   return parts.join(' ');
+}
+
+/** "The endpoint still serves the model from Ana Lima's build of yesterday 14:02." */
+function stillServing(build: NonNullable<WhyFact['stillServing']>, now: Date): string {
+  const who = personName(build.startedBy);
+  const owner = who ? `${who}'s build` : 'the build';
+  return `The endpoint still serves the model from ${owner} of ${dayAndTime(build.startedAt, now)}.`;
 }
 
 function noRecentFailure(build: BuildSummary): string {

@@ -213,8 +213,11 @@ async function onRunAgain(deps: SlackDeps, click: Click): Promise<void> {
     // window's edge name two builds: the core keeps the earlier and refuses the other. Past the window the
     // first rerun is running, and the core refuses too.
     const window = Math.floor(Number(click.actionTs) / RERUN_WINDOW_S);
+    // The same settings the card's build was started with (its overrides), through the usual start checks.
+    const { settings } = await deps.core.buildSettings(pipeline.name, value.executionArn);
     return start(deps, click.client, click.person, {
       pipeline: pipeline.name,
+      overrides: settings,
       idempotencyKey: `rerun:${value.executionArn}:${window}`,
     });
   });
