@@ -3,6 +3,7 @@
 
 import type { HandlerInput, ResponseBuilder } from 'ask-sdk-core';
 import type { Intent, IntentConfirmationStatus, IntentRequest } from 'ask-sdk-model';
+import { splitSpokenBuildRef } from '../core/builds/build-ref';
 import type { Requester } from '../core/builds/facts';
 import type { SageBuild } from '../core/sagebuild';
 import { Budget } from './budget';
@@ -88,8 +89,32 @@ export class Turn {
     return this.intent?.confirmationStatus ?? 'NONE';
   }
 
-  /** The pipeline the person named: the slot's resolved id (the pipeline name), else what they said. */
+  /**
+   * The pipeline the person named: the slot's resolved id (the pipeline name), else what they said, without
+   * the words that name a build ("last prod" is prod).
+   */
   get pipelineSlot(): string | undefined {
+    const said = this.slotText;
+    if (said === undefined) return undefined;
+    const ref = splitSpokenBuildRef(
+      said,
+      this.core.pipelines.map((p) => p.name),
+    );
+    return ref ? ref.pipeline : said;
+  }
+
+  /** The build the pipeline slot's words name ("last", "yesterday's"), if they name one. */
+  get buildRefSlot(): string | undefined {
+    const said = this.slotText;
+    return said === undefined
+      ? undefined
+      : splitSpokenBuildRef(
+          said,
+          this.core.pipelines.map((p) => p.name),
+        )?.build;
+  }
+
+  private get slotText(): string | undefined {
     const slot = this.intent?.slots?.pipeline;
     if (!slot) return undefined;
     // Shapes checked as read: skill/envelope.ts vouches for the slot, not for what Alexa nests inside it.

@@ -57,6 +57,30 @@ export function readBuildRef(text: string): BuildRef | undefined {
   return undefined;
 }
 
+/**
+ * A spoken pipeline slot that also names a build ("last prod", "yesterday's", "prod's previous build"): the
+ * pipeline it names, if any, and the build reference. Undefined when the words hold no reference word, so a
+ * plain pipeline name (or an unknown one, for the core's "did you mean") goes on as it was said.
+ */
+export function splitSpokenBuildRef(
+  text: string,
+  pipelineNames: readonly string[],
+): { pipeline?: string; build: string } | undefined {
+  // Bounded like any name: a slot is a few words, never a paragraph.
+  if (text.length > 120) return undefined;
+  if (readBuildRef(text)) return { build: text.trim() };
+  const words = text.trim().split(/\s+/);
+  for (const name of pipelineNames) {
+    const at = words.findIndex(
+      (word) => word.toLowerCase().replace(/['\u2019]s$/, '') === name.toLowerCase(),
+    );
+    if (at < 0) continue;
+    const rest = [...words.slice(0, at), ...words.slice(at + 1)].join(' ');
+    if (rest && readBuildRef(rest)) return { pipeline: name, build: rest };
+  }
+  return undefined;
+}
+
 /** A word shaped like a build of one of `pipelines` ("<pipeline>-<id>"), or an execution ARN: the pipeline. */
 export function buildNameOwner(
   word: string,

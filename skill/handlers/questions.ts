@@ -23,30 +23,35 @@ import { withPipeline } from './pipeline';
 interface Question {
   /** Ask about the pipeline with the running build when none is named. */
   aboutRunning: boolean;
-  /** The sentence; `fact` is the latest build's status when choosing the pipeline already fetched it. */
-  say(core: SageBuild, pipeline: string, now: Date, fact?: BuildStatusFact): Promise<string>;
+  /**
+   * The sentence; `fact` is the latest build's status when choosing the pipeline already fetched it; `build`
+   * is the build the person named ("the last one", "yesterday's"), for the questions about one build.
+   */
+  say(core: SageBuild, pipeline: string, now: Date, fact?: BuildStatusFact, build?: string): Promise<string>;
   offersDetails?: boolean;
 }
 
 const DETAILS: Question = {
   aboutRunning: true,
-  say: async (core, pipeline, now) => details(await core.details(pipeline), now, true),
+  say: async (core, pipeline, now, _fact, build) => details(await core.details(pipeline, build), now, true),
 };
 
 const QUESTIONS: Record<string, Question> = {
   BuildStatusIntent: {
     aboutRunning: true,
-    say: async (core, pipeline, now, fact) => status(fact ?? (await core.status(pipeline)), now, true),
+    say: async (core, pipeline, now, fact, build) =>
+      status(fact ?? (await core.status(pipeline, build)), now, true),
     offersDetails: true,
   },
   BuildDetailsIntent: DETAILS,
   TimeLeftIntent: {
     aboutRunning: true,
-    say: async (core, pipeline, now, fact) => timeLeft(fact ?? (await core.status(pipeline)), now),
+    say: async (core, pipeline, now, fact, build) =>
+      timeLeft(fact ?? (await core.status(pipeline, build)), now),
   },
   WhyFailedIntent: {
     aboutRunning: false,
-    say: async (core, pipeline, now) => whyAnswer(await core.why(pipeline), now),
+    say: async (core, pipeline, now, _fact, build) => whyAnswer(await core.why(pipeline, build), now),
   },
   LastBuildsIntent: {
     aboutRunning: false,
@@ -54,7 +59,8 @@ const QUESTIONS: Record<string, Question> = {
   },
   BuildPassedIntent: {
     aboutRunning: true,
-    say: async (core, pipeline, now, fact) => passedAnswer(fact ?? (await core.status(pipeline)), now, true),
+    say: async (core, pipeline, now, fact, build) =>
+      passedAnswer(fact ?? (await core.status(pipeline, build)), now, true),
   },
   EndpointStatusIntent: {
     aboutRunning: false,
@@ -74,9 +80,13 @@ export async function answerDetails(turn: Turn, pipeline: string): Promise<Respo
 }
 
 async function ask(turn: Turn, q: Question): Promise<Response> {
-  return withPipeline(turn, { preferRunning: q.aboutRunning }, async (pipeline, fact) => {
-    const said = await turn.budget.run(() => q.say(turn.core, pipeline.name, turn.now(), fact));
-    if (!q.offersDetails) return answer(turn.rb, said);
+  const build = turn.buildRefSlot;
+  return withPipeline(turn, { preferRunning: q.aboutRunning }, async (pipeline, latest) => {
+    // The latest build's status, fetched while choosing the pipeline, answers only about the latest build.
+    const fact = build === undefined ? latest : undefined;
+    const said = await turn.budget.run(() => q.say(turn.core, pipeline.name, turn.now(), fact, build));
+    // The details offered are the latest build's: after a named build, the answer stands alone.
+    if (!q.offersDetails || build !== undefined) return answer(turn.rb, said);
     turn.remember({ offer: { kind: 'details', pipeline: pipeline.name } });
     return question(turn.rb, [said], PROMPTS.wantDetails);
   });
