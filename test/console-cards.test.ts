@@ -89,4 +89,8 @@ test('a running card moves in one-line updates; click stop stops the build throu
   // The build is stopped in the local AWS, not just on the card.
   const [status] = await console_.waitFor(/^.*\bstopped\b.*$/m, console_.write('status dev'));
   expect(status).toMatch(/^Your dev build was stopped by \S+ .*while training the model\.$/);
+  // The stop is told once (the card's update plus one line), and the card never went back to running.
+  const afterClick = console_.output().slice(clicked);
+  expect(afterClick.match(/^#dev-builds .*SageBuild: .*stopped/gm)).toHaveLength(1);
+  expect(afterClick).not.toMatch(new RegExp(`^#dev-builds card updated: ${name} Train model`, 'm'));
 });

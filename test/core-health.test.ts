@@ -32,6 +32,7 @@ describe('health of a busy endpoint (prod, with its past builds)', () => {
     expect(hour.cpuPercent).toBeGreaterThan(0);
     expect(hour.memoryPercent).toBeGreaterThan(0);
     expect(fact.problem).toBeUndefined();
+    expect(fact.sinceDeploy).toBeUndefined();
     expect(fact.series24h).toHaveLength(24);
     expect(fact.series24h.at(-1)!.requests).toBe(hour.requests);
     expect(fact.series24h.every((p) => p.requests > 0 && p.latencyP50Ms !== undefined)).toBe(true);
@@ -88,6 +89,13 @@ describe('health after deploys (time moved on the local clock)', () => {
     expect(comparison.before.errorRate!).toBeLessThan(1);
     const fact = await core.health('prod');
     expect(fact.problem?.kind).toBe('server-errors');
+    // Deployed 40 minutes ago: judged on the new model's traffic only, against the hour before the deploy.
+    expect(fact.sinceDeploy!.from.getTime()).toBeGreaterThanOrEqual(comparison.deployedAt.getTime());
+    expect(fact.lastHour.requests).toBe(comparison.after.requests);
+    expect(fact.lastHour.errorRate).toBeCloseTo(comparison.after.errorRate!);
+    expect(fact.sinceDeploy!.before.errorRate!).toBeLessThan(1);
+    expect(fact.series24h).toHaveLength(24);
+    expect(fact.series24h.at(-1)!.requests).toBe(fact.lastHour.requests);
   });
 
   it('a deploy of an equally good model is not worse', async () => {

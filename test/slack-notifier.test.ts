@@ -16,6 +16,7 @@ import {
   type NotifierDeps,
   type NotifyOutcome,
 } from '../slack/notifier/notifier';
+import { stopKey } from '../slack/notifier/stop-claim';
 import { notifierWebClient } from '../slack/notifier/web-client';
 import { createNotifierHandler } from '../slack/notifier-lambda';
 import { startDynalite } from '../slack/store/dynalite';
@@ -253,6 +254,32 @@ describe('the build notifier', () => {
         `^The dev build ${started.name} was stopped by someone using Alexa after .*: wrong data\\.$`,
       ),
     );
+  });
+
+  test('a stop Slack already told the channel (Stop button, /sagebuild stop): the card shows it, no second line', async () => {
+    const { executionArn } = await alexaStartsThenStops(stack);
+    await settle();
+    const { running, final } = eventsOf(executionArn);
+    fake.reset();
+    const store = new MemoryStore();
+    const notifier = notifierWith(store);
+    await notifier.handle(running);
+    // What the Slack stop does before it announces the stop in the channel.
+    expect(await store.claimEvent(stopKey(executionArn))).toBe(true);
+    expect(await notifier.handle(final)).toBe('updated');
+    const [card] = cards(DEV_CHANNEL);
+    expect(headerOf(card?.blocks ?? [])).toBe(':octagonal_sign: dev build stopped');
+    expect(fake.replies(DEV_CHANNEL, card?.ts ?? '')).toEqual([]);
+    expect(await store.getCard(executionArn)).toMatchObject({
+      stopToldInSlack: true,
+      cards: [{ shows: 'ABORTED', replied: 'ABORTED' }],
+    });
+  });
+
+  test('a stop from elsewhere claims the line: a Slack stop answering late does not announce it again', async () => {
+    const { executionArn } = await alexaStartsThenStops(stack);
+    await settle();
+    expect(await live.store.claimEvent(stopKey(executionArn))).toBe(false);
   });
 
   test('duplicate and out-of-order events give one card, in the final state', async () => {

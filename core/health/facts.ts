@@ -58,11 +58,22 @@ export interface HealthFact {
   /** The variant whose metrics these are (the endpoint's first). */
   variantName: string;
   live: LiveServingFact;
+  /**
+   * The window health is judged on: the last hour, or, when the live model went live within it, the time
+   * since that deploy (then `sinceDeploy` says so), so an hour of the old model's traffic can't hide a bad one.
+   */
   lastHour: HealthNumbers;
-  /** 24 hourly buckets, oldest first, ending now. */
+  sinceDeploy?: SinceDeployWindow;
+  /** 24 hourly buckets, oldest first, ending now (the last one is the time since a recent deploy). */
   series24h: HealthPoint[];
   problem?: HealthProblem;
   checkedAt: Date;
+}
+
+/** A deploy within the last hour: when it went live (to the whole minute) and the hour just before it. */
+export interface SinceDeployWindow {
+  from: Date;
+  before: HealthNumbers;
 }
 
 /** One side of a deploy: its traffic, error rate (percent) and p99 model latency (ms). */

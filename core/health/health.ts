@@ -1,5 +1,8 @@
 // "How is the prod endpoint doing?": the live model, the last hour's numbers and a day of hourly buckets,
 // from one GetMetricData call (hourly periods over the last 24 hours; the last one is the last hour).
+// When the live model went live within the last hour, the hourly buckets are laid to start at the deploy
+// instead, so the last (partial) bucket is exactly the traffic since the deploy and the one before it the
+// hour before: health is judged on the new model, not on an hour mostly served by the old one.
 
 import type { DeploymentCache } from '../builds/lineage';
 import type { HealthFact, HealthNumbers, HealthPoint } from './facts';
@@ -35,12 +38,25 @@ function numbersAt(series: MetricSeries, at: number): HealthNumbers {
   return numbers;
 }
 
+/**
+ * The first whole minute after a deploy within the last hour (so no minute of the old model counts), when at
+ * least one whole minute of the new model has passed; otherwise none.
+ */
+function recentDeployCut(since: Date | undefined, end: number): number | undefined {
+  if (!since) return undefined;
+  const cut = Math.ceil(since.getTime() / MINUTE_MS) * MINUTE_MS;
+  return cut < end && cut > end - HOUR_MS ? cut : undefined;
+}
+
 export async function endpointHealth(ctx: HealthContext, cache: DeploymentCache): Promise<HealthFact> {
   const { variant, status, live } = await liveEndpoint(ctx, cache);
   const checkedAt = ctx.now();
   // Whole minutes: CloudWatch rounds a recent start down to the minute, and a minute is published once over.
   const end = Math.floor(checkedAt.getTime() / MINUTE_MS) * MINUTE_MS;
-  const start = end - HOURS * HOUR_MS;
+  const deployCut = recentDeployCut(live.since, end);
+  // The start of the judged (last) bucket: the deploy's first whole minute, or an hour ago.
+  const judgedAt = deployCut ?? end - HOUR_MS;
+  const start = judgedAt - (HOURS - 1) * HOUR_MS;
   const series = await readMetrics(
     ctx,
     variant,
@@ -59,8 +75,12 @@ export async function endpointHealth(ctx: HealthContext, cache: DeploymentCache)
     if (p50 !== undefined) point.latencyP50Ms = p50;
     series24h.push(point);
   }
-  const lastHour = numbersAt(series, end - HOUR_MS);
+  const lastHour = numbersAt(series, judgedAt);
   const problem = problemOf(lastHour);
+  const sinceDeploy =
+    deployCut === undefined
+      ? undefined
+      : { from: new Date(deployCut), before: numbersAt(series, judgedAt - HOUR_MS) };
   return {
     pipeline: ctx.pipeline.name,
     endpointName: variant.endpointName,
@@ -68,6 +88,7 @@ export async function endpointHealth(ctx: HealthContext, cache: DeploymentCache)
     variantName: variant.variantName,
     live,
     lastHour,
+    ...(sinceDeploy ? { sinceDeploy } : {}),
     series24h,
     ...(problem ? { problem } : {}),
     checkedAt,

@@ -1,7 +1,13 @@
 // The one number that matters when an endpoint is unwell, and whether a deploy made things clearly worse.
 // Thresholds are deliberately plain so a person can check them against the numbers shown.
 
-import type { DeployVerdictReason, DeployWindow, HealthNumbers, HealthProblem } from './facts';
+import type {
+  DeployVerdictReason,
+  DeployWindow,
+  HealthNumbers,
+  HealthProblem,
+  HealthProblemKind,
+} from './facts';
 
 /** Below this many requests in a window, rates and percentiles say too little to judge by. */
 export const MIN_REQUESTS_TO_JUDGE = 50;
@@ -17,6 +23,22 @@ const THRESHOLDS = {
 export function percentOf(part: number | undefined, whole: number | undefined): number | undefined {
   if (part === undefined || whole === undefined || whole <= 0) return undefined;
   return (part / whole) * 100;
+}
+
+/** The value a problem of `kind` measures in `numbers` (to say what it was before a deploy). */
+export function problemValue(kind: HealthProblemKind, numbers: HealthNumbers): number | undefined {
+  switch (kind) {
+    case 'server-errors':
+      return percentOf(numbers.errors5xx, numbers.requests);
+    case 'client-errors':
+      return percentOf(numbers.errors4xx, numbers.requests);
+    case 'latency':
+      return numbers.latencyP99Ms;
+    case 'memory':
+      return numbers.memoryPercent;
+    case 'cpu':
+      return numbers.cpuPercent;
+  }
 }
 
 /** The worst thing wrong in a window, in order of what hurts callers most; none when all is well. */

@@ -3,6 +3,7 @@
 // who started it, never by its (hex) name.
 
 import type { DeployComparisonFact, HealthFact, HealthNumbers, HealthProblem } from '../health/facts';
+import { problemValue } from '../health/problem';
 import { personName } from './dialog';
 import { relativeTime, spokenDuration } from './duration';
 
@@ -46,6 +47,32 @@ export function problemClause(problem: HealthProblem, medium: Medium = 'text'): 
     case 'cpu':
       return `CPU use is at ${percent(problem.value, medium)}`;
   }
+}
+
+/** The judged window's name: "in the last hour", or "since the deploy 4 minutes ago" after a recent deploy. */
+function windowPhrase(fact: HealthFact, now: Date): string {
+  if (!fact.sinceDeploy) return 'in the last hour';
+  return `since the deploy ${relativeTime(fact.live.since ?? fact.sinceDeploy.from, now)}`;
+}
+
+/**
+ * The problem, worst number first, and after a recent deploy what it was before it:
+ * "Since the deploy 4 minutes ago: 10% of requests failed with server errors, up from 0.8% before it."
+ */
+function problemSentence(fact: HealthFact, problem: HealthProblem, now: Date, medium: Medium): string {
+  const clause = problemClause(problem, medium);
+  if (!fact.sinceDeploy) return `${clause} in the last hour.`;
+  const before = problemValue(problem.kind, fact.sinceDeploy.before);
+  const shown =
+    before === undefined
+      ? ''
+      : problem.kind === 'latency'
+        ? `, up from ${latency(before, medium)} before it`
+        : `, up from ${percent(before, medium)} before it`;
+  const since = windowPhrase(fact, now);
+  // Voice runs on after "needs attention:", text starts a sentence.
+  const lead = medium === 'voice' ? `${since},` : `${since[0]!.toUpperCase()}${since.slice(1)}:`;
+  return `${lead} ${clause}${shown}.`;
 }
 
 function trafficLine(hour: HealthNumbers): string {
@@ -93,12 +120,17 @@ function servingPhrase(fact: HealthFact, now: Date): string {
  */
 export function healthAnswer(fact: HealthFact, now: Date): string {
   const lines: string[] = [];
-  if (fact.problem) lines.push(`Something is wrong: ${problemClause(fact.problem)} in the last hour.`);
+  if (fact.problem) {
+    const sentence = problemSentence(fact, fact.problem, now, 'text');
+    lines.push(`Something is wrong${fact.sinceDeploy ? '. ' : ': '}${sentence}`);
+  }
   lines.push(
     `The ${fact.pipeline} endpoint ${fact.endpointName} is ${statusWords(fact.status)}, ${servingPhrase(fact, now)}.`,
   );
   const detail = [latencyLine(fact.lastHour), instanceLine(fact.lastHour)].filter(Boolean).join(' ');
-  lines.push(`Last hour: ${trafficLine(fact.lastHour)}.${detail ? ` ${detail}` : ''}`);
+  const window = windowPhrase(fact, now);
+  const label = fact.sinceDeploy ? `${window[0]!.toUpperCase()}${window.slice(1)}` : 'Last hour';
+  lines.push(`${label}: ${trafficLine(fact.lastHour)}.${detail ? ` ${detail}` : ''}`);
   return lines.join('\n');
 }
 
@@ -115,17 +147,18 @@ export function healthSpeech(fact: HealthFact, now: Date): string {
   const hour = fact.lastHour;
   const endpoint = `The ${fact.pipeline} endpoint`;
   if (fact.problem) {
-    return `${endpoint} needs attention: ${problemClause(fact.problem, 'voice')} in the last hour.${spokenServing(fact, now)}`;
+    return `${endpoint} needs attention: ${problemSentence(fact, fact.problem, now, 'voice')}${spokenServing(fact, now)}`;
   }
+  const window = windowPhrase(fact, now);
   if (hour.requests === undefined) {
-    return `${endpoint} is ${statusWords(fact.status)} but had no requests in the last hour.${spokenServing(fact, now)}`;
+    return `${endpoint} is ${statusWords(fact.status)} but had no requests ${window}.${spokenServing(fact, now)}`;
   }
   const failed = hour.errorRate !== undefined ? `, ${percent(hour.errorRate, 'voice')} failed` : '';
   const speed =
     hour.latencyP50Ms !== undefined
       ? `, and the model answers in about ${latency(hour.latencyP50Ms, 'voice')}`
       : '';
-  return `${endpoint} is healthy: ${plural(hour.requests, 'request')} in the last hour${failed}${speed}.${spokenServing(fact, now)}`;
+  return `${endpoint} is healthy: ${plural(hour.requests, 'request')} ${window}${failed}${speed}.${spokenServing(fact, now)}`;
 }
 
 /** "Since the deploy of prod-5 40 minutes ago: 9.8% of requests failed, up from 0.4% the hour before." */

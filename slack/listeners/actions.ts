@@ -197,7 +197,9 @@ async function onStop(deps: SlackDeps, click: Click): Promise<void> {
     return announce(click.person.userId, (who) => someoneStopped(who, result));
   });
   await (reply.visibility === 'in_channel' ? announceOnCard(click, reply) : tell(click, reply));
-  if (fact) await refreshCard(deps, click, fact);
+  // Only a final state: facts read a moment after a stop may still say running, and a card never goes
+  // back (the notifier's event brings the stopped card).
+  if (fact && isFinished(fact.status)) await refreshCard(deps, click, fact);
 }
 
 async function onRunAgain(deps: SlackDeps, click: Click): Promise<void> {

@@ -15,6 +15,7 @@ import { announce, helpReply, privately, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
 import { PROMPTS } from './prompts';
 import type { Person } from './requester';
+import { stopKey } from '../notifier/stop-claim';
 
 /** AWS did not answer a start or stop in time: it may still happen, so nobody is told that nothing did. */
 class NoAnswerInTime extends Error {
@@ -150,9 +151,7 @@ export function start(deps: SlackDeps, client: WebClient, person: Person, reques
 }
 
 /** One build's stop, claimed once across processes (the Stop button claims it before stopping). */
-export function stopKey(executionArn: string): string {
-  return `stop:${executionArn}`;
-}
+export { stopKey };
 
 export interface StopAsk {
   pipeline?: string;
@@ -179,8 +178,9 @@ export function stop(deps: SlackDeps, client: WebClient, person: Person, request
       0,
     );
     // The build's stop is announced once, whoever else stopped it at the same moment (a Stop button too).
-    if (!first || !(await claim(deps, stopKey(result.executionArn))))
-      return privately(PROMPTS.alreadyHandled);
+    // Lost to the notifier, the card's thread already tells the channel: only the asker hears it here.
+    if (!first) return privately(PROMPTS.alreadyHandled);
+    if (!(await claim(deps, stopKey(result.executionArn)))) return privately(someoneStopped('You', result));
     return announce(person.userId, (who) => someoneStopped(who, result));
   });
 }

@@ -36,6 +36,7 @@ import {
 } from './event';
 import { isPermanentSlackError, slackErrorText } from './slack-errors';
 import { closeApprovalCards } from './approval-cards';
+import { stopKey } from './stop-claim';
 
 export { refreshCardMessage, type RefreshCardRequest, type RefreshOutcome } from './refresh';
 
@@ -82,6 +83,8 @@ interface Work {
   status: CardStatus;
   at: number;
   fact?: BuildStatusFact;
+  /** A stop whose line Slack (a Stop button, `/sagebuild stop`) already posted. */
+  stopToldInSlack?: boolean;
 }
 
 /** A Slack call's result: its value, or whether the failure is for good (else a retry may fix it). */
@@ -176,6 +179,8 @@ export class BuildNotifier {
       const busy = record?.busyUntil !== undefined && Date.parse(record.busyUntil) > this.time();
       if (!busy) {
         work.fact ??= await this.factFor(work);
+        if (work.status === 'ABORTED' && plan !== 'finish')
+          work.stopToldInSlack ??= await this.toldInSlack(arn);
         const outcome = record
           ? await this.resume(work, record, work.fact)
           : await this.post(work, work.fact);
@@ -184,6 +189,15 @@ export class BuildNotifier {
       if (Date.now() > deadline) throw new Error(`The card of ${arn} stayed busy; giving the event back.`);
       await sleep(backoff(attempt));
     }
+  }
+
+  /**
+   * Whether Slack already told this stop (its listener claimed it); otherwise the notifier claims it, so a
+   * Slack stop answering later does not announce it again.
+   */
+  private async toldInSlack(executionArn: string): Promise<boolean> {
+    // A store that does not answer: better the line twice than not at all.
+    return !(await this.deps.store.claimEvent(stopKey(executionArn)).catch(() => true));
   }
 
   /** A build's first card: reserves the record, then posts; undefined when another handler got there first. */
@@ -233,7 +247,8 @@ export class BuildNotifier {
       () => this.stamp(),
     );
     const card = this.render(work.pipeline, fact);
-    const reply = isFinished(held.status) ? this.replyOf(fact, held.startedBySlackUser) : undefined;
+    const final = isFinished(held.status);
+    const reply = final && !held.stopToldInSlack ? this.replyOf(fact, held.startedBySlackUser) : undefined;
     const shown = { shows: held.status, showsAt: held.statusAt };
     const sameMessage = (a: CardMessage) => (b: CardMessage) => a.channel === b.channel && a.ts === b.ts;
     let posted = false;
@@ -285,14 +300,16 @@ export class BuildNotifier {
         });
         if (!updated.ok) return;
       }
-      if (!reply || message.replied !== undefined) return;
+      if (!final || message.replied !== undefined) return;
       const { ts } = message;
-      const replied = await call(
-        () => this.deps.web.chat.postMessage({ channel, thread_ts: ts, ...reply }),
-        `no reply to ${fact.name} in ${channel}`,
-      );
-      if (!replied.ok && !replied.permanent) return;
-      // Marked after a failure for good too: a retry would fail the same way.
+      if (reply) {
+        const replied = await call(
+          () => this.deps.web.chat.postMessage({ channel, thread_ts: ts, ...reply }),
+          `no reply to ${fact.name} in ${channel}`,
+        );
+        if (!replied.ok && !replied.permanent) return;
+      }
+      // Marked after a failure for good too: a retry would fail the same way. A stop Slack told needs none.
       const target = message;
       await progress.change((record) => {
         record.cards = record.cards.map((c) => (sameMessage(target)(c) ? { ...c, replied: held.status } : c));
@@ -373,6 +390,8 @@ export class BuildNotifier {
     const starter = slackUserOf(fact) ?? previous?.startedBySlackUser;
     if (starter) record.startedBySlackUser = starter;
     if (previous?.deployWarnedAt) record.deployWarnedAt = previous.deployWarnedAt;
+    if (work.status === 'ABORTED' && (work.stopToldInSlack || previous?.stopToldInSlack))
+      record.stopToldInSlack = true;
     return record;
   }
 

@@ -248,6 +248,7 @@ function cardItem(record: CardRecord): Item {
   if (record.startedBySlackUser) item.startedBySlackUser = { S: record.startedBySlackUser };
   if (record.busyUntil) item.busyUntil = { S: record.busyUntil };
   if (record.deployWarnedAt) item.deployWarnedAt = { S: record.deployWarnedAt };
+  if (record.stopToldInSlack) item.stopToldInSlack = { BOOL: true };
   return item;
 }
 
@@ -278,6 +279,7 @@ function cardFromItem(item: Item): CardRecord {
   if (item.startedBySlackUser?.S) record.startedBySlackUser = item.startedBySlackUser.S;
   if (item.busyUntil?.S) record.busyUntil = item.busyUntil.S;
   if (item.deployWarnedAt?.S) record.deployWarnedAt = item.deployWarnedAt.S;
+  if (item.stopToldInSlack?.BOOL) record.stopToldInSlack = true;
   return record;
 }
 

@@ -37,6 +37,11 @@ export interface CardRecord {
    */
   deployWarnedAt?: string;
   /**
+   * The build was stopped from Slack, which told the channel who stopped it: its thread gets no second
+   * line about the stop (the card still shows it stopped).
+   */
+  stopToldInSlack?: boolean;
+  /**
    * Set while one handler does the card's Slack calls (ISO): posts, updates, replies. Others wait rather
    * than call Slack for the same card. A lease, renewed at each save, so a handler that died does not block
    * the card for ever: the next handler finishes what its record says is missing.
