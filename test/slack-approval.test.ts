@@ -37,6 +37,7 @@ import {
   JSON_TYPE,
   newTriggerId,
   postSigned,
+  slashCommandBody,
   TEST_BOT_TOKEN,
   TEST_BOT_USER_ID,
   TEST_SIGNING_SECRET,
@@ -343,6 +344,61 @@ describe('a gate open for a day', () => {
     expect(told.text).toBe(
       `This gate already closed: <@${BEN}> rejected it just now (AUC dropped on the holdout).`,
     );
+    expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
+  });
+});
+
+/** A signed /sagebuild in prod's channel; resolves with its answer on the response_url. */
+async function slash(text: string, user: string) {
+  const id = `S${(counter += 1)}`;
+  const body = slashCommandBody({
+    command: '/sagebuild',
+    text,
+    user_id: user,
+    channel_id: channel,
+    response_url: fake.responseUrl(id),
+  });
+  expect((await postSigned(receiver.url, body, FORM)).status).toBe(200);
+  return waitFor(() => fake.responses.find((r) => r.id === id));
+}
+
+describe('typed decisions', () => {
+  beforeAll(() => setUp(24));
+  afterAll(tearDown);
+
+  test('/sagebuild approvals, approve and reject work as the buttons do; a mention gets the card', async () => {
+    const build = await buildAtTheGate();
+    const { ts } = build.card;
+    const before = stack.local.callCount;
+
+    const listed = await slash('approvals', EVE);
+    expect(listed.responseType).toBe('ephemeral');
+    expect(listed.text).toContain(
+      `The prod build ${build.name}, started by Carl, has been waiting for approval`,
+    );
+    expect(
+      (listed.blocks as Block[]).find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id),
+    ).toEqual([APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject]);
+
+    const asked = '1800000000.000950';
+    const mention = eventBody(appMentionEvent('approve the prod deploy', ANA, channel, asked));
+    expect((await postSigned(receiver.url, mention, JSON_TYPE)).status).toBe(200);
+    const prompt = await waitFor(() => fake.messages(channel).find((m) => m.threadTs === asked));
+    expect(prompt.text).toContain(`The prod build ${build.name}, started by Carl`);
+
+    expect((await slash('approve prod', EVE)).text).toBe('Only Ana and Ben can approve prod deploys.');
+    expect(decisionCalls(before)).toEqual([]);
+
+    const rejected = await slash('reject prod "AUC dropped"', BEN);
+    expect(rejected).toMatchObject({ responseType: 'ephemeral' });
+    expect(rejected.text).toContain(`Rejected. The prod build ${build.name} stops before deploying`);
+    expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
+    const closed = await waitFor(() => (cardText(ts).includes('Rejected by') ? cardText(ts) : undefined));
+    expect(closed).toMatch(new RegExp(`Rejected by <@${BEN}> <!date\\^\\d+\\^[^>]+>: AUC dropped\\.`));
+    expect(blocksOf(ts).some((b) => b.type === 'actions')).toBe(false);
+
+    const late = await slash('approve prod', ANA);
+    expect(late.text).toMatch(/^(This gate already closed|Nothing is waiting)/);
     expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
   });
 });
