@@ -20,6 +20,7 @@ import {
   type ApprovalRequestEvent,
 } from '../slack/notifier/approval-requests';
 import { notifierWebClient } from '../slack/notifier/web-client';
+import { ProgressRefresh, progressWebClient } from '../slack/notifier/progress-refresh';
 import { BuildNotifier } from '../slack/notifier/notifier';
 import { cardFor } from '../slack/listeners/card';
 import { status } from '../core/wording';
@@ -401,6 +402,35 @@ describe('typed decisions', () => {
     expect(late.text).toMatch(/^(This gate already closed|Nothing is waiting)/);
     expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
   });
+  test('a decision from another front closes the card at the next progress round, not at the deploy', async () => {
+    const handled: Promise<unknown>[] = [];
+    // Only the start: the build's end would close the card anyway, later.
+    const stopListening = stack.local.events.subscribe((event) => {
+      if (event.detail.status === 'RUNNING') handled.push(notifier.handle(event));
+    });
+    try {
+      const build = await buildAtTheGate();
+      await waitFor(async () => {
+        await Promise.all(handled);
+        return store.getCard(build.executionArn);
+      });
+      const decided = await core.approve({
+        pipeline: 'prod',
+        requester: { id: `slack:${ANA}`, displayName: 'Ana' },
+      });
+      expect(decided.outcome).toBe('approved');
+      expect(blocksOf(build.card.ts).some((b) => b.type === 'actions')).toBe(true);
+      const web = progressWebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.apiUrl });
+      await new ProgressRefresh({ core, web, store }).run();
+      const text = cardText(build.card.ts);
+      expect(text).toMatch(new RegExp(`Approved by <@${ANA}> <!date`));
+      expect(text).not.toContain('if nobody decides');
+      expect(text.match(/quality gate/g)).toHaveLength(1);
+      expect(blocksOf(build.card.ts).some((b) => b.type === 'actions')).toBe(false);
+    } finally {
+      stopListening();
+    }
+  });
 });
 
 describe('a gate nobody decides', () => {
@@ -440,6 +470,8 @@ describe('a gate nobody decides', () => {
         return cardText(build.card.ts).includes('Closed:') ? cardText(build.card.ts) : undefined;
       });
       expect(closed).toContain('Closed: nobody decided within an hour, so the deploy was rejected.');
+      expect(closed).not.toContain('if nobody decides');
+      expect(closed.match(/quality gate/g)).toHaveLength(1);
       expect(blocksOf(build.card.ts).some((b) => b.type === 'actions')).toBe(false);
 
       // A click on it now: closed, said so, nothing sent.
