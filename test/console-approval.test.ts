@@ -37,3 +37,20 @@ test('a prod build waits at the gate; approvals lists it; approve prod lets it d
   );
   expect(npmStart.output()).not.toContain('    at ');
 });
+
+test('click approve presses the approval card: the build deploys and the card loses its buttons', async () => {
+  const from = npmStart.write('start prod');
+  const [, name] = await npmStart.waitFor(/Started a new prod build, (prod-[\w-]+)\./, from);
+  await npmStart.waitFor(new RegExp(`  The prod build ${name} is now waiting for approval\\.\n`), from);
+  // The approval card comes from the gate's own event, after the build card's line.
+  await npmStart.waitFor(/\[Approve\] \[Reject\]/, from);
+  const clicked = npmStart.write('click approve');
+  await npmStart.waitFor(
+    /\(You clicked Approve and confirmed "Approve the deploy\?" with Approve\.\)/,
+    clicked,
+  );
+  await npmStart.waitFor(new RegExp(`✔ The prod build ${name} succeeded`), clicked);
+  const again = npmStart.write('click approve');
+  await npmStart.waitFor(/^The card of .*$/m, again);
+  expect(npmStart.output()).not.toContain('    at ');
+});

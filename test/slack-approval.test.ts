@@ -20,6 +20,7 @@ import {
   type ApprovalRequestEvent,
 } from '../slack/notifier/approval-requests';
 import { notifierWebClient } from '../slack/notifier/web-client';
+import { ProgressRefresh, progressWebClient } from '../slack/notifier/progress-refresh';
 import { BuildNotifier } from '../slack/notifier/notifier';
 import { cardFor } from '../slack/listeners/card';
 import { status } from '../core/wording';
@@ -37,6 +38,7 @@ import {
   JSON_TYPE,
   newTriggerId,
   postSigned,
+  slashCommandBody,
   TEST_BOT_TOKEN,
   TEST_BOT_USER_ID,
   TEST_SIGNING_SECRET,
@@ -347,6 +349,90 @@ describe('a gate open for a day', () => {
   });
 });
 
+/** A signed /sagebuild in prod's channel; resolves with its answer on the response_url. */
+async function slash(text: string, user: string) {
+  const id = `S${(counter += 1)}`;
+  const body = slashCommandBody({
+    command: '/sagebuild',
+    text,
+    user_id: user,
+    channel_id: channel,
+    response_url: fake.responseUrl(id),
+  });
+  expect((await postSigned(receiver.url, body, FORM)).status).toBe(200);
+  return waitFor(() => fake.responses.find((r) => r.id === id));
+}
+
+describe('typed decisions', () => {
+  beforeAll(() => setUp(24));
+  afterAll(tearDown);
+
+  test('/sagebuild approvals, approve and reject work as the buttons do; a mention gets the card', async () => {
+    const build = await buildAtTheGate();
+    const { ts } = build.card;
+    const before = stack.local.callCount;
+
+    const listed = await slash('approvals', EVE);
+    expect(listed.responseType).toBe('ephemeral');
+    expect(listed.text).toContain(
+      `The prod build ${build.name}, started by Carl, has been waiting for approval`,
+    );
+    expect(
+      (listed.blocks as Block[]).find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id),
+    ).toEqual([APPROVAL_ACTIONS.approve, APPROVAL_ACTIONS.reject]);
+
+    const asked = '1800000000.000950';
+    const mention = eventBody(appMentionEvent('approve the prod deploy', ANA, channel, asked));
+    expect((await postSigned(receiver.url, mention, JSON_TYPE)).status).toBe(200);
+    const prompt = await waitFor(() => fake.messages(channel).find((m) => m.threadTs === asked));
+    expect(prompt.text).toContain(`The prod build ${build.name}, started by Carl`);
+
+    expect((await slash('approve prod', EVE)).text).toBe('Only Ana and Ben can approve prod deploys.');
+    expect(decisionCalls(before)).toEqual([]);
+
+    const rejected = await slash('reject prod "AUC dropped"', BEN);
+    expect(rejected).toMatchObject({ responseType: 'ephemeral' });
+    expect(rejected.text).toContain(`Rejected. The prod build ${build.name} stops before deploying`);
+    expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
+    const closed = await waitFor(() => (cardText(ts).includes('Rejected by') ? cardText(ts) : undefined));
+    expect(closed).toMatch(new RegExp(`Rejected by <@${BEN}> <!date\\^\\d+\\^[^>]+>: AUC dropped\\.`));
+    expect(blocksOf(ts).some((b) => b.type === 'actions')).toBe(false);
+
+    const late = await slash('approve prod', ANA);
+    expect(late.text).toMatch(/^(This gate already closed|Nothing is waiting)/);
+    expect(decisionCalls(before)).toEqual(['states:SendTaskFailure']);
+  });
+  test('a decision from another front closes the card at the next progress round, not at the deploy', async () => {
+    const handled: Promise<unknown>[] = [];
+    // Only the start: the build's end would close the card anyway, later.
+    const stopListening = stack.local.events.subscribe((event) => {
+      if (event.detail.status === 'RUNNING') handled.push(notifier.handle(event));
+    });
+    try {
+      const build = await buildAtTheGate();
+      await waitFor(async () => {
+        await Promise.all(handled);
+        return store.getCard(build.executionArn);
+      });
+      const decided = await core.approve({
+        pipeline: 'prod',
+        requester: { id: `slack:${ANA}`, displayName: 'Ana' },
+      });
+      expect(decided.outcome).toBe('approved');
+      expect(blocksOf(build.card.ts).some((b) => b.type === 'actions')).toBe(true);
+      const web = progressWebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.apiUrl });
+      await new ProgressRefresh({ core, web, store }).run();
+      const text = cardText(build.card.ts);
+      expect(text).toMatch(new RegExp(`Approved by <@${ANA}> <!date`));
+      expect(text).not.toContain('if nobody decides');
+      expect(text.match(/quality gate/g)).toHaveLength(1);
+      expect(blocksOf(build.card.ts).some((b) => b.type === 'actions')).toBe(false);
+    } finally {
+      stopListening();
+    }
+  });
+});
+
 describe('a gate nobody decides', () => {
   beforeAll(() => setUp(1));
   afterAll(tearDown);
@@ -384,6 +470,8 @@ describe('a gate nobody decides', () => {
         return cardText(build.card.ts).includes('Closed:') ? cardText(build.card.ts) : undefined;
       });
       expect(closed).toContain('Closed: nobody decided within an hour, so the deploy was rejected.');
+      expect(closed).not.toContain('if nobody decides');
+      expect(closed.match(/quality gate/g)).toHaveLength(1);
       expect(blocksOf(build.card.ts).some((b) => b.type === 'actions')).toBe(false);
 
       // A click on it now: closed, said so, nothing sent.

@@ -196,6 +196,8 @@ export async function startSlackConsole(options: SlackConsoleOptions): Promise<S
             text: card.text,
             blocks: card.blocks,
             ts: card.ts,
+            // A reply in a thread (a deploy watch's Rollback) says so, as Slack's payload does.
+            ...(card.threadTs ? { thread_ts: card.threadTs } : {}),
             team: LOCAL_TEAM.id,
           },
           responseUrl,

@@ -72,12 +72,13 @@ export function slackDate(at: Date): string {
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-/** Who started it and since when it waits, with the gate's own deadline. */
-function whoAndWhen(fact: ApprovalFact): string {
+/** Who started it and since when it waits, with the gate's own deadline while nobody has decided yet. */
+function whoAndWhen(fact: ApprovalFact, open: boolean): string {
   const starter = slackPersonName(fact.startedBy);
   const started = `Started ${starter ? `by ${starter} ` : ''}${slackDate(fact.startedAt)}`;
   const waiting = `waiting since ${slackDate(fact.waitingSince)}`;
-  const closes = fact.closesAt ? ` · closes as rejected ${slackDate(fact.closesAt)} if nobody decides` : '';
+  const closes =
+    open && fact.closesAt ? ` · closes as rejected ${slackDate(fact.closesAt)} if nobody decides` : '';
   return `${started} · ${waiting}${closes}`;
 }
 
@@ -140,7 +141,11 @@ export function renderApprovalCard(facts: ApprovalCardFacts, now: Date): Approva
     blocks: [
       header(`:raised_hand: ${fact.pipeline} deploy waiting for approval`),
       section('approval_waiting', escapeMrkdwn(approvalWaitingLine(fact))),
-      { type: 'context', block_id: 'approval_when', elements: [{ type: 'mrkdwn', text: whoAndWhen(fact) }] },
+      {
+        type: 'context',
+        block_id: 'approval_when',
+        elements: [{ type: 'mrkdwn', text: whoAndWhen(fact, true) }],
+      },
       ...modelBlocks(facts),
       { type: 'actions', block_id: 'approval_actions', elements: [approveButton(fact), rejectButton(fact)] },
     ],
@@ -182,7 +187,11 @@ export function renderClosedApprovalCard(
     blocks: [
       header(`${look.icon} ${fact.pipeline} deploy ${look.word}`),
       section('approval_outcome', `*${escapeMrkdwn(fact.build)}* · ${outcome}`),
-      { type: 'context', block_id: 'approval_when', elements: [{ type: 'mrkdwn', text: whoAndWhen(fact) }] },
+      {
+        type: 'context',
+        block_id: 'approval_when',
+        elements: [{ type: 'mrkdwn', text: whoAndWhen(fact, false) }],
+      },
       ...modelBlocks(facts),
     ],
   };

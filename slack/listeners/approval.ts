@@ -14,7 +14,13 @@ import type { DecisionResult } from '../../core/approvals/facts';
 import type { Requester } from '../../core/builds/facts';
 import type { PipelineConfig } from '../../core/config/schema';
 import { annotate, noteError, requestLog } from '../../core/log/request';
-import { approvalsSentence, gateAlreadyClosed, onlyApprovers, rejectQuestion } from '../../core/wording';
+import {
+  approvalsSentence,
+  decisionSentence,
+  gateAlreadyClosed,
+  onlyApprovers,
+  rejectQuestion,
+} from '../../core/wording';
 import { parseButtonValue, type CardButtonValue } from '../cards/actions';
 import { APPROVAL_ACTIONS, deciderName, renderApprovalCard } from '../cards/approval-card';
 import { closeApprovalCards } from '../notifier/approval-cards';
@@ -22,7 +28,7 @@ import { escapeMrkdwn } from '../cards/mrkdwn';
 import { privately, type Reply } from '../replies';
 import { clickOf, tell, type Click } from './actions';
 import type { SlackDeps } from './deps';
-import { replyingToErrors } from './operations';
+import { pipelineFor, replyingToErrors } from './operations';
 import { PROMPTS } from './prompts';
 import type { Person } from './requester';
 
@@ -256,6 +262,38 @@ export function approvalPrompt(deps: SlackDeps, pipeline?: string): Promise<Repl
       .catch(() => undefined);
     const card = renderApprovalCard({ approval, ...(comparison ? { comparison } : {}) }, deps.now());
     return { ...card, visibility: 'ephemeral' };
+  });
+}
+
+/** "/sagebuild approve prod", "/sagebuild reject prod \"AUC dropped\"": as the card's buttons, in words. */
+export interface TypedDecision {
+  kind: 'approve' | 'reject';
+  pipeline?: string;
+  build?: string;
+  reason?: string;
+}
+
+/**
+ * A typed decision: the same approver check and core call as the card's buttons, then every copy of the card
+ * says how the gate ended and the person hears what their decision did.
+ */
+export function decideByCommand(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  command: TypedDecision,
+): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, command.pipeline, person.channelId);
+    const requester = await approver(deps, client, person, pipeline);
+    if (!requester) return refusal(pipeline);
+    const target = { pipeline: pipeline.name, requester, ...(command.build ? { build: command.build } : {}) };
+    const result =
+      command.kind === 'approve'
+        ? await deps.core.approve(target)
+        : await deps.core.reject({ ...target, ...(command.reason ? { reason: command.reason } : {}) });
+    await closeCards(deps, client, result);
+    return answerFor(result, deps.now()) ?? privately(decisionSentence(result, deps.now()));
   });
 }
 

@@ -11,6 +11,7 @@ import { annotate, noteError } from '../../core/log/request';
 import { errorSentence, unclearCommand, unknownCommand } from '../../core/wording';
 import { forRespond, privately, unescapeSlack, type Reply } from '../replies';
 import type { SlackDeps } from './deps';
+import { approvalPrompt, decideByCommand } from './approval';
 import { askHealth } from './health';
 import { ask, help, start, startAgain, stop, subscription } from './operations';
 import { PROMPTS } from './prompts';
@@ -56,6 +57,11 @@ export async function runSlashCommand(deps: SlackDeps, client: WebClient, comman
       return stop(deps, client, person, parsed);
     case 'rollback':
       return rollbackCommand(deps, client, person, parsed);
+    case 'approvals':
+      return approvalPrompt(deps, parsed.pipeline);
+    case 'approve':
+    case 'reject':
+      return decideByCommand(deps, client, person, parsed);
     case 'again':
       return startAgain(deps, client, person, { ...parsed, idempotencyKey: commandKey(command) });
     case 'unknown':

@@ -9,7 +9,7 @@ import type { ApprovalCardMessage, SlackStore } from '../store/store';
 
 export interface ApprovalCardsDeps {
   store: SlackStore;
-  web: WebClient;
+  web: Pick<WebClient, 'chat'>;
   now: () => Date;
   /** Where a card Slack would not update is noted: the decision itself stands. */
   warn: (message: string, fields: Record<string, unknown>) => void;

@@ -17,6 +17,7 @@ import { cardFor } from '../listeners/card';
 import { DeadlinePassed, within } from '../listeners/deadline';
 import type { CardMessage, SlackStore } from '../store/store';
 import type { NotifierLog } from './notifier';
+import { closeApprovalCards } from './approval-cards';
 import { refreshCardMessage } from './refresh';
 import { isPermanentSlackError, slackErrorText } from './slack-errors';
 
@@ -63,6 +64,8 @@ interface Shown {
   /** Messages Slack refused for good (deleted, channel gone): not tried again. */
   gone: Set<string>;
   seenAt: number;
+  /** Its approval cards say how the gate closed (or it has none): nothing more to do for them. */
+  approvalsClosed?: boolean;
 }
 
 /** One round: its counts, when it stops starting work, and whether Slack asked it to stop. */
@@ -149,6 +152,7 @@ export class ProgressRefresh {
       return;
     }
     // It ended since the list: the notifier's final event updates the card, and replies in its thread.
+    if (!fact.awaitingApproval) await this.closeApprovals(pipeline, executionArn, shown);
     if (fact.status !== 'RUNNING') return;
     const card = cardFor(fact, this.now());
     const json = JSON.stringify(card);
@@ -164,6 +168,26 @@ export class ProgressRefresh {
     // The version right after our updates: a later one means someone else has changed the card since.
     const after = await this.deps.store.getCard(executionArn).catch(() => undefined);
     if (after) shown.card = { json, version: after.version };
+  }
+
+  /**
+   * A decision made anywhere (the CLI, the console, Alexa, a typed command) reaches Step Functions alone, and
+   * the build runs on to deploy with no status-change event: the first round after the gate closed says so
+   * on the approval cards, taking their buttons away, rather than the build's end minutes later.
+   */
+  private async closeApprovals(pipeline: PipelineConfig, executionArn: string, shown: Shown): Promise<void> {
+    if (shown.approvalsClosed) return;
+    try {
+      // Before its gate a build has no approval card yet: asked again next round.
+      if ((await this.deps.store.approvalCards(executionArn)).length === 0) return;
+      const result = await this.deps.core.approvalOutcome({ pipeline: pipeline.name, build: executionArn });
+      if (!result) return;
+      const warn = (line: string) => this.log.warn(`Slack progress: ${line}`);
+      await closeApprovalCards({ store: this.deps.store, web: this.deps.web, now: this.now, warn }, result);
+      shown.approvalsClosed = true;
+    } catch (error) {
+      this.log.warn(`Slack progress: approval card of ${executionArn} not closed: ${errorText(error)}`);
+    }
   }
 
   /** Updates one message; whether it now shows `card`. */
