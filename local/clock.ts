@@ -1,6 +1,8 @@
 // Time in the local AWS. Live builds run on the real clock, with simulated work shortened by a TimeScale.
 // Seeded past builds run fast on a clock that maps real time into the past, so their records look lived-in.
 
+import { SimTimers } from './sim-timers';
+
 export interface Clock {
   /** Now, in epoch ms, as this clock tells it. */
   now(): number;
@@ -22,8 +24,19 @@ export function replayClock(anchorMs: number, stretch: number): Clock {
 
 /** How much faster than life simulated work runs: factor 60 makes a 45-minute training take 45 seconds. */
 export class TimeScale {
+  private readonly timers: SimTimers;
+
   constructor(readonly factor: number) {
     if (!(factor > 0)) throw new Error(`time scale must be positive, got ${factor}`);
+    this.timers = new SimTimers(factor);
+  }
+
+  /**
+   * Runs `fn` after `simSeconds` of simulated time, in order with every other timer of this scale (see
+   * SimTimers). Returns a function that cancels it.
+   */
+  after(simSeconds: number, fn: () => void): () => void {
+    return this.timers.after(simSeconds, fn);
   }
 
   /** Real milliseconds that `simSeconds` of simulated work take. */

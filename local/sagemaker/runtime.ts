@@ -16,7 +16,7 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 export class SimRuntime {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<() => void>();
   private readonly changes = new EventEmitter();
   private readonly waiters = new Set<(error: unknown) => void>();
   private disposed = false;
@@ -33,16 +33,15 @@ export class SimRuntime {
   /** Runs `fn` after `simSeconds` of simulated work. Returns a function that cancels it. */
   after(ctx: SimContext, simSeconds: number, fn: () => void): () => void {
     this.assertLive();
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    // In simulated order with the task timeouts of the same scale, so machine speed never decides a race.
+    const cancel = ctx.timeScale.after(simSeconds, () => {
+      this.timers.delete(cancel);
       fn();
-    }, ctx.timeScale.realMs(simSeconds));
-    // A simulated job must never be the reason the process stays up.
-    timer.unref();
-    this.timers.add(timer);
+    });
+    this.timers.add(cancel);
     return () => {
-      clearTimeout(timer);
-      this.timers.delete(timer);
+      cancel();
+      this.timers.delete(cancel);
     };
   }
 
@@ -93,7 +92,7 @@ export class SimRuntime {
 
   dispose(): void {
     this.disposed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
     for (const fail of [...this.waiters]) fail(new SimulatorDisposedError());
     this.changes.removeAllListeners();

@@ -105,11 +105,10 @@ export function runExecution(
       const submitted = (response: unknown): void => {
         if (live()) bookkeeping(() => recorder.taskSubmitted(instance, resource, response));
       };
-      const limit = timeout === undefined ? undefined : deps.timeScale.realMs(timeout);
       const work = info.resource.endsWith(CALLBACK)
         ? callbackTask(info, params, signal, submitted)
         : taskHandler(info.resource, signal, submitted)((params ?? {}) as Record<string, unknown>);
-      output = await withinTimeout(work, limit, () => attempt.abort());
+      output = await withinTimeout(work, timeout, deps.timeScale, () => attempt.abort());
     } catch (error) {
       if (live()) {
         bookkeeping(() => {
@@ -209,18 +208,18 @@ export function runExecution(
 
   // The execution's own TimeoutSeconds, in scaled time (the interpreter's real-time timer is removed).
   let timedOut = false;
-  const executionTimer =
+  const cancelExecutionTimer =
     compiled.timeoutSeconds === undefined
       ? undefined
-      : setTimeout(() => {
+      : deps.timeScale.after(compiled.timeoutSeconds, () => {
           timedOut = true;
           taskAbort.abort();
           run.abort();
-        }, deps.timeScale.realMs(compiled.timeoutSeconds));
+        });
 
   const finish = (status: ExecutionStatus, realMs: number, fields: Partial<ExecutionRecord>): void => {
     if (execution.status !== 'RUNNING') return;
-    clearTimeout(executionTimer);
+    cancelExecutionTimer?.();
     deps.tokens?.closeExecution(execution.arn);
     Object.assign(execution, fields, { status, stopDate: clock.fromReal(realMs) });
     taskAbort.abort();

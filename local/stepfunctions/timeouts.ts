@@ -2,6 +2,7 @@
 // no default, counted in the local AWS's scaled time.
 import '../polyfills';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import type { TimeScale } from '../clock';
 
 let timeoutErrorClass: Promise<(new () => Error) | undefined> | undefined;
 
@@ -42,23 +43,26 @@ export function isStatesTimeout(error: unknown): boolean {
 }
 
 /**
- * Settles with `work`, or rejects with States.Timeout once `realMs` have passed (then `onTimeout` runs first,
- * to stop the work). No limit when `realMs` is undefined.
+ * Settles with `work`, or rejects with States.Timeout once `timeoutSeconds` of simulated time have passed on
+ * `timeScale` (then `onTimeout` runs first, to stop the work). No limit when `timeoutSeconds` is undefined.
+ * The deadline is a timer of the time scale, so simulated work due before it always wins, however slow the
+ * machine.
  */
 export async function withinTimeout<T>(
   work: Promise<T>,
-  realMs: number | undefined,
+  timeoutSeconds: number | undefined,
+  timeScale: TimeScale,
   onTimeout: () => void,
 ): Promise<T> {
-  if (realMs === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
+  if (timeoutSeconds === undefined) return work;
+  let cancel: (() => void) | undefined;
   let expired = false;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    cancel = timeScale.after(timeoutSeconds, () => {
       expired = true;
       onTimeout();
       statesTimeoutError().then(reject, reject);
-    }, realMs);
+    });
   });
   try {
     return await Promise.race([work, deadline]);
@@ -67,6 +71,6 @@ export async function withinTimeout<T>(
     if (expired) throw await statesTimeoutError();
     throw error;
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }
