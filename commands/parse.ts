@@ -217,6 +217,9 @@ function startCommand(args: string[], pipelines: readonly PipelineConfig[]): Par
   const problem = missingValue(
     args.filter((arg) => !splitAssignment(arg)),
     pipelines,
+    Object.entries(split.overrides)
+      .filter(([, value]) => value.trim() === '')
+      .map(([key]) => key),
   );
   return problem ? { kind: 'unclear', problem } : { kind: 'start', ...split };
 }

@@ -32,23 +32,26 @@ function defaultValue(pipeline: PipelineConfig | undefined, key: string): string
 export function missingValue(
   plain: string[],
   pipelines: readonly PipelineConfig[],
+  /** Settings typed with "=" but nothing after it ("hyperparameters.max_depth="): as missing as no "=". */
+  emptyKeys: string[] = [],
 ): CommandProblem | undefined {
   const [first, ...rest] = plain;
-  if (first === undefined) return undefined;
-  const named = pipelineNamed(pipelines, first);
+  const named = first === undefined ? undefined : pipelineNamed(pipelines, first);
   const pipeline = pipelines.find((p) => p.name === named);
   const settings = named ? rest : plain;
-  const key = settings.find((word) => settingShaped(word, pipeline ?? pipelines[0]));
-  if (key) {
-    const example = defaultValue(pipeline ?? pipelines[0], key);
-    const shown = quoteCut(key);
-    return example === undefined
-      ? { kind: 'needs-value', key: shown }
-      : { kind: 'needs-value', key: shown, example };
-  }
+  const key = settings.find((word) => settingShaped(word, pipeline ?? pipelines[0])) ?? emptyKeys[0];
+  if (key !== undefined) return needsValue(pipeline ?? pipelines[0], key);
   // Words after a known pipeline that aren't settings: questioned rather than read as a pipeline's name.
   if (named && rest.length > 0) {
     return { kind: 'extra', extra: rest.map((w) => quoteCut(w)), meant: `start ${named}` };
   }
   return undefined;
+}
+
+function needsValue(pipeline: PipelineConfig | undefined, key: string): CommandProblem {
+  const example = defaultValue(pipeline, key);
+  const shown = quoteCut(key);
+  return example === undefined
+    ? { kind: 'needs-value', key: shown }
+    : { kind: 'needs-value', key: shown, example };
 }

@@ -15,6 +15,7 @@ import { errorSentence } from '../core/wording/errors';
 import type { Requester } from '../core/builds/facts';
 import type { ApprovalFact } from '../core/approvals/facts';
 import { parseCommand } from '../commands/parse';
+import { approverNames } from '../core/approvals/approvers';
 import { createClaimsTable } from '../core/claims/claims-table';
 import { startDynalite, type LocalDynamoDb } from '../slack/store/dynalite';
 import { LAMBDA_ROLES, placeOf, roleNeeds } from '../core/doctor/role-needs';
@@ -53,6 +54,32 @@ async function waitingBuild(stack: LocalStack, pipeline = 'prod'): Promise<Appro
     (await stack.core.approvals(pipeline)).find((fact) => fact.executionArn === started.executionArn),
   );
 }
+
+test('every kind of approver is named for people, each once, with no raw ID', () => {
+  const approvers = [
+    { id: 'slack:U0ANALIMA', name: 'Ana Lima' },
+    'slack:U0LOCALUSER',
+    'slack:U0OTHER',
+    'slack-group:S0OWNERS',
+    'cli:root',
+    'cli:*',
+    'alexa-person:amzn1.ask.person.ABC',
+    'alexa:*',
+  ];
+  // Only the approval section matters to the names.
+  const pipeline = { approval: { approvers, timeoutHours: 24 } } as Parameters<typeof approverNames>[0];
+  const names = approverNames(pipeline);
+  expect(names).toEqual([
+    'Ana Lima',
+    'a Slack member',
+    'a Slack user group',
+    'root on the command line',
+    'anyone on the command line',
+    'someone using Alexa',
+    'anyone using Alexa',
+  ]);
+  expect(names.join(' ')).not.toMatch(/U0|S0|amzn1/);
+});
 
 describe('the reference pipeline with an approval gate', () => {
   let stack: LocalStack;
@@ -332,12 +359,12 @@ describe("a team's own machine with its own approval state", () => {
       pipeline: 'models',
       executionArn: started.executionArn,
       stateName: 'Ask the model owners',
-      approvers: ['cli:ana'],
+      approvers: ['ana on the command line'],
     });
     expect(fact.qualityGate).toBeUndefined();
     const status = await core.status('models');
-    // No names configured: the sentence says only what it knows.
-    expect(status.currentStep?.label).toBe('waiting for approval');
+    // No names configured: the approver is named by how they decide, never by a raw ID.
+    expect(status.currentStep?.label).toBe('waiting for approval from ana on the command line');
     const result = await core.approve({ pipeline: 'models', requester: ana });
     expect(result.outcome).toBe('approved');
     const record = await stack.local.stepFunctions.waitFor(started.executionArn);

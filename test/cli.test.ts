@@ -171,6 +171,14 @@ describe('starting and stopping builds', () => {
       'hyperparameters.max_depth needs a value, like hyperparameters.max_depth=5. Nothing was started.',
     );
 
+    // With "=" and nothing after it, just the same.
+    for (const empty of ['start dev hyperparameters.max_depth=', 'start dev trainingInstanceCount= ']) {
+      expect(await ask(empty)).toMatch(/^\S+ needs a value, like \S+=\S+\. Nothing was started\.$/);
+    }
+    expect(await ask('start dev hyperparameters.max_depth=')).toBe(
+      'hyperparameters.max_depth needs a value, like hyperparameters.max_depth=5. Nothing was started.',
+    );
+
     const notANumber = await ask('start dev trainingInstanceCount=abc');
     expect(notANumber).toContain('"trainingInstanceCount" must be a number');
 

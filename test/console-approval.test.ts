@@ -11,6 +11,9 @@ beforeAll(async () => {
 
 afterAll(() => npmStart?.kill());
 
+// Every kind of approver the local prod pipeline lists, named for people (no raw IDs).
+const EVERY_APPROVER = 'Ana Lima, a Slack member, anyone on the command line or anyone using Alexa';
+
 test('a prod build waits at the gate; approvals lists it; approve prod lets it deploy', async () => {
   expect(npmStart.output()).toContain(
     'Prod builds wait for approval before they deploy: approvals · approve prod',
@@ -21,11 +24,16 @@ test('a prod build waits at the gate; approvals lists it; approve prod lets it d
 
   const listed = npmStart.write('approvals');
   await npmStart.waitFor(
-    new RegExp(`The prod build ${name}, started by \\S+, has been waiting for approval from Ana Lima for `),
+    new RegExp(
+      `The prod build ${name}, started by \\S+, has been waiting for approval from ${EVERY_APPROVER} for `,
+    ),
     listed,
   );
   const status = npmStart.write('status prod');
-  await npmStart.waitFor(/Your prod build .*waiting for approval from Ana Lima for /, status);
+  await npmStart.waitFor(
+    new RegExp(`Your prod build .*waiting for approval from ${EVERY_APPROVER} for `),
+    status,
+  );
 
   const approved = npmStart.write('approve prod');
   await npmStart.waitFor(new RegExp(`Approved\\. The prod build ${name} goes on to deploy\\.`), approved);

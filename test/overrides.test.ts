@@ -281,6 +281,14 @@ test('bounds the number of overrides and the length of a value', () => {
   );
 });
 
+test('an empty value is refused, never trained with', () => {
+  for (const empty of ['', '  ']) {
+    expect(() => applyOverrides(defaults, { 'hyperparameters.eta': empty }, allowed)).toThrow(
+      '"hyperparameters.eta" needs a value.',
+    );
+  }
+});
+
 test('a booleans stays a boolean', () => {
   expect(applyOverrides({ flag: false }, { flag: 'true' }, ['flag'])).toEqual({ flag: true });
   expect(() => applyOverrides({ flag: false }, { flag: 'yes' }, ['flag'])).toThrow(

@@ -165,6 +165,17 @@ describe('rollback and comparison on the reference prod pipeline', () => {
     // The endpoint goes InService -> Updating -> InService on the earlier config.
     const during = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(['Updating', 'InService']).toContain(during.EndpointStatus);
+    // While it updates, status says it is going back; it says "serves" only once the config is there.
+    const early = await stack.core.status('prod');
+    const settled = (await endpointConfig()) === first;
+    if (early.rollback && !early.rollback.inProgress) expect(settled).toBe(true);
+    if (early.rollback?.inProgress) {
+      expect(statusSentence(early, new Date())).toMatch(
+        new RegExp(
+          `prod is going back to the model from build ${first}: Tess Ter rolled it back just now\\.$`,
+        ),
+      );
+    }
     await waitFor(async () => ((await endpointConfig()) === first ? true : undefined));
 
     // Recorded on the endpoint's tags, read back by a status answer.
@@ -179,7 +190,11 @@ describe('rollback and comparison on the reference prod pipeline', () => {
     // Still at most three calls for "is my build done": the record costs one ListTags.
     const before = stack.local.callCount;
     const fact = await stack.core.status('prod');
-    expect(stack.local.callsSince(before)).toEqual(['states:ListExecutions', 'sagemaker:ListTags']);
+    expect(stack.local.callsSince(before).sort()).toEqual([
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:ListTags',
+      'states:ListExecutions',
+    ]);
     expect(fact.rollback).toMatchObject({ build: first, fromBuild: second, by: { displayName: 'Tess Ter' } });
     expect(statusSentence(fact, new Date())).toMatch(
       new RegExp(`prod serves the model from build ${first} since Tess Ter rolled it back just now\\.$`),
@@ -200,6 +215,9 @@ describe('rollback and comparison on the reference prod pipeline', () => {
       `That build's endpoint config ${second} no longer exists, so I can't roll back to it. Nothing was changed.`,
     );
     const third = await prodBuild('0.83');
+    // The deploy after the rollback ends it: no status, of the new build or an older one, names it.
+    expect((await stack.core.status('prod')).rollback).toBeUndefined();
+    expect((await stack.core.statusOf('prod', second)).rollback).toBeUndefined();
     await sagemaker.send(new DeleteModelCommand({ ModelName: first }));
     const noModel = await refusal(stack.core.rollback({ pipeline: 'prod', to: first, requester: tester }));
     expect(errorSentence(noModel)).toBe(

@@ -118,6 +118,13 @@ describe('the build card', () => {
     expectValidBlocks(render(f));
   });
 
+  test('a card waiting at an approval gate counts no time down: a person decides', () => {
+    const card = render(fact({ awaitingApproval: { approvers: ['Ana Lima'], since: NOW } }));
+    const facts = sectionText(card, 'build_facts');
+    expect(facts).toContain('*Elapsed*\nten minutes');
+    expect(facts).not.toContain('*ETA*');
+  });
+
   test('a running card: header, steps done/running/waiting, elapsed, ETA, starter, console link', () => {
     const card = render(fact());
     const head = block(card, 'build_header');

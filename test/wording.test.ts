@@ -638,6 +638,26 @@ describe('details', () => {
   });
 });
 
+describe('a build waiting at an approval gate', () => {
+  const label = 'waiting for approval from Ana Lima, root on the command line or anyone using Alexa';
+  const atGate = fact({
+    elapsedMs: 70 * MINUTE,
+    eta: eta(5, 0),
+    currentStep: { name: 'Wait for approval', label, state: 'running', startedAt: ago(20 * SECOND) },
+    awaitingApproval: { approvers: ['Ana Lima'], since: ago(20 * SECOND) },
+  });
+
+  it('gives no estimate while a person must decide, in status or eta', () => {
+    const said = status(atGate, NOW);
+    expect(said).toContain(label);
+    expect(said).toMatch(/It goes on once someone decides, so I can't say when it will be done\.$/);
+    expect(said).not.toMatch(/should be done|longer than usual/);
+    expect(timeLeft(atGate, NOW)).toBe(
+      `Your prod build is ${label}. It goes on once someone decides, so I can't say when it will be done.`,
+    );
+  });
+});
+
 describe('timeLeft', () => {
   it('gives the estimate', () => {
     expect(timeLeft(fact({ eta: eta(5, 18 * MINUTE) }), NOW)).toBe(

@@ -5,6 +5,7 @@ import type { AccessRequester } from '../config/authorize';
 import { matchesAny } from '../config/authorize';
 import type { PipelineConfig } from '../config/schema';
 import { NotAnApprover } from '../errors';
+import { approverLabel } from '../wording/approver-names';
 
 export type ApproverEntry = NonNullable<PipelineConfig['approval']>['approvers'][number];
 
@@ -13,11 +14,15 @@ export function approverPatterns(pipeline: PipelineConfig): string[] {
   return (pipeline.approval?.approvers ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.id));
 }
 
-/** The approvers as names to show or say: the configured name, else the identity pattern itself. */
+/**
+ * The approvers as names to show or say, each once: the configured name, else how that identity decides
+ * ("root on the command line", "anyone using Alexa"), never a raw ID.
+ */
 export function approverNames(pipeline: PipelineConfig): string[] {
-  return (pipeline.approval?.approvers ?? []).map((entry) =>
-    typeof entry === 'string' ? entry : entry.name,
+  const names = (pipeline.approval?.approvers ?? []).map((entry) =>
+    typeof entry === 'string' ? approverLabel(entry) : entry.name,
   );
+  return [...new Set(names)];
 }
 
 export function isApprover(pipeline: PipelineConfig, requester: AccessRequester): boolean {

@@ -63,6 +63,8 @@ export interface EndpointFact {
   status: string; // Creating | Updating | InService | Failed | RollingBack | ...
   /** The endpoint config currently serving, and the model behind it where known. */
   endpointConfigName?: string;
+  /** The config an update is moving the endpoint to, while it updates. */
+  pendingConfigName?: string;
   modelName?: string;
   lastModified?: Date;
   failureReason?: string;

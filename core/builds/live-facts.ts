@@ -8,8 +8,8 @@ import type { BuildContext } from './context';
 import { compareDeployment } from './comparison';
 import type { BuildStatusFact, LiveModelFact, RollbackRecord } from './facts';
 import { deploymentOf, endpointLineage, type DeploymentCache } from './lineage';
-import { endpointArnFor, readRollbackRecord, rollbackTags } from './rollback-record';
-import { describeEndpoint } from './sagemaker-facts';
+import { endpointArnFor, readRollbackRecord, rollbackServing, rollbackTags } from './rollback-record';
+import { describeEndpoint, endpointFactOf } from './sagemaker-facts';
 
 /** The rollback behind the endpoint's current config, if any: DescribeEndpoint and ListTags. */
 export async function liveRollback(
@@ -27,9 +27,10 @@ export async function liveRollback(
 }
 
 /**
- * A finished build's status with the rollback the endpoint is under, at the cost of one call (ListTags): a
- * status takes at most three. A rollback recorded before this build deployed is over; a running build's
- * status is about the build, and stays at its three calls.
+ * A finished build's status with the rollback the endpoint is under: ListTags, beside a DescribeEndpoint
+ * unless the status already described the endpoint, so a status takes at most three calls. The record only
+ * counts while the endpoint serves (or moves to) the rolled-back config: a later deploy ends it. A running
+ * build's status is about the build, and stays at its three calls.
  */
 export async function withRollback(ctx: BuildContext, fact: BuildStatusFact): Promise<BuildStatusFact> {
   if (fact.status === 'RUNNING' || fact.status === 'PENDING_REDRIVE') return fact;
@@ -38,10 +39,18 @@ export async function withRollback(ctx: BuildContext, fact: BuildStatusFact): Pr
     fact.endpoint?.endpointName ?? (typeof configured === 'string' && configured ? configured : undefined);
   if (!endpointName) return fact;
   const arn = endpointArnFor(ctx.pipeline.stateMachineArn, endpointName);
-  const record = await extra('rollback', () => rollbackTags(ctx, arn));
-  if (!record) return fact;
-  const deployedSince = fact.status === 'SUCCEEDED' && (fact.stoppedAt?.getTime() ?? 0) > record.at.getTime();
-  return deployedSince ? fact : { ...fact, rollback: { ...record, inProgress: false } };
+  const described = fact.endpoint?.endpointConfigName ? fact.endpoint : undefined;
+  const [endpoint, record] = await Promise.all([
+    described ??
+      extra('rollback', async () => {
+        const output = await describeEndpoint(ctx, endpointName);
+        return output && endpointFactOf(output);
+      }),
+    extra('rollback', () => rollbackTags(ctx, arn)),
+  ]);
+  if (!record || !endpoint) return fact;
+  const rollback = rollbackServing(record, endpoint.endpointConfigName, endpoint.pendingConfigName);
+  return rollback ? { ...fact, rollback } : fact;
 }
 
 /** A finished build that trained, with its metrics next to the live model's. */

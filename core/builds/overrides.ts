@@ -65,6 +65,8 @@ export function applyOverrides(
         key,
       );
     }
+    // An empty value is a setting left unfinished ("max_depth="), never a value to train with.
+    if (raw.trim() === '') throw new InvalidInput(`"${key}" needs a value.`, key);
     setAt(input, path, key, raw);
   }
   return input;

@@ -70,9 +70,27 @@ export async function readRollbackRecord(
 ): Promise<RollbackRecord | undefined> {
   if (!endpoint.EndpointArn) return undefined;
   const record = await rollbackTags(ctx, endpoint.EndpointArn);
-  if (!record) return undefined;
-  const inProgress = endpoint.PendingDeploymentSummary?.EndpointConfigName === record.endpointConfigName;
-  if (endpoint.EndpointConfigName !== record.endpointConfigName && !inProgress) return undefined;
+  return (
+    record &&
+    rollbackServing(
+      record,
+      endpoint.EndpointConfigName,
+      endpoint.PendingDeploymentSummary?.EndpointConfigName,
+    )
+  );
+}
+
+/**
+ * The record, while the endpoint serves (or is moving to) the config it names; undefined once a deploy (or
+ * another update) put a different config there.
+ */
+export function rollbackServing(
+  record: RollbackRecordInput,
+  currentConfig: string | undefined,
+  pendingConfig: string | undefined,
+): RollbackRecord | undefined {
+  const inProgress = pendingConfig === record.endpointConfigName;
+  if (currentConfig !== record.endpointConfigName && !inProgress) return undefined;
   return { ...record, inProgress };
 }
 

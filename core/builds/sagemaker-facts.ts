@@ -57,6 +57,8 @@ export function endpointFactOf(endpoint: DescribeEndpointCommandOutput): Endpoin
     status: endpoint.EndpointStatus ?? 'Unknown',
   };
   if (endpoint.EndpointConfigName) fact.endpointConfigName = endpoint.EndpointConfigName;
+  const pending = endpoint.PendingDeploymentSummary?.EndpointConfigName;
+  if (pending) fact.pendingConfigName = pending;
   if (endpoint.LastModifiedTime) fact.lastModified = endpoint.LastModifiedTime;
   if (endpoint.FailureReason) fact.failureReason = endpoint.FailureReason;
   return fact;

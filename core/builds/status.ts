@@ -196,6 +196,9 @@ async function statusOf(ctx: BuildContext, item: ExecutionListItem, lookups: Loo
     step.label = approvalStepLabel(approverNames(ctx.pipeline));
     fact.awaitingApproval = { approvers: approverNames(ctx.pipeline) };
     if (step.startedAt) fact.awaitingApproval.since = step.startedAt;
+    // A person decides when it goes on: past builds can't say how long they will take, so no estimate.
+    delete fact.eta;
+    delete fact.etaMissing;
   }
   if (lookups.withSteps && machine) {
     const steps = await inTime(ctx, unknown, 'steps', () => stepsOf(ctx, machine, { reading, events }, fact));

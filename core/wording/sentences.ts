@@ -154,9 +154,13 @@ function noEstimate(fact: BuildStatusFact, what?: string): string {
 
 /** " Based on ...", or why there is none; nothing when AWS did not say in time (the answer says that). */
 function estimate(fact: BuildStatusFact): string {
+  if (fact.awaitingApproval) return ` ${NO_ESTIMATE_AT_GATE}`;
   if (fact.eta) return ` ${etaSentence(fact.eta, 'it')}`;
   return fact.incomplete?.includes('eta') ? '' : ` ${noEstimate(fact)}`;
 }
+
+/** While a person must decide, no estimate: when it goes on is theirs to say. */
+const NO_ESTIMATE_AT_GATE = "It goes on once someone decides, so I can't say when it will be done.";
 
 /** "Based on the last 5 builds it should be done in about 18 minutes." */
 function etaSentence(eta: EtaFact, subject: string): string {
@@ -312,6 +316,9 @@ export function timeLeft(fact: BuildStatusFact, now: Date): string {
     return `${subject} ${RESTARTING}, so I can't estimate the time left yet.`;
   }
   if (fact.status !== 'RUNNING') return `${subject} isn't running. ${outcome(fact, now, 'The last one')}`;
+  if (fact.awaitingApproval) {
+    return `${subject} is ${fact.currentStep?.label ?? 'waiting for approval'}. ${NO_ESTIMATE_AT_GATE}`;
+  }
   if (!fact.eta) {
     const running = `It has been running for ${spokenDuration(fact.elapsedMs)}.`;
     return `${noEstimate(fact, yourBuild(fact.pipeline, false))} ${running}`;

@@ -194,7 +194,8 @@ function factFields(fact: BuildStatusFact, now: Date): [string, string][] {
     ? Math.max(fact.elapsedMs, now.getTime() - fact.startedAt.getTime())
     : fact.elapsedMs;
   const fields: [string, string][] = [['Elapsed', escapeMrkdwn(spokenDuration(elapsedMs))]];
-  if (running && fact.eta) {
+  // No countdown while a person must decide (the core gives no estimate then either).
+  if (running && fact.eta && !fact.awaitingApproval) {
     const eta = approxDuration(Math.max(0, fact.eta.typicalDurationMs - elapsedMs));
     fields.push(['ETA', escapeMrkdwn(eta)]);
   }
