@@ -27,10 +27,10 @@ export async function liveRollback(
 }
 
 /**
- * A finished build's status with the rollback the endpoint is under: ListTags, beside a DescribeEndpoint
- * unless the status already described the endpoint, so a status takes at most three calls. The record only
- * counts while the endpoint serves (or moves to) the rolled-back config: a later deploy ends it. A running
- * build's status is about the build, and stays at its three calls.
+ * A finished build's status with the rollback the endpoint is under: ListTags, and only when the tags record a
+ * rollback (and the status did not describe the endpoint already) a DescribeEndpoint, so a status without one
+ * stays at three calls. The record only counts while the endpoint serves (or moves to) the rolled-back config:
+ * a later deploy ends it. A running build's status is about the build, and stays at its three calls.
  */
 export async function withRollback(ctx: BuildContext, fact: BuildStatusFact): Promise<BuildStatusFact> {
   if (fact.status === 'RUNNING' || fact.status === 'PENDING_REDRIVE') return fact;
@@ -39,16 +39,15 @@ export async function withRollback(ctx: BuildContext, fact: BuildStatusFact): Pr
     fact.endpoint?.endpointName ?? (typeof configured === 'string' && configured ? configured : undefined);
   if (!endpointName) return fact;
   const arn = endpointArnFor(ctx.pipeline.stateMachineArn, endpointName);
-  const described = fact.endpoint?.endpointConfigName ? fact.endpoint : undefined;
-  const [endpoint, record] = await Promise.all([
-    described ??
-      extra('rollback', async () => {
-        const output = await describeEndpoint(ctx, endpointName);
-        return output && endpointFactOf(output);
-      }),
-    extra('rollback', () => rollbackTags(ctx, arn)),
-  ]);
-  if (!record || !endpoint) return fact;
+  const record = await extra('rollback', () => rollbackTags(ctx, arn));
+  if (!record) return fact;
+  const endpoint =
+    (fact.endpoint?.endpointConfigName ? fact.endpoint : undefined) ??
+    (await extra('rollback', async () => {
+      const output = await describeEndpoint(ctx, endpointName);
+      return output && endpointFactOf(output);
+    }));
+  if (!endpoint) return fact;
   const rollback = rollbackServing(record, endpoint.endpointConfigName, endpoint.pendingConfigName);
   return rollback ? { ...fact, rollback } : fact;
 }
