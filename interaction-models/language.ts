@@ -20,6 +20,7 @@ export const CUSTOM_INTENTS = [
   'WhyFailedIntent',
   'StartBuildIntent',
   'StopBuildIntent',
+  'RunAgainIntent',
   'LastBuildsIntent',
   'EndpointStatusIntent',
   'EndpointHealthIntent',
@@ -205,6 +206,17 @@ export const CUSTOM_PHRASINGS: Record<CustomIntentName, readonly string[]> = {
     `call off the [{pipeline}] ${BUILD}`,
     `pull the plug on the [{pipeline}] ${BUILD}`,
     `(i want to|i'd like to) stop (my|the) [{pipeline}] ${BUILD}`,
+  ],
+  // A new build with an earlier one's settings (default: the latest); always confirmed first.
+  RunAgainIntent: [
+    '(run|start|do|try) (it|that) again',
+    `(run|start|redo|repeat|retry) ${THE_LAST_BUILD} again`,
+    '(run|start|retry) {pipeline} again',
+    `(rerun|repeat|retry) ${THE_LAST_BUILD}`,
+    '(rerun|retry) {pipeline}',
+    `run the same [{pipeline}] ${BUILD} again`,
+    `start another [{pipeline}] ${BUILD} with the same settings`,
+    `(run|start) a [{pipeline}] ${BUILD} with the same settings [as (last time|the last one)]`,
   ],
   LastBuildsIntent: [
     `how did (the|my) (last|latest) [{pipeline}] ${BUILD} go`,

@@ -40,9 +40,6 @@ export const PROMPTS = {
   yesToNothing: "Sorry, I'm not sure what you're saying yes to.",
   whichOne: 'Which one do you mean?',
   youreWelcome: "You're welcome.",
-  /** A second unclear answer to "Start a new dev build?": the question is dropped, politely. */
-  droppedStart: "I'll leave it there, so I didn't start anything. Just ask again when you're ready.",
-  droppedStop: "I'll leave it there, so I didn't stop anything. Just ask again when you're ready.",
 } as const;
 
 /** A yes-or-no question asked again (after "maybe", or to silence): "Start a new dev build? Please say yes or no." */

@@ -27,9 +27,13 @@ export interface Memory {
   pending?: Pending;
 }
 
-/** A start, stop or rollback waiting for "yes". */
+/** What a question waiting for "yes" would do. */
+export const PENDING_ACTIONS = ['start', 'again', 'stop', 'rollback', 'approve', 'reject'] as const;
+export type PendingAction = (typeof PENDING_ACTIONS)[number];
+
+/** A start, stop, run again, rollback or decision waiting for "yes". */
 export interface Pending {
-  action: 'start' | 'stop' | 'rollback' | 'approve' | 'reject';
+  action: PendingAction;
   pipeline: string;
   build?: string;
   /** The question asked, to ask it again after an unclear answer. */
@@ -39,7 +43,7 @@ export interface Pending {
 }
 
 /** Longest question kept in the session: ours are far shorter; the device could send back anything. */
-const MAX_QUESTION_CHARS = 400;
+const MAX_QUESTION_CHARS = 1500;
 
 export class Turn {
   readonly requester: Requester;
@@ -153,8 +157,7 @@ function readMemory(attributes: Record<string, unknown>): Memory {
     memory.offer = { kind: 'details', pipeline: offer.pipeline };
   }
   const pending = attributes.pending as Memory['pending'] | undefined;
-  const actions = ['start', 'stop', 'rollback', 'approve', 'reject'];
-  if (pending && actions.includes(pending.action) && typeof pending.pipeline === 'string') {
+  if (pending && PENDING_ACTIONS.includes(pending.action) && typeof pending.pipeline === 'string') {
     memory.pending = { action: pending.action, pipeline: pending.pipeline };
     if (typeof pending.build === 'string') memory.pending.build = pending.build;
     const question = pending.question;

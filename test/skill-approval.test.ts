@@ -92,6 +92,17 @@ test('nothing waits at first; a build at the gate is read out, comparison first'
   expect((await no.say('no')).speech).toBe("Okay, I didn't decide anything.");
   expect((await core.approvals('prod')).length).toBe(1);
 
+  // "maybe" hears the same question, still about approving: never another action's question.
+  const unsure = alexaAs(KITCHEN);
+  const first = await unsure.say('ask sage build to approve the prod deploy');
+  const maybe = await unsure.say('maybe');
+  expect(maybe.speech).toBe(`${first.speech} Please say yes or no.`);
+  expect(maybe.directives).toMatchObject([
+    { type: 'Dialog.ConfirmIntent', updatedIntent: { name: 'ApproveIntent' } },
+  ]);
+  expect((await unsure.say('stop')).speech).toBe("Okay, I didn't decide anything. Goodbye.");
+  expect((await core.approvals('prod')).length).toBe(1);
+
   const yes = alexaAs(KITCHEN);
   const asked = await yes.say('ask sage build to approve the prod deploy');
   expect(asked.speech).toMatch(BRIEFING);

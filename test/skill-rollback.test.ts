@@ -81,6 +81,19 @@ describe('rollback by voice', () => {
     expect(await devConfig()).toBe('dev-ana-2');
   });
 
+  test('"maybe" asks the rollback question again, confirming RollbackIntent; "thanks" changes nothing', async () => {
+    const alexa = alexaFor(coreWith(['*']));
+    const ask = await alexa.say('ask sage build to roll back dev');
+    const maybe = await alexa.say('maybe');
+    expect(maybe.speech).toBe(`${ask.speech} Please say yes or no.`);
+    expect(maybe.directives).toMatchObject([
+      { type: 'Dialog.ConfirmIntent', updatedIntent: { name: 'RollbackIntent' } },
+    ]);
+    const thanks = await alexa.say('thanks');
+    expect(thanks.speech).toBe("You're welcome. Okay, I didn't roll anything back.");
+    expect(await devConfig()).toBe('dev-ana-2');
+  });
+
   test('confirmed: the endpoint goes back to the model the question named', async () => {
     const alexa = alexaFor(coreWith(['*']));
     expect((await alexa.say('ask sage build to roll back the dev model')).speech).toMatch(QUESTION);

@@ -190,6 +190,8 @@ const HEALTH_DEV =
   /^The dev endpoint is healthy: [\d,]+ requests in the last hour, .+ It has served Ana Lima's build for .+\.$/;
 const START_DEV = /^Start a new dev build\?$/;
 const START_PROD = /^Start a new prod build\?$/;
+const AGAIN_PROD = /^Run the nightly schedule's prod build from .+ again\? It used the default settings\.$/;
+const AGAIN_DEV = /^Run Ana Lima's dev build from .+ again, with eta 0\.9 and sagebuild metric 0\.71\?$/;
 const NO_PROD_TO_STOP = /^No prod build is running, so there's nothing to stop\.$/;
 const NO_DEV_TO_STOP = /^No dev build is running, so there's nothing to stop\.$/;
 const HELP =
@@ -271,6 +273,12 @@ const ROWS: Record<string, Row[]> = {
     ['kick off another staging build', 'StartBuildIntent', 'staging', START_DEV],
     ['retrain the production model', 'StartBuildIntent', 'production', START_PROD],
     ['start dev', 'StartBuildIntent', 'dev', START_DEV],
+  ],
+  RunAgainIntent: [
+    ['run it again', 'RunAgainIntent', undefined, AGAIN_PROD],
+    ['rerun the last dev job', 'RunAgainIntent', 'dev', AGAIN_DEV],
+    ['run dev again', 'RunAgainIntent', 'dev', AGAIN_DEV],
+    ['retry the production build', 'RunAgainIntent', 'production', AGAIN_PROD],
   ],
   StopBuildIntent: [
     ['stop my build', 'StopBuildIntent', undefined, NO_PROD_TO_STOP],

@@ -75,5 +75,12 @@ export { passedAnswer } from './passed';
 export { buildRefNotFoundSentence } from './build-refs';
 export { buildLines, spokenBuildList } from './build-lines';
 export { unclearCommand, unknownCommand } from './commands';
-export { voiceErrorSentence, voiceStarted, voiceStopped, voiceStopQuestion } from './voice';
+export {
+  voiceAgainQuestion,
+  voiceErrorSentence,
+  voiceStarted,
+  voiceStartedAgain,
+  voiceStopped,
+  voiceStopQuestion,
+} from './voice';
 export { startedAgain } from './again';

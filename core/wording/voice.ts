@@ -1,6 +1,7 @@
 // Sentences only voice needs: the same facts as the text sentences, with builds named by who started them and
 // when ("Stop Ana's prod build from 10 minutes ago?"), never by an id nobody can say back.
 
+import type { AgainResult } from '../builds/again';
 import type { BuildStatusFact, StartResult, StopResult } from '../builds/facts';
 import {
   BuildAlreadyRunning,
@@ -10,10 +11,11 @@ import {
   NothingToStop,
   StartOutcomeUnknown,
 } from '../errors';
-import { whoseBuild } from './build-names';
+import { whoseBuild, type NamedBuild } from './build-names';
 import { relativeTime, spokenDuration } from './duration';
 import { errorSentence } from './errors';
 import { startWarnings } from './start-warnings';
+import { spokenList } from './sentences';
 import { stepLabel } from './steps';
 
 /** "Stop Ana Lima's prod build from 12 minutes ago, which has been training the model for 10 minutes?" */
@@ -25,6 +27,32 @@ export function voiceStopQuestion(fact: BuildStatusFact, now: Date): string {
 export function voiceStarted(result: StartResult, now: Date): string {
   if (result.created) return `Started a new ${result.pipeline} build.${startWarnings(result)}`;
   return `That ${result.pipeline} build was already started ${relativeTime(result.startedAt, now)}.`;
+}
+
+/** Settings read aloud: "max depth 7", the last part of the key without its underscores; at most three. */
+function spokenSettings(settings: Record<string, string>): string {
+  const said = Object.entries(settings).map(([key, value]) => {
+    const name = (key.split('.').pop() ?? key).replace(/[_-]+/g, ' ');
+    return `${name} ${value}`;
+  });
+  const more = said.length - 3;
+  if (more <= 0) return spokenList(said, 'and');
+  return `${said.slice(0, 3).join(', ')} and ${more} more ${more === 1 ? 'setting' : 'settings'}`;
+}
+
+/** "Run Ana Lima's prod build from yesterday again, with max depth 7?" (or "It used the default settings.") */
+export function voiceAgainQuestion(build: NamedBuild, settings: Record<string, string>, now: Date): string {
+  const which = whoseBuild(build, now);
+  if (Object.keys(settings).length === 0) return `Run ${which} again? It used the default settings.`;
+  return `Run ${which} again, with ${spokenSettings(settings)}?`;
+}
+
+/** "Started a new prod build with the same settings: max depth 7." */
+export function voiceStartedAgain(result: AgainResult, now: Date): string {
+  const { started } = result;
+  if (!started.created) return voiceStarted(started, now);
+  const settings = Object.keys(result.settings).length ? `: ${spokenSettings(result.settings)}` : '';
+  return `Started a new ${started.pipeline} build with the same settings${settings}.${startWarnings(started)}`;
 }
 
 export function voiceStopped(result: StopResult): string {

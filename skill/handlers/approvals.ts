@@ -24,12 +24,16 @@ import { answer, confirm, question } from '../speech';
 import type { Turn } from '../turn';
 import type { TurnHandler } from './handler';
 import { withPipeline } from './pipeline';
-import { naming } from './start-stop';
+import { CONFIRMATIONS, NOT_DECIDED } from './confirmations';
+import { naming } from './naming';
 
-const INTENTS = { list: 'ApprovalsIntent', approve: 'ApproveIntent', reject: 'RejectIntent' } as const;
+const INTENTS = {
+  list: 'ApprovalsIntent',
+  approve: CONFIRMATIONS.approve.intent,
+  reject: CONFIRMATIONS.reject.intent,
+} as const;
 /** The reason a rejection by voice records: people don't dictate sentences to a speaker. */
 export const VOICE_REJECT_REASON = 'rejected by voice';
-const NOT_DECIDED = "Okay, I didn't decide anything.";
 const SAY_WHAT = 'Say approve it, or reject it.';
 
 /** The pipelines with a gate this person may decide. */

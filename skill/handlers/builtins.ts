@@ -7,6 +7,7 @@ import type { Response, SessionEndedReason } from 'ask-sdk-model';
 import { annotate } from '../../core/log/request';
 import { answer, helpText, PROMPTS, question, silence } from '../speech';
 import type { Turn } from '../turn';
+import { notDone } from './confirmations';
 import type { TurnHandler } from './handler';
 import { answerDetails } from './questions';
 
@@ -14,12 +15,10 @@ function pipelineNames(turn: Turn): string[] {
   return turn.core.pipelines.map((p) => p.name);
 }
 
-/** Leaving in the middle of a start or stop question says that nothing was changed. */
+/** Leaving in the middle of a question waiting for "yes" says that nothing was done. */
 function leave(turn: Turn): Response {
-  const action = turn.memory.pending?.action;
-  if (action === 'start') return answer(turn.rb, PROMPTS.notStarted, PROMPTS.goodbye);
-  if (action === 'stop') return answer(turn.rb, PROMPTS.notStopped, PROMPTS.goodbye);
-  return answer(turn.rb, PROMPTS.goodbye);
+  const nothing = notDone(turn.memory.pending);
+  return nothing ? answer(turn.rb, nothing, PROMPTS.goodbye) : answer(turn.rb, PROMPTS.goodbye);
 }
 
 async function yes(turn: Turn): Promise<Response> {

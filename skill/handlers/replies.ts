@@ -1,14 +1,14 @@
-// Answers that ask for nothing. During a start or stop question, an unclear answer ("maybe", "I don't know", or
-// anything Fallback hears) asks the question once more; a second one drops it politely, and nothing changes.
-// Outside a question, an unclear answer gets the fallback and the help. Thanks gets "You're welcome." and the
-// session ends, saying that nothing was started if a question was still open.
+// Answers that ask for nothing. During a question waiting for "yes" (start, stop, rollback, a decision...), an
+// unclear answer ("maybe", "I don't know", or anything Fallback hears) asks the same question once more; a
+// second one drops it politely, and nothing changes. Outside a question, an unclear answer gets the fallback and
+// the help. Thanks gets "You're welcome." and the session ends, saying what was not done if a question was open.
 
 import type { Response } from 'ask-sdk-model';
 import { annotate } from '../../core/log/request';
 import { answer, helpText, PROMPTS, question } from '../speech';
 import type { Turn } from '../turn';
 import type { TurnHandler } from './handler';
-import { confirmAgain } from './start-stop';
+import { confirmAgain, dropped, notDone } from './confirmations';
 
 async function unclear(turn: Turn): Promise<Response> {
   const pending = turn.memory.pending;
@@ -18,14 +18,12 @@ async function unclear(turn: Turn): Promise<Response> {
   }
   annotate({ pipeline: pending.pipeline });
   if (!pending.reasked) return confirmAgain(turn, pending);
-  return answer(turn.rb, pending.action === 'start' ? PROMPTS.droppedStart : PROMPTS.droppedStop);
+  return answer(turn.rb, dropped(pending));
 }
 
 async function thanks(turn: Turn): Promise<Response> {
-  const action = turn.memory.pending?.action;
-  if (action === 'start') return answer(turn.rb, PROMPTS.youreWelcome, PROMPTS.notStarted);
-  if (action === 'stop') return answer(turn.rb, PROMPTS.youreWelcome, PROMPTS.notStopped);
-  return answer(turn.rb, PROMPTS.youreWelcome);
+  const nothing = notDone(turn.memory.pending);
+  return nothing ? answer(turn.rb, PROMPTS.youreWelcome, nothing) : answer(turn.rb, PROMPTS.youreWelcome);
 }
 
 export const replyHandlers: TurnHandler[] = [

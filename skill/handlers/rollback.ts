@@ -8,7 +8,6 @@ import { NotAuthorized } from '../../core/errors';
 import { noteError } from '../../core/log/request';
 import {
   errorSentence,
-  NOT_ROLLED_BACK,
   rollbackQuestion,
   rollbackUnanswered,
   rolledBack,
@@ -19,12 +18,13 @@ import { answer, confirm } from '../speech';
 import type { Turn } from '../turn';
 import type { TurnHandler } from './handler';
 import { withPipeline } from './pipeline';
-import { naming } from './start-stop';
+import { CONFIRMATIONS } from './confirmations';
+import { naming } from './naming';
 
-const INTENT = 'RollbackIntent';
+const INTENT = CONFIRMATIONS.rollback.intent;
 
 async function rollbackTurn(turn: Turn): Promise<Response> {
-  if (turn.confirmation === 'DENIED') return answer(turn.rb, NOT_ROLLED_BACK);
+  if (turn.confirmation === 'DENIED') return answer(turn.rb, CONFIRMATIONS.rollback.notDone);
   const pending = turn.memory.pending?.action === 'rollback' ? turn.memory.pending : undefined;
   const allowed = turn.core.pipelines.filter((p) => isAllowed(p, 'rollback', turn.requester));
   if (allowed.length === 0) return refuse(turn, namedOrAll(turn));
@@ -47,12 +47,11 @@ async function rollbackTurn(turn: Turn): Promise<Response> {
       }
     }
     const plan = await turn.budget.run(() => turn.core.rollbackPlan(request));
-    turn.remember({ pending: { action: 'rollback', pipeline: pipeline.name, build: plan.to.name } });
-    return confirm(
-      turn.rb,
-      naming(turn.intent, INTENT, pipeline.name),
-      rollbackQuestion(plan, turn.now(), true),
-    );
+    const question = rollbackQuestion(plan, turn.now(), true);
+    turn.remember({
+      pending: { action: 'rollback', pipeline: pipeline.name, build: plan.to.name, question },
+    });
+    return confirm(turn.rb, naming(turn.intent, INTENT, pipeline.name), question);
   });
 }
 

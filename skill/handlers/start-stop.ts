@@ -1,16 +1,17 @@
-// Starting and stopping builds: the only things the skill changes. The order matters:
+// Starting, running again and stopping builds. The order matters:
 // 1. permission, from the core's config, before anything else: a refusal never asks to confirm, and calls no AWS;
 // 2. the pipeline (named, the only one allowed, the running one for stop, the default, or asked for);
-// 3. what is true now: a start while a build runs says so at once (one status call) and asks nothing; a stop
-//    with nothing running says so;
+// 3. what is true now: a start (or run again) while a build runs says so at once (one status call) and asks
+//    nothing; a stop with nothing running says so; a run again reads the settings it would carry over;
 // 4. Dialog.ConfirmIntent with a question naming what will happen; the same intent comes back CONFIRMED or DENIED.
-//    An unclear answer ("maybe", see replies.ts) asks the same question once more (`confirmAgain`);
+//    An unclear answer ("maybe", see replies.ts) asks the same question once more (confirmations.ts);
 // 5. only CONFIRMED acts. Start's idempotency key is the confirmed request's id, so Alexa retrying that
 //    request never starts a second build. A start whose answer doesn't come in time (the core's budget or the
 //    skill's deadline) is StartOutcomeUnknown: "can't tell yet, ask me in a minute", never "try again".
 
-import type { Intent, Response } from 'ask-sdk-model';
+import type { Response } from 'ask-sdk-model';
 import type { BuildStatusFact } from '../../core/builds/facts';
+import { readBuildRef } from '../../core/builds/build-ref';
 import { executionArnFor, executionName } from '../../core/builds/names';
 import { isAllowed } from '../../core/config/authorize';
 import type { PipelineConfig } from '../../core/config/schema';
@@ -27,33 +28,37 @@ import {
   noAnswerInTime,
   spokenList,
   stillRunning,
+  voiceAgainQuestion,
   voiceStarted,
+  voiceStartedAgain,
   voiceStopped,
   voiceStopQuestion,
 } from '../../core/wording';
 import { SkillDeadline } from '../budget';
-import { answer, confirm, PROMPTS, sayYesOrNo, startQuestion, stopRunningQuestion } from '../speech';
+import { answer, confirm, sayYesOrNo, startQuestion } from '../speech';
 import type { Pending, Turn } from '../turn';
+import { CONFIRMATIONS } from './confirmations';
 import type { TurnHandler } from './handler';
+import { naming } from './naming';
 import { withPipeline } from './pipeline';
 
 /** What to ask before acting, or an answer when there is nothing to confirm (no build running to stop). */
 type Ask = { question: string; build?: string } | { answer: string };
 
 interface Guarded {
-  action: GuardedAction;
-  intent: string;
+  /** What the question waiting for "yes" would do; its intent and "didn't" sentence come from CONFIRMATIONS. */
+  action: 'start' | 'again' | 'stop';
+  /** The access rule that allows it. */
+  permission: GuardedAction;
   aboutRunning: boolean;
-  denied: string;
   ask(turn: Turn, pipeline: PipelineConfig, fact?: BuildStatusFact): Promise<Ask>;
   act(turn: Turn, pipeline: PipelineConfig, pending?: Pending): Promise<string>;
 }
 
 const START: Guarded = {
   action: 'start',
-  intent: 'StartBuildIntent',
+  permission: 'start',
   aboutRunning: false,
-  denied: PROMPTS.notStarted,
   ask: async (turn, pipeline, known) => {
     // One status call before asking: "yes" to a start that would be refused wastes the person's turn.
     const fact = known ?? (await latestBuild(turn, pipeline));
@@ -62,22 +67,50 @@ const START: Guarded = {
   },
   act: async (turn, pipeline) => {
     const { core, requester, requestId } = turn;
+    const request = { pipeline: pipeline.name, requester, idempotencyKey: requestId };
+    return voiceStarted(await starting(turn, pipeline, () => core.start(request)), turn.now());
+  },
+};
+
+/** "Run it again": a start with the settings of the build named (default: the latest), through every check. */
+const AGAIN: Guarded = {
+  action: 'again',
+  permission: 'start',
+  aboutRunning: false,
+  ask: async (turn, pipeline, known) => {
+    const latest = known ?? (await latestBuild(turn, pipeline));
+    if (latest?.status === 'RUNNING') return { answer: stillRunning(latest, turn.now()) };
+    const ref = turn.buildRefSlot;
+    const named = ref !== undefined && readBuildRef(ref)?.kind !== 'latest';
+    const from = named ? await turn.budget.run(() => turn.core.status(pipeline.name, ref)) : latest;
+    if (!from) throw new NoBuildsYet(pipeline.name);
+    const { settings } = await turn.budget.run(() => turn.core.buildSettings(pipeline.name, from.name));
+    return { question: voiceAgainQuestion(from, settings, turn.now()), build: from.name };
+  },
+  act: async (turn, pipeline, pending) => {
+    const { core, requester, requestId } = turn;
+    // The build the question named: its settings, not those of whatever build is latest by now.
+    const build = pending?.pipeline === pipeline.name ? pending.build : undefined;
+    const request = {
+      pipeline: pipeline.name,
+      requester,
+      idempotencyKey: requestId,
+      ...(build ? { build } : {}),
+    };
     const result = await turn.budget
-      .run(() => core.start({ pipeline: pipeline.name, requester, idempotencyKey: requestId }))
+      .run(() => core.again(request))
       .catch((error: unknown) => {
-        // The skill's own deadline passed first: the start may be on its way, under the name the key gives.
         if (!(error instanceof SkillDeadline)) throw error;
         throw startUnanswered(pipeline, requestId);
       });
-    return voiceStarted(result, turn.now());
+    return voiceStartedAgain(result, turn.now());
   },
 };
 
 const STOP: Guarded = {
   action: 'stop',
-  intent: 'StopBuildIntent',
+  permission: 'stop',
   aboutRunning: true,
-  denied: PROMPTS.notStopped,
   ask: async (turn, pipeline, known) => {
     const fact = known ?? (await turn.budget.run(() => turn.core.status(pipeline.name)));
     if (fact.status !== 'RUNNING') {
@@ -113,6 +146,14 @@ async function latestBuild(turn: Turn, pipeline: PipelineConfig): Promise<BuildS
   }
 }
 
+/** A start within the turn's budget; past the skill's own deadline it may be on its way, under the key's name. */
+async function starting<T>(turn: Turn, pipeline: PipelineConfig, start: () => Promise<T>): Promise<T> {
+  return turn.budget.run(start).catch((error: unknown) => {
+    if (!(error instanceof SkillDeadline)) throw error;
+    throw startUnanswered(pipeline, turn.requestId);
+  });
+}
+
 /** The start's build name follows from the request id, so the answer can name the build to ask about. */
 function startUnanswered(pipeline: PipelineConfig, requestId: string): StartOutcomeUnknown {
   const name = executionName(pipeline.name, requestId);
@@ -131,13 +172,14 @@ function unanswered(action: 'stop') {
 }
 
 async function guarded(turn: Turn, g: Guarded): Promise<Response> {
-  if (turn.confirmation === 'DENIED') return answer(turn.rb, g.denied);
+  const { intent: intentName, notDone } = CONFIRMATIONS[g.action];
+  if (turn.confirmation === 'DENIED') return answer(turn.rb, notDone);
   const pending = turn.memory.pending?.action === g.action ? turn.memory.pending : undefined;
-  const allowed = turn.core.pipelines.filter((p) => isAllowed(p, g.action, turn.requester));
-  if (allowed.length === 0) return refuse(turn, g.action, namedOrAll(turn));
+  const allowed = turn.core.pipelines.filter((p) => isAllowed(p, g.permission, turn.requester));
+  if (allowed.length === 0) return refuse(turn, g.permission, namedOrAll(turn));
   const options = { among: allowed, preferRunning: g.aboutRunning, remembered: pending?.pipeline };
   return withPipeline(turn, options, async (pipeline, fact) => {
-    if (!isAllowed(pipeline, g.action, turn.requester)) return refuse(turn, g.action, [pipeline]);
+    if (!isAllowed(pipeline, g.permission, turn.requester)) return refuse(turn, g.permission, [pipeline]);
     if (turn.confirmation === 'CONFIRMED') return answer(turn.rb, await g.act(turn, pipeline, pending));
     const ask = await g.ask(turn, pipeline, fact);
     if ('answer' in ask) return answer(turn.rb, ask.answer);
@@ -145,23 +187,9 @@ async function guarded(turn: Turn, g: Guarded): Promise<Response> {
     if (ask.build) asked.build = ask.build;
     turn.remember({ pending: asked });
     // Silence hears the question again, with what to answer.
-    const intent = naming(turn.intent, g.intent, pipeline.name);
+    const intent = naming(turn.intent, intentName, pipeline.name);
     return confirm(turn.rb, intent, ask.question, sayYesOrNo(ask.question));
   });
-}
-
-/**
- * Asks a pending start or stop again after an unclear answer ("maybe"): the same question, the same intent to
- * confirm (chained from whatever intent the answer was), and a note in the session that it was asked twice.
- */
-export function confirmAgain(turn: Turn, pending: Pending): Response {
-  const g = pending.action === 'start' ? START : STOP;
-  const question =
-    pending.question ??
-    (pending.action === 'start' ? startQuestion(pending.pipeline) : stopRunningQuestion(pending.pipeline));
-  turn.remember({ pending: { ...pending, question, reasked: true } });
-  const intent = naming(undefined, g.intent, pending.pipeline);
-  return confirm(turn.rb, intent, sayYesOrNo(question));
 }
 
 /** The core's refusal: "Sorry, you're not allowed to start prod or dev builds. Nothing was changed." */
@@ -188,16 +216,7 @@ function namedOrAll(turn: Turn): PipelineConfig[] {
   }
 }
 
-/** The intent with its pipeline slot set to the chosen pipeline, so the confirmed request carries it. */
-export function naming(intent: Intent | undefined, name: string, pipeline: string): Intent {
-  const base: Intent = intent ?? { name, confirmationStatus: 'NONE' };
-  return {
-    ...base,
-    slots: { ...base.slots, pipeline: { name: 'pipeline', value: pipeline, confirmationStatus: 'NONE' } },
-  };
-}
-
-export const startStopHandlers: TurnHandler[] = [START, STOP].map((g) => ({
-  intents: [g.intent],
+export const startStopHandlers: TurnHandler[] = [START, AGAIN, STOP].map((g) => ({
+  intents: [CONFIRMATIONS[g.action].intent],
   handle: (turn) => guarded(turn, g),
 }));
