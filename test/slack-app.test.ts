@@ -702,6 +702,52 @@ describe('plain language: mentions and DMs', () => {
     expect(announced.replyBroadcast).toBe(true);
     await until(executionArn, 'ABORTED');
   });
+  test('“why did yesterday’s prod build fail” names the build as voice does, not a pipeline', async () => {
+    const ts = '1800000000.000750';
+    await sendEvent(appMentionEvent("why did yesterday's prod build fail", ALLOWED, PROD_CHANNEL, ts));
+    const reply = await waitFor(() => ephemeralsIn(PROD_CHANNEL, ts)[0]);
+    // Yesterday's newest prod build is the nightly that succeeded, not "a pipeline called yesterday's prod".
+    expect(reply.text).toMatch(/^That prod build succeeded yesterday, so nothing failed\./);
+  });
+
+  test('“run the last dev build again”: a Run again button asking with its settings; its click starts one', async () => {
+    const ts = '1800000000.000760';
+    await sendEvent(appMentionEvent('run the last dev build again', ALLOWED, DEV_CHANNEL, ts));
+    const prompt = await waitFor(() => fake.messages(DEV_CHANNEL).find((m) => m.threadTs === ts));
+    // dev's latest build, whichever an earlier test left, with the settings it was started with.
+    const [, from = '', said = ''] =
+      /^Run the dev build (dev-[\w-]+) again, with (.+)\? Only the button starts it\.$/.exec(prompt.text) ??
+      [];
+    const button = JSON.stringify(prompt.blocks);
+    expect(button).toContain(CARD_ACTIONS.runAgain);
+    expect(button).toContain(`"text":"Run the dev build ${from} again, with ${said}?"`);
+    const before = (await executions('dev')).length;
+    expect(await running('dev')).toEqual([]); // words alone start nothing
+
+    const fromArn = `${arnOf('dev').replace(':stateMachine:', ':execution:')}:${from}`;
+    await click({
+      actionId: CARD_ACTIONS.runAgain,
+      value: buttonValue({ pipeline: 'dev', executionArn: fromArn }),
+      userId: ALLOWED,
+      channelId: DEV_CHANNEL,
+      messageTs: prompt.ts,
+      message: { type: 'message', ts: prompt.ts, thread_ts: ts, text: prompt.text, user: TEST_BOT_USER_ID },
+    });
+    const announced = await waitFor(() => fake.replies(DEV_CHANNEL, ts).find((m) => m.replyBroadcast));
+    expect(announced.text).toMatch(new RegExp(`^<@${ALLOWED}> started a new dev build, dev-`));
+    const builds = await executions('dev');
+    expect(builds.length).toBe(before + 1);
+    const input = (await sfn.send(new DescribeExecutionCommand({ executionArn: builds[0]?.executionArn })))
+      .input;
+    const settings = said === 'the default settings' ? [] : said.split(', ');
+    const hyperparameters = JSON.parse(input ?? '{}').hyperparameters as Record<string, string>;
+    for (const setting of settings) {
+      const [key = '', value] = setting.split('=');
+      expect(hyperparameters[key.replace(/^hyperparameters\./, '')]).toBe(value);
+    }
+    // Whatever it was (a long one, maybe), it is no business of the tests after this one.
+    await slash('stop dev');
+  });
 });
 
 describe('card buttons', () => {

@@ -83,4 +83,4 @@ export {
   voiceStopped,
   voiceStopQuestion,
 } from './voice';
-export { startedAgain } from './again';
+export { againQuestion, startedAgain } from './again';

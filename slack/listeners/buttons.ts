@@ -1,11 +1,11 @@
-// The two buttons that change things, Start and Stop, each behind Slack's confirm dialog. The dialog asks the
+// The buttons that change things, Start, Run again and Stop, each behind Slack's confirm dialog. The dialog asks the
 // core's question (the one Alexa asks before acting), so whichever way a build is started or stopped, the
 // question is the same. Every confirm button is made here; nothing here depends on the listeners, so it can
 // move next to the build card (slack/cards) and serve the card's Stop too.
 
 import type { Button } from '@slack/types';
-import type { BuildStatusFact } from '../../core/builds/facts';
-import { startQuestion, stopQuestion } from '../../core/wording';
+import type { BuildStatusFact, BuildSummary } from '../../core/builds/facts';
+import { againQuestion, startQuestion, stopQuestion } from '../../core/wording';
 import { buttonValue, CARD_ACTIONS } from '../cards/actions';
 import { SLACK_LIMITS } from '../cards/build-card';
 import { fit } from '../cards/mrkdwn';
@@ -15,6 +15,7 @@ export const START_ACTION = 'build_start';
 
 export const BUTTON_WORDS = {
   start: 'Start',
+  runAgain: 'Run again',
   stop: 'Stop',
   confirmTitle: 'Are you sure?',
   yesStart: 'Start it',
@@ -78,6 +79,19 @@ export function startButton(pipeline: string): Button {
     value: JSON.stringify({ pipeline }),
     style: 'primary',
     question: startQuestion(pipeline),
+    yes: BUTTON_WORDS.yesStart,
+    no: BUTTON_WORDS.noStart,
+  });
+}
+
+/** The card's Run again for `from`, asked first: "Run the dev build dev-x again, with hyperparameters.eta=0.3?" */
+export function runAgainButton(from: BuildSummary, settings: Record<string, string>): Button {
+  return confirmedButton({
+    actionId: CARD_ACTIONS.runAgain,
+    label: BUTTON_WORDS.runAgain,
+    value: buttonValue({ pipeline: from.pipeline, executionArn: from.executionArn }),
+    style: 'primary',
+    question: againQuestion(from, settings),
     yes: BUTTON_WORDS.yesStart,
     no: BUTTON_WORDS.noStart,
   });

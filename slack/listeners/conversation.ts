@@ -3,19 +3,20 @@
 // operation as its subcommand. Answers go in a thread under the question; in a channel, an answer for the
 // person who asked (a question, help, a refusal) is ephemeral: only they see it, in that thread.
 //
-// Starting or stopping from free text is never done on the words alone: the bot answers with a button behind
-// a confirm dialog (or the person uses the slash command). A misheard "stop" then costs a click, not a build.
+// Starting, running again or stopping from free text is never done on the words alone: the bot answers with a
+// button behind a confirm dialog (or the person uses the slash command). A misheard "stop" then costs a click, not a build.
 
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Question } from '../../commands/parse';
 import { isAllowed } from '../../core/config/authorize';
-import { NotAuthorized, NothingToStop } from '../../core/errors';
+import { splitSpokenBuildRef } from '../../core/builds/build-ref';
+import { BuildAlreadyRunning, NotAuthorized, NothingToStop } from '../../core/errors';
 import { INPUT_LIMITS } from '../../core/input-limits';
 import { annotate } from '../../core/log/request';
 import { matchUtterance } from '../../interaction-models/matcher';
 import { hasButtons, unescapeSlack, withButton, type Reply } from '../replies';
-import { START_ACTION, startButton, stopButton } from './buttons';
+import { runAgainButton, START_ACTION, startButton, stopButton } from './buttons';
 import { refuseTooLong } from './command';
 import { PROMPTS } from './prompts';
 import { rollbackCommand } from './rollback';
@@ -56,12 +57,22 @@ export async function understand(
   const match = matchUtterance(deps.model, plainWords(text));
   annotate({ action: match.intent });
   const slot = match.slots.pipeline;
-  // A known name resolves to its pipeline; an unknown one goes to the core as said, for its "did you mean".
-  const named = slot?.resolution?.id ?? slot?.value;
+  // A known name resolves to its pipeline; words that also name a build ("yesterday's prod") split into both,
+  // as by voice; an unknown name goes to the core as said, for its "did you mean".
+  const ref = slot?.resolution?.id
+    ? undefined
+    : slot?.value &&
+      splitSpokenBuildRef(
+        slot.value,
+        deps.core.pipelines.map((p) => p.name),
+      );
+  const named = ref ? ref.pipeline : (slot?.resolution?.id ?? slot?.value);
+  const build = ref ? ref.build : undefined;
   const question = QUESTION_INTENTS[match.intent];
   if (question === 'health') return askHealth(deps, client, named, person);
-  if (question) return ask(deps, question, named, person);
+  if (question) return ask(deps, question, named, person, build);
   if (match.intent === 'StartBuildIntent') return offerStart(deps, client, person, named);
+  if (match.intent === 'RunAgainIntent') return offerRunAgain(deps, client, person, named, build);
   if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named);
   if (match.intent === 'RollbackIntent') {
     return rollbackCommand(deps, client, person, { ...(named ? { pipeline: named } : {}), confirmed: false });
@@ -79,6 +90,29 @@ function offerStart(deps: SlackDeps, client: WebClient, person: Person, named?: 
     if (!isAllowed(pipeline, 'start', requester))
       throw new NotAuthorized('start', pipeline.name, requester.id);
     return withButton(PROMPTS.confirmStart(pipeline.name), startButton(pipeline.name));
+  });
+}
+
+/** The card's Run again button for the build named (default: the latest), behind a confirm dialog. */
+function offerRunAgain(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  named?: string,
+  build?: string,
+): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, named, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, 'start');
+    if (!isAllowed(pipeline, 'start', requester))
+      throw new NotAuthorized('start', pipeline.name, requester.id);
+    // Said at once, as for a start: a button that can only be refused wastes a click.
+    const latest = await deps.core.status(pipeline.name);
+    if (latest.status === 'RUNNING' || latest.status === 'PENDING_REDRIVE') {
+      throw new BuildAlreadyRunning(pipeline.name, latest.executionArn, latest.name, latest.startedAt);
+    }
+    const { from, settings } = await deps.core.buildSettings(pipeline.name, build);
+    return withButton(PROMPTS.confirmRunAgain(from, settings), runAgainButton(from, settings));
   });
 }
 

@@ -1,9 +1,9 @@
 // The few sentences only Slack says: how to use the command, and what goes with a button. Everything about
 // builds comes from core/wording, the questions before starting or stopping included.
 
-import type { BuildStatusFact } from '../../core/builds/facts';
+import type { BuildStatusFact, BuildSummary } from '../../core/builds/facts';
 import type { HealthFact } from '../../core/health/facts';
-import { startQuestion, stopQuestion } from '../../core/wording';
+import { againQuestion, startQuestion, stopQuestion } from '../../core/wording';
 
 export const PROMPTS = {
   unknownCommand: (name: string) => `I don't know the command "${name}". Here is what I can do:`,
@@ -14,6 +14,8 @@ export const PROMPTS = {
   subscribedByConfig: (pipeline: string) =>
     `This channel hears about ${pipeline} builds through SageBuild's configuration, which a Slack command can't change.`,
   confirmStart: (pipeline: string) => `${startQuestion(pipeline)} Only the button starts it.`,
+  confirmRunAgain: (from: BuildSummary, settings: Record<string, string>) =>
+    `${againQuestion(from, settings)} Only the button starts it.`,
   confirmStop: (fact: BuildStatusFact) => `${stopQuestion(fact)} Only the button stops it.`,
   alreadyHandled: 'That was already done.',
   homeIntro: 'The latest build of each pipeline.',
