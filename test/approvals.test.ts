@@ -110,7 +110,7 @@ describe('the reference pipeline with an approval gate', () => {
     const twentyMinutesLater = new Date(fact.waitingSince.getTime() + 20 * 60_000);
     expect(approvalSentence(fact, twentyMinutesLater)).toBe(
       `The prod build ${fact.build}, started by Tess Ter, has been waiting for approval from Ana or Bo for ` +
-        `20 minutes. validation:auc is ${Number(fact.qualityGate?.value?.toPrecision(4))}, which meets the quality ` +
+        `20 minutes. validation AUC is ${Number(fact.qualityGate?.value?.toPrecision(4))}, which meets the quality ` +
         `gate (at least 0.8). Without a decision it closes as rejected in 23 hours and 40 minutes.`,
     );
     const waiting = await stack.core.status('prod');

@@ -229,7 +229,7 @@ describe('a gate open for a day', () => {
       /:bar_chart: Compared with the live model from prod-nightly-4: validation AUC [\d.]+, (up|down) from [\d.]+|the same as before/,
     );
     expect(text).toMatch(
-      /:white_check_mark: validation:auc is [\d.]+, which meets the quality gate \(at least 0\.8\)\./,
+      /:white_check_mark: validation AUC is [\d.]+, which meets the quality gate \(at least 0\.8\)\./,
     );
     const actions = blocksOf(ts).find((b) => b.type === 'actions')!;
     expect(actions.elements?.map((e) => [e.action_id, e.style])).toEqual([

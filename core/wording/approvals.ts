@@ -3,7 +3,7 @@
 
 import type { ApprovalFact, DecisionResult, QualityGateFact } from '../approvals/facts';
 import type { BuildStatusFact, ModelComparisonFact } from '../builds/facts';
-import { metricLine } from './comparison';
+import { metricLabel, metricLine } from './comparison';
 import { personName, subjectName } from './dialog';
 import { relativeTime, spokenDuration } from './duration';
 import { readableReason, spokenList } from './sentences';
@@ -22,13 +22,13 @@ function metricValue(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-/** "validation:auc is 0.91, which meets the quality gate (at least 0.8)." */
+/** "validation AUC is 0.91, which meets the quality gate (at least 0.8)": named as the comparison names it. */
 export function qualityGateSentence(gate: QualityGateFact): string {
   const bound = `${gate.comparison === 'GreaterThanOrEqual' ? 'at least' : 'at most'} ${metricValue(gate.threshold)}`;
   if (gate.value === undefined)
-    return `Training did not report ${gate.metric} (the quality gate wants ${bound}).`;
+    return `Training did not report ${metricLabel(gate.metric)} (the quality gate wants ${bound}).`;
   const verdict = gate.passed ? 'meets' : 'misses';
-  return `${gate.metric} is ${metricValue(gate.value)}, which ${verdict} the quality gate (${bound}).`;
+  return `${metricLabel(gate.metric)} is ${metricValue(gate.value)}, which ${verdict} the quality gate (${bound}).`;
 }
 
 function buildName(fact: ApprovalFact): string {
@@ -41,7 +41,7 @@ function capitalised(text: string): string {
 
 /**
  * One waiting gate: "The prod build prod-4f2a, started by Ana, has been waiting for approval from Ana or Bo for
- * 20 minutes. validation:auc is 0.91, which meets the quality gate (at least 0.8). Without a decision it closes
+ * 20 minutes. validation AUC is 0.91, which meets the quality gate (at least 0.8). Without a decision it closes
  * as rejected in 23 hours."
  */
 export function approvalSentence(fact: ApprovalFact, now: Date): string {

@@ -13,7 +13,7 @@ import type {
   StopResult,
   TrainingFact,
 } from '../builds/facts';
-import { comparisonSentence } from './comparison';
+import { comparisonSentence, metricLabel } from './comparison';
 import { whoseBuild, WhoseBuild } from './build-names';
 import { subjectName } from './dialog';
 import { rollbackLine } from './rollback';
@@ -277,7 +277,10 @@ function trainingSentences(training: TrainingFact, failureKnown: boolean, voice:
   const phrase = TRAINING_PHASES[phase] ?? endpointState(phase);
   let text = `The training job${voice ? '' : ` ${training.jobName}`} ${phrase}.`;
   text += reasonSentence('SageMaker says:', training.secondaryStatusMessage);
-  const metrics = training.metrics.slice(0, MAX_METRICS).map((m) => `${m.name} is ${metricValue(m.value)}`);
+  // Text keeps the name SageMaker shows; voice says it as a word ("validation AUC", not "validation colon auc").
+  const metrics = training.metrics
+    .slice(0, MAX_METRICS)
+    .map((m) => `${voice ? metricLabel(m.name) : m.name} is ${metricValue(m.value)}`);
   if (metrics.length > 0) text += ` The latest metrics: ${spokenList(metrics)}.`;
   if (!failureKnown) text += reasonSentence('SageMaker said:', training.failureReason);
   return text;
