@@ -239,6 +239,8 @@ export class NotAnApprover extends SageBuildError {
   constructor(
     readonly pipeline: string,
     readonly requester: string,
+    /** False when the pipeline's config names no approvers at all: nobody may, not only this person. */
+    readonly hasApprovers = true,
   ) {
     super(`${requester} may not approve or reject ${pipeline} deploys.`);
   }

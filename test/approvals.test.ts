@@ -210,8 +210,11 @@ describe('the reference pipeline with an approval gate', () => {
 
   test('with nothing waiting, and for a pipeline without a gate, a decision is refused with a sentence', async () => {
     const none = await stack.core.approve({ pipeline: 'dev', requester: ana }).catch((e: Error) => e);
-    // dev has no approvers at all: nobody may decide there.
+    // dev has no approvers at all: nobody may decide there, and the sentence says so rather than "only its approvers".
     expect(none).toBeInstanceOf(NotAnApprover);
+    expect(errorSentence(none)).toBe(
+      "The dev pipeline has no approvers in SageBuild's config, so its deploys can't be approved or rejected here. Nothing was changed.",
+    );
     const build = await stack.core
       .reject({ pipeline: 'prod', requester: ana, build: 'prod-not-a-build' })
       .catch((e: Error) => e);

@@ -30,5 +30,7 @@ export function isApprover(pipeline: PipelineConfig, requester: AccessRequester)
 }
 
 export function assertApprover(pipeline: PipelineConfig, requester: AccessRequester): void {
-  if (!isApprover(pipeline, requester)) throw new NotAnApprover(pipeline.name, requester.id);
+  if (!isApprover(pipeline, requester)) {
+    throw new NotAnApprover(pipeline.name, requester.id, approverPatterns(pipeline).length > 0);
+  }
 }

@@ -104,7 +104,9 @@ export function onlyApprovers(pipeline: string, approvers: string[]): string {
   const names = approverNamesOnly(approvers);
   return names.length > 0
     ? `Only ${spokenList(names)} can approve ${pipeline} deploys.`
-    : `Only the ${pipeline} pipeline's approvers can approve its deploys.`;
+    : approvers.length > 0
+      ? `Only the ${pipeline} pipeline's approvers can approve its deploys.`
+      : `The ${pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved here.`;
 }
 
 /** "24 hours", "an hour": how long the gate waited, from when it opened to when it was set to close. */

@@ -103,6 +103,9 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
     return `Sorry, you're not allowed to ${what}. Nothing was changed.`;
   }
   if (error instanceof RollbackRefused) return rollbackRefusedSentence(error);
+  if (error instanceof NotAnApprover && !error.hasApprovers) {
+    return `The ${error.pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved or rejected here. Nothing was changed.`;
+  }
   if (error instanceof NotAnApprover) {
     return `Sorry, only the ${error.pipeline} pipeline's approvers can approve or reject its deploys. Nothing was changed.`;
   }
