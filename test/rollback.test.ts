@@ -187,7 +187,7 @@ describe('rollback and comparison on the reference prod pipeline', () => {
         { Key: 'sagebuild:rollback:by-name', Value: 'Tess Ter' },
       ]),
     );
-    // Still at most three calls for "is my build done": the record costs one ListTags.
+    // Still at most three calls for "is my build done": ListTags, and DescribeEndpoint as the tags name a rollback.
     const before = stack.local.callCount;
     const fact = await stack.core.status('prod');
     expect(stack.local.callsSince(before).sort()).toEqual([

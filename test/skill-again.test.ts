@@ -9,6 +9,7 @@ import { modelFor } from '../interaction-models/build-model';
 import { startFakeAlexaApi, type FakeAlexaApi } from '../local/alexa/fake-api';
 import { AlexaSimulator } from '../local/alexa/simulator';
 import { LOCAL_SKILL_ID } from '../local/local-config';
+import { voiceAgainQuestion } from '../core/wording';
 import { createSkill } from '../skill/skill';
 import { startLocalStack, tester, type LocalStack } from './support/local-stack';
 import { stackConfig } from './support/stack-config';
@@ -134,4 +135,28 @@ test("a build named by when it started: yesterday's prod build, by who and when"
   expect(turn.speech).toBe(
     "Run the nightly schedule's prod build from yesterday again? It used the default settings.",
   );
+});
+
+test('"yesterday\'s dev build": "maybe", then "yes" runs that build again, not the latest', async () => {
+  const before = await buildNames('dev');
+  const voice = alexa();
+  const asked = await voice.say("ask sage build to rerun yesterday's dev build");
+  // Yesterday's dev build ran with the defaults; the latest (an earlier test's) set eta 0.9 and the metric.
+  expect(asked.speech).toBe("Run Ana Lima's dev build from yesterday again? It used the default settings.");
+  expect((await voice.say('maybe')).speech).toBe(`${asked.speech} Please say yes or no.`);
+  expect((await voice.say('yes')).speech).toBe('Started a new dev build with the same settings.');
+  const added = (await builds('dev')).filter((b) => !before.includes(b.name));
+  expect(added).toHaveLength(1);
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn: added[0]?.executionArn }));
+  const { hyperparameters } = JSON.parse(described.input ?? '{}') as {
+    hyperparameters: Record<string, string>;
+  };
+  expect(hyperparameters.eta).not.toBe('0.9');
+  expect(hyperparameters.sagebuild_metric).toBeUndefined();
+});
+
+test('a long setting is cut in the question, so it stays short enough to say and to keep', () => {
+  const build = { pipeline: 'dev', startedAt: new Date(Date.now() - 3_600_000) };
+  const question = voiceAgainQuestion(build, { 'hyperparameters.note': 'x'.repeat(1024) }, new Date());
+  expect(question).toBe(`Run the dev build from an hour ago again, with note ${'x'.repeat(39)}…?`);
 });

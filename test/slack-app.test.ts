@@ -710,6 +710,14 @@ describe('plain language: mentions and DMs', () => {
     expect(reply.text).toMatch(/^That prod build succeeded yesterday, so nothing failed\./);
   });
 
+  test('“stop yesterday’s dev build” names that build: not running, so nothing to stop, and no button', async () => {
+    const ts = '1800000000.000755';
+    await sendEvent(appMentionEvent("stop yesterday's dev build", ALLOWED, DEV_CHANNEL, ts));
+    const reply = await waitFor(() => ephemeralsIn(DEV_CHANNEL, ts)[0]);
+    expect(reply.text).toMatch(/^The build dev-[\w-]+ isn't running, so there's nothing to stop\.$/);
+    expect(reply.blocks).toEqual([]);
+  });
+
   test('“run the last dev build again”: a Run again button asking with its settings; its click starts one', async () => {
     const ts = '1800000000.000760';
     await sendEvent(appMentionEvent('run the last dev build again', ALLOWED, DEV_CHANNEL, ts));
@@ -724,10 +732,17 @@ describe('plain language: mentions and DMs', () => {
     const before = (await executions('dev')).length;
     expect(await running('dev')).toEqual([]); // words alone start nothing
 
-    const fromArn = `${arnOf('dev').replace(':stateMachine:', ':execution:')}:${from}`;
+    // The click sends the value the button carries: it must name the build the question named.
+    type Element = { action_id?: string; value?: string };
+    const element = (prompt.blocks as { elements?: Element[] }[] | undefined)
+      ?.flatMap((block) => block.elements ?? [])
+      .find((e) => e.action_id === CARD_ACTIONS.runAgain);
+    const value = element?.value ?? '';
+    const carried = JSON.parse(value) as { executionArn: string };
+    expect(carried.executionArn).toBe(`${arnOf('dev').replace(':stateMachine:', ':execution:')}:${from}`);
     await click({
       actionId: CARD_ACTIONS.runAgain,
-      value: buttonValue({ pipeline: 'dev', executionArn: fromArn }),
+      value,
       userId: ALLOWED,
       channelId: DEV_CHANNEL,
       messageTs: prompt.ts,

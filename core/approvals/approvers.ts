@@ -25,6 +25,12 @@ export function approverNames(pipeline: PipelineConfig): string[] {
   return [...new Set(names)];
 }
 
+/** Only the names the config gives ("Ana Lima"), each once: to tell someone who may decide instead of them. */
+export function configuredApproverNames(pipeline: PipelineConfig): string[] {
+  const entries = pipeline.approval?.approvers ?? [];
+  return [...new Set(entries.flatMap((entry) => (typeof entry === 'string' ? [] : [entry.name])))];
+}
+
 export function isApprover(pipeline: PipelineConfig, requester: AccessRequester): boolean {
   return matchesAny(approverPatterns(pipeline), [requester.id, ...(requester.groups ?? [])]);
 }

@@ -3,6 +3,7 @@
 import type { AgainResult } from '../builds/again';
 import type { BuildSummary } from '../builds/facts';
 import { started } from './sentences';
+import { shortValue } from './voice';
 
 function settingsList(settings: Record<string, string>): string[] {
   return Object.entries(settings).map(([key, value]) => `${key}=${value}`);
@@ -10,7 +11,8 @@ function settingsList(settings: Record<string, string>): string[] {
 
 /** "Run the dev build dev-ana-2 again, with hyperparameters.eta=0.3?" (or "with the default settings?") */
 export function againQuestion(from: BuildSummary, settings: Record<string, string>): string {
-  const listed = settingsList(settings);
+  // Long values cut: the confirm dialog holds 300 characters, and every setting should show in it.
+  const listed = Object.entries(settings).map(([key, value]) => `${key}=${shortValue(value)}`);
   const how = listed.length ? listed.join(', ') : 'the default settings';
   return `Run the ${from.pipeline} build ${from.name} again, with ${how}?`;
 }

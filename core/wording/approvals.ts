@@ -95,18 +95,16 @@ function closedWhy(result: DecisionResult): string {
 }
 
 /** The names among the approvers (identity patterns such as "slack:U0123" are no names). */
-function approverNamesOnly(approvers: string[]): string[] {
-  return approvers.filter((name) => !IDENTITY.test(name));
-}
-
-/** To someone who may not decide: "Only Ana and Ben can approve prod deploys." */
-export function onlyApprovers(pipeline: string, approvers: string[]): string {
-  const names = approverNamesOnly(approvers);
-  return names.length > 0
-    ? `Only ${spokenList(names)} can approve ${pipeline} deploys.`
-    : approvers.length > 0
-      ? `Only the ${pipeline} pipeline's approvers can approve its deploys.`
-      : `The ${pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved here.`;
+/**
+ * To someone who may not decide: "Only Ana and Ben can approve prod deploys." `named` are the approvers the
+ * config names; a label such as "a Slack member" would tell a Slack member nothing, so without names the
+ * sentence says "the pipeline's approvers", or that there are none.
+ */
+export function onlyApprovers(pipeline: string, named: string[], anyApprovers: boolean): string {
+  if (named.length > 0) return `Only ${spokenList(named)} can approve ${pipeline} deploys.`;
+  return anyApprovers
+    ? `Only the ${pipeline} pipeline's approvers can approve its deploys.`
+    : `The ${pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved here.`;
 }
 
 /** "24 hours", "an hour": how long the gate waited, from when it opened to when it was set to close. */

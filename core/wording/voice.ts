@@ -29,11 +29,18 @@ export function voiceStarted(result: StartResult, now: Date): string {
   return `That ${result.pipeline} build was already started ${relativeTime(result.startedAt, now)}.`;
 }
 
+/** A setting's value as said or shown in a question: a long one cut, so the question stays one breath. */
+export function shortValue(value: string): string {
+  return value.length <= MAX_VALUE_SAID ? value : `${value.slice(0, MAX_VALUE_SAID - 1)}…`;
+}
+
+const MAX_VALUE_SAID = 40;
+
 /** Settings read aloud: "max depth 7", the last part of the key without its underscores; at most three. */
 function spokenSettings(settings: Record<string, string>): string {
   const said = Object.entries(settings).map(([key, value]) => {
     const name = (key.split('.').pop() ?? key).replace(/[_-]+/g, ' ');
-    return `${name} ${value}`;
+    return `${name} ${shortValue(value)}`;
   });
   const more = said.length - 3;
   if (more <= 0) return spokenList(said, 'and');

@@ -6,7 +6,7 @@
 // rejection's reason is "rejected by voice". Build names are never read aloud.
 
 import type { Response } from 'ask-sdk-model';
-import { approverNames, isApprover } from '../../core/approvals/approvers';
+import { approverPatterns, configuredApproverNames, isApprover } from '../../core/approvals/approvers';
 import type { ApprovalFact } from '../../core/approvals/facts';
 import type { PipelineConfig } from '../../core/config/schema';
 import { NoApprovalWaiting } from '../../core/errors';
@@ -81,7 +81,14 @@ function decisionTurn(decision: 'approved' | 'rejected') {
       { among: among.length > 0 ? among : gated, remembered: pending?.pipeline },
       async (pipeline) => {
         if (!isApprover(pipeline, turn.requester)) {
-          return answer(turn.rb, onlyApprovers(pipeline.name, approverNames(pipeline)));
+          return answer(
+            turn.rb,
+            onlyApprovers(
+              pipeline.name,
+              configuredApproverNames(pipeline),
+              approverPatterns(pipeline).length > 0,
+            ),
+          );
         }
         if (turn.confirmation === 'CONFIRMED') {
           const build = pending?.pipeline === pipeline.name ? pending.build : undefined;

@@ -16,7 +16,7 @@ interface Confirmation {
   notDone: string;
   /** "start anything": what a dropped question says was not done. */
   nothing: string;
-  /** The question when the session kept none of its own. */
+  /** The question when the session kept none of its own (it was too long to keep). */
   question(pipeline: string): string;
 }
 
@@ -33,7 +33,8 @@ export const CONFIRMATIONS: Record<PendingAction, Confirmation> = {
     intent: 'RunAgainIntent',
     notDone: PROMPTS.notStarted,
     nothing: 'start anything',
-    question: (pipeline) => `Run the last ${pipeline} build again?`,
+    // The build the lost question named is still the one a "yes" runs again (pending.build).
+    question: (pipeline) => `Run that ${pipeline} build again, with the same settings?`,
   },
   stop: {
     intent: 'StopBuildIntent',

@@ -50,6 +50,8 @@ interface Guarded {
   action: 'start' | 'again' | 'stop';
   /** The access rule that allows it. */
   permission: GuardedAction;
+  /** A "yes" acts only on the build its question named: confirmed without one, it is asked again. */
+  actsOnAskedBuild?: boolean;
   aboutRunning: boolean;
   ask(turn: Turn, pipeline: PipelineConfig, fact?: BuildStatusFact): Promise<Ask>;
   act(turn: Turn, pipeline: PipelineConfig, pending?: Pending): Promise<string>;
@@ -76,6 +78,7 @@ const START: Guarded = {
 const AGAIN: Guarded = {
   action: 'again',
   permission: 'start',
+  actsOnAskedBuild: true,
   aboutRunning: false,
   ask: async (turn, pipeline, known) => {
     const latest = known ?? (await latestBuild(turn, pipeline));
@@ -180,7 +183,10 @@ async function guarded(turn: Turn, g: Guarded): Promise<Response> {
   const options = { among: allowed, preferRunning: g.aboutRunning, remembered: pending?.pipeline };
   return withPipeline(turn, options, async (pipeline, fact) => {
     if (!isAllowed(pipeline, g.permission, turn.requester)) return refuse(turn, g.permission, [pipeline]);
-    if (turn.confirmation === 'CONFIRMED') return answer(turn.rb, await g.act(turn, pipeline, pending));
+    const askedBuild = pending?.pipeline === pipeline.name && pending.build !== undefined;
+    if (turn.confirmation === 'CONFIRMED' && (askedBuild || !g.actsOnAskedBuild)) {
+      return answer(turn.rb, await g.act(turn, pipeline, pending));
+    }
     const ask = await g.ask(turn, pipeline, fact);
     if ('answer' in ask) return answer(turn.rb, ask.answer);
     const asked: Pending = { action: g.action, pipeline: pipeline.name, question: ask.question };

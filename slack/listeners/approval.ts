@@ -8,7 +8,7 @@
 
 import type { App, BlockAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { approverNames, approverPatterns, isApprover } from '../../core/approvals/approvers';
+import { approverPatterns, configuredApproverNames, isApprover } from '../../core/approvals/approvers';
 import { MAX_REASON_CHARS } from '../../core/approvals/decision-record';
 import type { DecisionResult } from '../../core/approvals/facts';
 import type { Requester } from '../../core/builds/facts';
@@ -76,7 +76,9 @@ async function approver(
 }
 
 function refusal(pipeline: PipelineConfig): Reply {
-  return privately(onlyApprovers(pipeline.name, approverNames(pipeline)));
+  return privately(
+    onlyApprovers(pipeline.name, configuredApproverNames(pipeline), approverPatterns(pipeline).length > 0),
+  );
 }
 
 /** After a decision: every copy of the card says how the gate ended. */

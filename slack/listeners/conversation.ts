@@ -11,7 +11,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Question } from '../../commands/parse';
 import { isAllowed } from '../../core/config/authorize';
 import { splitSpokenBuildRef } from '../../core/builds/build-ref';
-import { BuildAlreadyRunning, NotAuthorized, NothingToStop } from '../../core/errors';
+import type { PipelineConfig } from '../../core/config/schema';
+import { BuildAlreadyRunning, NotAuthorized, NothingToStop, type GuardedAction } from '../../core/errors';
 import { INPUT_LIMITS } from '../../core/input-limits';
 import { annotate } from '../../core/log/request';
 import { matchUtterance } from '../../interaction-models/matcher';
@@ -73,24 +74,39 @@ export async function understand(
   if (question) return ask(deps, question, named, person, build);
   if (match.intent === 'StartBuildIntent') return offerStart(deps, client, person, named);
   if (match.intent === 'RunAgainIntent') return offerRunAgain(deps, client, person, named, build);
-  if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named);
-  if (match.intent === 'RollbackIntent') {
-    return rollbackCommand(deps, client, person, { ...(named ? { pipeline: named } : {}), confirmed: false });
-  }
+  if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named, build);
+  if (match.intent === 'RollbackIntent') return offerRollback(deps, client, person, named, build);
   if (APPROVAL_INTENTS.has(match.intent)) return approvalPrompt(deps, named);
   if (match.intent === 'AMAZON.HelpIntent') return help(deps);
   return help(deps, PROMPTS.notUnderstood);
 }
 
+/**
+ * A button offered to someone who may take the action on the pipeline named (or the channel's): the refusal
+ * comes first, before any AWS call, as for the slash command.
+ */
+function offer(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  ask: { named: string | undefined; action: GuardedAction },
+  make: (pipeline: PipelineConfig) => Promise<Reply>,
+): Promise<Reply> {
+  return replyingToErrors(deps, async () => {
+    const pipeline = pipelineFor(deps, ask.named, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, ask.action);
+    if (!isAllowed(pipeline, ask.action, requester)) {
+      throw new NotAuthorized(ask.action, pipeline.name, requester.id);
+    }
+    return make(pipeline);
+  });
+}
+
 /** A Start button behind a confirm dialog, for someone who may start the pipeline's builds. */
 function offerStart(deps: SlackDeps, client: WebClient, person: Person, named?: string): Promise<Reply> {
-  return replyingToErrors(deps, async () => {
-    const pipeline = pipelineFor(deps, named, person.channelId);
-    const requester = await deps.groups.requester(client, person, pipeline, 'start');
-    if (!isAllowed(pipeline, 'start', requester))
-      throw new NotAuthorized('start', pipeline.name, requester.id);
-    return withButton(PROMPTS.confirmStart(pipeline.name), startButton(pipeline.name));
-  });
+  return offer(deps, client, person, { named, action: 'start' }, async (pipeline) =>
+    withButton(PROMPTS.confirmStart(pipeline.name), startButton(pipeline.name)),
+  );
 }
 
 /** The card's Run again button for the build named (default: the latest), behind a confirm dialog. */
@@ -101,11 +117,7 @@ function offerRunAgain(
   named?: string,
   build?: string,
 ): Promise<Reply> {
-  return replyingToErrors(deps, async () => {
-    const pipeline = pipelineFor(deps, named, person.channelId);
-    const requester = await deps.groups.requester(client, person, pipeline, 'start');
-    if (!isAllowed(pipeline, 'start', requester))
-      throw new NotAuthorized('start', pipeline.name, requester.id);
+  return offer(deps, client, person, { named, action: 'start' }, async (pipeline) => {
     // Said at once, as for a start: a button that can only be refused wastes a click.
     const latest = await deps.core.status(pipeline.name);
     if (latest.status === 'RUNNING' || latest.status === 'PENDING_REDRIVE') {
@@ -116,15 +128,39 @@ function offerRunAgain(
   });
 }
 
-/** The running build's Stop button (the card's own action), behind a confirm dialog. */
-function offerStop(deps: SlackDeps, client: WebClient, person: Person, named?: string): Promise<Reply> {
+/** The Stop button (the card's own action) of the running or the named build, behind a confirm dialog. */
+function offerStop(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  named?: string,
+  build?: string,
+): Promise<Reply> {
+  return offer(deps, client, person, { named, action: 'stop' }, async (pipeline) => {
+    const target = await deps.core.status(pipeline.name, build);
+    if (target.status !== 'RUNNING') throw new NothingToStop(pipeline.name, build ? target.name : undefined);
+    return withButton(PROMPTS.confirmStop(target), stopButton(target));
+  });
+}
+
+/** The rollback question and button; a build named ("yesterday's prod build") is the one to go back to. */
+function offerRollback(
+  deps: SlackDeps,
+  client: WebClient,
+  person: Person,
+  named?: string,
+  build?: string,
+): Promise<Reply> {
+  const ask = (pipeline?: string, to?: string) =>
+    rollbackCommand(deps, client, person, {
+      ...(pipeline ? { pipeline } : {}),
+      ...(to ? { to } : {}),
+      confirmed: false,
+    });
+  if (build === undefined) return ask(named);
   return replyingToErrors(deps, async () => {
-    const pipeline = pipelineFor(deps, named, person.channelId);
-    const requester = await deps.groups.requester(client, person, pipeline, 'stop');
-    if (!isAllowed(pipeline, 'stop', requester)) throw new NotAuthorized('stop', pipeline.name, requester.id);
-    const latest = await deps.core.status(pipeline.name);
-    if (latest.status !== 'RUNNING') throw new NothingToStop(pipeline.name);
-    return withButton(PROMPTS.confirmStop(latest), stopButton(latest));
+    const to = await deps.core.findBuild(pipelineFor(deps, named, person.channelId).name, build);
+    return ask(to.pipeline, to.name);
   });
 }
 
