@@ -87,7 +87,8 @@ export const HELP_USAGE: Usage = { usage: 'help', summary: 'This list.' };
 
 /**
  * A build, in any command that takes one: its name (dev-7bf6177351f8), execution ARN, last, previous, or when it
- * started: today's, yesterday's, this morning's, this afternoon's, last night's (UTC days).
+ * started: today's, yesterday's, this morning's, this afternoon's, last night's (days in the config's time zone,
+ * UTC when unset).
  */
 export const BUILD_WORDS =
   "build: a name, last, previous, today's, yesterday's, this morning's, last night's";

@@ -40,6 +40,7 @@ import { openGates } from './approvals/waiting';
 import type { DeployComparisonFact, HealthFact } from './health/facts';
 import { endpointHealth } from './health/health';
 import type { HealthContext } from './health/metrics';
+import { DEFAULT_TIME_ZONE } from './time/zoned';
 import { assertWindowMinutes, deployComparison } from './health/since-deploy';
 import type { BuildSummary, Requester } from './builds/facts';
 import { readBuildRef, resolveBuildRef } from './builds/build-ref';
@@ -279,6 +280,7 @@ export class SageBuild {
       sagemaker,
       now: this.now,
       signal: awsBudgetSignal(this.config.aws.budgetMs),
+      timeZone: this.config.timeZone ?? DEFAULT_TIME_ZONE,
       definitions: this.definitions,
       enteredStates: this.enteredStates,
       finishedHistories: this.finishedHistories,

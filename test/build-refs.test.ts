@@ -7,7 +7,8 @@ import { runCommand } from '../commands/run';
 import { startedIn } from '../core/builds/build-ref';
 import { BuildRefNotFound } from '../core/errors';
 import { SageBuild } from '../core/sagebuild';
-import { errorSentence } from '../core/wording';
+import { clockTime } from '../core/time/zoned';
+import { errorSentence, rollbackQuestion } from '../core/wording';
 import { startLocalStack, tester, type LocalStack } from './support/local-stack';
 
 let stack: LocalStack;
@@ -95,6 +96,38 @@ describe('build references', () => {
     expect(startedIn('this afternoon', at('2026-12-05T12:00:00Z'), now)).toBe(true);
     expect(startedIn('last night', at('2026-12-04T22:00:00Z'), now)).toBe(true);
     expect(startedIn('last night', at('2026-12-05T07:00:00Z'), now)).toBe(false);
+  });
+
+  test("the team's time zone moves the day: 15:00 UTC is 07:00 in Los Angeles, 04:00 the next day in Kiritimati", () => {
+    const now = new Date('2026-12-05T15:00:00Z');
+    const at = (iso: string) => new Date(iso);
+    const la = 'America/Los_Angeles';
+    // 09:00 UTC on the 5th is 01:00 on the 5th in Los Angeles: this morning there, not yesterday.
+    expect(startedIn('this morning', at('2026-12-05T09:00:00Z'), now, la)).toBe(true);
+    expect(startedIn('yesterday', at('2026-12-05T07:00:00Z'), now, la)).toBe(true);
+    expect(startedIn('today', at('2026-12-05T07:00:00Z'), now, la)).toBe(false);
+    // UTC+14: 11:00 UTC on the 5th is 01:00 on the 6th there, so "today"; 09:00 UTC is the 5th, "yesterday".
+    expect(startedIn('today', at('2026-12-05T11:00:00Z'), now, 'Pacific/Kiritimati')).toBe(true);
+    expect(startedIn('yesterday', at('2026-12-05T09:00:00Z'), now, 'Pacific/Kiritimati')).toBe(true);
+  });
+
+  test("a core with a time zone tells builds' times in it, and reads day words in it", async () => {
+    // UTC+05:30: every clock time differs from UTC's, so the zone can't be missed.
+    const zone = 'Asia/Kolkata';
+    const zoned = new SageBuild({ ...stack.core.config, timeZone: zone });
+    try {
+      const plan = await zoned.rollbackPlan({ pipeline: 'prod', requester: tester });
+      expect(plan.to.timeZone).toBe(zone);
+      const question = rollbackQuestion(plan, new Date(), true);
+      expect(question).toContain(` ${clockTime(plan.to.startedAt, zone)}?`);
+      expect(question).not.toContain(` ${clockTime(plan.to.startedAt, 'UTC')}?`);
+      const { builds } = await stack.core.list('prod');
+      const wanted = builds.find((b) => startedIn('yesterday', b.startedAt, new Date(), zone));
+      const found = await zoned.findBuild('prod', "yesterday's").catch((e: Error) => e);
+      expect(found).toMatchObject(wanted ? { name: wanted.name } : { name: 'BuildRefNotFound' });
+    } finally {
+      zoned.close();
+    }
   });
 });
 

@@ -145,6 +145,13 @@ describe('parseConfig', () => {
     ],
     ['a malformed region', config({ region: 'US East' }), 'region', 'must be an AWS region'],
     [
+      'an unknown time zone',
+      config({ timeZone: 'Mars/Olympus' }),
+      'timeZone',
+      'time zone like Europe/Berlin',
+    ],
+    ['a time zone past any real one', config({ timeZone: 'A'.repeat(10_000) }), 'timeZone', 'time zone like'],
+    [
       'an unknown default pipeline',
       config({ defaultPipeline: 'staging' }),
       'defaultPipeline',
@@ -212,6 +219,14 @@ describe('parseConfig', () => {
     expect(error.message).toContain('deployWatch.checkEveryMinutes: must be at most minutes (10)');
     expect(configError(config({ deployWatch: { minutes: -1 } })).field).toBe('deployWatch.minutes');
     expect(configError(config({ deployWatch: { every: 5 } })).field).toBe('deployWatch.every');
+  });
+
+  it("takes a team's IANA time zone, UTC when unset", () => {
+    expect(parseConfig(config(), 't').timeZone).toBeUndefined();
+    expect(parseConfig(config({ timeZone: 'America/Los_Angeles' }), 't').timeZone).toBe(
+      'America/Los_Angeles',
+    );
+    expect(parseConfig(config({ timeZone: 'UTC' }), 't').timeZone).toBe('UTC');
   });
 
   it('lists several problems and summarises beyond five', () => {

@@ -16,6 +16,7 @@ import {
 import {
   approxDuration,
   buildList,
+  dayAndTime,
   details,
   errorSentence,
   gerund,
@@ -160,6 +161,23 @@ describe('relativeTime', () => {
 
   it('copes with an invalid date', () => {
     expect(relativeTime(new Date(Number.NaN), NOW)).toBe('at an unknown time');
+  });
+});
+
+describe('dayAndTime', () => {
+  const now = new Date('2026-12-05T15:00:00Z');
+  it('tells days and times in UTC by default', () => {
+    expect(dayAndTime(new Date('2026-12-05T09:05:00Z'), now)).toBe('today 09:05');
+    expect(dayAndTime(new Date('2026-12-04T23:30:00Z'), now)).toBe('yesterday 23:30');
+    expect(dayAndTime(new Date('2026-12-01T08:00:00Z'), now)).toBe('on 1 December 08:00');
+  });
+
+  it("tells them in the team's zone: days begin at its midnight, half-hour offsets included", () => {
+    // 15:00 UTC is 07:00 on the 5th in Los Angeles; 06:00 UTC on the 5th was 22:00 on the 4th there.
+    expect(dayAndTime(new Date('2026-12-05T06:00:00Z'), now, 'America/Los_Angeles')).toBe('yesterday 22:00');
+    expect(dayAndTime(new Date('2026-12-05T09:05:00Z'), now, 'America/Los_Angeles')).toBe('today 01:05');
+    expect(dayAndTime(new Date('2026-12-04T19:00:00Z'), now, 'Asia/Kolkata')).toBe('today 00:30');
+    expect(dayAndTime(new Date('2026-12-01T20:00:00Z'), now, 'Asia/Tokyo')).toBe('on 2 December 05:00');
   });
 });
 

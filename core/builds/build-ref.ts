@@ -7,6 +7,7 @@ import { BuildNotFound, BuildRefNotFound, NoBuildsYet, type BuildRefWanted } fro
 import { describeExecution, listExecutions, summaryOf, type BuildContext } from './context';
 import type { BuildSummary } from './facts';
 import { executionArnFor } from './names';
+import { DEFAULT_TIME_ZONE, startOfDay } from '../time/zoned';
 
 export type BuildRef =
   { kind: 'latest' } | { kind: 'wanted'; wanted: BuildRefWanted } | { kind: 'name'; name: string };
@@ -94,9 +95,8 @@ export function buildNameOwner(
 }
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
-/** [from, to) in UTC hours around the start of today: when a day word says the build started. */
+/** [from, to) in hours around the start of today (the team's day): when a day word says the build started. */
 const WINDOWS: Record<Exclude<BuildRefWanted, 'previous'>, [number, number]> = {
   today: [0, 24],
   yesterday: [-24, 0],
@@ -106,9 +106,14 @@ const WINDOWS: Record<Exclude<BuildRefWanted, 'previous'>, [number, number]> = {
   'last night': [-6, 6],
 };
 
-/** Whether a build started at `startedAt` is the day word's, seen at `now` (UTC days). */
-export function startedIn(wanted: Exclude<BuildRefWanted, 'previous'>, startedAt: Date, now: Date): boolean {
-  const today = Math.floor(now.getTime() / DAY) * DAY;
+/** Whether a build started at `startedAt` is the day word's, seen at `now` (days in `zone`, UTC by default). */
+export function startedIn(
+  wanted: Exclude<BuildRefWanted, 'previous'>,
+  startedAt: Date,
+  now: Date,
+  zone: string = DEFAULT_TIME_ZONE,
+): boolean {
+  const today = startOfDay(now, zone);
   const [from, to] = WINDOWS[wanted];
   const at = startedAt.getTime();
   return at >= today + from * HOUR && at < today + to * HOUR;
@@ -127,7 +132,8 @@ export async function resolveBuildRef(ctx: BuildContext, ref: BuildRef): Promise
   if (!latest) throw new NoBuildsYet(ctx.pipeline.name);
   if (wanted === undefined) return latest;
   const now = ctx.now();
-  const found = wanted === 'previous' ? recent[1] : recent.find((b) => startedIn(wanted, b.startedAt, now));
+  const found =
+    wanted === 'previous' ? recent[1] : recent.find((b) => startedIn(wanted, b.startedAt, now, ctx.timeZone));
   if (!found) throw new BuildRefNotFound(ctx.pipeline.name, wanted, latest.startedAt);
   return found;
 }

@@ -27,6 +27,8 @@ export interface BuildContext {
   now: () => Date;
   /** Aborts every call of this operation once its time budget is spent: answers must fit Alexa's 8 s. */
   signal: AbortSignal;
+  /** The team's time zone (config `timeZone`): what "yesterday's" and "this morning's" mean. UTC when unset. */
+  timeZone?: string;
   /** The state machines' definitions, read once per cold start (per SageBuild instance); none: not cached. */
   definitions?: DefinitionCache;
   /** What was read back of builds' histories (events never change); none: read again each time. */

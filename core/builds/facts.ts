@@ -193,6 +193,8 @@ export interface DeployedBuildFact {
   name: string;
   startedBy?: StartedBy;
   startedAt: Date;
+  /** The zone its start is told in ("of yesterday 14:05"): the team's, from the config; UTC when unset. */
+  timeZone?: string;
   finishedAt?: Date;
   endpointConfigName: string;
   modelName?: string;

@@ -67,7 +67,7 @@ async function buildOf(
 ): Promise<DeployedBuildFact | undefined> {
   try {
     const found = await deployedBuild(ctx, name, cache);
-    return found?.endpointConfigName ? deployedFact(found) : undefined;
+    return found?.endpointConfigName ? deployedFact(found, ctx.timeZone) : undefined;
   } catch {
     // The announcement names the build by its name alone.
     return undefined;

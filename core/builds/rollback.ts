@@ -75,9 +75,9 @@ async function checkedRollback(
   const plan: RollbackPlan = {
     pipeline,
     endpointName: lineage.endpointName,
-    to: { ...deployedFact(target), ...(modelName ? { modelName } : {}) },
+    to: { ...deployedFact(target, ctx.timeZone), ...(modelName ? { modelName } : {}) },
   };
-  if (live) plan.from = deployedFact(live);
+  if (live) plan.from = deployedFact(live, ctx.timeZone);
   return { plan, endpointArn: endpoint.EndpointArn ?? '' };
 }
 
@@ -185,12 +185,13 @@ function isBuild(build: BuildDeployment | undefined, nameOrArn: string): boolean
   return build !== undefined && (build.name === nameOrArn || build.executionArn === nameOrArn);
 }
 
-export function deployedFact(build: BuildDeployment): DeployedBuildFact {
+export function deployedFact(build: BuildDeployment, timeZone?: string): DeployedBuildFact {
   const fact: DeployedBuildFact = {
     name: build.name,
     startedAt: build.startedAt,
     endpointConfigName: build.endpointConfigName ?? '',
   };
+  if (timeZone) fact.timeZone = timeZone;
   if (build.startedBy) fact.startedBy = build.startedBy;
   if (build.stoppedAt) fact.finishedAt = build.stoppedAt;
   if (build.modelName) fact.modelName = build.modelName;

@@ -31,7 +31,8 @@ export interface WhyFact {
   /** The newest real failure before `build` (among the recent ones), when `build` itself did not fail. */
   earlier?: DatedFailure;
   /** After a quality-gate failure: the build whose model the endpoint still serves. */
-  stillServing?: { name: string; startedAt: Date; startedBy?: StartedBy };
+  /** The build whose model the endpoint serves, its start told in `timeZone` (the team's; UTC when unset). */
+  stillServing?: { name: string; startedAt: Date; startedBy?: StartedBy; timeZone?: string };
 }
 
 /** The error a quality gate fails a build with (the reference pipeline's QualityGateFailed and the like). */
@@ -59,6 +60,7 @@ export async function whyFact(
     if (live) {
       fact.stillServing = { name: live.name, startedAt: live.startedAt };
       if (live.startedBy) fact.stillServing.startedBy = live.startedBy;
+      if (ctx.timeZone) fact.stillServing.timeZone = ctx.timeZone;
     }
   }
   if (fact.failure?.status === 'FAILED' || fact.failure?.status === 'TIMED_OUT') return fact;

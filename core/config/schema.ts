@@ -3,6 +3,7 @@
 // same checks with a functional API, and about 90 KiB less in the Alexa skill's Lambda bundle.
 import * as z from 'zod/mini';
 import { isPathProblem, parseInputPath } from './input-path';
+import { isTimeZone } from '../time/zoned';
 
 // A call slower than timeoutMs is tried again; 4 s lets a slow AWS (3 s a call) still answer, and leaves a hung
 // first try time for a second within the budget.
@@ -46,6 +47,16 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
 const list = <T extends z.core.SomeType>(item: T) => z._default(z.array(item), []);
 
 const region = matching(REGION, 'must be an AWS region like us-east-1');
+
+/** IANA names are short ("America/Argentina/ComodRivadavia" is among the longest): anything longer is refused unread. */
+const timeZone = z
+  .string()
+  .check(
+    z.refine(
+      (name) => name.length <= 64 && isTimeZone(name),
+      'must be a time zone like Europe/Berlin or UTC',
+    ),
+  );
 
 /** Why a string is not a usable state machine ARN, or undefined when it is. */
 function arnProblem(arn: string): string | undefined {
@@ -255,6 +266,7 @@ export const configSchema = z
     alexa: z.optional(alexa),
     slack: z.optional(slack),
     deployWatch,
+    timeZone: z.optional(timeZone),
     defaultPipeline: z.optional(z.string()),
     pipelines: z.array(pipeline).check(z.minLength(1, 'must list at least one pipeline')),
   })

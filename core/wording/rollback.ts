@@ -1,6 +1,6 @@
 // Sentences about rolling an endpoint back: the question before it, the announcement after it, the line in
 // status and on cards while the endpoint serves the earlier model, and why a rollback was refused. Times of
-// day are in UTC: SageBuild's config has no time zone.
+// day are in the team's time zone (the config's `timeZone`, carried on the facts; UTC when unset).
 
 import type {
   DeployedBuildFact,
@@ -13,20 +13,18 @@ import type {
 import type { RollbackRefused } from '../errors';
 import { relativeTime } from './duration';
 import { personName } from './dialog';
+import { clockTime, dayNumber, DEFAULT_TIME_ZONE, zoned } from '../time/zoned';
 
 export const NOT_ROLLED_BACK = "Okay, I didn't roll anything back.";
 
-const DAY_MS = 24 * 3_600_000;
-
-/** "today 14:05", "yesterday 14:05", "on 1 December 14:05" (UTC calendar days). */
-export function dayAndTime(date: Date, now: Date): string {
-  const time = date.toISOString().slice(11, 16);
-  const day = (d: Date) => Math.floor(d.getTime() / DAY_MS);
-  const daysAgo = day(now) - day(date);
+/** "today 14:05", "yesterday 14:05", "on 1 December 14:05": days and times in `zone` (UTC by default). */
+export function dayAndTime(date: Date, now: Date, zone: string = DEFAULT_TIME_ZONE): string {
+  const time = clockTime(date, zone);
+  const daysAgo = dayNumber(now, zone) - dayNumber(date, zone);
   if (daysAgo === 0) return `today ${time}`;
   if (daysAgo === 1) return `yesterday ${time}`;
-  const month = date.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
-  return `on ${date.getUTCDate()} ${month} ${time}`;
+  const month = date.toLocaleString('en-GB', { month: 'long', timeZone: zone });
+  return `on ${zoned(date, zone).day} ${month} ${time}`;
 }
 
 /** "Ana Lima's build of yesterday 14:05 (prod-retrain-ana)", "the build of today 09:10 (prod-x)". */
@@ -34,7 +32,7 @@ export function buildPhrase(build: DeployedBuildFact, now: Date, voice = false):
   const who = personName(build.startedBy);
   const owner = who ? `${who}'s build` : 'the build';
   // Voice never reads a build's id: who and when say which build it is.
-  return `${owner} of ${dayAndTime(build.startedAt, now)}${voice ? '' : ` (${build.name})`}`;
+  return `${owner} of ${dayAndTime(build.startedAt, now, build.timeZone)}${voice ? '' : ` (${build.name})`}`;
 }
 
 /** "Roll back prod to the model from Ana Lima's build of yesterday 14:05 (prod-retrain-ana)?" */

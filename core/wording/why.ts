@@ -49,7 +49,7 @@ export function whyAnswer(fact: WhyFact, now: Date): string {
 function stillServing(build: NonNullable<WhyFact['stillServing']>, now: Date): string {
   const who = personName(build.startedBy);
   const owner = who ? `${who}'s build` : 'the build';
-  return `The endpoint still serves the model from ${owner} of ${dayAndTime(build.startedAt, now)}.`;
+  return `The endpoint still serves the model from ${owner} of ${dayAndTime(build.startedAt, now, build.timeZone)}.`;
 }
 
 function noRecentFailure(build: BuildSummary): string {
