@@ -104,7 +104,12 @@ export function onlyApprovers(pipeline: string, named: string[], anyApprovers: b
   if (named.length > 0) return `Only ${spokenList(named)} can approve ${pipeline} deploys.`;
   return anyApprovers
     ? `Only the ${pipeline} pipeline's approvers can approve its deploys.`
-    : `The ${pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved here.`;
+    : noApprovers(pipeline);
+}
+
+/** A pipeline whose config names no approver: nobody can decide its deploys from SageBuild. */
+export function noApprovers(pipeline: string): string {
+  return `The ${pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved or rejected here. Nothing was changed.`;
 }
 
 /** "24 hours", "an hour": how long the gate waited, from when it opened to when it was set to close. */

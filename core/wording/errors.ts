@@ -29,6 +29,7 @@ import { readableReason, spokenList } from './sentences';
 import { rollbackRefusedSentence } from './rollback';
 import { statusWords } from './health';
 import { buildRefNotFoundSentence } from './build-refs';
+import { noApprovers } from './approvals';
 
 const SERVICE_NAMES: Record<AwsUnavailable['service'], string> = {
   'Step Functions': 'AWS Step Functions',
@@ -104,7 +105,7 @@ export function errorSentence(error: unknown, now: Date = new Date()): string {
   }
   if (error instanceof RollbackRefused) return rollbackRefusedSentence(error);
   if (error instanceof NotAnApprover && !error.hasApprovers) {
-    return `The ${error.pipeline} pipeline has no approvers in SageBuild's config, so its deploys can't be approved or rejected here. Nothing was changed.`;
+    return noApprovers(error.pipeline);
   }
   if (error instanceof NotAnApprover) {
     return `Sorry, only the ${error.pipeline} pipeline's approvers can approve or reject its deploys. Nothing was changed.`;

@@ -14,6 +14,7 @@ import {
 import { whoseBuild, type NamedBuild } from './build-names';
 import { relativeTime, spokenDuration } from './duration';
 import { errorSentence } from './errors';
+import { shortValue } from './again';
 import { startWarnings } from './start-warnings';
 import { spokenList } from './sentences';
 import { stepLabel } from './steps';
@@ -28,13 +29,6 @@ export function voiceStarted(result: StartResult, now: Date): string {
   if (result.created) return `Started a new ${result.pipeline} build.${startWarnings(result)}`;
   return `That ${result.pipeline} build was already started ${relativeTime(result.startedAt, now)}.`;
 }
-
-/** A setting's value as said or shown in a question: a long one cut, so the question stays one breath. */
-export function shortValue(value: string): string {
-  return value.length <= MAX_VALUE_SAID ? value : `${value.slice(0, MAX_VALUE_SAID - 1)}…`;
-}
-
-const MAX_VALUE_SAID = 40;
 
 /** Settings read aloud: "max depth 7", the last part of the key without its underscores; at most three. */
 function spokenSettings(settings: Record<string, string>): string {

@@ -100,13 +100,7 @@ const AGAIN: Guarded = {
       idempotencyKey: requestId,
       ...(build ? { build } : {}),
     };
-    const result = await turn.budget
-      .run(() => core.again(request))
-      .catch((error: unknown) => {
-        if (!(error instanceof SkillDeadline)) throw error;
-        throw startUnanswered(pipeline, requestId);
-      });
-    return voiceStartedAgain(result, turn.now());
+    return voiceStartedAgain(await starting(turn, pipeline, () => core.again(request)), turn.now());
   },
 };
 

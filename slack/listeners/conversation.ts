@@ -72,13 +72,23 @@ export async function understand(
   const question = QUESTION_INTENTS[match.intent];
   if (question === 'health') return askHealth(deps, client, named, person);
   if (question) return ask(deps, question, named, person, build);
-  if (match.intent === 'StartBuildIntent') return offerStart(deps, client, person, named);
-  if (match.intent === 'RunAgainIntent') return offerRunAgain(deps, client, person, named, build);
-  if (match.intent === 'StopBuildIntent') return offerStop(deps, client, person, named, build);
-  if (match.intent === 'RollbackIntent') return offerRollback(deps, client, person, named, build);
+  const asked: Asked = { deps, client, person, named, build };
+  if (match.intent === 'StartBuildIntent') return offerStart(asked);
+  if (match.intent === 'RunAgainIntent') return offerRunAgain(asked);
+  if (match.intent === 'StopBuildIntent') return offerStop(asked);
+  if (match.intent === 'RollbackIntent') return offerRollback(asked);
   if (APPROVAL_INTENTS.has(match.intent)) return approvalPrompt(deps, named);
   if (match.intent === 'AMAZON.HelpIntent') return help(deps);
   return help(deps, PROMPTS.notUnderstood);
+}
+
+/** Who asked, where, and the pipeline and build their words named. */
+interface Asked {
+  deps: SlackDeps;
+  client: WebClient;
+  person: Person;
+  named: string | undefined;
+  build: string | undefined;
 }
 
 /**
@@ -86,71 +96,51 @@ export async function understand(
  * comes first, before any AWS call, as for the slash command.
  */
 function offer(
-  deps: SlackDeps,
-  client: WebClient,
-  person: Person,
-  ask: { named: string | undefined; action: GuardedAction },
+  { deps, client, person, named }: Asked,
+  action: GuardedAction,
   make: (pipeline: PipelineConfig) => Promise<Reply>,
 ): Promise<Reply> {
   return replyingToErrors(deps, async () => {
-    const pipeline = pipelineFor(deps, ask.named, person.channelId);
-    const requester = await deps.groups.requester(client, person, pipeline, ask.action);
-    if (!isAllowed(pipeline, ask.action, requester)) {
-      throw new NotAuthorized(ask.action, pipeline.name, requester.id);
-    }
+    const pipeline = pipelineFor(deps, named, person.channelId);
+    const requester = await deps.groups.requester(client, person, pipeline, action);
+    if (!isAllowed(pipeline, action, requester)) throw new NotAuthorized(action, pipeline.name, requester.id);
     return make(pipeline);
   });
 }
 
 /** A Start button behind a confirm dialog, for someone who may start the pipeline's builds. */
-function offerStart(deps: SlackDeps, client: WebClient, person: Person, named?: string): Promise<Reply> {
-  return offer(deps, client, person, { named, action: 'start' }, async (pipeline) =>
+function offerStart(asked: Asked): Promise<Reply> {
+  return offer(asked, 'start', async (pipeline) =>
     withButton(PROMPTS.confirmStart(pipeline.name), startButton(pipeline.name)),
   );
 }
 
 /** The card's Run again button for the build named (default: the latest), behind a confirm dialog. */
-function offerRunAgain(
-  deps: SlackDeps,
-  client: WebClient,
-  person: Person,
-  named?: string,
-  build?: string,
-): Promise<Reply> {
-  return offer(deps, client, person, { named, action: 'start' }, async (pipeline) => {
+function offerRunAgain(asked: Asked): Promise<Reply> {
+  const { core } = asked.deps;
+  return offer(asked, 'start', async (pipeline) => {
     // Said at once, as for a start: a button that can only be refused wastes a click.
-    const latest = await deps.core.status(pipeline.name);
+    const latest = await core.status(pipeline.name);
     if (latest.status === 'RUNNING' || latest.status === 'PENDING_REDRIVE') {
       throw new BuildAlreadyRunning(pipeline.name, latest.executionArn, latest.name, latest.startedAt);
     }
-    const { from, settings } = await deps.core.buildSettings(pipeline.name, build);
+    const { from, settings } = await core.buildSettings(pipeline.name, asked.build);
     return withButton(PROMPTS.confirmRunAgain(from, settings), runAgainButton(from, settings));
   });
 }
 
 /** The Stop button (the card's own action) of the running or the named build, behind a confirm dialog. */
-function offerStop(
-  deps: SlackDeps,
-  client: WebClient,
-  person: Person,
-  named?: string,
-  build?: string,
-): Promise<Reply> {
-  return offer(deps, client, person, { named, action: 'stop' }, async (pipeline) => {
-    const target = await deps.core.status(pipeline.name, build);
+function offerStop(asked: Asked): Promise<Reply> {
+  const { build } = asked;
+  return offer(asked, 'stop', async (pipeline) => {
+    const target = await asked.deps.core.status(pipeline.name, build);
     if (target.status !== 'RUNNING') throw new NothingToStop(pipeline.name, build ? target.name : undefined);
     return withButton(PROMPTS.confirmStop(target), stopButton(target));
   });
 }
 
 /** The rollback question and button; a build named ("yesterday's prod build") is the one to go back to. */
-function offerRollback(
-  deps: SlackDeps,
-  client: WebClient,
-  person: Person,
-  named?: string,
-  build?: string,
-): Promise<Reply> {
+function offerRollback({ deps, client, person, named, build }: Asked): Promise<Reply> {
   const ask = (pipeline?: string, to?: string) =>
     rollbackCommand(deps, client, person, {
       ...(pipeline ? { pipeline } : {}),
